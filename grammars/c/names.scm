@@ -1,0 +1,10 @@
+[
+  (identifier)
+  (field_identifier)
+  (type_identifier)
+] @identifier
+
+[
+  (string_literal)
+  (char_literal)
+] @string

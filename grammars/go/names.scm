@@ -1,0 +1,11 @@
+[
+  (identifier)
+  (field_identifier)
+  (type_identifier)
+  (package_identifier)
+] @identifier
+
+[
+  (interpreted_string_literal)
+  (raw_string_literal)
+] @string

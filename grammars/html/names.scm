@@ -1,0 +1,6 @@
+[
+  (tag_name)
+  (attribute_name)
+] @identifier
+
+(quoted_attribute_value) @string

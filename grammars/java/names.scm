@@ -1,0 +1,6 @@
+[
+  (identifier)
+  (type_identifier)
+] @identifier
+
+(string_literal) @string

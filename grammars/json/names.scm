@@ -1,0 +1,4 @@
+; Keys are the names of JSON.
+(pair key: (string (string_content) @identifier))
+
+(string) @string

@@ -1,0 +1,11 @@
+[
+  (identifier)
+  (field_identifier)
+  (type_identifier)
+  (shorthand_field_identifier)
+] @identifier
+
+[
+  (string_literal)
+  (raw_string_literal)
+] @string

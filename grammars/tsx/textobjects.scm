@@ -1,0 +1,2 @@
+; TSX additions to typescript/textobjects.scm.
+(jsx_element) @block.outer

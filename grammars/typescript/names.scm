@@ -1,0 +1,2 @@
+; TypeScript additions to javascript/names.scm.
+(type_identifier) @identifier

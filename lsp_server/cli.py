@@ -1,0 +1,218 @@
+"""`specedit serve | edit | apply | demo | bench`: the command line over the same engine the server uses."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import logging
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .config import Settings
+
+log = logging.getLogger("specedit")
+
+
+class CliError(Exception):
+    """A user error: printed as one line on stderr, exit status 2."""
+
+
+def read_source(path: str) -> str:
+    """The file's text (UTF-8, newlines kept as they are); CliError if missing, unreadable or binary."""
+    p = Path(path)
+    if not p.exists():
+        raise CliError(f"no such file: {path}")
+    if not p.is_file():
+        raise CliError(f"not a regular file: {path}")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror}") from exc
+    if b"\x00" in data:
+        raise CliError(f"{path} looks binary (it contains NUL bytes); refusing to edit it")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{path} is not UTF-8 text (byte {exc.start}); refusing to edit it") from exc
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Replace path's contents in one rename, keeping its permissions; the original stays intact on failure."""
+    target = Path(path)
+    mode = target.stat().st_mode & 0o7777 if target.exists() else None
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".specedit", dir=str(target.parent))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    return "".join(
+        difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")
+    )
+
+
+def settings_from_args(args) -> Settings:
+    settings = Settings()
+    if getattr(args, "model", None):
+        settings.model.path = args.model
+    if getattr(args, "hf_repo", None):
+        settings.model.hf_repo = args.hf_repo
+    for name in ("n_ctx", "n_threads", "n_gpu_layers"):
+        value = getattr(args, name, None)
+        if value is not None:
+            setattr(settings.model, name, value)
+    if getattr(args, "use_extra_bufts", False):
+        settings.model.use_extra_bufts = True
+    if getattr(args, "no_speculation", False):
+        settings.draft.speculate = False
+    if getattr(args, "acceptance", None):
+        settings.draft.acceptance = args.acceptance
+    if getattr(args, "fixed_chunks", False):
+        settings.draft.syntax_aligned = False
+    return settings
+
+
+def add_model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", metavar="GGUF", help="a GGUF model file (default: the embedded gemma-3-270m)")
+    p.add_argument("--hf-repo", metavar="OWNER/REPO:FILE", help="opt-in: download a GGUF from Hugging Face")
+    p.add_argument("--n-ctx", type=int, help="context size in tokens (default 4096)")
+    p.add_argument("--n-threads", type=int, help="CPU threads (default: all cores)")
+    p.add_argument("--n-gpu-layers", type=int, help="layers to offload to CUDA/Metal (default 0)")
+    p.add_argument("--use-extra-bufts", action="store_true", help="enable llama.cpp's repacked weight buffers (crashes on some AMX CPUs)")
+    p.add_argument("--acceptance", choices=("auto", "greedy", "typical"), help="draft acceptance rule")
+    p.add_argument("--no-speculation", action="store_true", help="plain decoding, one token per forward pass")
+    p.add_argument("--fixed-chunks", action="store_true", help="draft fixed-size chunks instead of syntax-aligned ones")
+
+
+def cmd_edit(args) -> int:
+    from .engine.edit import EditError, Engine
+    from .engine.model import ModelError
+    from .engine.tasks import Task, build_request, parse_lines
+
+    text = read_source(args.path)
+    kind = "rename" if args.symbol else ("fix" if args.diagnostic else "edit")
+    task = Task(kind, args.instruction or "", None, args.symbol, args.new_name, args.diagnostic)
+    try:
+        task.lines = parse_lines(args.lines)
+        request = build_request(text, task, path=args.path)
+        engine = Engine(settings_from_args(args))
+        result = engine.edit(request)
+    except (EditError, ModelError) as exc:
+        raise CliError(str(exc)) from exc
+    if result.problems:
+        first = result.problems[0]
+        line = result.text.encode()[: first.start].count(b"\n") + 1
+        print(f"specedit: warning: the edit introduces {len(result.problems)} syntax error(s), first at line {line}: {first.message}", file=sys.stderr)
+    if args.write:
+        if result.problems and not args.force:
+            print("specedit: not writing the file (use --force to write it anyway)", file=sys.stderr)
+            status = 1
+        else:
+            if result.text != text:
+                write_atomically(args.path, result.text)
+            status = 0
+    else:
+        status = 0
+        sys.stdout.write(unified_diff(args.path, text, result.text) if args.diff else result.text)
+    if args.json:
+        sys.stdout.flush()
+        print(json.dumps(result.stats_json()))
+    return status
+
+
+def cmd_serve(args) -> int:
+    from .server import build_server
+
+    server = build_server()
+    if args.tcp:
+        server.start_tcp(args.host, args.port)
+    else:
+        server.start_io()
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from .demo import run_demo
+
+    return run_demo(settings_from_args(args))
+
+
+def cmd_bench(args) -> int:
+    from .benchmark import run_benchmark
+
+    return run_benchmark(args, settings_from_args(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="specedit", description="Local AI code edits with speculative decoding.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="run the language server (stdio by default)")
+    p.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio (debugging)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=2087)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("edit", help="edit one file and print the result")
+    p.add_argument("path")
+    p.add_argument("-i", "--instruction", help="what to change")
+    p.add_argument("--lines", metavar="A:B", help="only rewrite lines A..B (1-based, inclusive)")
+    p.add_argument("--symbol", help="rename: the symbol to rename (with --new-name)")
+    p.add_argument("--new-name", help="rename: the new name")
+    p.add_argument("--diagnostic", help="fix: the linter or compiler message to fix")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--diff", action="store_true", help="print a unified diff instead of the file")
+    out.add_argument("--write", action="store_true", help="write the file in place (atomically)")
+    p.add_argument("--force", action="store_true", help="--write even if the edit introduces syntax errors")
+    p.add_argument("--json", action="store_true", help="print the statistics as one JSON line at the end")
+    add_model_args(p)
+    p.set_defaults(func=cmd_edit)
+
+    p = sub.add_parser("demo", help="a real edit of the bundled sample, next to plain decoding")
+    add_model_args(p)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("bench", help="benchmark plain decoding, the peer and ours")
+    p.add_argument("--tasks", default=None, help="folder of task folders (default bench/tasks)")
+    p.add_argument("--json", dest="json_out", metavar="FILE", help="write the results as JSON")
+    p.add_argument("--only", nargs="*", help="only the tasks with these names")
+    p.add_argument("--no-peer", action="store_true", help="skip the peer (llama-cpp-python prompt lookup)")
+    add_model_args(p)
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.command == "edit" and not (args.instruction or args.symbol or args.diagnostic):
+        print("specedit: edit needs --instruction (or --symbol/--new-name, or --diagnostic)", file=sys.stderr)
+        return 2
+    if args.command == "edit" and args.symbol and not args.new_name:
+        print("specedit: --symbol needs --new-name", file=sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except CliError as exc:
+        print(f"specedit: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

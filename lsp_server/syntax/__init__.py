@@ -1,0 +1,26 @@
+"""tree-sitter syntax layer: language registry, chunk boundaries, edit scopes, diagnostics, renames.
+
+Every offset in this package is a 0-based, end-exclusive UTF-8 byte offset into `source: bytes`.
+"""
+
+from .diagnostics import SyntaxProblem, introduced_problems, syntax_problems
+from .directives import Directive, find_directives
+from .index import SyntaxIndex
+from .languages import Language, known_languages, language_for
+from .rename import rename_draft
+from .scopes import edit_scope, identifier_at
+
+__all__ = [
+    "Directive",
+    "Language",
+    "SyntaxIndex",
+    "SyntaxProblem",
+    "edit_scope",
+    "find_directives",
+    "identifier_at",
+    "introduced_problems",
+    "known_languages",
+    "language_for",
+    "rename_draft",
+    "syntax_problems",
+]

@@ -1,0 +1,60 @@
+"""Syntax problems (tree-sitter ERROR and MISSING nodes) and the ones an edit introduced."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from . import queries
+from .languages import Language
+from .lines import line_end, line_start
+
+
+@dataclass(frozen=True)
+class SyntaxProblem:
+    """A parse problem at [start, end): UTF-8 byte offsets, 0-based, end-exclusive (MISSING: empty)."""
+
+    start: int
+    end: int
+    message: str
+
+
+def syntax_problems(source: bytes, language: Language) -> list[SyntaxProblem]:
+    """ERROR nodes (outermost only) and MISSING nodes of `source`, in source order; [] with no grammar."""
+    if not language.has_grammar:
+        return []
+    problems: list[SyntaxProblem] = []
+    pending = [queries.parse(language, source).root_node]
+    while pending:
+        node = pending.pop()
+        if node.is_error:
+            problems.append(SyntaxProblem(node.start_byte, node.end_byte, "syntax error"))
+        elif node.is_missing:
+            what = node.type if node.is_named else f"'{node.type}'"
+            problems.append(SyntaxProblem(node.start_byte, node.end_byte, f"missing {what}"))
+        elif node.has_error:
+            pending.extend(reversed(node.children))
+    problems.sort(key=lambda p: (p.start, p.end))
+    return problems
+
+
+def _line_text(source: bytes, offset: int) -> bytes:
+    return source[line_start(source, offset) : line_end(source, offset)].strip()
+
+
+def introduced_problems(original: bytes, edited: bytes, language: Language) -> list[SyntaxProblem]:
+    """Problems in `edited` that `original` did not have (offsets into `edited`, UTF-8 bytes).
+
+    Rule: a problem is keyed by (message, stripped text of the line it starts on). Each problem of
+    `original` cancels one problem of `edited` with the same key (a multiset difference), so moving
+    untouched broken code around is not reported, while a new or changed broken line is.
+    """
+    before = Counter((p.message, _line_text(original, p.start)) for p in syntax_problems(original, language))
+    introduced = []
+    for problem in syntax_problems(edited, language):
+        key = (problem.message, _line_text(edited, problem.start))
+        if before[key] > 0:
+            before[key] -= 1
+        else:
+            introduced.append(problem)
+    return introduced

@@ -1,0 +1,132 @@
+"""Language registry: maps paths and LSP languageIds to grammars described by grammars/<lang>/language.toml."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib
+import importlib.resources
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+try:  # Python >= 3.11
+    import tomllib as _toml
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    _toml = None
+
+
+@dataclass(frozen=True)
+class Language:
+    """One source language; `name` is "text" (and there is no grammar) for unknown files."""
+
+    name: str
+    line_comment: str | None
+    _ts_language: Any = field(default=None, repr=False, compare=False)
+    _inherits: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def has_grammar(self) -> bool:
+        return self._ts_language is not None
+
+
+TEXT = Language("text", None)
+
+
+def grammars_root():
+    """The grammars/ folder: inside the installed package (wheel) or at the repo root (dev)."""
+    try:
+        packaged = importlib.resources.files("lsp_server") / "grammars"
+        if packaged.is_dir():
+            return packaged
+    except (ModuleNotFoundError, TypeError, AttributeError):
+        pass
+    return Path(__file__).resolve().parents[2] / "grammars"
+
+
+def _parse_toml(text: str) -> dict[str, Any]:
+    if _toml is not None:
+        return _toml.loads(text)
+    # Flat `key = "string"` / `key = ["list"]` files only: enough for language.toml on Python 3.10.
+    table: dict[str, Any] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            table[key.strip()] = ast.literal_eval(value.strip())
+    return table
+
+
+def _load_ts_language(spec: dict[str, Any]):
+    """The tree-sitter Language for a spec, or None when its grammar wheel is not installed."""
+    try:
+        import tree_sitter
+
+        module = importlib.import_module(spec["module"])
+        return tree_sitter.Language(getattr(module, spec.get("function", "language"))())
+    except (ImportError, AttributeError, ValueError) as exc:
+        log.warning("grammar for %s unavailable (%s); using line-based behaviour", spec.get("name"), exc)
+        return None
+
+
+@functools.lru_cache(maxsize=1)
+def _registry() -> tuple[dict[str, dict], dict[str, str], dict[str, str]]:
+    """(specs by name, name by file extension/file name, name by LSP languageId)."""
+    specs: dict[str, dict] = {}
+    by_ext: dict[str, str] = {}
+    by_id: dict[str, str] = {}
+    root = grammars_root()
+    if not root.is_dir():
+        log.warning("no grammars folder at %s", root)
+        return specs, by_ext, by_id
+    for entry in sorted(root.iterdir(), key=lambda e: e.name):
+        toml_file = entry / "language.toml"
+        if not (entry.is_dir() and toml_file.is_file()):
+            continue
+        spec = _parse_toml(toml_file.read_text(encoding="utf-8"))
+        spec.setdefault("name", entry.name)
+        specs[spec["name"]] = spec
+        for ext in spec.get("extensions", []):
+            by_ext[ext.lower()] = spec["name"]
+        for file_name in spec.get("file_names", []):
+            by_ext[file_name] = spec["name"]
+        for language_id in spec.get("language_ids", []):
+            by_id[language_id] = spec["name"]
+    return specs, by_ext, by_id
+
+
+@functools.lru_cache(maxsize=None)
+def language_named(name: str) -> Language:
+    """The Language registered as `name` (grammar loaded once), or TEXT if there is none."""
+    spec = _registry()[0].get(name)
+    if spec is None:
+        return TEXT
+    return Language(
+        name=name,
+        line_comment=spec.get("line_comment") or None,
+        _ts_language=_load_ts_language(spec),
+        _inherits=tuple(spec.get("inherits", [])),
+    )
+
+
+def language_for(path: str | None = None, language_id: str | None = None) -> Language:
+    """The language of a document from its LSP languageId (preferred) or its path; never raises."""
+    _, by_ext, by_id = _registry()
+    if language_id and language_id in by_id:
+        return language_named(by_id[language_id])
+    if path:
+        pure = PurePath(path.split("?", 1)[0])
+        if pure.name in by_ext:
+            return language_named(by_ext[pure.name])
+        suffix = pure.suffix.lower()
+        if suffix in by_ext:
+            return language_named(by_ext[suffix])
+    return TEXT
+
+
+def known_languages() -> list[str]:
+    """Names of all languages with a language.toml, sorted."""
+    return sorted(_registry()[0])

@@ -1,0 +1,54 @@
+"""Deterministic rename: the draft the model verifies for "Rename with AI"."""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+
+from . import queries
+from .languages import Language
+
+
+def _word(name: bytes) -> re.Pattern[bytes]:
+    return re.compile(rb"(?<![\w$\x80-\xff])" + re.escape(name) + rb"(?![\w$\x80-\xff])")
+
+
+def _leaves_named(language: Language, source: bytes, name: str) -> set[tuple[int, int]]:
+    """Ranges of named nodes whose text is exactly `name` (identifiers of every kind, no type list)."""
+    literal = name.replace("\\", "\\\\").replace('"', '\\"')
+    text_query = queries.query_from_text(language, f'((_) @name (#eq? @name "{literal}"))')
+    root = queries.parse(language, source).root_node
+    found = tree_sitter.QueryCursor(text_query).captures(root).get("name", []) if text_query else []
+    return {(n.start_byte, n.end_byte) for n in found}
+
+
+def rename_draft(source: bytes, language: Language, name: str, new_name: str) -> bytes:
+    """`source` with `name` renamed to `new_name` (whole identifiers only; UTF-8 bytes in and out).
+
+    Renamed: every identifier node whose text == name (the @identifier captures of
+    grammars/<lang>/names.scm and any other named node with exactly that text), and whole-word
+    occurrences inside @comment and @string nodes (docstrings, comments). Unknown language: a
+    whole-word replace over the whole text.
+    """
+    if not name or name == new_name:
+        return source
+    old, new = name.encode(), new_name.encode()
+    word = _word(old)
+    if not language.has_grammar:
+        return word.sub(lambda _: new, source)
+    spans = _leaves_named(language, source, name)
+    identifiers = queries.captures(language, source, "names").get("identifier", ())
+    spans.update((n.start_byte, n.end_byte) for n in identifiers if n.text == old)
+    prose = queries.ranges(language, source, "textobjects", ("comment",))
+    prose += queries.ranges(language, source, "names", ("string",))
+    for start, end in prose:
+        spans.update(m.span() for m in word.finditer(source, start, end))
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start < last:
+            continue  # nested capture of a span already replaced
+        out += [source[last:start], new]
+        last = end
+    out.append(source[last:])
+    return b"".join(out)

@@ -1,0 +1,263 @@
+"""Coordinates (str indices, UTF-8 bytes, LSP positions) and streaming of final edit hunks."""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+# LSP ends a line at '\r\n', '\n' or '\r'; '\r\n' must come first so it counts once.
+_LINE_BREAK = re.compile(r"\r\n|\n|\r")
+_ENCODINGS = ("utf-8", "utf-16", "utf-32")
+
+
+@dataclass(frozen=True)
+class Hunk:
+    """Replace text[start:end] (str indices, end exclusive) with new_text."""
+
+    start: int
+    end: int
+    new_text: str
+
+
+# -- UTF-8 byte offsets <-> str indices ------------------------------------------------
+
+
+def _utf8(text: str) -> bytes:
+    # surrogatepass: a lone surrogate (legal in JSON strings) must not crash the server.
+    return text.encode("utf-8", "surrogatepass")
+
+
+def byte_to_index(text: str, byte_offset: int) -> int:
+    """UTF-8 byte offset into text -> str index; the offset must fall on a char boundary."""
+    encoded = _utf8(text)
+    if not 0 <= byte_offset <= len(encoded):
+        raise ValueError(f"byte offset {byte_offset} outside 0..{len(encoded)}")
+    if byte_offset < len(encoded) and encoded[byte_offset] & 0xC0 == 0x80:
+        raise ValueError(f"byte offset {byte_offset} is inside a UTF-8 sequence")
+    return len(encoded[:byte_offset].decode("utf-8", "surrogatepass"))
+
+
+def index_to_byte(text: str, index: int) -> int:
+    """str index into text -> UTF-8 byte offset."""
+    if not 0 <= index <= len(text):
+        raise ValueError(f"index {index} outside 0..{len(text)}")
+    return len(_utf8(text[:index]))
+
+
+# -- str indices <-> LSP positions ---------------------------------------------------
+
+
+def _encoding_name(encoding: str) -> str:
+    # PositionEncodingKind is a str enum; .value gives the plain name either way.
+    name = getattr(encoding, "value", encoding)
+    if name not in _ENCODINGS:
+        raise ValueError(f"unknown position encoding {encoding!r}")
+    return name
+
+
+def _char_units(char: str, encoding: str) -> int:
+    """Code units one character takes in encoding (a normalized name)."""
+    if encoding == "utf-32":
+        return 1
+    code = ord(char)
+    if encoding == "utf-16":
+        return 2 if code > 0xFFFF else 1
+    return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
+
+
+def _units(text: str, encoding: str) -> int:
+    """Code units text takes in encoding (a normalized name)."""
+    if encoding == "utf-32":
+        return len(text)
+    if encoding == "utf-16":
+        return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(_utf8(text))
+
+
+def line_start_indices(text: str) -> list[int]:
+    """str index where each line starts; a text ending in a line break has an empty last line."""
+    return [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+
+def _line_content_end(text: str, starts: list[int], line: int) -> int:
+    """str index where the line's content ends, before its line break."""
+    if line + 1 >= len(starts):
+        return len(text)
+    next_start = starts[line + 1]
+    return next_start - (2 if text[next_start - 2 : next_start] == "\r\n" else 1)
+
+
+def _position(text: str, starts: list[int], index: int, encoding: str) -> types.Position:
+    if not 0 <= index <= len(text):
+        raise ValueError(f"index {index} outside 0..{len(text)}")
+    line = bisect.bisect_right(starts, index) - 1
+    return types.Position(line=line, character=_units(text[starts[line] : index], encoding))
+
+
+def position_at(text: str, index: int, encoding: str) -> types.Position:
+    """str index into text -> LSP position, character in encoding's code units."""
+    return _position(text, line_start_indices(text), index, _encoding_name(encoding))
+
+
+def _index_in_line(line_text: str, character: int, encoding: str) -> int:
+    """Code units into line_text -> str index; a unit inside a character rounds down."""
+    if encoding == "utf-32":
+        return min(character, len(line_text))
+    units = 0
+    for i, char in enumerate(line_text):
+        units += _char_units(char, encoding)
+        if units > character:
+            return i
+    return len(line_text)
+
+
+def index_at(text: str, position: types.Position, encoding: str) -> int:
+    """LSP position (encoding's code units) -> str index into text.
+
+    Like LSP: a character past the line end clamps to it, a line past the last gives len(text)."""
+    starts = line_start_indices(text)
+    if position.line >= len(starts):
+        return len(text)
+    start = starts[position.line]
+    line_text = text[start : _line_content_end(text, starts, position.line)]
+    return start + _index_in_line(line_text, position.character, _encoding_name(encoding))
+
+
+# -- hunks -----------------------------------------------------------------------------
+
+
+def diff_hunks(old: str, new: str) -> list[Hunk]:
+    """Minimal hunks turning old into new, at LINE granularity (difflib.SequenceMatcher on
+    splitlines(keepends=True), autojunk=False), sorted, non-overlapping, coordinates (str
+    indices) in `old`. Applying them gives exactly `new` (CRLF, no trailing newline, empty
+    strings included)."""
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    old_starts = [0]
+    for line in old_lines:
+        old_starts.append(old_starts[-1] + len(line))
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    return [
+        Hunk(old_starts[i1], old_starts[i2], "".join(new_lines[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def apply_hunks(text: str, hunks: list[Hunk]) -> str:
+    """Apply hunks given in str indices of text, sorted and non-overlapping."""
+    pieces = []
+    done = 0
+    for hunk in hunks:
+        if not done <= hunk.start <= hunk.end <= len(text):
+            raise ValueError(f"hunk {hunk} is unsorted, overlapping or out of range")
+        pieces += [text[done : hunk.start], hunk.new_text]
+        done = hunk.end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def lsp_text_edits(text: str, hunks: list[Hunk], encoding: str) -> list[types.TextEdit]:
+    """Hunks in str indices of text -> TextEdits whose ranges refer to text, in encoding."""
+    starts = line_start_indices(text)
+    name = _encoding_name(encoding)
+    return [
+        types.TextEdit(
+            range=types.Range(
+                start=_position(text, starts, hunk.start, name),
+                end=_position(text, starts, hunk.end, name),
+            ),
+            new_text=hunk.new_text,
+        )
+        for hunk in hunks
+    ]
+
+
+# -- streaming -------------------------------------------------------------------------
+
+
+def _common_suffix_length(a: str, b: str) -> int:
+    n = 0
+    limit = min(len(a), len(b))
+    while n < limit and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return n
+
+
+def _at_line_start(text: str, index: int) -> bool:
+    return index == 0 or text[index - 1] == "\n"
+
+
+def _safe_cut(orig_w: str, out_w: str) -> int | None:
+    """Chars k to hold back from both windows' ends so both are cut at a line start and
+    the held-back tails are equal text; the smallest such k, or None if there is none."""
+    shared = _common_suffix_length(orig_w, out_w)
+    # Inside the shared tail both sides have the same char before the cut: the last '\n' there wins.
+    newline = orig_w.rfind("\n", len(orig_w) - shared)
+    if newline != -1:
+        return len(orig_w) - 1 - newline
+    # Otherwise only cutting off the whole shared tail can work, if both sides start a line there.
+    if _at_line_start(orig_w, len(orig_w) - shared) and _at_line_start(out_w, len(out_w) - shared):
+        return shared
+    return None
+
+
+class HunkStream:
+    """Turns an edit that is still being generated into FINAL hunks, streamed once each, left to right.
+
+    The engine rewrites one region of the document: original_region = document[region_start:region_end].
+    While generating, it reports sync points: (orig_upto, out_upto) meaning output[:out_upto] is final
+    and corresponds exactly to original_region[:orig_upto] (the model is copying the original from there on).
+    Sync points are str indices into original_region and into the output; both non-decreasing across calls.
+
+    Each call returns one batch of hunks whose str indices refer to the CURRENT document: the
+    document after every earlier batch has been applied. Hunks within a batch all refer to that
+    same document, as apply_hunks and lsp_text_edits expect.
+    """
+
+    def __init__(self, original_region: str, region_start: int):
+        self._original = original_region
+        self._region_start = region_start
+        self._done_orig = 0  # original_region[:_done_orig] has been handled ...
+        self._done_out = 0  # ... and became output[:_done_out]
+        self._delta = 0
+
+    @property
+    def delta(self) -> int:
+        """Length change applied so far: sum of len(new_text) - (end - start)."""
+        return self._delta
+
+    def advance(self, output: str, orig_upto: int, out_upto: int) -> list[Hunk]:
+        """Hunks for the newly final part: diff original_region[done_o:orig_upto] vs output[done_out:out_upto],
+        emitted only up to the last LINE boundary that both sides agree on (so hunks are whole lines; a partial
+        line is held back until a later call); never re-sends text already handled; unchanged text yields nothing.
+        Returned hunks are in the coordinates of the CURRENT document, i.e. the document after every hunk this
+        stream returned before has been applied (so the caller can send them as they are)."""
+        if not self._done_orig <= orig_upto <= len(self._original):
+            raise ValueError(f"orig_upto {orig_upto} outside {self._done_orig}..{len(self._original)}")
+        if not self._done_out <= out_upto <= len(output):
+            raise ValueError(f"out_upto {out_upto} outside {self._done_out}..{len(output)}")
+        orig_w = self._original[self._done_orig : orig_upto]
+        out_w = output[self._done_out : out_upto]
+        hold_back = _safe_cut(orig_w, out_w)
+        if hold_back is None:
+            return []
+        return self._emit(orig_w[: len(orig_w) - hold_back], out_w[: len(out_w) - hold_back])
+
+    def finish(self, output: str) -> list[Hunk]:
+        """The rest: diff of the remaining original vs the remaining output (whole region end), current-document coordinates."""
+        return self._emit(self._original[self._done_orig :], output[self._done_out :])
+
+    def _emit(self, orig_part: str, out_part: str) -> list[Hunk]:
+        """Diff the next handled parts, shift the hunks into current-document coordinates, move on."""
+        # Every earlier hunk lies left of _done_orig, so the shift is the whole delta so far.
+        base = self._region_start + self._done_orig + self._delta
+        hunks = [Hunk(base + h.start, base + h.end, h.new_text) for h in diff_hunks(orig_part, out_part)]
+        self._done_orig += len(orig_part)
+        self._done_out += len(out_part)
+        self._delta += len(out_part) - len(orig_part)
+        return hunks

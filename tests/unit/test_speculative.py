@@ -1,0 +1,202 @@
+"""The speculative loop and the draft pointer against a scripted model that 'predicts' a target text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lsp_server.engine.drafts import Drafter, DraftText, changed_ranges
+from lsp_server.engine.speculative import LoopOptions, LoopStats, speculative_edit
+
+EOS = 256
+FENCE = b"```"
+
+
+class ScriptedModel:
+    """Byte-level fake: token i is byte i; after the prompt it predicts `target`, then EOS.
+
+    It tracks its KV cache like the real model, so rollback mistakes show up as wrong predictions.
+    """
+
+    def __init__(self, prompt: bytes, target: bytes, positional: bool = False):
+        self.positional = positional  # predict target[i] at output position i whatever came before
+        self.prompt = list(prompt)
+        self.target = list(target)
+        self.kv_tokens: list[int] = []
+        self.decode_calls = 0
+
+    def _predict(self, context: list[int]) -> int:
+        produced = context[len(self.prompt):]
+        if not self.positional and produced != self.target[: len(produced)]:
+            return EOS  # the cache holds tokens the script never produced: a rollback bug
+        return self.target[len(produced)] if len(produced) < len(self.target) else EOS
+
+    def _logits(self, token: int) -> np.ndarray:
+        row = np.zeros(257, dtype=np.float32)
+        row[token] = 10.0
+        return row
+
+    def common_prefix(self, tokens):
+        n = 0
+        for a, b in zip(self.kv_tokens, tokens):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    def prefill(self, tokens, cancelled=None):
+        self.kv_tokens = list(tokens)
+        return self._logits(self._predict(self.kv_tokens))
+
+    def decode(self, tokens, logits_at):
+        self.decode_calls += 1
+        rows = []
+        for i, tok in enumerate(tokens):
+            self.kv_tokens.append(tok)
+            if i in set(logits_at):
+                rows.append(self._logits(self._predict(self.kv_tokens)))
+        return np.stack(rows)
+
+    def truncate(self, n_keep):
+        del self.kv_tokens[n_keep:]
+
+    def piece(self, token):
+        return b"" if token == EOS else bytes([token])
+
+    def is_eog(self, token):
+        return token == EOS
+
+
+def draft_text(text: bytes, **kw) -> DraftText:
+    return DraftText.from_tokens(list(text), lambda t: bytes([t]), **kw)
+
+
+def run(original: bytes, target: bytes, speculate=True, cancel_after=None, **drafter_kw):
+    prompt = b"code:\n" + original + b"\nedited:\n"
+    model = ScriptedModel(prompt, target)
+    source = draft_text(original + FENCE, content_end=len(original))
+    drafter = Drafter([source], **drafter_kw)
+    stats = LoopStats()
+    steps = 0
+
+    def cancelled():
+        return cancel_after is not None and steps >= cancel_after
+
+    last = None
+    for step in speculative_edit(model, list(prompt), drafter, LoopOptions(speculate=speculate, stop_at_region_end=False), stats, cancelled):
+        steps += 1
+        last = step
+    return last.output, stats, model, drafter
+
+
+ORIGINAL = b"def f(x):\n    total = 0\n    for i in x:\n        total += i\n    return total\n"
+EDITS = {
+    "unchanged": ORIGINAL,
+    "insertion": ORIGINAL.replace(b"    return", b"    print(total)\n    return"),
+    "deletion": ORIGINAL.replace(b"    total = 0\n", b""),
+    "replacement": ORIGINAL.replace(b"total", b"acc"),
+    "new_first_line": b"import os\n" + ORIGINAL,
+    "rewrite": b"def f(x):\n    return sum(x)\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_speculative_output_equals_plain_output(name):
+    target = EDITS[name] + FENCE + b"\nmore"
+    spec, spec_stats, _, _ = run(ORIGINAL, target)
+    plain, plain_stats, _, _ = run(ORIGINAL, target, speculate=False)
+    assert spec == plain == EDITS[name]
+    assert spec_stats.stop_reason == plain_stats.stop_reason == "end"
+    assert spec_stats.passes <= plain_stats.passes
+    assert plain_stats.passes == plain_stats.output_tokens - 1  # one decode per token after the free first
+
+
+def test_unchanged_code_is_verified_in_few_passes():
+    out, stats, _, _ = run(ORIGINAL, ORIGINAL + FENCE)
+    assert out == ORIGINAL
+    assert stats.passes <= 4
+    assert stats.accepted_tokens >= len(ORIGINAL) - 4
+
+
+def test_kv_cache_holds_exactly_prompt_and_accepted_output_after_rollbacks():
+    target = EDITS["insertion"] + FENCE
+    out, stats, model, _ = run(ORIGINAL, target)
+    produced = model.kv_tokens[len(model.prompt):]
+    # Every token in the cache is one the output took: rejected draft tokens were rolled back.
+    assert bytes(produced) == target[: len(produced)]
+    assert stats.drafted_tokens > stats.accepted_tokens  # some drafts were rejected
+
+
+def test_resync_returns_to_the_original_after_an_insertion():
+    target = EDITS["new_first_line"] + FENCE
+    _, stats, _, drafter = run(ORIGINAL, target)
+    assert drafter.stats.divergences >= 1
+    assert drafter.stats.resyncs >= 1
+    assert stats.accepted_tokens > len(ORIGINAL) // 2
+
+
+def test_draft_length_grows_after_full_acceptance_and_shrinks_after_rejection():
+    drafter = Drafter([draft_text(ORIGINAL)], min_tokens=4, max_tokens=32)
+    start = drafter.length
+    drafter.feedback(drafted=start, accepted=start)
+    assert drafter.length == min(32, start * 2)
+    for _ in range(5):
+        drafter.feedback(drafted=drafter.length, accepted=drafter.length)
+    assert drafter.length == 32
+    drafter.feedback(drafted=32, accepted=3)
+    assert drafter.length == 16
+    for _ in range(5):
+        drafter.feedback(drafted=drafter.length, accepted=0)
+    assert drafter.length == 4
+
+
+def test_cancellation_stops_within_one_pass():
+    _, stats, _, _ = run(ORIGINAL, ORIGINAL + FENCE, cancel_after=1, max_tokens=4)
+    assert stats.stop_reason == "cancelled"
+    assert stats.passes == 1
+
+
+def test_stops_at_eos_and_reports_it():
+    out, stats, _, _ = run(ORIGINAL, ORIGINAL[:20])
+    assert out == ORIGINAL[:20]
+    assert stats.stop_reason == "eos"
+
+
+def test_proposals_end_on_a_syntax_boundary_and_skip_a_straddling_token():
+    # Tokens: two bytes each; boundary at byte 9 falls inside token [8, 10).
+    text = b"aabbccddeeffgghh"
+    tokens = list(range(8))
+    source = DraftText(text, tokens, list(range(0, 17, 2)), chunk_end=lambda lo, limit: 9 if lo <= 9 <= limit else None)
+    drafter = Drafter([source], min_tokens=2, max_tokens=8)
+    drafter.length = 8
+    assert drafter.propose() == [0, 1, 2, 3]  # ends at byte 8: the token crossing byte 9 waits
+    unaligned = Drafter([source], min_tokens=2, max_tokens=8, syntax_aligned=False)
+    unaligned.length = 8
+    assert unaligned.propose() == tokens
+
+
+def test_no_proposal_while_the_output_is_between_draft_tokens():
+    source = DraftText(b"aabb", [0, 1], [0, 2, 4])
+    drafter = Drafter([source])
+    drafter.advance(b"a", b"a")  # matches the original but ends inside token 0
+    assert drafter.pos == 1 and drafter.propose() == []
+    drafter.advance(b"a", b"aa")
+    assert drafter.propose() == [1]
+
+
+def test_forced_draft_changes_win_over_the_model():
+    original = ORIGINAL
+    renamed = ORIGINAL.replace(b"total", b"summa")
+    prompt = b"p"
+    model = ScriptedModel(prompt, original + FENCE, positional=True)  # the model would keep "total"
+    led = draft_text(renamed + FENCE, content_end=len(renamed), forced=changed_ranges(original, renamed))
+    drafter = Drafter([led, draft_text(original + FENCE, content_end=len(original))])
+    stats = LoopStats()
+    for step in speculative_edit(model, list(prompt), drafter, LoopOptions(), stats):
+        pass
+    assert step.output == renamed
+
+
+def test_changed_ranges_mark_the_replaced_words():
+    assert changed_ranges(b"a total b", b"a subtotal b") == [(2, 10)]
+    assert changed_ranges(b"same", b"same") == []

@@ -1,0 +1,242 @@
+"""Table-driven tests of coordinates, hunks and hunk streaming in lsp_server.textedits."""
+
+import pytest
+from lsprotocol import types
+
+from lsp_server.textedits import (
+    Hunk,
+    HunkStream,
+    apply_hunks,
+    byte_to_index,
+    diff_hunks,
+    index_at,
+    index_to_byte,
+    line_start_indices,
+    lsp_text_edits,
+    position_at,
+)
+
+# (text, str index, expected (line, character) in utf-8, utf-16, utf-32)
+POSITIONS = [
+    ("", 0, (0, 0), (0, 0), (0, 0)),
+    ("abc\ndef", 5, (1, 1), (1, 1), (1, 1)),
+    ("abc\ndef", 3, (0, 3), (0, 3), (0, 3)),
+    ("aé b", 2, (0, 3), (0, 2), (0, 2)),
+    ("aé b", 4, (0, 5), (0, 4), (0, 4)),
+    ("中文x", 2, (0, 6), (0, 2), (0, 2)),
+    ("x\n中文x", 5, (1, 7), (1, 3), (1, 3)),
+    ("😀x", 1, (0, 4), (0, 2), (0, 1)),
+    ("😀x", 2, (0, 5), (0, 3), (0, 2)),
+    ("a😀\n😀😀b", 6, (1, 9), (1, 5), (1, 3)),
+    ("\tx", 1, (0, 1), (0, 1), (0, 1)),
+    ("\t\tx\n\ty", 5, (1, 1), (1, 1), (1, 1)),
+    ("a\r\nb", 1, (0, 1), (0, 1), (0, 1)),
+    ("a\r\nb", 3, (1, 0), (1, 0), (1, 0)),
+    ("a\r\nb", 4, (1, 1), (1, 1), (1, 1)),
+    ("a\rb", 2, (1, 0), (1, 0), (1, 0)),
+    ("a\r\rb", 3, (2, 0), (2, 0), (2, 0)),
+    ("a\r\n\rb\n", 4, (2, 0), (2, 0), (2, 0)),
+    ("a\nbc", 4, (1, 2), (1, 2), (1, 2)),
+    ("a\n", 2, (1, 0), (1, 0), (1, 0)),
+    ("é\r\n😀", 4, (1, 4), (1, 2), (1, 1)),
+]
+
+ENCODINGS = ["utf-8", "utf-16", "utf-32"]
+
+
+@pytest.mark.parametrize("text, index, utf8, utf16, utf32", POSITIONS)
+def test_position_at_counts_code_units_of_each_encoding(text, index, utf8, utf16, utf32):
+    for encoding, (line, character) in zip(ENCODINGS, (utf8, utf16, utf32)):
+        assert position_at(text, index, encoding) == types.Position(line=line, character=character)
+
+
+@pytest.mark.parametrize("text, index, utf8, utf16, utf32", POSITIONS)
+def test_index_at_inverts_position_at(text, index, utf8, utf16, utf32):
+    for encoding, (line, character) in zip(ENCODINGS, (utf8, utf16, utf32)):
+        assert index_at(text, types.Position(line=line, character=character), encoding) == index
+
+
+@pytest.mark.parametrize("text", ["", "a\r\nb\rc\n", "é😀\n\t中\r\n", "no newline", "\n\n"])
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_index_at_round_trips_every_index_outside_crlf(text, encoding):
+    for index in range(len(text) + 1):
+        if text[index - 1 : index + 1] == "\r\n":
+            continue  # between '\r' and '\n' is not a position an LSP client can name
+        assert index_at(text, position_at(text, index, encoding), encoding) == index
+
+
+@pytest.mark.parametrize(
+    "text, line, character, encoding, expected",
+    [
+        ("ab\ncd", 0, 99, "utf-16", 2),  # past line end clamps to line end
+        ("a\r\nb", 0, 5, "utf-8", 1),  # ... before the whole '\r\n'
+        ("a\rb", 0, 5, "utf-32", 1),
+        ("ab\ncd", 5, 0, "utf-16", 5),  # past the last line -> len(text)
+        ("ab\n", 1, 3, "utf-16", 3),
+        ("", 0, 4, "utf-8", 0),
+        ("😀x", 0, 1, "utf-16", 0),  # inside a surrogate pair rounds down
+        ("éx", 0, 1, "utf-8", 0),  # inside a UTF-8 sequence rounds down
+    ],
+)
+def test_index_at_clamps_like_lsp(text, line, character, encoding, expected):
+    assert index_at(text, types.Position(line=line, character=character), encoding) == expected
+
+
+def test_position_encoding_kind_values_are_accepted():
+    text = "😀x"
+    assert position_at(text, 1, types.PositionEncodingKind.Utf16).character == 2
+    assert position_at(text, 1, types.PositionEncodingKind.Utf8).character == 4
+    assert position_at(text, 1, types.PositionEncodingKind.Utf32).character == 1
+    assert index_at(text, types.Position(line=0, character=2), types.PositionEncodingKind.Utf16) == 1
+
+
+def test_unknown_encoding_is_rejected():
+    with pytest.raises(ValueError):
+        position_at("a", 0, "latin-1")
+
+
+def test_index_outside_text_is_rejected():
+    with pytest.raises(ValueError):
+        position_at("ab", 3, "utf-16")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", [0]),
+        ("a", [0]),
+        ("a\n", [0, 2]),
+        ("a\r\nb\rc\nd", [0, 3, 5, 7]),
+        ("\r\n\r\n", [0, 2, 4]),
+        ("\n\r", [0, 1, 2]),
+    ],
+)
+def test_line_start_indices_follow_lsp_line_breaks(text, expected):
+    assert line_start_indices(text) == expected
+
+
+def test_byte_and_index_convert_both_ways():
+    text = "aé😀\n中"  # 1 + 2 + 4 + 1 + 3 bytes
+    for index, byte in [(0, 0), (1, 1), (2, 3), (3, 7), (4, 8), (5, 11)]:
+        assert byte_to_index(text, byte) == index
+        assert index_to_byte(text, index) == byte
+
+
+@pytest.mark.parametrize("byte_offset", [2, 4, 5, 6, -1, 12])
+def test_byte_offset_inside_a_char_or_outside_is_rejected(byte_offset):
+    with pytest.raises(ValueError):
+        byte_to_index("aé😀\n中", byte_offset)
+
+
+def test_index_to_byte_rejects_out_of_range():
+    with pytest.raises(ValueError):
+        index_to_byte("ab", 3)
+
+
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        ("", "", []),
+        ("a\nb\n", "a\nb\n", []),
+        ("", "x\n", [Hunk(0, 0, "x\n")]),
+        ("x\n", "", [Hunk(0, 2, "")]),
+        ("a\nb\nc\n", "a\nB\nc\n", [Hunk(2, 4, "B\n")]),
+        ("a\nb\nc\n", "a\nc\n", [Hunk(2, 4, "")]),
+        ("a\nc\n", "a\nb\nc\n", [Hunk(2, 2, "b\n")]),
+        ("a\r\nb\r\n", "a\r\nB\r\n", [Hunk(3, 6, "B\r\n")]),
+        ("a\nb", "a\nb\n", [Hunk(2, 3, "b\n")]),  # trailing newline added: the last line changes
+        ("a\nb\nc\nd\n", "A\nb\nc\nD\n", [Hunk(0, 2, "A\n"), Hunk(6, 8, "D\n")]),
+    ],
+)
+def test_diff_hunks_replace_whole_lines(old, new, expected):
+    assert diff_hunks(old, new) == expected
+    assert apply_hunks(old, expected) == new
+
+
+def test_apply_hunks_rejects_overlap():
+    with pytest.raises(ValueError):
+        apply_hunks("abcdef", [Hunk(0, 3, "x"), Hunk(2, 4, "y")])
+
+
+def test_lsp_text_edits_use_the_negotiated_encoding():
+    text = "😀 = 1\r\nb = 2\n"
+    hunks = [Hunk(7, 13, "b = 3\n")]
+    expected_line = types.Range(
+        start=types.Position(line=1, character=0), end=types.Position(line=2, character=0)
+    )
+    for encoding in ENCODINGS:
+        edits = lsp_text_edits(text, hunks, encoding)
+        assert edits == [types.TextEdit(range=expected_line, new_text="b = 3\n")]
+    # A hunk inside the emoji line: its end counts the emoji in code units of each encoding.
+    edit_range = {e: lsp_text_edits(text, [Hunk(0, 1, "x")], e)[0].range.end.character for e in ENCODINGS}
+    assert edit_range == {"utf-8": 4, "utf-16": 2, "utf-32": 1}
+
+
+# -- HunkStream ------------------------------------------------------------------------
+
+DOC_HEAD, DOC_TAIL = "head\n", "tail\n"
+
+
+def test_stream_holds_back_a_partial_line_then_emits_it_once_whole():
+    region = "a = 1\nb = 2\nc = 3\n"
+    output = "a = 10\nb = 2\nc = 3\n"
+    stream = HunkStream(region, len(DOC_HEAD))
+    # No sync point past the divergence yet: nothing is final.
+    assert stream.advance(output[:5], 0, 0) == []
+    # The model re-joined at "b": "a = 1\n" -> "a = 10\n" is final, the partial "b" is held back.
+    assert stream.advance(output[:8], 7, 8) == [Hunk(5, 11, "a = 10\n")]
+    assert stream.delta == 1
+    # Copied text yields nothing, and the finished hunk is never sent again.
+    assert stream.advance(output, len(region), len(output)) == []
+    assert stream.finish(output) == []
+
+
+def test_stream_holds_back_when_windows_end_mid_line():
+    stream = HunkStream("x = 1\n", 0)
+    # Sync point after "x = " on both sides: no line boundary both agree on yet.
+    assert stream.advance("x = 2", 4, 4) == []
+    assert stream.finish("x = 2\n") == [Hunk(0, 6, "x = 2\n")]
+
+
+def test_stream_never_cuts_inside_a_line_even_when_its_start_is_final():
+    stream = HunkStream("a\nx = 1\n", 0)
+    # "x = " is final on both sides, but the line is not: only "a\n" -> "A\n" goes out.
+    assert stream.advance("A\nx = ", 6, 6) == [Hunk(0, 2, "A\n")]
+    assert stream.finish("A\nx = 2\n") == [Hunk(2, 8, "x = 2\n")]
+
+
+def test_stream_shifts_later_hunks_by_earlier_ones():
+    region = "a\nb\nc\n"
+    output = "AAA\nb\nC\n"
+    document = "xx" + region + "yy"
+    stream = HunkStream(region, 2)
+    first = stream.advance(output[:5], 3, 5)
+    assert first == [Hunk(2, 4, "AAA\n")]
+    document = apply_hunks(document, first)
+    rest = stream.finish(output)
+    assert rest == [Hunk(8, 10, "C\n")]
+    assert apply_hunks(document, rest) == "xx" + output + "yy"
+    assert stream.delta == 2
+
+
+def test_stream_inserts_whole_lines_before_copied_text():
+    region = "keep\n"
+    output = "new\nkeep\n"
+    stream = HunkStream(region, 0)
+    assert stream.advance(output, 5, 9) == [Hunk(0, 0, "new\n")]
+    assert stream.finish(output) == []
+
+
+def test_stream_finish_handles_a_region_without_final_newline():
+    region = "a\r\nb"
+    output = "a\r\nB"
+    stream = HunkStream(region, 3)
+    assert stream.advance(output, 3, 3) == []
+    assert stream.finish(output) == [Hunk(6, 7, "B")]
+
+
+def test_stream_rejects_sync_points_that_go_backwards():
+    stream = HunkStream("a\nb\n", 0)
+    stream.advance("a\nb\n", 2, 2)
+    with pytest.raises(ValueError):
+        stream.advance("a\nb\n", 1, 1)
