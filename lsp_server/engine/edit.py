@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 import threading
 import time
 from bisect import bisect_right
@@ -40,6 +42,7 @@ class Progress:
     sync: tuple[int, int] | None  # (region chars, output chars) known to correspond; see HunkStream
     stats: LoopStats
     fraction: float  # of the original region passed
+    tokens_per_s: float = 0.0  # generation so far
 
 
 @dataclass
@@ -228,10 +231,16 @@ class Engine:
         stats = LoopStats()
         original = request.text[start:end]
         original_source = 1 if draft_led else 0
+        # Where the output follows a changed draft, its unchanged lines still tell where we are.
+        led_to_original = line_map(sources[0].data, region_bytes) if draft_led else {}
+        started = time.perf_counter()
         try:
             for step in speculative_edit(self.model, prompt_tokens, drafter, opts, stats, cancelled):
                 if on_progress is not None and not step.done:
-                    on_progress(self._progress(step, drafter, original_source, region_bytes, original, stats))
+                    progress = self._progress(step, drafter, original_source, led_to_original, region_bytes, stats)
+                    generating = time.perf_counter() - started - stats.prefill_s
+                    progress.tokens_per_s = len(stats.output_token_ids) / generating if generating > 0 else 0.0
+                    on_progress(progress)
         except ModelError:
             self.model.reset()  # a failed decode may leave the cache in any state
             raise
@@ -258,15 +267,43 @@ class Engine:
         )
 
     @staticmethod
-    def _progress(step, drafter, original_source, region_bytes, original, stats) -> Progress:
+    def _progress(step, drafter, original_source, led_to_original, region_bytes, stats) -> Progress:
         pos = drafter.pos if drafter.source == original_source else None
+        if drafter.source == 0 and original_source == 1 and drafter.pos is not None:
+            pos = led_to_original.get(drafter.pos)
         sync = None
         output = step.output.decode("utf-8", "replace")
         if pos is not None and pos <= len(region_bytes) and (pos == len(region_bytes) or (region_bytes[pos] & 0xC0) != 0x80):
             if not step.output.endswith(b"\xef\xbf\xbd") and _valid_utf8(step.output):
                 sync = (len(region_bytes[:pos].decode("utf-8")), len(output))
-        fraction = min(1.0, (drafter.last_pos[original_source] / max(1, len(region_bytes))))
+        fraction = min(1.0, max(drafter.last_pos) / max(1, len(region_bytes)))
         return Progress(output=output, sync=sync, stats=stats, fraction=fraction)
+
+    def propose_name(self, text: str, path: str | None, language_id: str | None, position: int) -> str:
+        """A new name for the identifier at `position` (str index), proposed by the model (greedy, a few tokens)."""
+        language = syntax.language_for(path, language_id)
+        source = text.encode("utf-8")
+        found = syntax.identifier_at(source, language, len(text[:position].encode("utf-8")))
+        if found is None:
+            raise EditError("no identifier at the cursor to rename")
+        old = found[2]
+        lo, hi = prompts.context_window(text, position, position)
+        fence = prompts.fence_for(text)
+        prompt = f"{fence}{language.name if language.has_grammar else ''}\n{text[lo:hi]}{fence}\n\nA clearer name for `{old}` in this code is `"
+        with self.lock:
+            model = self.model
+            row = model.prefill(model.tokenize(prompt.encode("utf-8"), add_bos=model.add_bos))
+            out = b""
+            for _ in range(12):
+                token = int(row.argmax())
+                if model.is_eog(token) or b"`" in out:
+                    break
+                out += model.piece(token)
+                row = model.decode([token], logits_at=[0])[0]
+        name = re.match(r"[A-Za-z_$][\w$]*", out.decode("utf-8", "replace"))
+        if not name or name.group(0) == old:
+            raise EditError(f"the model proposed no new name for {old!r}; give one (newName)")
+        return name.group(0)
 
     def warm(self, text: str, path: str | None = None, language_id: str | None = None) -> int:
         """Prefill the cache with the prompt prefix every edit of this document starts with; tokens evaluated."""
@@ -290,6 +327,21 @@ class Engine:
             return len(tokens) - before
 
 
+def line_map(draft: bytes, original: bytes) -> dict[int, int]:
+    """Byte offsets of line starts in `draft` -> the same line's start in `original`, for unchanged lines."""
+    a, b = original.splitlines(keepends=True), draft.splitlines(keepends=True)
+    starts_a, starts_b = [0], [0]
+    for line in a:
+        starts_a.append(starts_a[-1] + len(line))
+    for line in b:
+        starts_b.append(starts_b[-1] + len(line))
+    mapping = {}
+    for i1, j1, size in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for k in range(size + 1):
+            mapping[starts_b[j1 + k]] = starts_a[i1 + k]
+    return mapping
+
+
 def _valid_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
@@ -297,8 +349,3 @@ def _valid_utf8(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
 
-
-def timed(fn, *args, **kw):
-    t = time.perf_counter()
-    result = fn(*args, **kw)
-    return result, time.perf_counter() - t

@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { JobStatus } from '../status';
+
+test('idle status before any job', () => {
+  const status = new JobStatus();
+  assert.equal(status.busy, false);
+  assert.equal(status.text(), '$(sparkle) SpecEdit');
+});
+
+test('a running job shows the latest progress report', () => {
+  const status = new JobStatus();
+  status.started(1);
+  assert.equal(status.text(), '$(sync~spin) SpecEdit: editing');
+  status.progress({ kind: 'begin', title: 'specedit' });
+  status.progress({ kind: 'report', message: '120 tok, 95 tok/s, 87% accepted', percentage: 40 });
+  assert.equal(status.text(), '$(sync~spin) SpecEdit: 120 tok, 95 tok/s, 87% accepted');
+  status.progress({ kind: 'report', message: '10 tok', percentage: 12.4 });
+  assert.equal(status.text(), '$(sync~spin) SpecEdit: 10 tok, 12%');
+});
+
+test('jobDone ends the job and shows its message', () => {
+  const status = new JobStatus();
+  status.started(3);
+  status.done({ uri: 'file:///a', job: 3, ok: true, message: 'renamed 4 occurrences' });
+  assert.equal(status.busy, false);
+  assert.equal(status.text(), '$(check) SpecEdit: renamed 4 occurrences');
+  status.started(4);
+  status.done({ uri: 'file:///a', job: 4, ok: false, message: 'cancelled' });
+  assert.equal(status.text(), '$(error) SpecEdit: cancelled');
+});
+
+test('overlapping jobs stay busy until the last one ends', () => {
+  const status = new JobStatus();
+  status.started(1);
+  status.started(2);
+  assert.equal(status.text(), '$(sync~spin) SpecEdit: 2 jobs');
+  status.done({ uri: 'u', job: 1, ok: true, message: 'done' });
+  assert.equal(status.busy, true);
+  status.done({ uri: 'u', job: 2, ok: true, message: 'done' });
+  assert.equal(status.busy, false);
+});
+
+test('long messages are shortened to one line', () => {
+  const status = new JobStatus();
+  status.done({ uri: 'u', job: 1, ok: false, message: 'x'.repeat(100) + '\nmore' });
+  assert.ok(status.text().endsWith('…'));
+  assert.ok(status.text().length < 80);
+});

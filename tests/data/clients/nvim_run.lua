@@ -1,0 +1,71 @@
+-- Runs one :SpecEdit* command on the current buffer against the real server, waits for
+-- specedit/jobDone, writes the buffer and a JSON report (SPECEDIT_RESULT), then quits.
+local result = { progress = {}, started = nil, jobDone = nil, error = nil }
+local timeout_ms = tonumber(os.getenv("SPECEDIT_TIMEOUT_MS") or "180000")
+
+local function finish(code)
+  result.text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n") .. "\n"
+  local client = vim.lsp.get_clients({ bufnr = 0, name = "specedit" })[1]
+  result.offset_encoding = client and client.offset_encoding or nil
+  local file = assert(io.open(assert(os.getenv("SPECEDIT_RESULT")), "w"))
+  file:write(vim.json.encode(result))
+  file:close()
+  vim.cmd(code == 0 and "qall!" or ("cquit " .. code))
+end
+
+vim.api.nvim_create_autocmd("User", {
+  pattern = "SpecEditJobStarted",
+  callback = function(ev)
+    result.started = ev.data.job
+  end,
+})
+vim.api.nvim_create_autocmd("User", {
+  pattern = "SpecEditJobDone",
+  callback = function(ev)
+    result.jobDone = ev.data
+  end,
+})
+vim.api.nvim_create_autocmd("LspProgress", {
+  callback = function(ev)
+    table.insert(result.progress, ev.data.params.value.kind)
+  end,
+})
+
+local attached = vim.wait(60000, function()
+  local client = vim.lsp.get_clients({ bufnr = 0, name = "specedit" })[1]
+  return client ~= nil and client.initialized == true
+end, 50)
+if not attached then
+  result.error = "specedit did not attach within 60 s"
+  finish(3)
+  return
+end
+
+local cursor = os.getenv("SPECEDIT_CURSOR") -- "line,col" (1-based line, 0-based byte column)
+if cursor then
+  local line, col = cursor:match("(%d+),(%d+)")
+  vim.api.nvim_win_set_cursor(0, { tonumber(line), tonumber(col) })
+end
+local visual = os.getenv("SPECEDIT_VISUAL_LINES") -- "first,last": select them linewise first
+if visual then
+  local first, last = visual:match("(%d+),(%d+)")
+  vim.api.nvim_win_set_cursor(0, { tonumber(first), 0 })
+  vim.cmd("normal! V" .. (tonumber(last) - tonumber(first)) .. "j\27")
+end
+
+local ok, err = pcall(vim.cmd, assert(os.getenv("SPECEDIT_EX_COMMAND")))
+if not ok then
+  result.error = tostring(err)
+  finish(4)
+  return
+end
+
+if not vim.wait(timeout_ms, function()
+  return result.jobDone ~= nil
+end, 50) then
+  result.error = "no specedit/jobDone within " .. timeout_ms .. " ms"
+  finish(5)
+  return
+end
+vim.cmd("silent write")
+finish(0)

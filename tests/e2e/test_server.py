@@ -1,0 +1,159 @@
+"""The real server process over stdio, driven like an editor, with the real embedded model."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import re
+
+import pytest
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+
+from lsp_server import actions
+
+from .conftest import change_document, open_document, run_command, wait_job
+
+pytestmark = pytest.mark.e2e
+
+
+
+def pos(line: int, character: int) -> dict:
+    return {"line": line, "character": character}
+
+
+async def test_initialize_advertises_every_command(client):
+    commands = client.init_result.capabilities.execute_command_provider.commands
+    assert set(actions.COMMANDS) <= set(commands)
+
+
+async def test_code_actions_offer_rename_edit_directive_and_fix(client):
+    text = '# ai: add a docstring\ndef cart_total(items):\n    return sum(items)\n'
+    uri = open_document(client, "cart.py", text)
+    diag = types.Diagnostic(range=types.Range(types.Position(2, 11), types.Position(2, 14)), message="F821 undefined name 'sum'")
+    result = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(types.Position(0, 0), types.Position(1, 6)),
+        context=types.CodeActionContext(diagnostics=[diag])))
+    titles = {a.title: a for a in result}
+    assert any(t.startswith("Fix with AI: F821") for t in titles)
+    assert any(t.startswith("Apply AI instruction from comment: add a docstring") for t in titles)
+    assert "Apply AI edit…" in titles
+    name, arguments = action_command(next(a for a in result if a.title.startswith("Fix with AI")))
+    assert name == actions.FIX and arguments[0]["message"].startswith("F821")
+    assert arguments[0]["range"]["start"] == {"line": 2, "character": 11}
+
+
+def action_command(action) -> tuple[str, list]:
+    """(command, arguments) of a code action; pygls' client decodes CodeAction|Command unions as Command,
+    with the nested command object rendered as a string, so both shapes are read."""
+    if isinstance(action, types.CodeAction):
+        return action.command.command, action.command.arguments
+    if isinstance(action.command, str) and action.command.startswith("{"):
+        nested = ast.literal_eval(action.command)
+        return nested["command"], nested["arguments"]
+    return action.command, action.arguments
+
+
+async def test_rename_with_ai_streams_edits_and_reports_progress(client):
+    uri = open_document(client, "cart.py")
+    original = client.editor.texts[uri]
+    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
+    job = await wait_job(client, started["job"])
+    assert job["ok"], job
+    final = client.editor.texts[uri]
+    assert re.findall(r"\btotal\b", final.replace("total {", "")) == []
+    assert final.count("subtotal") == 4
+    assert client.editor.applied, "no workspace/applyEdit arrived"
+    progress = [v for values in client.progress_reports.values() for v in values]
+    assert any(isinstance(v, types.WorkDoneProgressBegin) for v in progress)
+    assert any(isinstance(v, types.WorkDoneProgressEnd) for v in progress)
+    assert final != original
+
+
+async def test_directive_comment_is_consumed(client):
+    text = "def add(a, b):\n    # ai: rename a to left\n    return a + b\n"
+    uri = open_document(client, "directive.py", text)
+    started = await run_command(client, actions.EDIT_FROM_COMMENT, {"uri": uri, "range": {"start": pos(1, 0), "end": pos(1, 0)}})
+    job = await wait_job(client, started["job"])
+    assert job["ok"], job
+    assert "ai:" not in client.editor.texts[uri]
+
+
+async def test_fix_with_ai_fixes_an_undefined_name(client):
+    text = "def total(items):\n    acc = 0\n    for x in items:\n        acc += x\n    return acx\n"
+    uri = open_document(client, "fix.py", text)
+    started = await run_command(client, actions.FIX, {"uri": uri, "range": {"start": pos(4, 11), "end": pos(4, 14)}, "message": "F821 undefined name 'acx'"})
+    job = await wait_job(client, started["job"])
+    assert job["ok"], job
+    assert client.editor.texts[uri] == text.replace("acx", "acc")
+
+
+async def test_cancel_stops_the_edit_and_leaves_whole_hunks(client):
+    body = "".join(f"def f{i}(total):\n    total = total + {i}\n    return total\n\n\n" for i in range(40))
+    uri = open_document(client, "big.py", body)
+    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
+    await asyncio.sleep(0.3)
+    cancelled = await run_command(client, actions.CANCEL, {"uri": uri})
+    assert started["job"] in cancelled["cancelled"]
+    job = await wait_job(client, started["job"])
+    assert not job["ok"] and "cancel" in job["message"]
+    final = client.editor.texts[uri]
+    # Whatever was streamed is whole lines: every line is an original line or its renamed version.
+    original_lines = set(body.splitlines())
+    renamed_lines = set(body.replace("total", "amount").splitlines())
+    assert all(line in original_lines or line in renamed_lines for line in final.splitlines())
+    # The model is free for the next request.
+    again = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
+    assert (await wait_job(client, again["job"]))["ok"]
+
+
+async def test_typing_inside_the_region_stops_the_edit_and_keeps_the_users_text(client):
+    body = "".join(f"def g{i}(total):\n    total = total * {i}\n    return total\n\n\n" for i in range(30))
+    uri = open_document(client, "typing.py", body)
+    typed = []
+
+    async def type_inside(lsp_client):
+        if not typed:
+            text = lsp_client.editor.texts[uri]
+            cut = text.rfind("return")
+            change_document(lsp_client, uri, text[:cut] + "# user typed\n    " + text[cut:])
+            typed.append(lsp_client.editor.texts[uri])
+
+    client.editor.on_apply.append(type_inside)
+    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
+    job = await wait_job(client, started["job"])
+    if not typed:
+        pytest.skip("the edit finished in one applyEdit; nothing to race against")
+    assert not job["ok"]
+    assert "changed" in job["message"] or "refused" in job["message"]
+    assert "# user typed" in client.editor.texts[uri]
+    assert client.editor.texts[uri] == typed[0]  # nothing was applied after the user typed
+
+
+@pytest.mark.parametrize("client", [{"modelPath": "/nonexistent/model.gguf"}], indirect=True)
+async def test_bad_model_path_is_reported_and_the_server_stays_up(client):
+    uri = open_document(client, "cart.py")
+    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
+    job = await wait_job(client, started["job"])
+    assert not job["ok"] and "model file not found" in job["message"]
+    assert any("model file not found" in m.message for m in client.messages)
+    result = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)), context=types.CodeActionContext(diagnostics=[])))
+    assert result
+
+
+@pytest.mark.parametrize("command, argument, message", [
+    ("specedit.nope", {}, "not defined"),
+    (actions.EDIT, {"uri": 42}, "'uri' must be a string"),
+    (actions.EDIT, {"uri": "file:///not/open.py", "instruction": "x"}, "not open"),
+    (actions.RENAME, {"uri": "file:///x.py", "position": "here"}, "Position"),
+    (actions.EDIT, {"uri": "file:///x.py", "range": {"start": 1}, "instruction": "x"}, "Position"),
+])
+async def test_bad_commands_get_clear_errors(client, command, argument, message):
+    with pytest.raises(JsonRpcException) as info:
+        await run_command(client, command, argument)
+    assert message in str(info.value)
+    # Still answering.
+    assert (await client.workspace_execute_command_async(types.ExecuteCommandParams(command=actions.CANCEL, arguments=[{}]))) == {"cancelled": []}
