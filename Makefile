@@ -18,6 +18,7 @@ run: $(STAMP)
 	$(BIN)/specedit demo
 
 test: $(STAMP)
+	bash .ci/setup-clients.sh
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
