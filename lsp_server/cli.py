@@ -125,7 +125,10 @@ def cmd_edit(args) -> int:
             status = 0
     else:
         status = 0
-        sys.stdout.write(unified_diff(args.path, text, result.text) if args.diff else result.text)
+        printed = unified_diff(args.path, text, result.text) if args.diff else result.text
+        sys.stdout.write(printed)
+        if args.json and printed and not printed.endswith("\n"):
+            sys.stdout.write("\n")  # the stats stay on a line of their own
     if args.json:
         sys.stdout.flush()
         print(json.dumps(result.stats_json()))
@@ -141,6 +144,12 @@ def cmd_serve(args) -> int:
     else:
         server.start_io()
     return 0
+
+
+def cmd_apply(args) -> int:
+    from .apply import cmd_apply as run
+
+    return run(args, settings_from_args(args))
 
 
 def cmd_demo(args) -> int:
@@ -181,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_args(p)
     p.set_defaults(func=cmd_edit)
 
+    p = sub.add_parser("apply", help="a batch of edits and sketches, one JSON request per line")
+    p.add_argument("--jsonl", required=True, metavar="FILE", help="requests, one JSON object per line ('-' for stdin)")
+    p.add_argument("--dry-run", action="store_true", help="do not write files; answers carry a unified diff")
+    add_model_args(p)
+    p.set_defaults(func=cmd_apply)
+
     p = sub.add_parser("demo", help="a real edit of the bundled sample, next to plain decoding")
     add_model_args(p)
     p.set_defaults(func=cmd_demo)
@@ -190,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", dest="json_out", metavar="FILE", help="write the results as JSON")
     p.add_argument("--only", nargs="*", help="only the tasks with these names")
     p.add_argument("--no-peer", action="store_true", help="skip the peer (llama-cpp-python prompt lookup)")
+    p.add_argument("--compare-chunks", action="store_true", help="also run ours with fixed-size chunks (syntax-aligned vs fixed)")
     add_model_args(p)
     p.set_defaults(func=cmd_bench)
     return parser
@@ -212,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `specedit edit ... | head`
+        sys.stderr.close()
+        return 141
 
 
 if __name__ == "__main__":

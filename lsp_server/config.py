@@ -35,7 +35,7 @@ class DraftSettings:
     # typical_ratio times the top token's (lossy; follows good drafts).
     # "auto": typical for drafts that already carry the change (rename, fix), else greedy.
     acceptance: str = "auto"
-    typical_ratio: float = 0.1
+    typical_ratio: float = 0.01
 
 
 @dataclass

@@ -123,6 +123,12 @@ class Drafter:
         end = self.sources[self.source].content_end
         return end is not None and self.pos >= end
 
+    @property
+    def overshoot(self) -> int:
+        """Bytes the output has gone past the end of the current draft's code (0 if not past it)."""
+        end = self.sources[self.source].content_end
+        return max(0, self.pos - end) if self.pos is not None and end is not None else 0
+
     def advance(self, produced: bytes, output: bytes) -> None:
         """Move past bytes the model produced; `output` is everything produced so far (ends with them)."""
         if not produced:
@@ -141,10 +147,12 @@ class Drafter:
         """After a divergence: find where the tail of the output re-joins a draft text.
 
         Search each source forward from where the output last stood in it (nearest first), the
-        current source first, with the longest tail that matches; the match must end on a token
+        first source first, with the longest tail that matches; the match must end on a token
         start so drafting can resume with the pre-tokenized draft.
         """
-        order = [self.source] + [i for i in range(len(self.sources)) if i != self.source]
+        # The first source is the intended result (the original, or a draft carrying the change):
+        # the output goes back to it whenever it can.
+        order = range(len(self.sources))
         for length in SYNC_TAILS:
             if len(output) < length:
                 continue

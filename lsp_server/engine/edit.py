@@ -90,6 +90,23 @@ def line_region(text: str, first: int, last: int) -> tuple[int, int]:
     return starts[first - 1], end
 
 
+def trim_blank_lines(text: str, region: tuple[int, int]) -> tuple[int, int]:
+    """A line region without its leading and trailing blank lines (models tend to drop those)."""
+    start, end = region
+    while start < end:
+        newline = text.find("\n", start, end)
+        if newline < 0 or text[start:newline].strip():
+            break
+        start = newline + 1
+    while end > start:
+        prev = text.rfind("\n", start, end - 1)
+        line_start = prev + 1
+        if text[line_start:end].strip():
+            break
+        end = line_start
+    return (start, end) if start < end else region
+
+
 def _line_number(text: str, index: int) -> int:
     return text.count("\n", 0, index) + 1
 
@@ -160,7 +177,9 @@ class Engine:
             led.forced = changed_ranges(region_bytes, request.draft.encode("utf-8"))
             sources.insert(0, led)
         if request.sketch is not None:
-            sources.append(self._draft_text(request.sketch + closing, None, 0))
+            sketch = self._draft_text(request.sketch + closing, None, 0)
+            sketch.content_end = None  # the sketch's end is not the region's end
+            sources.append(sketch)
         budget = self._token_budget(sources[0], len(prompt_tokens))
         return prompt_tokens, sources, budget, (start, end), region_bytes, fence, language, request.draft is not None, chat
 

@@ -55,12 +55,10 @@ def user_text(p: PromptParts) -> str:
 
     Every layout starts with the file block, so edits of one file share a cacheable prefix.
     """
-    if p.region is None:
-        parts = ["Original code:\n", _block(p.fence, p.fence_lang, p.context), "\n"]
-    else:
-        where = "" if p.context_lines is None else f" (lines {p.context_lines[0]}-{p.context_lines[1]})"
-        parts = [f"Context{where}:\n", _block(p.fence, p.fence_lang, p.context), "\n"]
-        parts += ["Original code:\n", _block(p.fence, p.fence_lang, p.region), "\n"]
+    # The file block comes first in every layout, so one warmed prefix serves every edit of a small file.
+    parts = ["Original code:\n", _block(p.fence, p.fence_lang, p.context), "\n"]
+    if p.region is not None:
+        parts += ["Code to change:\n", _block(p.fence, p.fence_lang, p.region), "\n"]
     parts.append(f"Change request: {p.instruction.strip()}\n")
     return "".join(parts)
 

@@ -143,17 +143,27 @@ def speculative_edit(
     tokens = stats.output_token_ids
 
     def take(new_tokens: Sequence[int]) -> bool:
-        """Append accepted tokens to the output; True when the closing fence has been reached."""
+        """Append accepted tokens to the output; True when the edit is complete (fence or region end)."""
         before = len(output)
         for tok in new_tokens:
             output.extend(model.piece(tok))
         tokens.extend(new_tokens)
         drafter.advance(bytes(output[before:]), bytes(output))
         cut = stop_index(output, options.stop, before)
-        if cut is not None:
-            del output[cut:]
-            return True
-        return options.stop_at_region_end and drafter.at_content_end
+        if cut is None and options.stop_at_region_end and drafter.at_content_end:
+            cut = len(output) - drafter.overshoot  # the chunk may run into the closing fence
+        if cut is None:
+            return False
+        # Tokens that start at or after the cut are not part of the output.
+        kept, pos = 0, before
+        for tok in new_tokens:
+            if pos >= cut:
+                break
+            kept += 1
+            pos += len(model.piece(tok))
+        del tokens[len(tokens) - len(new_tokens) + kept :]
+        del output[cut:]
+        return True
 
     while True:
         # 1. Stop conditions, checked between passes.

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .. import syntax
-from .edit import EditError, EditRequest, line_region
+from .edit import EditError, EditRequest, line_region, trim_blank_lines
 
 RENAME_INSTRUCTION = re.compile(
     r"^\s*rename\s+(?:the\s+\w+\s+)?`?([A-Za-z_$][\w$]*)`?\s+(?:to|->|as)\s+`?([A-Za-z_$][\w$]*)`?\s*\.?\s*$",
@@ -51,7 +51,7 @@ def infer_kind(task: Task) -> Task:
 def build_request(text: str, task: Task, path: str | None = None, language_id: str | None = None) -> EditRequest:
     """The EditRequest for a task on a document; EditError when the task does not fit the text."""
     task = infer_kind(task)
-    region = line_region(text, *task.lines) if task.lines else None
+    region = trim_blank_lines(text, line_region(text, *task.lines)) if task.lines else None
     request = EditRequest(text=text, instruction=task.instruction, path=path, language_id=language_id, region=region)
     language = syntax.language_for(path, language_id)
     if task.kind == "rename":

@@ -108,7 +108,7 @@ def test_speculative_output_equals_plain_output(name):
     assert spec == plain == EDITS[name]
     assert spec_stats.stop_reason == plain_stats.stop_reason == "end"
     assert spec_stats.passes <= plain_stats.passes
-    assert plain_stats.passes == plain_stats.output_tokens - 1  # one decode per token after the free first
+    assert plain_stats.passes == plain_stats.output_tokens  # one decode per output token; the stop token came free
 
 
 def test_unchanged_code_is_verified_in_few_passes():

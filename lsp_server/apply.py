@@ -1,0 +1,106 @@
+"""`specedit apply --jsonl -`: many edits and sketches through one loaded model, one JSON answer per request."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import IO
+
+from .cli import CliError, read_source, unified_diff, write_atomically
+from .engine.edit import EditError, Engine
+from .engine.model import ModelError
+from .engine.sketch import sketch_request
+from .engine.tasks import Task, build_request, parse_lines
+
+KNOWN_KEYS = {"file", "instruction", "sketch", "lines", "symbol", "new_name", "diagnostic", "force", "id"}
+
+
+class RequestError(Exception):
+    """A request line that cannot be done; the message goes into its answer."""
+
+
+def parse_request(line: str) -> dict:
+    try:
+        request = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise RequestError(f"not JSON: {exc.msg} at column {exc.colno}") from exc
+    if not isinstance(request, dict):
+        raise RequestError("each line must be a JSON object")
+    unknown = set(request) - KNOWN_KEYS
+    if unknown:
+        raise RequestError(f"unknown keys: {', '.join(sorted(unknown))}")
+    if not isinstance(request.get("file"), str) or not request["file"]:
+        raise RequestError("'file' (a path) is required")
+    kinds = [k for k in ("instruction", "sketch", "symbol", "diagnostic") if request.get(k) is not None]
+    if not kinds:
+        raise RequestError("give one of 'instruction', 'sketch', 'symbol' + 'new_name', or 'diagnostic'")
+    for key in ("instruction", "sketch", "lines", "symbol", "new_name", "diagnostic"):
+        if request.get(key) is not None and not isinstance(request[key], str):
+            raise RequestError(f"'{key}' must be a string")
+    return request
+
+
+def run_request(engine: Engine, request: dict, dry_run: bool) -> dict:
+    """Do one request; the answer always has 'ok', and 'error' when ok is false."""
+    path = request["file"]
+    text = read_source(path)
+    if request.get("sketch") is not None:
+        edit_request = sketch_request(text, request["sketch"], path=path)
+    else:
+        kind = "rename" if request.get("symbol") else ("fix" if request.get("diagnostic") else "edit")
+        task = Task(kind, request.get("instruction") or "", parse_lines(request.get("lines")),
+                    request.get("symbol"), request.get("new_name"), request.get("diagnostic"))
+        edit_request = build_request(text, task, path=path)
+    started = time.perf_counter()
+    result = engine.edit(edit_request)
+    answer = {"ok": True, "file": path, "changed": result.text != text, "stats": result.stats_json(),
+              "latency_s": round(time.perf_counter() - started, 4)}
+    if result.problems and not request.get("force"):
+        return {"ok": False, "file": path, "error": f"the edit introduces {len(result.problems)} syntax error(s) "
+                f"({result.problems[0].message}); file not written", "stats": answer["stats"]}
+    if dry_run:
+        answer["diff"] = unified_diff(path, text, result.text)
+    elif result.text != text:
+        write_atomically(path, result.text)
+    return answer
+
+
+def run_batch(engine: Engine, lines: IO[str], out: IO[str], dry_run: bool = False) -> int:
+    """Answer every line of `lines` in order; errors on one request never stop the batch."""
+    failures = 0
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        request: dict = {}
+        try:
+            request = parse_request(line)
+            answer = run_request(engine, request, dry_run)
+        except (RequestError, CliError, EditError, ModelError) as exc:
+            answer = {"ok": False, "file": request.get("file"), "error": str(exc)}
+        except OSError as exc:
+            answer = {"ok": False, "file": request.get("file"), "error": f"cannot write: {exc}"}
+        if request.get("id") is not None:
+            answer["id"] = request["id"]
+        answer["line"] = number
+        failures += not answer["ok"]
+        out.write(json.dumps(answer) + "\n")
+        out.flush()
+    return 1 if failures else 0
+
+
+def cmd_apply(args, settings) -> int:
+    if args.jsonl != "-":
+        try:
+            source = open(args.jsonl, encoding="utf-8")
+        except OSError as exc:
+            raise CliError(f"cannot read {args.jsonl}: {exc.strerror}") from exc
+    else:
+        source = sys.stdin
+    engine = Engine(settings)
+    try:
+        engine.model  # load once, before the first request; a bad model fails the batch up front
+    except ModelError as exc:
+        raise CliError(str(exc)) from exc
+    with source:
+        return run_batch(engine, source, sys.stdout, dry_run=args.dry_run)

@@ -1,0 +1,89 @@
+"""`specedit edit`: output formats, in-place writes, plain decoding and renames (real model)."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+STATS_KEYS = {"output_tokens", "prefill_s", "generate_s", "passes", "accepted_tokens", "drafted_tokens", "tokens_per_s"}
+EDIT = ("-i", "add a docstring", "--lines", "4:8")  # the function total() of basket.py
+
+
+def split_json_line(stdout: str) -> tuple[str, dict]:
+    """stdout of --json: (everything before the last line, the last line parsed as JSON)."""
+    body, _, last = stdout.rstrip("\n").rpartition("\n")
+    return (body + "\n" if body else ""), json.loads(last)
+
+
+def unchanged_around_lines(original: str, edited: str, first: int, last: int) -> bool:
+    """Whether edited keeps the original's text before line `first` and after line `last` (1-based)."""
+    lines = original.splitlines(keepends=True)
+    head, tail = "".join(lines[: first - 1]), "".join(lines[last:])
+    return edited.startswith(head) and edited.endswith(tail)
+
+
+def test_json_prints_the_edited_file_then_one_json_stats_line(specedit, copy_in):
+    path = copy_in("basket.py")
+    original = path.read_bytes()
+    done = specedit("edit", path.name, *EDIT, "--json")
+    assert done.returncode == 0, done.stderr
+    body, stats = split_json_line(done.stdout)
+    assert STATS_KEYS <= stats.keys()
+    assert stats["output_tokens"] > 0 and stats["passes"] > 0
+    assert 0 < stats["accepted_tokens"] <= stats["drafted_tokens"]
+    assert unchanged_around_lines(original.decode(), body, 4, 8)
+    assert path.read_bytes() == original  # without --write the file is left alone
+
+
+def test_no_speculation_decodes_one_token_per_pass(specedit, copy_in):
+    path = copy_in("basket.py")
+    original = path.read_text()
+    done = specedit("edit", path.name, *EDIT, "--json", "--no-speculation")
+    assert done.returncode == 0, done.stderr
+    body, stats = split_json_line(done.stdout)
+    assert stats["drafted_tokens"] == 0 and stats["accepted_tokens"] == 0
+    assert stats["passes"] >= stats["output_tokens"] - 1
+    # Its output may differ from the speculative run's at a near-tie (tests/model/test_model_agreement.py).
+    assert unchanged_around_lines(original, body, 4, 8)
+
+
+def test_json_line_stands_on_its_own_line_when_the_file_lacks_a_final_newline(specedit, copy_in):
+    path = copy_in("no_final_newline.js")
+    done = specedit("edit", path.name, "--symbol", "triple", "--new-name", "times3", "--json")
+    assert done.returncode == 0, done.stderr
+    body, stats = split_json_line(done.stdout)
+    assert STATS_KEYS <= stats.keys()
+    assert "function times3(x) {" in body
+
+
+def test_diff_prints_a_unified_diff_of_the_rename(specedit, copy_in):
+    path = copy_in("basket.py")
+    original = path.read_bytes()
+    done = specedit("edit", path.name, "--symbol", "total", "--new-name", "subtotal", "--lines", "4:8", "--diff")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["--- a/basket.py", "+++ b/basket.py"]
+    assert any(line.startswith("@@ ") for line in lines)
+    assert "-def total(prices):" in lines and "+def subtotal(prices):" in lines
+    assert path.read_bytes() == original
+
+
+def test_write_renames_every_occurrence_atomically_keeping_the_mode(specedit, copy_in, project):
+    path = copy_in("basket.py")
+    original = path.read_text()
+    path.chmod(0o640)
+    inode = path.stat().st_ino
+    done = specedit("edit", path.name, "--symbol", "total", "--new-name", "subtotal", "--write")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    edited = path.read_text()
+    assert not re.search(r"\btotal\b", edited)
+    assert edited == re.sub(r"\btotal\b", "subtotal", original)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert path.stat().st_ino != inode  # replaced by a rename, never rewritten in place
+    assert sorted(p.name for p in project.iterdir()) == ["basket.py"]  # no temporary file left
