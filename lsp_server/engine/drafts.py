@@ -102,7 +102,7 @@ class Drafter:
         self.min_tokens = min_tokens
         self.max_tokens = max_tokens
         self.syntax_aligned = syntax_aligned
-        self.length = max(min_tokens, min(16, max_tokens))
+        self.length = max_tokens  # copying is the common case: start long, halve on rejection
         self.source = 0
         self.pos: int | None = 0  # byte offset in sources[self.source] the output has reached
         self.last_pos = [0] * len(self.sources)  # per source: where the output last stood in it

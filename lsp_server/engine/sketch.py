@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -82,10 +81,6 @@ def _best_suffix(original: list[str], lines: list[str], lo: int) -> tuple[int, i
     return best
 
 
-def _similar(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a.strip(), b.strip()).ratio()
-
-
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
@@ -105,23 +100,32 @@ def _similar_start(original: list[str], first: str, cursor: int) -> int | None:
     return best
 
 
-def _block_end(original: list[str], start: int, rest: list[str]) -> int:
-    """Where the original span a chunk rewrites ends, when its last line is new code.
+_WORDS = re.compile(r"[\w$]+")
 
-    The original line most like the chunk's last line, nearby; else the end of the indented
-    block that starts at `start` (a function whose body the chunk rewrote).
+
+def _head(line: str) -> list[str]:
+    return _WORDS.findall(line)[:2]
+
+
+def _block_end(original: list[str], anchor: int, rest: list[str]) -> int:
+    """Where the original span ends when a chunk's last line is new code (anchor: its last anchored line).
+
+    The nearby original line that starts like the chunk's last line (an edited statement) ends it;
+    else, when the anchor opens an indented block (a function whose body the chunk rewrote), the
+    block's end; else nothing is replaced (new code inserted after the anchor).
     """
-    window = range(start, min(len(original), start + len(rest) + 3))
-    scored = [(_similar(original[i], rest[-1]), i) for i in window if original[i].strip()]
-    if scored:
-        ratio, i = max(scored)
-        if ratio >= 0.5:
+    head = _head(rest[-1])
+    for i in range(anchor + 1, min(len(original), anchor + 1 + len(rest) + 3)):
+        if head and _head(original[i]) == head:
             return i + 1
-    base = _indent(original[start]) if start < len(original) else 0
-    end = start + 1
+    base = _indent(original[anchor])
+    following = next((line for line in original[anchor + 1 :] if line.strip()), "")
+    if not original[anchor].strip() or _indent(following) <= base:
+        return anchor + 1
+    end = anchor + 1
     while end < len(original) and (not original[end].strip() or _indent(original[end]) > base):
         end += 1
-    while end > start + 1 and not original[end - 1].strip():
+    while end > anchor + 1 and not original[end - 1].strip():
         end -= 1  # blank lines after the block stay
     return end
 

@@ -13,7 +13,19 @@ RENAME_INSTRUCTION = re.compile(
     r"^\s*rename\s+(?:the\s+\w+\s+)?`?([A-Za-z_$][\w$]*)`?\s+(?:to|->|as)\s+`?([A-Za-z_$][\w$]*)`?\s*\.?\s*$",
     re.IGNORECASE,
 )
-UNDEFINED_NAME = re.compile(r"(?:undefined|undeclared|not defined|cannot find)\D*?[`'\"‘]([A-Za-z_$][\w$]*)[`'\"’]", re.I)
+# How compilers and linters say "no such name": flake8/ruff, pyright, gcc/clang, go, rustc, eslint, tsc, javac.
+UNDEFINED_NAME = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"undefined name [`'\"‘]([A-Za-z_$][\w$]*)",
+        r"[`'\"‘]([A-Za-z_$][\w$]*)[`'\"’] (?:is not defined|undeclared|was not declared|is undefined)",
+        r"undefined: ([A-Za-z_$][\w$]*)",
+        r"cannot find (?:value|symbol|name)[^`'\"‘]*[`'\"‘]([A-Za-z_$][\w$]*)",
+        r"use of undeclared identifier [`'\"‘]([A-Za-z_$][\w$]*)",
+        r"cannot find symbol\s+symbol:\s+variable ([A-Za-z_$][\w$]*)",
+        r"([A-Za-z_$][\w$]*) is not defined",
+    )
+]
 IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 
 
@@ -88,10 +100,10 @@ def spelling_fix(text: str, region: tuple[int, int] | None, diagnostic: str) -> 
 
     A linter's autofix in miniature: it gives the model a draft that already carries the likely fix.
     """
-    m = UNDEFINED_NAME.search(diagnostic)
-    if not m:
+    found = [m for m in (p.search(diagnostic) for p in UNDEFINED_NAME) if m]
+    if not found:
         return None
-    wrong = m.group(1)
+    wrong = found[0].group(1)
     names = {w for w in IDENTIFIER.findall(text) if w != wrong}
     close = difflib.get_close_matches(wrong, sorted(names), n=1, cutoff=0.6)
     if not close:

@@ -1,0 +1,69 @@
+"""Turning user requests into edit requests: rename detection, spelling-fix drafts, line regions."""
+
+from __future__ import annotations
+
+import pytest
+
+from lsp_server.engine.edit import EditError, line_region, trim_blank_lines
+from lsp_server.engine.tasks import Task, build_request, infer_kind, parse_lines, spelling_fix
+
+CODE = "def area(w, h):\n    total = w * h\n    return total\n\n\ndef main():\n    print(area(2, 3))\n"
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    ("rename total to subtotal", ("total", "subtotal")),
+    ("Rename `total` to `subtotal`.", ("total", "subtotal")),
+    ("rename the variable total -> acc", ("total", "acc")),
+    ("add a docstring", None),
+])
+def test_rename_instructions_become_renames(instruction, expected):
+    task = infer_kind(Task("edit", instruction))
+    assert (task.symbol, task.new_name) == expected if expected else task.kind == "edit"
+
+
+@pytest.mark.parametrize("diagnostic, fixed_word", [
+    ("F821 undefined name 'totl'", "total"),
+    ("error: 'totl' undeclared (first use in this function)", "total"),
+    ("./x.go:3:4: undefined: totl", "total"),
+    ("'totl' is not defined. (no-undef)", "total"),
+    ("error[E0425]: cannot find value `totl` in this scope", "total"),
+])
+def test_undefined_name_diagnostics_get_a_spelling_fix_draft(diagnostic, fixed_word):
+    text = CODE.replace("return total", "return totl")
+    fixed = spelling_fix(text, None, diagnostic)
+    assert fixed == CODE
+
+
+def test_no_draft_for_other_diagnostics_or_unknown_names():
+    assert spelling_fix(CODE, None, "E501 line too long") is None
+    assert spelling_fix(CODE, None, "F821 undefined name 'zzzzzz'") is None
+
+
+def test_rename_request_carries_the_renamed_region():
+    request = build_request(CODE, Task("rename", "", (1, 3), "total", "acc"), path="a.py")
+    assert request.draft == "def area(w, h):\n    acc = w * h\n    return acc\n"
+    assert request.region == (0, CODE.index("\n\n") + 1)
+
+
+@pytest.mark.parametrize("spec, expected", [("2:5", (2, 5)), (" 3 - 4 ", (3, 4)), (None, None)])
+def test_parse_lines(spec, expected):
+    assert parse_lines(spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["x", "5", "a:b"])
+def test_parse_lines_rejects_junk(spec):
+    with pytest.raises(EditError):
+        parse_lines(spec)
+
+
+@pytest.mark.parametrize("first, last", [(0, 2), (3, 2), (1, 99)])
+def test_line_region_rejects_bad_ranges(first, last):
+    with pytest.raises(EditError):
+        line_region(CODE, first, last)
+
+
+def test_blank_lines_at_region_edges_stay_outside():
+    start, end = line_region(CODE, 3, 6)  # "    return total\n\n\ndef main():\n"
+    assert CODE[slice(*trim_blank_lines(CODE, (start, end)))] == "    return total\n\n\ndef main():\n"
+    start, end = line_region(CODE, 4, 6)  # starts with blank lines
+    assert CODE[slice(*trim_blank_lines(CODE, (start, end)))] == "def main():\n"
