@@ -10,9 +10,9 @@ The Python API for tools and agents: load the model once, edit many files.
 
 __version__ = "0.1.0"
 
-from .config import Settings  # noqa: E402
+from .config import ModelSettings, Settings  # noqa: E402
 from .engine.edit import EditError, EditRequest, EditResult, Engine  # noqa: E402
 from .engine.model import Cancelled, ModelError  # noqa: E402
 from .engine.tasks import Task, build_request  # noqa: E402
 
-__all__ = ["Cancelled", "EditError", "EditRequest", "EditResult", "Engine", "ModelError", "Settings", "Task", "build_request", "__version__"]
+__all__ = ["Cancelled", "EditError", "EditRequest", "EditResult", "Engine", "ModelError", "ModelSettings", "Settings", "Task", "build_request", "__version__"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import syntax
-from .engine.edit import EditError, EditRequest
+from .engine.edit import EditError, EditRequest, identifier_at_index
 from .engine.tasks import Task, build_request
 
 # Commands (workspace/executeCommand); each takes one object argument.
@@ -157,15 +157,11 @@ def plan_from_comment(text: str, path: str | None, language_id: str | None, sele
 def plan_rename(text: str, path: str | None, language_id: str | None, position: int, new_name: str) -> Plan:
     """Rename the identifier at a position; the deterministic rename is the draft. Whole file if it fits."""
     language = syntax.language_for(path, language_id)
-    source = text.encode("utf-8")
-    found = syntax.identifier_at(source, language, len(text[:position].encode("utf-8")))
-    if found is None:
-        raise EditError("no identifier at the cursor to rename")
-    old_name = found[2]
+    old_name = identifier_at_index(text, language, position)
     if not new_name or not new_name.replace("_", "a").replace("$", "a").isalnum() or new_name[0].isdigit():
         raise EditError(f"{new_name!r} is not a valid identifier")
     region = None
-    if len(source) > SCOPE_MAX_BYTES:
+    if len(text.encode("utf-8")) > SCOPE_MAX_BYTES:
         region = line_numbers(text, scope(text, language, position, position))
     request = build_request(text, Task("rename", f"rename {old_name} to {new_name}", region, old_name, new_name), path=path, language_id=language_id)
     return Plan(request, request.region or (0, len(text)), title=f"Rename {old_name} → {new_name}")

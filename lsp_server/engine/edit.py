@@ -90,6 +90,14 @@ def line_region(text: str, first: int, last: int) -> tuple[int, int]:
     return starts[first - 1], end
 
 
+def identifier_at_index(text: str, language: syntax.Language, position: int) -> str:
+    """The identifier at a str index; EditError when there is none."""
+    found = syntax.identifier_at(text.encode("utf-8"), language, len(text[:position].encode("utf-8")))
+    if found is None:
+        raise EditError("no identifier at the cursor to rename")
+    return found[2]
+
+
 def trim_blank_lines(text: str, region: tuple[int, int]) -> tuple[int, int]:
     """A line region without its leading and trailing blank lines (models tend to drop those)."""
     start, end = region
@@ -301,11 +309,7 @@ class Engine:
     def propose_name(self, text: str, path: str | None, language_id: str | None, position: int) -> str:
         """A new name for the identifier at `position` (str index), proposed by the model (greedy, a few tokens)."""
         language = syntax.language_for(path, language_id)
-        source = text.encode("utf-8")
-        found = syntax.identifier_at(source, language, len(text[:position].encode("utf-8")))
-        if found is None:
-            raise EditError("no identifier at the cursor to rename")
-        old = found[2]
+        old = identifier_at_index(text, language, position)
         lo, hi = prompts.context_window(text, position, position)
         fence = prompts.fence_for(text)
         prompt = f"{fence}{language.name if language.has_grammar else ''}\n{text[lo:hi]}{fence}\n\nA clearer name for `{old}` in this code is `"

@@ -157,3 +157,13 @@ async def test_bad_commands_get_clear_errors(client, command, argument, message)
     assert message in str(info.value)
     # Still answering.
     assert (await client.workspace_execute_command_async(types.ExecuteCommandParams(command=actions.CANCEL, arguments=[{}]))) == {"cancelled": []}
+
+
+async def test_apply_sketch_merges_an_edit_sketch(client):
+    text = "import os\n\n\ndef a():\n    return 1\n\n\ndef b():\n    return 2\n"
+    uri = open_document(client, "sketch.py", text)
+    sketch = "# ... existing code ...\ndef b():\n    return 3\n"
+    started = await run_command(client, actions.APPLY_SKETCH, {"uri": uri, "sketch": sketch})
+    job = await wait_job(client, started["job"])
+    assert job["ok"], job
+    assert client.editor.texts[uri] == text.replace("return 2", "return 3")
