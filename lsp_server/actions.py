@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 from dataclasses import dataclass
 
 from . import syntax
@@ -160,6 +161,8 @@ def plan_rename(text: str, path: str | None, language_id: str | None, position: 
     old_name = identifier_at_index(text, language, position)
     if not new_name or not new_name.replace("_", "a").replace("$", "a").isalnum() or new_name[0].isdigit():
         raise EditError(f"{new_name!r} is not a valid identifier")
+    if language.name == "python" and keyword.iskeyword(new_name):
+        raise EditError(f"{new_name!r} is a Python keyword")
     region = None
     if len(text.encode("utf-8")) > SCOPE_MAX_BYTES:
         region = line_numbers(text, scope(text, language, position, position))

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lsprotocol import types
-from pygls.exceptions import JsonRpcInvalidParams
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from . import __version__, actions, linters, syntax
 from .config import Settings, settings_from_client
@@ -42,9 +43,24 @@ class Job:
     state: str = "queued"  # queued | running | done
 
 
+class SpecEditProtocol(LanguageServerProtocol):
+    """pygls' protocol, except that every request gets a response, even one whose params do not deserialize."""
+
+    def structure_message(self, data):
+        if isinstance(data, dict) and "method" in data and "id" in data and "params" not in data:
+            data = {**data, "params": None}  # JSON-RPC 2.0 allows a request without params
+        try:
+            return super().structure_message(data)
+        except (JsonRpcInvalidParams, JsonRpcInternalError):
+            if isinstance(data, dict) and "method" in data and isinstance(data.get("id"), (int, str)):
+                error = JsonRpcInvalidParams(f"invalid params for {data['method']}")
+                self._send_response(data["id"], None, error.to_response_error())
+            raise
+
+
 class SpecEditServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("specedit", __version__)
+        super().__init__("specedit", __version__, protocol_cls=SpecEditProtocol)
         self.settings = Settings()
         self.engine = Engine(self.settings)
         # The model gets its own thread: pygls' pool also runs its stdin reader.
@@ -221,7 +237,14 @@ class SpecEditServer(LanguageServer):
             self.finish(job, False, "cancelled")
             return
         except (EditError, ModelError) as exc:
-            self.finish(job, False, str(exc))
+            message = str(exc)
+            if stream.sent_batches:  # keep "nothing was changed" true: undo what was streamed
+                try:
+                    await self.stream_step(job, stream, lambda: single_batch(stream.expected, stream.region, stream.original_region))
+                    message = message.replace("nothing was changed", "the streamed part was reverted")
+                except StaleDocument:
+                    message = message.replace("nothing was changed", "the streamed part was kept (the document changed)")
+            self.finish(job, False, message)
             return
         if job.cancel.is_set():
             self.finish(job, False, "cancelled")

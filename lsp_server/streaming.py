@@ -65,7 +65,10 @@ class EditStream:
         """The hunks made final by a progress event (sync = engine region chars, output chars)."""
         if sync is None:
             return None
-        hunks = self._hunks.advance(output, self._map(sync[0]), sync[1])
+        try:
+            hunks = self._hunks.advance(output, self._map(sync[0]), sync[1])
+        except ValueError:  # a sync point behind what was streamed (the model repeated code): wait for the next
+            return None
         return self._batch(hunks)
 
     def finish(self, output: str) -> Batch | None:

@@ -259,7 +259,7 @@ class Engine:
         original = request.text[start:end]
         original_source = 1 if draft_led else 0
         # Where the output follows a changed draft, its unchanged lines still tell where we are.
-        led_to_original = line_map(sources[0].data, region_bytes) if draft_led else {}
+        led_to_original = line_map(sources[0].data, region_bytes) if draft_led else LineMap()
         started = time.perf_counter()
         try:
             for step in speculative_edit(self.model, prompt_tokens, drafter, opts, stats, cancelled):
@@ -295,14 +295,23 @@ class Engine:
 
     @staticmethod
     def _progress(step, drafter, original_source, led_to_original, region_bytes, stats) -> Progress:
+        """Progress with a sync point: a prefix of the output known to stand for a prefix of the region."""
+        out_bytes = len(step.output)
         pos = drafter.pos if drafter.source == original_source else None
         if drafter.source == 0 and original_source == 1 and drafter.pos is not None:
-            pos = led_to_original.get(drafter.pos)
+            # In a draft that carries the change, the last unchanged line start at or before the
+            # output's position is where draft and original correspond.
+            starts = led_to_original.sorted_keys
+            i = bisect_right(starts, drafter.pos) - 1
+            if i >= 0:
+                out_bytes -= drafter.pos - starts[i]
+                pos = led_to_original[starts[i]]
         sync = None
         output = step.output.decode("utf-8", "replace")
         if pos is not None and pos <= len(region_bytes) and (pos == len(region_bytes) or (region_bytes[pos] & 0xC0) != 0x80):
-            if not step.output.endswith(b"\xef\xbf\xbd") and _valid_utf8(step.output):
-                sync = (len(region_bytes[:pos].decode("utf-8")), len(output))
+            prefix = step.output[:out_bytes]
+            if _valid_utf8(prefix):
+                sync = (len(region_bytes[:pos].decode("utf-8")), len(prefix.decode("utf-8")))
         fraction = min(1.0, max(drafter.last_pos) / max(1, len(region_bytes)))
         return Progress(output=output, sync=sync, stats=stats, fraction=fraction)
 
@@ -350,7 +359,17 @@ class Engine:
             return len(tokens) - before
 
 
-def line_map(draft: bytes, original: bytes) -> dict[int, int]:
+class LineMap(dict):
+    """Line starts in a draft -> the same line's start in the original (bytes), with the keys sorted."""
+
+    @property
+    def sorted_keys(self) -> list[int]:
+        if not hasattr(self, "_keys"):
+            self._keys = sorted(self)
+        return self._keys
+
+
+def line_map(draft: bytes, original: bytes) -> LineMap:
     """Byte offsets of line starts in `draft` -> the same line's start in `original`, for unchanged lines."""
     a, b = original.splitlines(keepends=True), draft.splitlines(keepends=True)
     starts_a, starts_b = [0], [0]
@@ -358,7 +377,7 @@ def line_map(draft: bytes, original: bytes) -> dict[int, int]:
         starts_a.append(starts_a[-1] + len(line))
     for line in b:
         starts_b.append(starts_b[-1] + len(line))
-    mapping = {}
+    mapping = LineMap()
     for i1, j1, size in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
         for k in range(size + 1):
             mapping[starts_b[j1 + k]] = starts_a[i1 + k]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
-import queue
 import subprocess
 import threading
 import time
@@ -68,6 +68,24 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS line")
 
 
+async def until_generating(client: LanguageClient, job_id: int, timeout: float = 120) -> bool:
+    """Wait for a progress report with token counts (the model is decoding); False if the job ended first."""
+    token = f"specedit-job-{job_id}"
+
+    def generating() -> bool:
+        reports = client.progress_reports.get(token, [])
+        return any(isinstance(r, types.WorkDoneProgressReport) and " tok, " in (r.message or "") for r in reports)
+
+    async def wait() -> bool:
+        while not generating():
+            if any(job["job"] == job_id for job in client.editor.jobs_done):
+                return False
+            await asyncio.sleep(0.01)
+        return True
+
+    return await asyncio.wait_for(wait(), timeout)
+
+
 def whole_lines_of(text: str, *versions: str) -> bool:
     """Every line of text is a line of one of the versions: no hunk was applied halfway."""
     allowed = {line for version in versions for line in version.splitlines()}
@@ -119,9 +137,9 @@ def response_key(rid):
 class RawServer:
     """The server process, spoken to in raw Content-Length frames; requests from the server are answered."""
 
-    def __init__(self, cwd: Path | None = None):
-        self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=getattr(self, "stderr_to", subprocess.DEVNULL),
-                                     cwd=cwd or Path(__file__).resolve().parents[2])
+    def __init__(self, stderr=subprocess.DEVNULL):
+        self.proc = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                                     cwd=Path(__file__).resolve().parents[2])
         self.responses: dict[object, dict] = {}
         self.notifications: list[dict] = []
         self.bad_frames = 0
@@ -145,10 +163,14 @@ class RawServer:
     def send(self, message: dict) -> None:
         self.frame(json.dumps(message).encode("utf-8"))
 
-    def request(self, method: str, params=None) -> int:
+    def request_id(self) -> int:
         with self._lock:
             rid = self._next_id
             self._next_id += 1
+        return rid
+
+    def request(self, method: str, params=None) -> int:
+        rid = self.request_id()
         message = {"jsonrpc": "2.0", "id": rid, "method": method}
         if params is not None:
             message["params"] = params
@@ -247,3 +269,7 @@ class RawServer:
                 stream.close()
             except OSError:
                 pass
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: a long run (the soak test); deselect with -m 'not slow'")
