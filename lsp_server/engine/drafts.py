@@ -97,8 +97,13 @@ class Drafter:
         min_tokens: int = 4,
         max_tokens: int = 64,
         syntax_aligned: bool = True,
+        max_jump: int | None = None,
     ):
         self.sources = list(sources)
+        # How far past where the output last stood a re-sync may land (bytes; None: anywhere
+        # ahead). A jump skips draft text; under lossy acceptance the model might then follow
+        # the draft from the wrong place, so edits that accept liberally keep jumps short.
+        self.max_jump = max_jump
         self.min_tokens = min_tokens
         self.max_tokens = max_tokens
         self.syntax_aligned = syntax_aligned
@@ -161,7 +166,7 @@ class Drafter:
             if solid < MIN_SOLID_AT_SYNC_START:
                 continue
             for index in order:
-                end = self._find_forward(self.sources[index], tail, self.last_pos[index], solid)
+                end = self._find_forward(self.sources[index], tail, self.last_pos[index], solid, self.max_jump)
                 if end is not None:
                     self.source, self.pos = index, end
                     self.last_pos[index] = end
@@ -169,10 +174,11 @@ class Drafter:
                     return
 
     @staticmethod
-    def _find_forward(src: DraftText, tail: bytes, from_pos: int, solid: int) -> int | None:
+    def _find_forward(src: DraftText, tail: bytes, from_pos: int, solid: int, max_jump: int | None) -> int | None:
         start = max(0, from_pos - len(tail))
+        limit = len(src.data) if max_jump is None else min(len(src.data), from_pos + max_jump + len(tail))
         while True:
-            hit = src.data.find(tail, start)
+            hit = src.data.find(tail, start, limit)
             if hit < 0:
                 return None
             end = hit + len(tail)

@@ -19,6 +19,10 @@ from .model import Cancelled, Model, ModelError
 from .speculative import LoopOptions, LoopStats, speculative_edit
 
 
+# Under typical acceptance a re-sync may skip at most this much draft text (bytes): see Drafter.
+MAX_JUMP_LOSSY = 512
+
+
 class EditError(Exception):
     """The edit cannot be done as asked; the message is for the user."""
 
@@ -254,7 +258,8 @@ class Engine:
         opts.max_new_tokens = budget
         opts.stop = fence.encode()
         opts.stop_at_region_end = not chat
-        drafter = Drafter(sources, draft_settings.min, draft_settings.max, draft_settings.syntax_aligned)
+        drafter = Drafter(sources, draft_settings.min, draft_settings.max, draft_settings.syntax_aligned,
+                          max_jump=MAX_JUMP_LOSSY if acceptance == "typical" else None)
         stats = LoopStats()
         original = request.text[start:end]
         original_source = 1 if draft_led else 0
@@ -281,6 +286,10 @@ class Engine:
             )
         if not original.endswith("\n") and output.endswith("\n"):
             output = output[:-1]  # the closing fence needed a line of its own
+        if draft_led and (dropped := dropped_lines(request.draft, output)):
+            # The draft is the intended result (a rename, a fix, a merged sketch); lossy acceptance
+            # must not turn it into a deletion of code the draft kept.
+            raise EditError(f"the model dropped {dropped} line(s) of the prepared edit; nothing was changed")
         new_text = request.text[:start] + output + request.text[end:]
         problems = syntax.introduced_problems(request.text.encode(), new_text.encode(), language)
         return EditResult(
@@ -357,6 +366,17 @@ class Engine:
             if len(tokens) + 64 < self.model.n_ctx:
                 self.model.prefill(tokens)
             return len(tokens) - before
+
+
+def dropped_lines(draft: str, output: str) -> int:
+    """Non-blank lines of `draft` that `output` left out (deleted, not rewritten)."""
+    a, b = draft.splitlines(), output.splitlines()
+    dropped = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("delete", "replace"):
+            kept = sum(1 for line in b[j1:j2] if line.strip())
+            dropped += max(0, sum(1 for line in a[i1:i2] if line.strip()) - kept)
+    return dropped
 
 
 class LineMap(dict):
