@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/specedit bench --json bench/results/latest.json
+	$(BIN)/specedit bench --json bench/results/latest.json --compare-chunks
 
 clean:
 	rm -rf $(VENV)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import shlex
 import threading
@@ -274,12 +275,34 @@ class SpecEditServer(LanguageServer):
         self.finish(job, True, f"done in {elapsed:.1f} s: {changed}, {progress_line(stats)}", stats)
 
     async def stream_step(self, job: Job, stream: EditStream, make_batch) -> None:
-        """Rebase on the user's typing, compute the next batch, apply it, and wait until the client shows it."""
-        doc = self.document(job.uri)
-        stream.rebase(doc.source)
-        batch: Batch | None = make_batch()
-        if batch is None:
-            return
+        """Rebase on the user's typing, compute the next batch, apply it, and wait until the client shows it.
+
+        An edit the client refuses because the user typed while it was on its way is computed
+        again on the new text (a few times); any other refusal stops the edit.
+        """
+        for attempt in range(3):
+            doc = self.document(job.uri)
+            stream.rebase(doc.source)
+            saved = {k: copy.deepcopy(v) for k, v in vars(stream).items() if k != "_map"}
+            batch: Batch | None = make_batch()
+            if batch is None:
+                return
+            result = await self.send_batch(job, doc, batch)
+            if result.applied:
+                break
+            deadline = time.monotonic() + 1.0  # the user's didChange is usually right behind the refusal
+            while self.document(job.uri).version == doc.version and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            if self.document(job.uri).version == doc.version or attempt == 2:
+                job.cancel.set()
+                raise StaleDocument(f"the editor refused the edit ({result.failure_reason or 'document changed?'}); stopped")
+            vars(stream).update(saved)  # nothing was applied: compute it again on the new text
+        deadline = time.monotonic() + SYNC_TIMEOUT_S
+        while self.document(job.uri).source != batch.after and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        # If the text still differs, rebase() on the next step tells typing outside from inside the region.
+
+    async def send_batch(self, job: Job, doc, batch: Batch) -> types.ApplyWorkspaceEditResult:
         edits = lsp_text_edits(batch.before, batch.hunks, self.encoding)
         caps = self.client_capabilities.workspace
         if caps and caps.workspace_edit and caps.workspace_edit.document_changes:
@@ -288,19 +311,12 @@ class SpecEditServer(LanguageServer):
         else:
             edit = types.WorkspaceEdit(changes={job.uri: edits})
         try:
-            result = await asyncio.wait_for(
+            return await asyncio.wait_for(
                 self.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="AI edit")), APPLY_TIMEOUT_S
             )
         except asyncio.TimeoutError:
             job.cancel.set()
             raise StaleDocument("the editor did not answer the edit request in time; stopped")
-        if not result.applied:
-            job.cancel.set()
-            raise StaleDocument(f"the editor refused the edit ({result.failure_reason or 'document changed?'}); stopped")
-        deadline = time.monotonic() + SYNC_TIMEOUT_S
-        while self.document(job.uri).source != batch.after and time.monotonic() < deadline:
-            await asyncio.sleep(0.02)
-        # If the text still differs, rebase() on the next step tells typing outside from inside the region.
 
     def ensure_model(self) -> None:
         """Load the model on the worker thread; remember a failure so warm-ups stop retrying it."""
