@@ -58,10 +58,6 @@ class EditResult:
     language: str
     problems: list[syntax.SyntaxProblem] = field(default_factory=list)  # syntax errors the edit introduced
 
-    @property
-    def changed(self) -> bool:
-        return self.new_region != self.original_region
-
     original_region: str = ""
 
     def stats_json(self) -> dict:
@@ -161,20 +157,10 @@ class Engine:
         if not (0 <= start <= end <= len(text)):
             raise EditError(f"region {start}:{end} is outside the document ({len(text)} characters)")
         region = text[start:end]
-        whole = start == 0 and end == len(text)
-        ctx_lo, ctx_hi = prompts.context_window(text, start, end)
         draft_region = request.draft if request.draft is not None else region
         fence = prompts.fence_for(text, draft_region, request.sketch or "")
-        parts = prompts.PromptParts(
-            name=PurePath(request.path).name if request.path else "untitled",
-            fence_lang=language.name if language.name != "text" else "",
-            context=text[ctx_lo:ctx_hi],
-            context_lines=None if (ctx_lo, ctx_hi) == (0, len(text)) else (_line_number(text, ctx_lo), _line_number(text, max(ctx_lo, ctx_hi - 1))),
-            region=None if whole else region,
-            region_lines=None if whole else (_line_number(text, start), _line_number(text, max(start, end - 1))),
-            instruction=request.instruction or "apply the change shown in the draft",
-            fence=fence,
-        )
+        parts = prompt_parts(text, (start, end), language, request.path,
+                             request.instruction or "apply the change shown in the draft", fence)
         prompt, chat = self._prompt_text(parts)
         prompt_tokens = model.tokenize(prompt.encode("utf-8"), add_bos=model.add_bos, special=chat)
         # The draft ends with the closing fence so the model verifies it too.
@@ -349,16 +335,10 @@ class Engine:
     def warm(self, text: str, path: str | None = None, language_id: str | None = None) -> int:
         """Prefill the cache with the prompt prefix every edit of this document starts with; tokens evaluated."""
         with self.lock:
-            language = syntax.language_for(path, language_id)
-            ctx_lo, ctx_hi = prompts.context_window(text, 0, 0)
-            if (ctx_lo, ctx_hi) != (0, len(text)):
+            if prompts.context_window(text, 0, 0) != (0, len(text)):
                 return 0  # large files: the excerpt depends on the region
-            parts = prompts.PromptParts(
-                name=PurePath(path).name if path else "untitled",
-                fence_lang=language.name if language.name != "text" else "",
-                context=text, context_lines=None, region=None, region_lines=None,
-                instruction="", fence=prompts.fence_for(text),
-            )
+            language = syntax.language_for(path, language_id)
+            parts = prompt_parts(text, (0, len(text)), language, path, "", prompts.fence_for(text))
             prompt, special = self._prompt_text(parts)
             prefix = prompts.cacheable_prefix(prompt)
             tokens = self.model.tokenize(prefix.encode("utf-8"), add_bos=self.model.add_bos, special=special)
@@ -366,6 +346,23 @@ class Engine:
             if len(tokens) + 64 < self.model.n_ctx:
                 self.model.prefill(tokens)
             return len(tokens) - before
+
+
+def prompt_parts(text: str, region: tuple[int, int], language: syntax.Language, path: str | None,
+                 instruction: str, fence: str) -> prompts.PromptParts:
+    """The prompt's pieces for a region (str indices); warm() and edits share it, so their prefixes match."""
+    start, end = region
+    whole = start == 0 and end == len(text)
+    ctx_lo, ctx_hi = prompts.context_window(text, start, end)
+    return prompts.PromptParts(
+        name=PurePath(path).name if path else "untitled",
+        fence_lang=language.name if language.name != "text" else "",
+        context=text[ctx_lo:ctx_hi],
+        region=None if whole else text[start:end],
+        region_lines=None if whole else (_line_number(text, start), _line_number(text, max(start, end - 1))),
+        instruction=instruction,
+        fence=fence,
+    )
 
 
 def dropped_lines(draft: str, output: str) -> int:

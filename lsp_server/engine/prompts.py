@@ -16,7 +16,6 @@ class PromptParts:
     name: str  # file name shown to the model
     fence_lang: str  # info string of the code fences ("python", "" for plain text)
     context: str  # the file, or an excerpt around the region
-    context_lines: tuple[int, int] | None  # 1-based inclusive lines of an excerpt; None: whole file
     region: str | None  # the code to rewrite, None when it is the whole file
     region_lines: tuple[int, int] | None
     instruction: str
