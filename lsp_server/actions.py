@@ -181,9 +181,8 @@ def plan_fix(text: str, path: str | None, language_id: str | None, selection: tu
     return Plan(request, request.region or (0, len(text)), title=f"AI fix: {message[:40]}")
 
 
-def plan_sketch(text: str, path: str | None, language_id: str | None, sketch: str) -> Plan:
-    """Merge an edit sketch ("... existing code ..." markers) into the whole file."""
-    from .engine.sketch import sketch_request
-
-    request = sketch_request(text, sketch, path=path, language_id=language_id)
+def plan_sketch(text: str, path: str | None, language_id: str | None, sketch: str,
+                markers: list[str] | None = None) -> Plan:
+    """Merge an edit sketch ("... existing code ..." markers) into the file; the changed lines are rewritten."""
+    request = build_request(text, Task("sketch", sketch=sketch, markers=markers), path=path, language_id=language_id)
     return Plan(request, request.region or (0, len(text)), title="Apply edit sketch")

@@ -10,10 +10,9 @@ from typing import IO
 from .cli import CliError, read_source, unified_diff, write_atomically
 from .engine.edit import EditError, Engine
 from .engine.model import ModelError
-from .engine.sketch import sketch_request
 from .engine.tasks import Task, build_request, parse_lines
 
-KNOWN_KEYS = {"file", "instruction", "sketch", "lines", "symbol", "new_name", "diagnostic", "force", "id"}
+KNOWN_KEYS = {"file", "instruction", "sketch", "markers", "lines", "symbol", "new_name", "diagnostic", "force", "id"}
 
 
 class RequestError(Exception):
@@ -35,23 +34,27 @@ def parse_request(line: str) -> dict:
     kinds = [k for k in ("instruction", "sketch", "symbol", "diagnostic") if request.get(k) is not None]
     if not kinds:
         raise RequestError("give one of 'instruction', 'sketch', 'symbol' + 'new_name', or 'diagnostic'")
+    if len(kinds) > 1:
+        raise RequestError(f"give only one of {', '.join(repr(k) for k in kinds)}: one edit per line")
     for key in ("instruction", "sketch", "lines", "symbol", "new_name", "diagnostic"):
         if request.get(key) is not None and not isinstance(request[key], str):
             raise RequestError(f"'{key}' must be a string")
+    markers = request.get("markers")
+    if markers is not None and not (isinstance(markers, list) and all(isinstance(m, str) for m in markers)):
+        raise RequestError("'markers' must be a list of strings")
     return request
 
 
-def run_request(engine: Engine, request: dict, dry_run: bool) -> dict:
+def run_request(engine: Engine, request: dict, dry_run: bool, markers: list[str] | None = None) -> dict:
     """Do one request; the answer always has 'ok', and 'error' when ok is false."""
     path = request["file"]
     text = read_source(path)
-    if request.get("sketch") is not None:
-        edit_request = sketch_request(text, request["sketch"], path=path)
-    else:
-        kind = "rename" if request.get("symbol") else ("fix" if request.get("diagnostic") else "edit")
-        task = Task(kind, request.get("instruction") or "", parse_lines(request.get("lines")),
-                    request.get("symbol"), request.get("new_name"), request.get("diagnostic"))
-        edit_request = build_request(text, task, path=path)
+    kind = ("sketch" if request.get("sketch") is not None else "rename" if request.get("symbol")
+            else "fix" if request.get("diagnostic") else "edit")
+    task = Task(kind, request.get("instruction") or "", parse_lines(request.get("lines")),
+                request.get("symbol"), request.get("new_name"), request.get("diagnostic"),
+                request.get("sketch"), request.get("markers", markers))
+    edit_request = build_request(text, task, path=path)
     started = time.perf_counter()
     result = engine.edit(edit_request)
     answer = {"ok": True, "file": path, "changed": result.text != text, "stats": result.stats_json(),
@@ -66,7 +69,7 @@ def run_request(engine: Engine, request: dict, dry_run: bool) -> dict:
     return answer
 
 
-def run_batch(engine: Engine, lines: IO[str], out: IO[str], dry_run: bool = False) -> int:
+def run_batch(engine: Engine, lines: IO[str], out: IO[str], dry_run: bool = False, markers: list[str] | None = None) -> int:
     """Answer every line of `lines` in order; errors on one request never stop the batch."""
     failures = 0
     for number, line in enumerate(lines, 1):
@@ -75,7 +78,7 @@ def run_batch(engine: Engine, lines: IO[str], out: IO[str], dry_run: bool = Fals
         request: dict = {}
         try:
             request = parse_request(line)
-            answer = run_request(engine, request, dry_run)
+            answer = run_request(engine, request, dry_run, markers)
         except (RequestError, CliError, EditError, ModelError) as exc:
             answer = {"ok": False, "file": request.get("file"), "error": str(exc)}
         except OSError as exc:
@@ -103,4 +106,4 @@ def cmd_apply(args, settings) -> int:
     except ModelError as exc:
         raise CliError(str(exc)) from exc
     with source:
-        return run_batch(engine, source, sys.stdout, dry_run=args.dry_run)
+        return run_batch(engine, source, sys.stdout, dry_run=args.dry_run, markers=args.marker)

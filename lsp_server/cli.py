@@ -39,6 +39,13 @@ def read_source(path: str) -> str:
         raise CliError(f"{path} is not UTF-8 text (byte {exc.start}); refusing to edit it") from exc
 
 
+def read_sketch(source: str) -> str:
+    """An edit sketch from a file, or from stdin when source is '-'."""
+    if source == "-":
+        return sys.stdin.read()
+    return read_source(source)
+
+
 def write_atomically(path: str, text: str) -> None:
     """Replace path's contents in one rename, keeping its permissions; the original stays intact on failure."""
     target = Path(path)
@@ -96,14 +103,21 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fixed-chunks", action="store_true", help="draft fixed-size chunks instead of syntax-aligned ones")
 
 
+def add_marker_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--marker", action="append", metavar="PHRASE",
+                   help="a sketch line that stands for unchanged code, e.g. '... keep ...' (repeatable; "
+                        "replaces the defaults '... existing code ...', '... rest of the code ...')")
+
+
 def cmd_edit(args) -> int:
     from .engine.edit import EditError, Engine
     from .engine.model import ModelError
     from .engine.tasks import Task, build_request, parse_lines
 
     text = read_source(args.path)
-    kind = "rename" if args.symbol else ("fix" if args.diagnostic else "edit")
-    task = Task(kind, args.instruction or "", None, args.symbol, args.new_name, args.diagnostic)
+    sketch = read_sketch(args.sketch) if args.sketch else None
+    kind = "sketch" if sketch is not None else "rename" if args.symbol else ("fix" if args.diagnostic else "edit")
+    task = Task(kind, args.instruction or "", None, args.symbol, args.new_name, args.diagnostic, sketch, args.marker)
     try:
         task.lines = parse_lines(args.lines)
         request = build_request(text, task, path=args.path)
@@ -182,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--symbol", help="rename: the symbol to rename (with --new-name)")
     p.add_argument("--new-name", help="rename: the new name")
     p.add_argument("--diagnostic", help="fix: the linter or compiler message to fix")
+    p.add_argument("--sketch", metavar="FILE", help="apply an edit sketch ('... existing code ...' lines for the rest; '-': stdin)")
+    add_marker_arg(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("--diff", action="store_true", help="print a unified diff instead of the file")
     out.add_argument("--write", action="store_true", help="write the file in place (atomically)")
@@ -193,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("apply", help="a batch of edits and sketches, one JSON request per line")
     p.add_argument("--jsonl", required=True, metavar="FILE", help="requests, one JSON object per line ('-' for stdin)")
     p.add_argument("--dry-run", action="store_true", help="do not write files; answers carry a unified diff")
+    add_marker_arg(p)
     add_model_args(p)
     p.set_defaults(func=cmd_apply)
 
@@ -215,8 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    if args.command == "edit" and not (args.instruction or args.symbol or args.diagnostic):
-        print("specedit: edit needs --instruction (or --symbol/--new-name, or --diagnostic)", file=sys.stderr)
+    if args.command == "edit" and not (args.instruction or args.symbol or args.diagnostic or args.sketch):
+        print("specedit: edit needs --instruction (or --symbol/--new-name, --diagnostic, or --sketch)", file=sys.stderr)
         return 2
     if args.command == "edit" and args.symbol and not args.new_name:
         print("specedit: --symbol needs --new-name", file=sys.stderr)

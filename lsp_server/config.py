@@ -47,6 +47,8 @@ class Settings:
     streaming: str = "lines"  # "lines" | "off"
     max_new_tokens: int = 2048
     linters: dict[str, list[str]] = field(default_factory=dict)  # languageId -> argv
+    # Edit sketches: phrases that stand for unchanged code ("... keep ..."); empty: the common forms
+    sketch_markers: list[str] = field(default_factory=list)
 
 
 # Flat camelCase keys the editors send -> (section, field) in Settings.
@@ -64,6 +66,7 @@ _CLIENT_KEYS = {
     "streaming": (None, "streaming"),
     "maxNewTokens": (None, "max_new_tokens"),
     "linters": (None, "linters"),
+    "sketchMarkers": (None, "sketch_markers"),
 }
 
 _CHOICES = {"streaming": ("lines", "off"), "acceptance": ("auto", "greedy", "typical")}
@@ -82,6 +85,8 @@ def _valid(section: object, name: str, value: Any) -> bool:
             isinstance(k, str) and isinstance(v, list) and v and all(isinstance(a, str) for a in v)
             for k, v in value.items()
         )
+    if name == "sketch_markers":
+        return isinstance(value, list) and all(isinstance(m, str) and m.strip() for m in value)
     if "bool" in str(annotation):
         return isinstance(value, bool)
     if "int" in str(annotation):

@@ -185,7 +185,7 @@ class SpecEditServer(LanguageServer):
         if job.command == actions.FIX:
             return actions.plan_fix(text, path, lang, selection or (0, 0), arg.get("message") or "")
         if job.command == actions.APPLY_SKETCH:
-            return actions.plan_sketch(text, path, lang, arg["sketch"])
+            return actions.plan_sketch(text, path, lang, arg["sketch"], self.settings.sketch_markers)
         raise EditError(f"unknown command {job.command}")
 
     async def run_job(self, job: Job) -> None:

@@ -13,6 +13,8 @@ from typing import Callable, Sequence
 SYNC_TAILS = (48, 32, 24, 16, 12, 8, 6)
 MIN_SOLID_AT_SYNC_START = 4
 MIN_SOLID_ELSEWHERE = 8
+# How far around the output's position a draft-led text is searched for a token the model prefers (bytes).
+MISPLACED_WINDOW = 2048
 
 
 @dataclass
@@ -32,6 +34,9 @@ class DraftText:
     content_end: int | None = None  # where the code ends and the closing fence begins (bytes)
     # Byte ranges the output must take as drafted: the changes a deterministic tool made (a rename).
     forced: list[tuple[int, int]] = field(default_factory=list)
+    # The intended result (a rename, a fix, a merged sketch): under lossy acceptance the model may
+    # write new text into it, but not skip ahead in it or repeat it (see Drafter.misplaced).
+    led: bool = False
     token_at: dict[int, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +117,22 @@ class Drafter:
         self.pos: int | None = 0  # byte offset in sources[self.source] the output has reached
         self.last_pos = [0] * len(self.sources)  # per source: where the output last stood in it
         self.stats = DraftStats()
+        # source index -> where a position in source 0 stands in that source (see mirror)
+        self.mirrors: dict[int, Callable[[int], int]] = {}
+
+    def mirror(self, index: int, position_in: Callable[[int], int]) -> None:
+        """Keep sources[index]'s re-sync start level with the output while it follows source 0.
+
+        Without it a re-sync into another source searches from where the output last stood in
+        *that* source, which may be far behind, and the output would repeat code.
+        """
+        self.mirrors[index] = position_in
+
+    def _moved(self) -> None:
+        self.last_pos[self.source] = self.pos
+        if self.source == 0:
+            for index, position_in in self.mirrors.items():
+                self.last_pos[index] = max(self.last_pos[index], position_in(self.pos))
 
     # -- where are we ----------------------------------------------------------------
 
@@ -142,7 +163,7 @@ class Drafter:
             src = self.sources[self.source]
             if src.data.startswith(produced, self.pos):
                 self.pos += len(produced)
-                self.last_pos[self.source] = self.pos
+                self._moved()
                 return
             self.stats.divergences += 1
             self.pos = None
@@ -169,7 +190,7 @@ class Drafter:
                 end = self._find_forward(self.sources[index], tail, self.last_pos[index], solid, self.max_jump)
                 if end is not None:
                     self.source, self.pos = index, end
-                    self.last_pos[index] = end
+                    self._moved()
                     self.stats.resyncs += 1
                     return
 
@@ -217,6 +238,22 @@ class Drafter:
         if i is None:
             return None
         return src.tokens[i], bool(src.forced) and src.is_forced(i)
+
+    def misplaced(self, piece: bytes) -> bool:
+        """Whether a token the model prefers to a draft-led text's next token is that text's own, from elsewhere.
+
+        A weak model copying a long draft tends to skip ahead (dropping lines) or loop back
+        (repeating them); both show as a preferred token that the draft holds a little further on
+        or a little before. Only text the draft does not hold nearby counts as the model's change.
+        """
+        if self.pos is None or not self.sources[self.source].led:
+            return False
+        src = self.sources[self.source]
+        word = piece.strip()
+        if not word:
+            return True  # whitespace: ending a line early, an extra blank line, other indentation
+        lo, hi = max(0, self.pos - MISPLACED_WINDOW), min(len(src.data), self.pos + MISPLACED_WINDOW)
+        return src.data.find(word, lo, hi) >= 0
 
     def forced_mask(self, n: int) -> list[bool]:
         """For the chunk propose() just returned (n tokens): which of them are forced."""

@@ -35,7 +35,7 @@ class EditRequest:
     language_id: str | None = None
     region: tuple[int, int] | None = None  # str indices, whole lines; None: the whole file
     draft: str | None = None  # a rewrite of the region that already carries the change (rename)
-    sketch: str | None = None  # an agent's edit sketch: a second text to copy from
+    sketch: str | None = None  # an agent's edit sketch, shown in the prompt (its merge is the draft)
     acceptance: str | None = None  # override settings.draft.acceptance for this edit
     speculate: bool | None = None  # override settings.draft.speculate (False: plain baseline)
 
@@ -160,7 +160,7 @@ class Engine:
         draft_region = request.draft if request.draft is not None else region
         fence = prompts.fence_for(text, draft_region, request.sketch or "")
         parts = prompt_parts(text, (start, end), language, request.path,
-                             request.instruction or "apply the change shown in the draft", fence)
+                             request.instruction or "apply the change shown in the draft", fence, request.sketch)
         prompt, chat = self._prompt_text(parts)
         prompt_tokens = model.tokenize(prompt.encode("utf-8"), add_bos=model.add_bos, special=chat)
         # The draft ends with the closing fence so the model verifies it too.
@@ -173,11 +173,8 @@ class Engine:
             # The changed draft leads; the original is there to re-join when the model disagrees.
             led = self._draft_text(request.draft + closing, None, 0)
             led.forced = changed_ranges(region_bytes, request.draft.encode("utf-8"))
+            led.led = True
             sources.insert(0, led)
-        if request.sketch is not None:
-            sketch = self._draft_text(request.sketch + closing, None, 0)
-            sketch.content_end = None  # the sketch's end is not the region's end
-            sources.append(sketch)
         budget = self._token_budget(sources[0], len(prompt_tokens))
         return prompt_tokens, sources, budget, (start, end), region_bytes, fence, language, request.draft is not None, chat
 
@@ -251,6 +248,9 @@ class Engine:
         original_source = 1 if draft_led else 0
         # Where the output follows a changed draft, its unchanged lines still tell where we are.
         led_to_original = line_map(sources[0].data, region_bytes) if draft_led else LineMap()
+        if draft_led:
+            # A re-sync into the original starts where the output stands in it, not behind.
+            drafter.mirror(1, lambda pos: (led_to_original.at_or_before(pos) or (0, 0))[1])
         started = time.perf_counter()
         try:
             for step in speculative_edit(self.model, prompt_tokens, drafter, opts, stats, cancelled):
@@ -296,11 +296,10 @@ class Engine:
         if drafter.source == 0 and original_source == 1 and drafter.pos is not None:
             # In a draft that carries the change, the last unchanged line start at or before the
             # output's position is where draft and original correspond.
-            starts = led_to_original.sorted_keys
-            i = bisect_right(starts, drafter.pos) - 1
-            if i >= 0:
-                out_bytes -= drafter.pos - starts[i]
-                pos = led_to_original[starts[i]]
+            found = led_to_original.at_or_before(drafter.pos)
+            if found is not None:
+                out_bytes -= drafter.pos - found[0]
+                pos = found[1]
         sync = None
         output = step.output.decode("utf-8", "replace")
         if pos is not None and pos <= len(region_bytes) and (pos == len(region_bytes) or (region_bytes[pos] & 0xC0) != 0x80):
@@ -349,7 +348,7 @@ class Engine:
 
 
 def prompt_parts(text: str, region: tuple[int, int], language: syntax.Language, path: str | None,
-                 instruction: str, fence: str) -> prompts.PromptParts:
+                 instruction: str, fence: str, sketch: str | None = None) -> prompts.PromptParts:
     """The prompt's pieces for a region (str indices); warm() and edits share it, so their prefixes match."""
     start, end = region
     whole = start == 0 and end == len(text)
@@ -362,6 +361,7 @@ def prompt_parts(text: str, region: tuple[int, int], language: syntax.Language, 
         region_lines=None if whole else (_line_number(text, start), _line_number(text, max(start, end - 1))),
         instruction=instruction,
         fence=fence,
+        sketch=sketch,
     )
 
 
@@ -379,11 +379,12 @@ def dropped_lines(draft: str, output: str) -> int:
 class LineMap(dict):
     """Line starts in a draft -> the same line's start in the original (bytes), with the keys sorted."""
 
-    @property
-    def sorted_keys(self) -> list[int]:
+    def at_or_before(self, pos: int) -> tuple[int, int] | None:
+        """(line start in the draft, the same line's start in the original) for the last mapped start <= pos."""
         if not hasattr(self, "_keys"):
             self._keys = sorted(self)
-        return self._keys
+        i = bisect_right(self._keys, pos) - 1
+        return (self._keys[i], self[self._keys[i]]) if i >= 0 else None
 
 
 def line_map(draft: bytes, original: bytes) -> LineMap:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Context shown around a region that is not the whole file (bytes, whole lines).
 CONTEXT_BEFORE_BYTES = 2400
@@ -20,6 +20,7 @@ class PromptParts:
     region_lines: tuple[int, int] | None
     instruction: str
     fence: str  # "```" unless the code itself contains one
+    sketch: str | None = None  # an edit sketch, shown after the change request
 
     @property
     def opening(self) -> str:
@@ -59,6 +60,8 @@ def user_text(p: PromptParts) -> str:
     if p.region is not None:
         parts += ["Code to change:\n", _block(p.fence, p.fence_lang, p.region), "\n"]
     parts.append(f"Change request: {p.instruction.strip()}\n")
+    if p.sketch is not None:
+        parts.append(_block(p.fence, p.fence_lang, p.sketch))
     return "".join(parts)
 
 
@@ -67,8 +70,12 @@ def target_label(p: PromptParts) -> str:
 
 
 def completion_prompt(p: PromptParts) -> str:
-    """For base models (the embedded default): a document whose natural continuation is the edited code."""
-    return f"{user_text(p)}\n{target_label(p)}:\n{p.opening}"
+    """For base models (the embedded default): a document whose natural continuation is the edited code.
+
+    No edit sketch: a base model reads it as text to continue and copies its '... existing code ...'
+    lines into the output; the sketch's merge, as the draft, carries its change instead.
+    """
+    return f"{user_text(replace(p, sketch=None))}\n{target_label(p)}:\n{p.opening}"
 
 
 def cacheable_prefix(prompt: str) -> str:

@@ -176,7 +176,11 @@ def speculative_edit(
         # 2. The next token is free: the row we have predicts it (the draft's, if the rule accepts it).
         if options.record_margins:
             stats.margins.append(top2_margin(row))
-        next_token = choose(row, drafter.peek(), options.acceptance, options.typical_ratio)
+        drafted = drafter.peek()
+        next_token = choose(row, drafted, options.acceptance, options.typical_ratio)
+        if (drafted is not None and next_token != drafted[0] and options.acceptance == "typical"
+                and drafter.misplaced(model.piece(next_token))):
+            next_token = drafted[0]  # a skip or a repeat of a draft that carries the change: keep the draft
         if model.is_eog(next_token):
             stats.stop_reason = "eos"
             break

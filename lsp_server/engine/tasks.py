@@ -33,12 +33,14 @@ IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
 class Task:
     """One thing to do to a file, as a user or the benchmark states it."""
 
-    kind: str = "edit"  # edit | rename | fix
+    kind: str = "edit"  # edit | rename | fix | sketch
     instruction: str = ""
     lines: tuple[int, int] | None = None  # 1-based inclusive
     symbol: str | None = None  # rename
     new_name: str | None = None  # rename
     diagnostic: str | None = None  # fix
+    sketch: str | None = None  # sketch: the changed parts, '... existing code ...' lines for the rest
+    markers: list[str] | None = None  # sketch: marker phrases instead of the common forms
 
 
 def parse_lines(spec: str | None) -> tuple[int, int] | None:
@@ -63,6 +65,14 @@ def infer_kind(task: Task) -> Task:
 def build_request(text: str, task: Task, path: str | None = None, language_id: str | None = None) -> EditRequest:
     """The EditRequest for a task on a document; EditError when the task does not fit the text."""
     task = infer_kind(task)
+    if task.kind == "sketch":
+        from .sketch import marker_patterns, sketch_request
+
+        if not task.sketch or not task.sketch.strip():
+            raise EditError("the edit sketch is empty")
+        if task.lines:
+            raise EditError("a sketch applies to the whole file: leave out the line range")
+        return sketch_request(text, task.sketch, path, language_id, marker_patterns(task.markers))
     region = trim_blank_lines(text, line_region(text, *task.lines)) if task.lines else None
     request = EditRequest(text=text, instruction=task.instruction, path=path, language_id=language_id, region=region)
     language = syntax.language_for(path, language_id)
@@ -79,7 +89,7 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
         if fixed is not None:
             request.draft = draft_for_region(text, region, fixed)
     elif task.kind != "edit":
-        raise EditError(f"unknown task kind {task.kind!r}: use edit, rename or fix")
+        raise EditError(f"unknown task kind {task.kind!r}: use edit, rename, fix or sketch")
     if request.draft is not None and request.draft == text[slice(*(region or (0, len(text))))]:
         request.draft = None  # nothing to carry: e.g. the symbol does not occur
     return request

@@ -57,12 +57,12 @@ def run_specedit():
     One thread unless SPECEDIT_TEST_THREADS says otherwise: see tests/model/conftest.py for why.
     """
 
-    def run(cwd: Path, *args: str, timeout: float = 300) -> Run:
+    def run(cwd: Path, *args: str, timeout: float = 300, stdin: str | None = None) -> Run:
         argv = [*specedit_command(), *args]
-        if args and args[0] == "edit":
+        if args and args[0] in ("edit", "apply"):
             argv += ["--n-threads", os.environ.get("SPECEDIT_TEST_THREADS", "1")]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, input=stdin)
         return Run(done.returncode, done.stdout, done.stderr)
 
     return run

@@ -40,7 +40,7 @@ def test_languages_toml_registers_specedit_next_to_usual_servers():
         assert len(servers) >= 2, f"{name}: specedit should sit next to the usual servers"
     assert set(server.get("config", {})) <= {
         "modelPath", "nCtx", "nThreads", "nGpuLayers", "useExtraBufts", "draftMin", "draftMax",
-        "streaming", "acceptance", "typicalRatio", "maxNewTokens", "linters",
+        "streaming", "acceptance", "typicalRatio", "maxNewTokens", "linters", "sketchMarkers",
     }
 
 

@@ -55,6 +55,15 @@ def test_extension_manifest_contributes_commands_and_settings():
     for key in ("serverPath", "modelPath", "nCtx", "nThreads", "nGpuLayers", "useExtraBufts",
                 "draftMin", "draftMax", "streaming", "acceptance", "linters"):
         assert f"specedit.{key}" in settings, key
+    # The defaults the settings UI shows are the server's (only values the user sets are sent).
+    from lsp_server.config import _CLIENT_KEYS, Settings
+
+    server = Settings()
+    for key, (section, name) in _CLIENT_KEYS.items():
+        if f"specedit.{key}" in settings and "default" in settings[f"specedit.{key}"]:
+            expected = getattr(getattr(server, section) if section else server, name)
+            shown = settings[f"specedit.{key}"]["default"]
+            assert shown == expected or (shown == "" and expected is None), (key, shown, expected)
     # The client's own command ids must not collide with the server's (languageclient registers those).
     assert not set(titles) & {"specedit.edit", "specedit.editFromComment", "specedit.rename",
                               "specedit.fix", "specedit.applySketch", "specedit.cancel"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lsp_server.engine.edit import EditError
-from lsp_server.engine.sketch import merge_sketch, split_sketch
+from lsp_server.engine.sketch import DEFAULT_MARKERS, marker_patterns, merge_sketch, sketch_request, split_sketch
 
 SKETCHES = Path(__file__).resolve().parents[2] / "bench" / "sketches"
 CASES = sorted(p for p in SKETCHES.iterdir() if (p / "task.toml").exists())
@@ -46,3 +46,31 @@ def test_a_sketch_that_matches_nothing_is_refused():
         merge_sketch(ORIGINAL, "# ... existing code ...\nzzz = 1\n# ... existing code ...\n")
     with pytest.raises(EditError):
         merge_sketch(ORIGINAL, "# ... existing code ...\n")
+
+
+def test_a_sketch_of_a_large_file_rewrites_only_the_lines_it_changes():
+    functions = "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(40))
+    sketch = "# ... existing code ...\ndef f20():\n    return 'twenty'\n# ... existing code ...\n"
+    request = sketch_request(functions, sketch, path="m.py")
+    start, end = request.region
+    rewritten = functions[start:end]
+    assert "return 20" in rewritten and len(rewritten) < len(functions) // 4
+    assert request.text[:start] + request.draft + request.text[end:] == functions.replace("return 20", "return 'twenty'")
+    lines = rewritten.splitlines()
+    assert lines[0].strip() and lines[-1].strip()  # no blank edges: models drop those
+
+
+def test_a_sketch_that_changes_nothing_is_refused():
+    with pytest.raises(EditError, match="changes nothing"):
+        sketch_request(ORIGINAL, "# ... existing code ...\ndef b():\n    return 2\n")
+
+
+def test_custom_marker_phrases_replace_the_defaults():
+    markers = marker_patterns(["<< keep >>"])
+    chunks, leading, trailing = split_sketch("// << keep >>\nx\n#   <<  KEEP >>\n", markers)
+    assert [c.lines for c in chunks] == [["x\n"]] and leading and trailing
+    chunks, _, _ = split_sketch("# ... existing code ...\nx\n", markers)
+    assert chunks[0].lines[0] == "# ... existing code ...\n"  # the default is off once phrases are given
+    assert marker_patterns(None) == marker_patterns([]) == DEFAULT_MARKERS
+    with pytest.raises(EditError):
+        marker_patterns(["  "])

@@ -200,3 +200,42 @@ def test_forced_draft_changes_win_over_the_model():
 def test_changed_ranges_mark_the_replaced_words():
     assert changed_ranges(b"a total b", b"a subtotal b") == [(2, 10)]
     assert changed_ranges(b"same", b"same") == []
+
+
+def _led_run(draft: bytes, target: bytes, positional: bool) -> bytes:
+    """A draft-led edit under typical acceptance against a model that would write `target`."""
+    model = ScriptedModel(b"p", target + FENCE, positional=positional)
+    led = draft_text(draft + FENCE, content_end=len(draft), led=True)
+    drafter = Drafter([led, draft_text(ORIGINAL + FENCE, content_end=len(ORIGINAL))], max_jump=512)
+    for step in speculative_edit(model, list(b"p"), drafter, LoopOptions(acceptance="typical", typical_ratio=0.01), LoopStats()):
+        pass
+    return step.output
+
+
+def test_a_draft_led_edit_keeps_lines_the_model_would_skip():
+    renamed = ORIGINAL.replace(b"total", b"summa")
+    skipping = renamed.replace(b"    summa = 0\n", b"")  # the model jumps ahead over a line of the draft
+    assert _led_run(renamed, skipping, positional=True) == renamed
+
+
+def test_a_draft_led_edit_takes_new_text_from_the_model():
+    renamed = ORIGINAL.replace(b"total", b"summa")
+    annotated = renamed.replace(b"return summa", b"return summa*Q")  # text the draft does not hold
+    assert _led_run(renamed, annotated, positional=False) == annotated
+
+
+def test_misplaced_only_applies_to_draft_led_texts():
+    plain = Drafter([draft_text(b"x = 1\ny = 2\n")])
+    assert not plain.misplaced(b"y")
+    led = Drafter([draft_text(b"x = 1\ny = 2\n", led=True)])
+    assert led.misplaced(b"y") and led.misplaced(b"\n") and not led.misplaced(b"zz")
+
+
+def test_a_mirrored_source_re_syncs_from_where_the_output_stands():
+    original = b"a()\nb()\nc()\nb()\nd()\n"
+    led = draft_text(original.replace(b"a()", b"A()"), led=True)
+    drafter = Drafter([led, draft_text(original)])
+    drafter.mirror(1, lambda pos: pos)  # the same length: positions correspond
+    output = led.data[:12]
+    drafter.advance(output, output)  # "A()\nb()\nc()\n"
+    assert drafter.last_pos[1] == 12  # a later re-sync into the original searches from here, not from 0

@@ -10,10 +10,11 @@ export interface ServerSettings {
   draftMin?: number;
   draftMax?: number;
   streaming?: 'lines' | 'off';
-  acceptance?: 'greedy' | 'typical';
+  acceptance?: 'auto' | 'greedy' | 'typical';
   typicalRatio?: number;
   maxNewTokens?: number;
   linters?: Record<string, string[]>;
+  sketchMarkers?: string[];
 }
 
 /** Keys of `specedit.*` that are sent to the server one to one (serverPath is the client's own). */
@@ -30,6 +31,7 @@ export const SERVER_SETTING_KEYS = [
   'typicalRatio',
   'maxNewTokens',
   'linters',
+  'sketchMarkers',
 ] as const;
 
 export type SettingLookup = (key: string) => unknown;
@@ -47,7 +49,7 @@ const VALIDATORS: Record<(typeof SERVER_SETTING_KEYS)[number], (value: unknown) 
   draftMin: (v) => isInteger(v) && v > 0,
   draftMax: (v) => isInteger(v) && v > 0,
   streaming: (v) => v === 'lines' || v === 'off',
-  acceptance: (v) => v === 'greedy' || v === 'typical',
+  acceptance: (v) => v === 'auto' || v === 'greedy' || v === 'typical',
   typicalRatio: (v) => typeof v === 'number' && v >= 0 && v <= 1,
   maxNewTokens: (v) => isInteger(v) && v > 0,
   linters: (v) =>
@@ -55,6 +57,7 @@ const VALIDATORS: Record<(typeof SERVER_SETTING_KEYS)[number], (value: unknown) 
     v !== null &&
     !Array.isArray(v) &&
     Object.values(v).every((argv) => Array.isArray(argv) && argv.every((a) => typeof a === 'string')),
+  sketchMarkers: (v) => Array.isArray(v) && v.every((m) => typeof m === 'string' && m.trim() !== ''),
 };
 
 /**

@@ -27,6 +27,7 @@ test('every server setting maps one to one by name', () => {
     typicalRatio: 0.5,
     maxNewTokens: 512,
     linters: { python: ['ruff', 'check', '-'] },
+    sketchMarkers: ['... keep ...'],
   };
   const { options, problems } = initializationOptions(lookupFrom({ ...values, serverPath: '/x/specedit' }));
   assert.deepEqual(options, values);
