@@ -4,7 +4,9 @@
    through one `specedit apply --jsonl -` process, versus one `specedit edit` process per edit.
 2. Sketch apply (the merged sketch as the draft) versus plain decoding and versus drafting from
    the original alone, on the same prompt and region: tokens/s, latency, and whether the result
-   is the expected file.
+   is the expected file. "plain" makes the same token choices one token per forward pass (so
+   the same output); "original_only" drafts from the original with greedy acceptance, as an
+   instruction edit would; a variant that does not finish reports its speed until it stopped.
 
 Run: .venv/bin/python bench/agents.py   (writes bench/results/agents.json; about 15 minutes on 2 cores)
 """
@@ -118,10 +120,15 @@ def measure_sketches() -> list[dict]:
         for label, request in variants.items():
             engine.model.reset()  # every variant starts cold: same prompt, same prefill
             started = time.perf_counter()
+            seen: list = []
             try:
-                result = engine.edit(request)
+                result = engine.edit(request, on_progress=seen.append)
             except Exception as exc:  # noqa: BLE001 - a failed variant is reported, not fatal
-                row[label] = {"error": str(exc)}
+                # Its speed until it stopped still says how fast that drafting generates.
+                last = seen[-1] if seen else None
+                row[label] = {"error": str(exc), "correct": False,
+                              **({"tokens_per_s": round(last.tokens_per_s, 1), "passes": last.stats.passes,
+                                  "output_tokens": len(last.stats.output_token_ids)} if last else {})}
                 continue
             s = result.stats
             row[label] = {"tokens_per_s": round(s.tokens_per_s, 1), "passes": s.passes, "output_tokens": s.output_tokens,

@@ -235,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "edit" and not (args.instruction or args.symbol or args.diagnostic or args.sketch):
         print("specedit: edit needs --instruction (or --symbol/--new-name, --diagnostic, or --sketch)", file=sys.stderr)
         return 2
+    if args.command == "edit" and args.sketch and (args.instruction or args.symbol or args.diagnostic or args.lines):
+        print("specedit: --sketch applies to the whole file on its own: leave out -i, --symbol, --diagnostic and --lines",
+              file=sys.stderr)
+        return 2
     if args.command == "edit" and args.symbol and not args.new_name:
         print("specedit: --symbol needs --new-name", file=sys.stderr)
         return 2

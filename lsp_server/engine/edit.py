@@ -115,6 +115,45 @@ def trim_blank_lines(text: str, region: tuple[int, int]) -> tuple[int, int]:
     return (start, end) if start < end else region
 
 
+# Unchanged lines with code kept on each side of a prepared draft's changes in the rewritten region.
+MARGIN_LINES = 2
+
+
+def narrow_to_changes(text: str, region: tuple[int, int] | None, draft: str) -> tuple[tuple[int, int] | None, str]:
+    """For a draft that carries the change (a rename, a fix, a merged sketch): only the lines it changes.
+
+    The lines before the first change and after the last are the original's, so the model need not
+    copy them out again; a margin of MARGIN_LINES lines with code stays on each side (models drop
+    blank edges). When the changes span most of the region, the region stays as it was.
+    Returns (region as str indices or None for the whole file, the draft for that region).
+    """
+    lo, hi = region or (0, len(text))
+    old, new = text[lo:hi].splitlines(keepends=True), draft.splitlines(keepends=True)
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    first = head
+    for _ in range(MARGIN_LINES):
+        first -= 1
+        while first > 0 and not old[first].strip():
+            first -= 1
+    first = max(0, first)
+    keep = tail
+    for _ in range(MARGIN_LINES):
+        keep -= 1
+        while keep > 0 and not old[len(old) - keep].strip():
+            keep -= 1
+    keep = max(0, keep)
+    start = lo + sum(len(line) for line in old[:first])
+    end = hi - sum(len(line) for line in old[len(old) - keep:])
+    if start >= end or (end - start) * 2 > hi - lo:
+        return region, draft
+    return (start, end), "".join(new[first:len(new) - keep])
+
+
 def _line_number(text: str, index: int) -> int:
     return text.count("\n", 0, index) + 1
 

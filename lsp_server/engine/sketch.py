@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .edit import EditError, EditRequest
+from .edit import EditError, EditRequest, narrow_to_changes
 
 # A line that stands for unchanged code: a comment holding "... existing code ..." or the like.
 DEFAULT_MARKERS = (
@@ -193,51 +193,23 @@ def merge_sketch(original: str, sketch: str, markers: tuple[str, ...] = DEFAULT_
     return merged
 
 
-# Unchanged lines kept on each side of a sketch's changes in the rewritten region.
-REGION_MARGIN_LINES = 2
-
-
 def sketch_request(text: str, sketch: str, path: str | None = None, language_id: str | None = None,
                    markers: tuple[str, ...] = DEFAULT_MARKERS) -> EditRequest:
     """The edit that applies a sketch: the merged text leads the draft, the original backs it up.
 
     Only the lines the merge changes (with a margin) are rewritten: the markers say the rest is
-    unchanged, so the model need not copy it again. The sketch itself is shown in the prompt.
+    unchanged, so the model need not copy it again. Instruct models are shown the sketch itself.
     """
     merged = merge_sketch(text, sketch, markers)
     if merged == text:
         raise EditError("the sketch changes nothing in the file")
-    old, new = text.splitlines(keepends=True), merged.splitlines(keepends=True)
-    head = 0
-    while head < min(len(old), len(new)) and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
-    # A margin of unchanged lines on each side, counting only lines with code (models drop blank edges).
-    first = head
-    for _ in range(REGION_MARGIN_LINES):
-        first -= 1
-        while first > 0 and not old[first].strip():
-            first -= 1
-    first = max(0, first)
-    keep_tail = tail
-    for _ in range(REGION_MARGIN_LINES):
-        keep_tail -= 1
-        while keep_tail > 0 and not old[len(old) - keep_tail].strip():
-            keep_tail -= 1
-    keep_tail = max(0, keep_tail)
-    start = sum(len(line) for line in old[:first])
-    end = len(text) - sum(len(line) for line in old[len(old) - keep_tail:])
-    draft = "".join(new[first:len(new) - keep_tail])
-    # A region of most of the file would show the model the same code twice: rewrite the whole file then.
-    region = None if start == end or (end - start) * 2 > len(text) else (start, end)
+    region, draft = narrow_to_changes(text, None, merged)
     return EditRequest(
         text=text,
         instruction="Apply the edit sketch: each '... existing code ...' line in it stands for unchanged code.",
         path=path,
         language_id=language_id,
         region=region,
-        draft=draft if region is not None else merged,
+        draft=draft,
         sketch=sketch,
     )

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .. import syntax
-from .edit import EditError, EditRequest, line_region, trim_blank_lines
+from .edit import EditError, EditRequest, line_region, narrow_to_changes, trim_blank_lines
 
 RENAME_INSTRUCTION = re.compile(
     r"^\s*rename\s+(?:the\s+\w+\s+)?`?([A-Za-z_$][\w$]*)`?\s+(?:to|->|as)\s+`?([A-Za-z_$][\w$]*)`?\s*\.?\s*$",
@@ -92,6 +92,8 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
         raise EditError(f"unknown task kind {task.kind!r}: use edit, rename, fix or sketch")
     if request.draft is not None and request.draft == text[slice(*(region or (0, len(text))))]:
         request.draft = None  # nothing to carry: e.g. the symbol does not occur
+    if request.draft is not None:
+        request.region, request.draft = narrow_to_changes(text, region, request.draft)
     return request
 
 

@@ -73,12 +73,19 @@ def test_missing_file_is_refused(specedit, project):
         pytest.param(["-i", "add a docstring", "--hf-repo", "no-file-named"], ["owner/repo:file.gguf"], id="hf-repo-malformed"),
         pytest.param([], ["--instruction"], id="no-instruction"),
         pytest.param(["--symbol", "total"], ["--new-name"], id="symbol-without-new-name"),
+        pytest.param(["--sketch", "nowhere.py"], ["no such file", "nowhere.py"], id="sketch-missing"),
+        pytest.param(["--sketch", "notes.txt", "-i", "also this"], ["--sketch", "on its own"], id="sketch-with-instruction"),
+        pytest.param(["--sketch", "notes.txt"], ["matches nothing"], id="sketch-matches-nothing"),
+        pytest.param(["--sketch", "empty.txt"], ["empty"], id="sketch-empty"),
+        pytest.param(["--sketch", "marker.txt", "--marker", " "], ["marker", "empty"], id="marker-empty"),
     ],
 )
 def test_bad_arguments_give_one_error_line_and_leave_the_file_alone(specedit, copy_in, project, args, words):
     path = copy_in(BASKET)
     (project / "notes.txt").write_text("these are notes, not a model\n")
     (project / "broken.gguf").write_bytes(b"GGUF\x03\x00\x00\x00" + b"\xff" * 64)  # the magic, then garbage
+    (project / "empty.txt").write_text("")
+    (project / "marker.txt").write_text("# ... existing code ...\nx = 1\n")
     before = path.read_bytes()
     done = specedit("edit", path.name, *args)
     line = assert_one_clean_error(done, *words)

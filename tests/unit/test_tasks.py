@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_server.engine.edit import EditError, line_region, trim_blank_lines
+from lsp_server.engine.edit import EditError, line_region, narrow_to_changes, trim_blank_lines
 from lsp_server.engine.tasks import Task, build_request, infer_kind, parse_lines, spelling_fix
 
 CODE = "def area(w, h):\n    total = w * h\n    return total\n\n\ndef main():\n    print(area(2, 3))\n"
@@ -67,3 +67,16 @@ def test_blank_lines_at_region_edges_stay_outside():
     assert CODE[slice(*trim_blank_lines(CODE, (start, end)))] == "    return total\n\n\ndef main():\n"
     start, end = line_region(CODE, 4, 6)  # starts with blank lines
     assert CODE[slice(*trim_blank_lines(CODE, (start, end)))] == "def main():\n"
+
+
+def test_a_rename_rewrites_only_the_lines_between_its_first_and_last_change():
+    text = "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(40)) + "def g(x):\n    y = x\n    return y\n"
+    request = build_request(text, Task("rename", symbol="y", new_name="z"), path="m.py")
+    start, end = request.region
+    assert text[start:end].count("\n") <= 6 and "    y = x\n" in text[start:end]
+    assert text[:start] + request.draft + text[end:] == text.replace("    y = x\n    return y", "    z = x\n    return z")
+
+
+def test_narrowing_keeps_the_region_when_the_changes_span_most_of_it():
+    text = "a = 1\nb = a\nc = b\nd = c\n"
+    assert narrow_to_changes(text, None, text.replace("a", "q")) == (None, text.replace("a", "q"))
