@@ -91,7 +91,10 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     elif task.kind != "edit":
         raise EditError(f"unknown task kind {task.kind!r}: use edit, rename, fix or sketch")
     if request.draft is not None and request.draft == text[slice(*(region or (0, len(text))))]:
-        request.draft = None  # nothing to carry: e.g. the symbol does not occur
+        if task.kind == "rename":
+            where = f"lines {task.lines[0]}-{task.lines[1]}" if task.lines else "the file"
+            raise EditError(f"{task.symbol!r} does not occur as an identifier in {where}: nothing to rename")
+        request.draft = None  # nothing to carry: the fix's name has no close match
     if request.draft is not None:
         request.region, request.draft = narrow_to_changes(text, region, request.draft)
     return request

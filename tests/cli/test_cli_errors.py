@@ -73,6 +73,7 @@ def test_missing_file_is_refused(specedit, project):
         pytest.param(["-i", "add a docstring", "--hf-repo", "no-file-named"], ["owner/repo:file.gguf"], id="hf-repo-malformed"),
         pytest.param([], ["--instruction"], id="no-instruction"),
         pytest.param(["--symbol", "total"], ["--new-name"], id="symbol-without-new-name"),
+        pytest.param(["--symbol", "nothing_here", "--new-name", "x"], ["does not occur"], id="rename-absent-symbol"),
         pytest.param(["--sketch", "nowhere.py"], ["no such file", "nowhere.py"], id="sketch-missing"),
         pytest.param(["--sketch", "notes.txt", "-i", "also this"], ["--sketch", "on its own"], id="sketch-with-instruction"),
         pytest.param(["--sketch", "notes.txt"], ["matches nothing"], id="sketch-matches-nothing"),
