@@ -10,7 +10,7 @@ from typing import IO
 from .cli import CliError, read_source, unified_diff, write_atomically
 from .engine.edit import EditError, Engine
 from .engine.model import ModelError
-from .engine.tasks import Task, build_request, parse_lines
+from .engine.tasks import build_request, parse_lines, task_from
 
 KNOWN_KEYS = {"file", "instruction", "sketch", "markers", "lines", "symbol", "new_name", "diagnostic", "force", "id"}
 
@@ -49,11 +49,9 @@ def run_request(engine: Engine, request: dict, dry_run: bool, markers: list[str]
     """Do one request; the answer always has 'ok', and 'error' when ok is false."""
     path = request["file"]
     text = read_source(path)
-    kind = ("sketch" if request.get("sketch") is not None else "rename" if request.get("symbol")
-            else "fix" if request.get("diagnostic") else "edit")
-    task = Task(kind, request.get("instruction") or "", parse_lines(request.get("lines")),
-                request.get("symbol"), request.get("new_name"), request.get("diagnostic"),
-                request.get("sketch"), request.get("markers", markers))
+    task = task_from(request.get("instruction"), parse_lines(request.get("lines")), request.get("symbol"),
+                     request.get("new_name"), request.get("diagnostic"), request.get("sketch"),
+                     request.get("markers", markers))
     edit_request = build_request(text, task, path=path)
     started = time.perf_counter()
     result = engine.edit(edit_request)

@@ -112,14 +112,13 @@ def add_marker_arg(p: argparse.ArgumentParser) -> None:
 def cmd_edit(args) -> int:
     from .engine.edit import EditError, Engine
     from .engine.model import ModelError
-    from .engine.tasks import Task, build_request, parse_lines
+    from .engine.tasks import build_request, parse_lines, task_from
 
     text = read_source(args.path)
     sketch = read_sketch(args.sketch) if args.sketch else None
-    kind = "sketch" if sketch is not None else "rename" if args.symbol else ("fix" if args.diagnostic else "edit")
-    task = Task(kind, args.instruction or "", None, args.symbol, args.new_name, args.diagnostic, sketch, args.marker)
     try:
-        task.lines = parse_lines(args.lines)
+        task = task_from(args.instruction, parse_lines(args.lines), args.symbol, args.new_name, args.diagnostic,
+                         sketch, args.marker)
         request = build_request(text, task, path=args.path)
         engine = Engine(settings_from_args(args))
         result = engine.edit(request)

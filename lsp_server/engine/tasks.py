@@ -43,6 +43,14 @@ class Task:
     markers: list[str] | None = None  # sketch: marker phrases instead of the common forms
 
 
+def task_from(instruction: str | None = None, lines: tuple[int, int] | None = None, symbol: str | None = None,
+              new_name: str | None = None, diagnostic: str | None = None, sketch: str | None = None,
+              markers: list[str] | None = None) -> Task:
+    """A task from the fields the CLI and the batch mode take; which ones are given says its kind."""
+    kind = ("sketch" if sketch is not None else "rename" if symbol else "fix" if diagnostic else "edit")
+    return Task(kind, instruction or "", lines, symbol, new_name, diagnostic, sketch, markers)
+
+
 def parse_lines(spec: str | None) -> tuple[int, int] | None:
     """'A:B' (1-based, inclusive) -> (A, B); EditError on anything else."""
     if not spec:
