@@ -46,9 +46,13 @@ def _span(source: bytes, start: int, end: int) -> tuple[int, int]:
     return first, line_end(source, max(end - 1, start))
 
 
-def _comment_ranges(source: bytes, language: Language) -> list[tuple[int, int]]:
+def _comment_ranges(source: bytes, language: Language, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Comments (byte ranges); with a grammar, only those of the matches near [start, end) (end None: all)."""
     if language.has_grammar:
-        return queries.ranges(language, source, "textobjects", ("comment",))
+        if end is None or (start == 0 and end >= len(source)):
+            return queries.ranges(language, source, "textobjects", ("comment",))
+        found = queries.captures_near(language, source, "textobjects", start, end).get("comment", ())
+        return sorted({(n.start_byte, n.end_byte) for n in found})
     prefixes = (language.line_comment,) if language.line_comment else _FALLBACK_PREFIXES
     found, offset = [], 0
     for line in source.splitlines(keepends=True):
@@ -65,9 +69,10 @@ def find_directives(source: bytes, language: Language, start: int = 0, end: int 
     Comments come from the grammar's @comment captures, else lines starting with the language's
     line-comment prefix (unknown language: '#', '//', '--' or ';').
     """
+    comments = _comment_ranges(source, language, start, end)
     end = len(source) if end is None else end
     directives = []
-    for s, e in _comment_ranges(source, language):
+    for s, e in comments:
         touches = s < end and start < e or (start == end and s <= start <= e)
         if not touches:
             continue

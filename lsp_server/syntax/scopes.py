@@ -70,7 +70,7 @@ def identifier_at(source: bytes, language: Language, offset: int) -> tuple[int, 
     """
     if language.has_grammar:
         touching = [
-            n for n in queries.captures(language, source, "names").get("identifier", ())
+            n for n in queries.captures_near(language, source, "names", offset, offset).get("identifier", ())
             if n.start_byte <= offset <= n.end_byte
         ]
         if touching:
