@@ -7,10 +7,10 @@ import sys
 import time
 from typing import IO
 
-from .cli import CliError, read_source, unified_diff, write_atomically
-from .engine.edit import EditError, Engine
-from .engine.model import ModelError
+from .engine.engine import Engine
+from .errors import CliError, EditError, ModelError
 from .engine.tasks import build_request, parse_lines, task_from
+from .fileio import FileError, read_source, unified_diff, write_file
 
 KNOWN_KEYS = {"file", "instruction", "sketch", "markers", "lines", "symbol", "new_name", "diagnostic", "force", "id"}
 
@@ -63,7 +63,7 @@ def run_request(engine: Engine, request: dict, dry_run: bool, markers: list[str]
     if dry_run:
         answer["diff"] = unified_diff(path, text, result.text)
     elif result.text != text:
-        write_atomically(path, result.text)
+        write_file(path, result.text, text)  # FileChanged if the file changed while the model ran
     return answer
 
 
@@ -77,7 +77,7 @@ def run_batch(engine: Engine, lines: IO[str], out: IO[str], dry_run: bool = Fals
         try:
             request = parse_request(line)
             answer = run_request(engine, request, dry_run, markers)
-        except (RequestError, CliError, EditError, ModelError) as exc:
+        except (RequestError, CliError, FileError, EditError, ModelError) as exc:
             answer = {"ok": False, "file": request.get("file"), "error": str(exc)}
         except OSError as exc:
             answer = {"ok": False, "file": request.get("file"), "error": f"cannot write: {exc}"}

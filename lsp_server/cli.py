@@ -3,71 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import logging
-import os
 import sys
-import tempfile
-from pathlib import Path
 
 from .config import Settings
+from .errors import CliError
+from .fileio import FileChanged, FileError, read_sketch, read_source, unified_diff, write_file
 
 log = logging.getLogger("specedit")
 
 
-class CliError(Exception):
-    """A user error: printed as one line on stderr, exit status 2."""
-
-
-def read_source(path: str) -> str:
-    """The file's text (UTF-8, newlines kept as they are); CliError if missing, unreadable or binary."""
-    p = Path(path)
-    if not p.exists():
-        raise CliError(f"no such file: {path}")
-    if not p.is_file():
-        raise CliError(f"not a regular file: {path}")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise CliError(f"cannot read {path}: {exc.strerror}") from exc
-    if b"\x00" in data:
-        raise CliError(f"{path} looks binary (it contains NUL bytes); refusing to edit it")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CliError(f"{path} is not UTF-8 text (byte {exc.start}); refusing to edit it") from exc
-
-
-def read_sketch(source: str) -> str:
-    """An edit sketch from a file, or from stdin when source is '-'."""
-    if source == "-":
-        return sys.stdin.read()
-    return read_source(source)
-
-
-def write_atomically(path: str, text: str) -> None:
-    """Replace path's contents in one rename, keeping its permissions; the original stays intact on failure."""
-    target = Path(path)
-    mode = target.stat().st_mode & 0o7777 if target.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".specedit", dir=str(target.parent))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def unified_diff(path: str, old: str, new: str) -> str:
-    return "".join(
-        difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")
-    )
+# Exit statuses of `specedit edit`: 0 the edit is done, 1 not written (syntax errors, or the file changed
+# meanwhile), 2 a user error, 3 the model made no change (nothing to write: say so, never silently).
+EXIT_UNCHANGED = 3
 
 
 def settings_from_args(args) -> Settings:
@@ -94,7 +43,7 @@ def settings_from_args(args) -> Settings:
 def add_model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", metavar="GGUF", help="a GGUF model file (default: the embedded gemma-3-270m)")
     p.add_argument("--hf-repo", metavar="OWNER/REPO:FILE", help="opt-in: download a GGUF from Hugging Face")
-    p.add_argument("--n-ctx", type=int, help="context size in tokens (default 4096)")
+    p.add_argument("--n-ctx", type=int, help="context size in tokens (default: the model's, at most 16384)")
     p.add_argument("--n-threads", type=int, help="CPU threads (default: all cores)")
     p.add_argument("--n-gpu-layers", type=int, help="layers to offload to CUDA/Metal (default 0)")
     p.add_argument("--use-extra-bufts", action="store_true", help="enable llama.cpp's repacked weight buffers (crashes on some AMX CPUs)")
@@ -110,8 +59,8 @@ def add_marker_arg(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_edit(args) -> int:
-    from .engine.edit import EditError, Engine
-    from .engine.model import ModelError
+    from .engine.engine import Engine
+    from .errors import EditError, ModelError
     from .engine.tasks import build_request, parse_lines, task_from
 
     text = read_source(args.path)
@@ -124,6 +73,9 @@ def cmd_edit(args) -> int:
         result = engine.edit(request)
     except (EditError, ModelError) as exc:
         raise CliError(str(exc)) from exc
+    if not result.changed:
+        print(f"specedit: the model made no change to {args.path} ({result.stats.stop_reason}, "
+              f"{result.stats.output_tokens} tokens); nothing to write", file=sys.stderr)
     if result.problems:
         first = result.problems[0]
         line = result.text.encode()[: first.start].count(b"\n") + 1
@@ -134,7 +86,7 @@ def cmd_edit(args) -> int:
             status = 1
         else:
             if result.text != text:
-                write_atomically(args.path, result.text)
+                write_file(args.path, result.text, text)  # FileChanged if the file changed meanwhile
             status = 0
     else:
         status = 0
@@ -145,7 +97,7 @@ def cmd_edit(args) -> int:
     if args.json:
         sys.stdout.flush()
         print(json.dumps(result.stats_json()))
-    return status
+    return status if result.changed else EXIT_UNCHANGED
 
 
 def cmd_serve(args) -> int:
@@ -172,7 +124,16 @@ def cmd_demo(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from .benchmark import run_benchmark
+    """The harness lives in a checkout's bench/harness (not in the installed package): load it from there."""
+    from pathlib import Path
+
+    roots = [Path(__file__).resolve().parents[1], Path.cwd()]
+    root = next((r for r in roots if (r / "bench" / "harness" / "__init__.py").is_file()), None)
+    if root is None:
+        raise CliError("bench needs a specedit source checkout (bench/harness): run it from the checkout's folder")
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from bench.harness import run_benchmark
 
     return run_benchmark(args, settings_from_args(args))
 
@@ -183,7 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("serve", help="run the language server (stdio by default)")
-    p.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio (debugging)")
+    transport = p.add_mutually_exclusive_group()
+    transport.add_argument("--stdio", action="store_true", help="talk LSP on stdin/stdout (the default; language clients pass it)")
+    transport.add_argument("--tcp", action="store_true", help="listen on TCP instead of stdio (debugging)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=2087)
     p.set_defaults(func=cmd_serve)
@@ -217,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("bench", help="benchmark plain decoding, the peer and ours")
-    p.add_argument("--tasks", default=None, help="folder of task folders (default bench/tasks)")
+    p.add_argument("--tasks", default=None, help="folder of task folders (default bench/tasks and bench/sketches)")
     p.add_argument("--json", dest="json_out", metavar="FILE", help="write the results as JSON")
     p.add_argument("--only", nargs="*", help="only the tasks with these names")
     p.add_argument("--no-peer", action="store_true", help="skip the peer (llama-cpp-python prompt lookup)")
@@ -243,7 +206,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.func(args)
-    except CliError as exc:
+    except FileChanged as exc:  # a newer file on disk: nothing written, not a usage error
+        print(f"specedit: {exc}", file=sys.stderr)
+        return 1
+    except (CliError, FileError) as exc:
         print(f"specedit: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

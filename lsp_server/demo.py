@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .cli import unified_diff
 from .config import Settings
-from .engine.edit import Engine
+from .engine.engine import Engine
 from .engine.tasks import Task, build_request
+from .fileio import unified_diff
 
 SAMPLE = Path(__file__).resolve().parent / "samples" / "inventory.py"
 TASK = Task(kind="edit", instruction="rename total to subtotal")

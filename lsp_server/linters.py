@@ -1,9 +1,19 @@
-"""Run a linter the user configured (argv from their settings, never from the workspace) and parse its findings."""
+"""Run a linter the user configured (argv from their settings, never from the workspace) and read its findings and fixes.
+
+Three output formats: `file:line:col: message` lines (most linters), ruff's JSON
+(`--output-format=json`, with `fix.edits`) and eslint's JSON (`-f json`, with `fix`).
+A finding's fix is the draft the model verifies when the user picks "Fix with AI".
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import subprocess
+from dataclasses import dataclass, field
+
+from . import coords
 
 LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:(?P<col>\d+):?)?\s*(?P<message>.+)$")
 TIMEOUT_S = 20.0
@@ -13,23 +23,97 @@ class LinterError(Exception):
     """The linter could not run or timed out."""
 
 
-def parse(output: str, path: str) -> list[tuple[int, int, str]]:
-    """`file:line:col: message` lines about `path` -> (line, column, message), 1-based; other lines ignored."""
-    found = []
+@dataclass
+class Finding:
+    """One finding, str indices into the linted text: [start, end) and its fix as replacements."""
+
+    start: int
+    end: int
+    message: str
+    fix: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, new text)
+
+
+def _same_file(reported: str, path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
+    return reported == path or reported.endswith("/" + name) or reported == name
+
+
+def _line_end(text: str, index: int) -> int:
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end
+
+
+def parse_lines(output: str, path: str, text: str) -> list[Finding]:
+    """`file:line:col: message` lines about `path`; the finding runs to the end of its line."""
+    found = []
     for raw in output.splitlines():
         m = LINE.match(raw.strip())
-        if m and (m.group("file") == path or m.group("file").endswith(name)):
-            found.append((int(m.group("line")), int(m.group("col") or 1), m.group("message").strip()))
+        if m and _same_file(m.group("file"), path):
+            start = coords.index_at_line_column(text, int(m.group("line")), int(m.group("col") or 1))
+            found.append(Finding(start, _line_end(text, start), m.group("message").strip()))
     return found
 
 
-async def run(argv: list[str], path: str, text: str) -> list[tuple[int, int, str]]:
-    """Run argv with the file's path ('{file}' in argv is replaced, else the path is appended); the
-    document's text is also given on stdin for linters that read it. Output is parsed, never executed."""
+def parse_ruff(items: list, path: str, text: str) -> list[Finding]:
+    """ruff check --output-format=json: rows and columns 1-based, in characters."""
+    found = []
+    for item in items:
+        if not _same_file(item.get("filename", path), path):
+            continue
+        at = lambda loc: coords.index_at_line_column(text, loc["row"], loc["column"])  # noqa: E731
+        start = at(item["location"])
+        end = at(item["end_location"]) if item.get("end_location") else _line_end(text, start)
+        message = f"{item['code']} {item['message']}" if item.get("code") else item["message"]
+        fix = [(at(e["location"]), at(e["end_location"]), e["content"]) for e in (item.get("fix") or {}).get("edits", [])]
+        found.append(Finding(start, max(start, end), message, fix))
+    return found
+
+
+def parse_eslint(files: list, path: str, text: str) -> list[Finding]:
+    """eslint -f json: lines and columns 1-based; a fix's range is in UTF-16 code units of the file."""
+    found = []
+    for report in files:
+        if not _same_file(report.get("filePath", path), path):
+            continue
+        for m in report.get("messages", []):
+            start = coords.index_at_line_column(text, m.get("line", 1), m.get("column", 1))
+            end = (coords.index_at_line_column(text, m["endLine"], m.get("endColumn", 1))
+                   if m.get("endLine") else _line_end(text, start))
+            message = f"{m['message']} ({m['ruleId']})" if m.get("ruleId") else m["message"]
+            fix = []
+            if isinstance(m.get("fix"), dict):
+                lo, hi = m["fix"]["range"]
+                fix = [(coords.index_from_utf16(text, lo), coords.index_from_utf16(text, hi), m["fix"]["text"])]
+            found.append(Finding(start, max(start, end), message, fix))
+    return found
+
+
+def parse(output: str, path: str, text: str) -> list[Finding]:
+    """A linter's findings about `path`, from any of the three formats."""
+    stripped = output.strip()
+    if stripped.startswith("["):
+        try:
+            items = json.loads(stripped)
+        except json.JSONDecodeError:
+            items = None
+        if isinstance(items, list):
+            if any(isinstance(i, dict) and "messages" in i for i in items):
+                return parse_eslint(items, path, text)
+            return parse_ruff([i for i in items if isinstance(i, dict) and "location" in i], path, text)
+    return parse_lines(output, path, text)
+
+
+def _argv(argv: list[str], path: str) -> list[str]:
     args = [a.replace("{file}", path) for a in argv]
     if not any("{file}" in a for a in argv):
         args.append(path)
+    return args
+
+
+async def run(argv: list[str], path: str, text: str) -> list[Finding]:
+    """Run argv with the file's path ('{file}' in argv is replaced, else the path is appended); the
+    document's text is also given on stdin for linters that read it. Output is parsed, never executed."""
+    args = _argv(argv, path)
     try:
         proc = await asyncio.create_subprocess_exec(
             *args, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
@@ -41,4 +125,25 @@ async def run(argv: list[str], path: str, text: str) -> list[tuple[int, int, str
     except asyncio.TimeoutError as exc:
         proc.kill()
         raise LinterError(f"timed out after {TIMEOUT_S:.0f} s") from exc
-    return parse(out.decode("utf-8", "replace"), path)
+    return parse(out.decode("utf-8", "replace"), path, text)
+
+
+def run_sync(argv: list[str], path: str, text: str) -> list[Finding]:
+    """run(), for the command line and the benchmark (no event loop)."""
+    args = _argv(argv, path)
+    try:
+        done = subprocess.run(args, input=text.encode("utf-8"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              timeout=TIMEOUT_S)
+    except OSError as exc:
+        raise LinterError(f"cannot start {args[0]}: {exc.strerror}") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise LinterError(f"timed out after {TIMEOUT_S:.0f} s") from exc
+    return parse(done.stdout.decode("utf-8", "replace"), path, text)
+
+
+def fix_for(findings: list[Finding], diagnostic: str) -> list[tuple[int, int, str]] | None:
+    """The fix of the finding whose message is (or contains) `diagnostic`, if the linter gave one."""
+    for f in findings:
+        if f.fix and (f.message == diagnostic or diagnostic in f.message or f.message in diagnostic):
+            return f.fix
+    return None

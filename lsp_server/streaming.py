@@ -28,7 +28,7 @@ class EditStream:
     region shifts the region; typing inside it stops the edit. Str indices throughout.
     """
 
-    def __init__(self, document: str, region: tuple[int, int], hidden: tuple[int, int] | None = None, map_offset=None):
+    def __init__(self, document: str, region: tuple[int, int], map_offset=None):
         self.expected = document
         start, end = region
         self.original_region = document[start:end]
@@ -60,6 +60,19 @@ class EditStream:
             line = current.count("\n", 0, prefix) + 1
             raise StaleDocument(f"the document changed inside the region being edited (line {line}); stopped")
         self.expected = current
+
+    def snapshot(self) -> tuple:
+        """Everything a batch changes, to restore() when the client refuses the batch."""
+        hunks = self._hunks
+        return (self.expected, self._shift, self.sent_batches, hunks._done_orig, hunks._done_out, hunks._delta)
+
+    def restore(self, state: tuple) -> None:
+        hunks = self._hunks
+        self.expected, self._shift, self.sent_batches, hunks._done_orig, hunks._done_out, hunks._delta = state
+
+    def revert(self) -> Batch | None:
+        """One batch that puts the original region back over what was streamed (for failures and undo)."""
+        return single_batch(self.expected, self.region, self.original_region)
 
     def advance(self, output: str, sync: tuple[int, int] | None) -> Batch | None:
         """The hunks made final by a progress event (sync = engine region chars, output chars)."""

@@ -1,17 +1,13 @@
-"""Coordinates (str indices, UTF-8 bytes, LSP positions) and streaming of final edit hunks."""
+"""Edit hunks: minimal line diffs, applying them, LSP TextEdits, and streaming final hunks while an edit runs."""
 
 from __future__ import annotations
 
-import bisect
 import difflib
-import re
 from dataclasses import dataclass
 
 from lsprotocol import types
 
-# LSP ends a line at '\r\n', '\n' or '\r'; '\r\n' must come first so it counts once.
-_LINE_BREAK = re.compile(r"\r\n|\n|\r")
-_ENCODINGS = ("utf-8", "utf-16", "utf-32")
+from .coords import encoding_name, line_start_indices, position_from_starts
 
 
 @dataclass(frozen=True)
@@ -21,110 +17,6 @@ class Hunk:
     start: int
     end: int
     new_text: str
-
-
-# -- UTF-8 byte offsets <-> str indices ------------------------------------------------
-
-
-def _utf8(text: str) -> bytes:
-    # surrogatepass: a lone surrogate (legal in JSON strings) must not crash the server.
-    return text.encode("utf-8", "surrogatepass")
-
-
-def byte_to_index(text: str, byte_offset: int) -> int:
-    """UTF-8 byte offset into text -> str index; the offset must fall on a char boundary."""
-    encoded = _utf8(text)
-    if not 0 <= byte_offset <= len(encoded):
-        raise ValueError(f"byte offset {byte_offset} outside 0..{len(encoded)}")
-    if byte_offset < len(encoded) and encoded[byte_offset] & 0xC0 == 0x80:
-        raise ValueError(f"byte offset {byte_offset} is inside a UTF-8 sequence")
-    return len(encoded[:byte_offset].decode("utf-8", "surrogatepass"))
-
-
-def index_to_byte(text: str, index: int) -> int:
-    """str index into text -> UTF-8 byte offset."""
-    if not 0 <= index <= len(text):
-        raise ValueError(f"index {index} outside 0..{len(text)}")
-    return len(_utf8(text[:index]))
-
-
-# -- str indices <-> LSP positions ---------------------------------------------------
-
-
-def _encoding_name(encoding: str) -> str:
-    # PositionEncodingKind is a str enum; .value gives the plain name either way.
-    name = getattr(encoding, "value", encoding)
-    if name not in _ENCODINGS:
-        raise ValueError(f"unknown position encoding {encoding!r}")
-    return name
-
-
-def _char_units(char: str, encoding: str) -> int:
-    """Code units one character takes in encoding (a normalized name)."""
-    if encoding == "utf-32":
-        return 1
-    code = ord(char)
-    if encoding == "utf-16":
-        return 2 if code > 0xFFFF else 1
-    return 1 if code < 0x80 else 2 if code < 0x800 else 3 if code < 0x10000 else 4
-
-
-def _units(text: str, encoding: str) -> int:
-    """Code units text takes in encoding (a normalized name)."""
-    if encoding == "utf-32":
-        return len(text)
-    if encoding == "utf-16":
-        return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
-    return len(_utf8(text))
-
-
-def line_start_indices(text: str) -> list[int]:
-    """str index where each line starts; a text ending in a line break has an empty last line."""
-    return [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
-
-
-def _line_content_end(text: str, starts: list[int], line: int) -> int:
-    """str index where the line's content ends, before its line break."""
-    if line + 1 >= len(starts):
-        return len(text)
-    next_start = starts[line + 1]
-    return next_start - (2 if text[next_start - 2 : next_start] == "\r\n" else 1)
-
-
-def _position(text: str, starts: list[int], index: int, encoding: str) -> types.Position:
-    if not 0 <= index <= len(text):
-        raise ValueError(f"index {index} outside 0..{len(text)}")
-    line = bisect.bisect_right(starts, index) - 1
-    return types.Position(line=line, character=_units(text[starts[line] : index], encoding))
-
-
-def position_at(text: str, index: int, encoding: str) -> types.Position:
-    """str index into text -> LSP position, character in encoding's code units."""
-    return _position(text, line_start_indices(text), index, _encoding_name(encoding))
-
-
-def _index_in_line(line_text: str, character: int, encoding: str) -> int:
-    """Code units into line_text -> str index; a unit inside a character rounds down."""
-    if encoding == "utf-32":
-        return min(character, len(line_text))
-    units = 0
-    for i, char in enumerate(line_text):
-        units += _char_units(char, encoding)
-        if units > character:
-            return i
-    return len(line_text)
-
-
-def index_at(text: str, position: types.Position, encoding: str) -> int:
-    """LSP position (encoding's code units) -> str index into text.
-
-    Like LSP: a character past the line end clamps to it, a line past the last gives len(text)."""
-    starts = line_start_indices(text)
-    if position.line >= len(starts):
-        return len(text)
-    start = starts[position.line]
-    line_text = text[start : _line_content_end(text, starts, position.line)]
-    return start + _index_in_line(line_text, position.character, _encoding_name(encoding))
 
 
 # -- hunks -----------------------------------------------------------------------------
@@ -164,12 +56,12 @@ def apply_hunks(text: str, hunks: list[Hunk]) -> str:
 def lsp_text_edits(text: str, hunks: list[Hunk], encoding: str) -> list[types.TextEdit]:
     """Hunks in str indices of text -> TextEdits whose ranges refer to text, in encoding."""
     starts = line_start_indices(text)
-    name = _encoding_name(encoding)
+    name = encoding_name(encoding)
     return [
         types.TextEdit(
             range=types.Range(
-                start=_position(text, starts, hunk.start, name),
-                end=_position(text, starts, hunk.end, name),
+                start=position_from_starts(text, starts, hunk.start, name),
+                end=position_from_starts(text, starts, hunk.end, name),
             ),
             new_text=hunk.new_text,
         )

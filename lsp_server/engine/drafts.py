@@ -103,6 +103,7 @@ class Drafter:
         max_tokens: int = 64,
         syntax_aligned: bool = True,
         max_jump: int | None = None,
+        start_tokens: int | None = None,
     ):
         self.sources = list(sources)
         # How far past where the output last stood a re-sync may land (bytes; None: anywhere
@@ -112,7 +113,8 @@ class Drafter:
         self.min_tokens = min_tokens
         self.max_tokens = max_tokens
         self.syntax_aligned = syntax_aligned
-        self.length = max_tokens  # copying is the common case: start long, halve on rejection
+        # Copying is the common case: start long (a trusted draft grows to max_tokens), halve on rejection.
+        self.length = min(max_tokens, max(min_tokens, start_tokens or max_tokens))
         self.source = 0
         self.pos: int | None = 0  # byte offset in sources[self.source] the output has reached
         self.last_pos = [0] * len(self.sources)  # per source: where the output last stood in it
@@ -271,3 +273,40 @@ class Drafter:
             self.length = min(self.max_tokens, self.length * 2)
         else:
             self.length = max(self.min_tokens, self.length // 2)
+
+
+def dropped_lines(draft: str, output: str) -> int:
+    """Non-blank lines of `draft` that `output` left out (deleted, not rewritten)."""
+    a, b = draft.splitlines(), output.splitlines()
+    dropped = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("delete", "replace"):
+            kept = sum(1 for line in b[j1:j2] if line.strip())
+            dropped += max(0, sum(1 for line in a[i1:i2] if line.strip()) - kept)
+    return dropped
+
+
+class LineMap(dict):
+    """Line starts in a draft -> the same line's start in the original (bytes), with the keys sorted."""
+
+    def at_or_before(self, pos: int) -> tuple[int, int] | None:
+        """(line start in the draft, the same line's start in the original) for the last mapped start <= pos."""
+        if not hasattr(self, "_keys"):
+            self._keys = sorted(self)
+        i = bisect_right(self._keys, pos) - 1
+        return (self._keys[i], self[self._keys[i]]) if i >= 0 else None
+
+
+def line_map(draft: bytes, original: bytes) -> LineMap:
+    """Byte offsets of line starts in `draft` -> the same line's start in `original`, for unchanged lines."""
+    a, b = original.splitlines(keepends=True), draft.splitlines(keepends=True)
+    starts_a, starts_b = [0], [0]
+    for line in a:
+        starts_a.append(starts_a[-1] + len(line))
+    for line in b:
+        starts_b.append(starts_b[-1] + len(line))
+    mapping = LineMap()
+    for i1, j1, size in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for k in range(size + 1):
+            mapping[starts_b[j1 + k]] = starts_a[i1 + k]
+    return mapping

@@ -13,20 +13,13 @@ import numpy as np
 
 import llama_cpp as L
 
-from ..config import ModelSettings, default_threads
+from ..config import DEFAULT_MAX_CTX, ModelSettings, default_threads
+from ..errors import Cancelled, ModelError  # noqa: F401  (raised here; callers import them from errors)
 
 log = logging.getLogger(__name__)
 
 GGUF_MAGIC = b"GGUF"
 EMBEDDED_MODEL_NAME = "gemma-3-270m (embedded default, Q4_K_M)"
-
-
-class ModelError(Exception):
-    """The model could not be found, loaded or run; the message is for the user."""
-
-
-class Cancelled(Exception):
-    """Raised inside a decode loop when the caller's cancel flag is set."""
 
 
 _backend_lock = threading.Lock()
@@ -155,7 +148,8 @@ class Model:
         threads = settings.n_threads or default_threads()
         self.n_batch = 512
         cparams = L.llama_context_default_params()
-        cparams.n_ctx = settings.n_ctx
+        n_ctx_train = L.llama_model_n_ctx_train(self._model)
+        cparams.n_ctx = settings.n_ctx or min(n_ctx_train if n_ctx_train > 0 else DEFAULT_MAX_CTX, DEFAULT_MAX_CTX)
         cparams.n_batch = self.n_batch
         cparams.n_ubatch = self.n_batch
         cparams.n_seq_max = 1
@@ -166,7 +160,7 @@ class Model:
         self._ctx = L.llama_init_from_model(self._model, cparams)
         if not self._ctx:
             L.llama_model_free(self._model)
-            raise ModelError(f"llama.cpp could not create a context of {settings.n_ctx} tokens for {path}")
+            raise ModelError(f"llama.cpp could not create a context of {cparams.n_ctx} tokens for {path}")
         self._vocab = L.llama_model_get_vocab(self._model)
         self._mem = L.llama_get_memory(self._ctx)
         self._batch = L.llama_batch_init(self.n_batch, 0, 1)
@@ -314,42 +308,3 @@ class Model:
             self.close()
         except Exception:
             pass
-
-
-def peer_llama(settings: ModelSettings, num_pred_tokens: int = 10):
-    """llama-cpp-python's own prompt-lookup speculative decoding, the benchmark's peer.
-
-    Llama() has no use_extra_bufts argument, so the default model params are patched while it
-    loads (the extra-buffer path crashes on AMX CPUs, DESIGN.md 5). logits_all=True is what the
-    peer needs to accept prompts longer than n_batch (measured, DESIGN.md 5).
-    """
-    from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
-
-    path = resolve_model_path(settings)
-    original = L.llama_model_default_params
-
-    def patched():
-        params = original()
-        params.use_extra_bufts = settings.use_extra_bufts
-        return params
-
-    L.llama_model_default_params = patched
-    import llama_cpp.llama as high_level
-
-    high_level_original = high_level.llama_cpp.llama_model_default_params
-    high_level.llama_cpp.llama_model_default_params = patched
-    try:
-        return L.Llama(
-            model_path=path,
-            n_ctx=settings.n_ctx,
-            n_threads=settings.n_threads or default_threads(),
-            n_threads_batch=settings.n_threads or default_threads(),
-            n_gpu_layers=settings.n_gpu_layers,
-            logits_all=True,
-            draft_model=LlamaPromptLookupDecoding(num_pred_tokens=num_pred_tokens),
-            verbose=False,
-        )
-    finally:
-        L.llama_model_default_params = original
-        high_level.llama_cpp.llama_model_default_params = high_level_original
-

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .edit import EditError, EditRequest, narrow_to_changes
+from ..errors import EditError
 
 # A line that stands for unchanged code: a comment holding "... existing code ..." or the like.
 DEFAULT_MARKERS = (
@@ -191,25 +191,3 @@ def merge_sketch(original: str, sketch: str, markers: tuple[str, ...] = DEFAULT_
     if original and not original.endswith("\n") and merged.endswith("\n") and not sketch.endswith("\n"):
         merged = merged[:-1]
     return merged
-
-
-def sketch_request(text: str, sketch: str, path: str | None = None, language_id: str | None = None,
-                   markers: tuple[str, ...] = DEFAULT_MARKERS) -> EditRequest:
-    """The edit that applies a sketch: the merged text leads the draft, the original backs it up.
-
-    Only the lines the merge changes (with a margin) are rewritten: the markers say the rest is
-    unchanged, so the model need not copy it again. Instruct models are shown the sketch itself.
-    """
-    merged = merge_sketch(text, sketch, markers)
-    if merged == text:
-        raise EditError("the sketch changes nothing in the file")
-    region, draft = narrow_to_changes(text, None, merged)
-    return EditRequest(
-        text=text,
-        instruction="Apply the edit sketch: each '... existing code ...' line in it stands for unchanged code.",
-        path=path,
-        language_id=language_id,
-        region=region,
-        draft=draft,
-        sketch=sketch,
-    )

@@ -31,7 +31,8 @@ class LoopOptions:
     acceptance: str = "greedy"  # or "typical"
     typical_ratio: float = 0.3
     max_new_tokens: int = 2048
-    stop: bytes = b"```"  # the closing fence, recognised at a line start
+    stop: bytes = b"```"  # the closing fence
+    stop_at_line_start: bool = True  # the stop text counts only at a line start (a fence); False: anywhere
     # Base models rarely close the fence after copying; the output re-joining the end of the
     # region's code is then the end of the edit.
     stop_at_region_end: bool = True
@@ -54,7 +55,6 @@ class LoopStats:
     generate_s: float = 0.0
     prompt_tokens: int = 0
     prefill_tokens: int = 0  # evaluated by prefill (the rest came from the cache)
-    output_tokens: int = 0
     passes: int = 0
     drafted_tokens: int = 0
     accepted_tokens: int = 0
@@ -63,8 +63,28 @@ class LoopStats:
     margins: list[float] = field(default_factory=list)
 
     @property
+    def output_tokens(self) -> int:
+        return len(self.output_token_ids)
+
+    @property
     def tokens_per_s(self) -> float:
         return self.output_tokens / self.generate_s if self.generate_s > 0 else 0.0
+
+    @staticmethod
+    def combined(a: "LoopStats", b: "LoopStats") -> "LoopStats":
+        """The stats of two runs in turn (the regions of one edit): counts and times add up."""
+        return LoopStats(
+            prefill_s=a.prefill_s + b.prefill_s,
+            generate_s=a.generate_s + b.generate_s,
+            prompt_tokens=a.prompt_tokens + b.prompt_tokens,
+            prefill_tokens=a.prefill_tokens + b.prefill_tokens,
+            passes=a.passes + b.passes,
+            drafted_tokens=a.drafted_tokens + b.drafted_tokens,
+            accepted_tokens=a.accepted_tokens + b.accepted_tokens,
+            stop_reason=b.stop_reason or a.stop_reason,
+            output_token_ids=a.output_token_ids + b.output_token_ids,
+            margins=a.margins + b.margins,
+        )
 
 
 def accepted_mask(
@@ -103,14 +123,14 @@ def choose(row: np.ndarray, draft_token: tuple[int, bool] | None, acceptance: st
     return int(np.argmax(row))
 
 
-def stop_index(output: bytes, stop: bytes, searched_from: int) -> int | None:
-    """Byte index where `stop` begins at a line start in output[searched_from - len(stop):], or None."""
+def stop_index(output: bytes, stop: bytes, searched_from: int, line_start: bool = True) -> int | None:
+    """Byte index where `stop` begins (at a line start, if asked) in output[searched_from - len(stop):], or None."""
     start = max(0, searched_from - len(stop) - 1)
     while True:
         hit = output.find(stop, start)
         if hit < 0:
             return None
-        if hit == 0 or output[hit - 1 : hit] == b"\n":
+        if not line_start or hit == 0 or output[hit - 1 : hit] == b"\n":
             return hit
         start = hit + 1
 
@@ -149,7 +169,7 @@ def speculative_edit(
             output.extend(model.piece(tok))
         tokens.extend(new_tokens)
         drafter.advance(bytes(output[before:]), bytes(output))
-        cut = stop_index(output, options.stop, before)
+        cut = stop_index(output, options.stop, before, options.stop_at_line_start)
         if cut is None and options.stop_at_region_end and drafter.at_content_end:
             cut = len(output) - drafter.overshoot  # the chunk may run into the closing fence
         if cut is None:
@@ -206,6 +226,5 @@ def speculative_edit(
             break
         yield Step(bytes(output), 1 + k, drafter.original_pos)
     stats.generate_s = time.perf_counter() - t1
-    stats.output_tokens = len(tokens)
     yield Step(bytes(output), 0, drafter.original_pos, done=True)
 

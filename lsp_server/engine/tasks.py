@@ -1,4 +1,4 @@
-"""Turn what a user asked for (edit, rename, fix) into an EditRequest, with a draft that carries the change when one can be made."""
+"""Turn what a user asked for (edit, rename, fix, sketch) into an EditRequest, with a draft that carries the change when a tool can make one."""
 
 from __future__ import annotations
 
@@ -6,27 +6,31 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .. import syntax
-from .edit import EditError, EditRequest, line_region, narrow_to_changes, trim_blank_lines
+from .. import coords, syntax
+from ..errors import EditError
+from .regions import change_regions
+from .request import EditRequest, Region
+from .sketch import marker_patterns, merge_sketch
 
 RENAME_INSTRUCTION = re.compile(
-    r"^\s*rename\s+(?:the\s+\w+\s+)?`?([A-Za-z_$][\w$]*)`?\s+(?:to|->|as)\s+`?([A-Za-z_$][\w$]*)`?\s*\.?\s*$",
+    r"^\s*rename\s+(?:the\s+\w+\s+)?`?(?P<old>[^\s`]+?)`?\s+(?:to|->|as)\s+`?(?P<new>[^\s`]+?)`?\s*\.?\s*$",
     re.IGNORECASE,
 )
 # How compilers and linters say "no such name": flake8/ruff, pyright, gcc/clang, go, rustc, eslint, tsc, javac.
+_NAME = r"([^\W\d][\w$]*|\$[\w$]*)"
 UNDEFINED_NAME = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"undefined name [`'\"‘]([A-Za-z_$][\w$]*)",
-        r"[`'\"‘]([A-Za-z_$][\w$]*)[`'\"’] (?:is not defined|undeclared|was not declared|is undefined)",
-        r"undefined: ([A-Za-z_$][\w$]*)",
-        r"cannot find (?:value|symbol|name)[^`'\"‘]*[`'\"‘]([A-Za-z_$][\w$]*)",
-        r"use of undeclared identifier [`'\"‘]([A-Za-z_$][\w$]*)",
-        r"cannot find symbol\s+symbol:\s+variable ([A-Za-z_$][\w$]*)",
-        r"([A-Za-z_$][\w$]*) is not defined",
+        rf"undefined name [`'\"‘]{_NAME}",
+        rf"[`'\"‘]{_NAME}[`'\"’] (?:is not defined|undeclared|was not declared|is undefined)",
+        rf"undefined: {_NAME}",
+        rf"cannot find (?:value|symbol|name)[^`'\"‘]*[`'\"‘]{_NAME}",
+        rf"use of undeclared identifier [`'\"‘]{_NAME}",
+        rf"cannot find symbol\s+symbol:\s+variable {_NAME}",
+        rf"{_NAME} is not defined",
     )
 ]
-IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+SKETCH_INSTRUCTION = "Apply the edit sketch: each '... existing code ...' line in it stands for unchanged code."
 
 
 @dataclass
@@ -41,6 +45,9 @@ class Task:
     diagnostic: str | None = None  # fix
     sketch: str | None = None  # sketch: the changed parts, '... existing code ...' lines for the rest
     markers: list[str] | None = None  # sketch: marker phrases instead of the common forms
+    # fix: a tool's fix for the diagnostic (a linter's autofix), as replacements (start, end, new text)
+    # in str indices of the whole text; it becomes the draft the model verifies.
+    fix_edits: list[tuple[int, int, str]] | None = None
 
 
 def task_from(instruction: str | None = None, lines: tuple[int, int] | None = None, symbol: str | None = None,
@@ -51,74 +58,115 @@ def task_from(instruction: str | None = None, lines: tuple[int, int] | None = No
     return Task(kind, instruction or "", lines, symbol, new_name, diagnostic, sketch, markers)
 
 
-def parse_lines(spec: str | None) -> tuple[int, int] | None:
-    """'A:B' (1-based, inclusive) -> (A, B); EditError on anything else."""
-    if not spec:
-        return None
-    m = re.fullmatch(r"\s*(\d+)\s*[:-]\s*(\d+)\s*", spec)
-    if not m:
-        raise EditError(f"bad line range {spec!r}: use A:B, 1-based and inclusive")
-    return int(m.group(1)), int(m.group(2))
+# The edges (CLI flags, JSON lines) parse "A:B"; inside, spans are str indices.
+parse_lines = coords.parse_line_spec
 
 
-def infer_kind(task: Task) -> Task:
-    """An edit whose instruction is 'rename X to Y' is a rename (its draft can carry the change)."""
+def infer_kind(task: Task, language: syntax.Language | None = None) -> Task:
+    """An edit whose instruction is 'rename X to Y' (X, Y names in the language) is a rename: its draft can carry the change."""
     if task.kind == "edit" and task.symbol is None:
         m = RENAME_INSTRUCTION.match(task.instruction)
-        if m:
-            return Task("rename", task.instruction, task.lines, m.group(1), m.group(2), None)
+        lang = language or syntax.language_for(None)
+        if m and lang.identifier.fullmatch(m.group("old")) and lang.identifier.fullmatch(m.group("new")):
+            return Task("rename", task.instruction, task.lines, m.group("old"), m.group("new"), None)
     return task
 
 
-def build_request(text: str, task: Task, path: str | None = None, language_id: str | None = None) -> EditRequest:
-    """The EditRequest for a task on a document; EditError when the task does not fit the text."""
-    task = infer_kind(task)
-    if task.kind == "sketch":
-        from .sketch import marker_patterns, sketch_request
+def build_request(text: str, task: Task, path: str | None = None, language_id: str | None = None,
+                  span: tuple[int, int] | None = None) -> EditRequest:
+    """The EditRequest for a task on a document; EditError when the task does not fit the text.
 
-        if not task.sketch or not task.sketch.strip():
-            raise EditError("the edit sketch is empty")
-        if task.lines:
-            raise EditError("a sketch applies to the whole file: leave out the line range")
-        return sketch_request(text, task.sketch, path, language_id, marker_patterns(task.markers))
-    region = trim_blank_lines(text, line_region(text, *task.lines)) if task.lines else None
-    request = EditRequest(text=text, instruction=task.instruction, path=path, language_id=language_id, region=region)
+    The region is `span` (str indices of whole lines, e.g. a syntax scope the server found), else
+    the task's 1-based `lines`, else the whole text; blank lines at its edges stay outside.
+
+    Renames, fixes and sketches get a draft made by a tool (the tree-sitter rename, a linter's fix,
+    a spelling or syntax repair, the sketch's merge); then only the clusters of lines it changes
+    are rewritten, each as its own region.
+    """
     language = syntax.language_for(path, language_id)
+    task = infer_kind(task, language)
+    if task.kind == "sketch":
+        return _sketch_request(text, task, path, language_id)
+    if task.kind not in ("edit", "rename", "fix"):
+        raise EditError(f"unknown task kind {task.kind!r}: use edit, rename, fix or sketch")
+    if span is None and task.lines:
+        span = coords.line_span(text, *task.lines)
+    span = coords.without_blank_edges(text, span) if span and span != (0, len(text)) else (0, len(text))
+    if span[0] == span[1] and text:
+        raise EditError("the region to rewrite is empty (past the end of the file?)")
+    instruction, drafted = task.instruction, None  # drafted: the whole text as a tool would change it
     if task.kind == "rename":
         if not task.symbol or not task.new_name:
             raise EditError("a rename needs the symbol and the new name")
-        request.instruction = task.instruction or f"rename {task.symbol} to {task.new_name}"
-        request.draft = draft_for_region(text, region, syntax.rename_draft(text.encode(), language, task.symbol, task.new_name).decode())
+        check_new_name(language, task.new_name)
+        instruction = instruction or f"rename {task.symbol} to {task.new_name}"
+        renamed = syntax.rename_draft(text.encode(), language, task.symbol, task.new_name).decode()
+        drafted = text[:span[0]] + _same_lines(text, span, renamed) + text[span[1]:]
+        if drafted == text:
+            where = "the file" if span == (0, len(text)) else "lines {}-{}".format(*coords.line_numbers(text, span))
+            raise EditError(f"{task.symbol!r} does not occur as an identifier in {where}: nothing to rename")
     elif task.kind == "fix":
         if not task.diagnostic:
             raise EditError("a fix needs the diagnostic message")
-        request.instruction = task.instruction or f"Fix this problem: {task.diagnostic}"
-        fixed = spelling_fix(text, region, task.diagnostic)
-        if fixed is not None:
-            request.draft = draft_for_region(text, region, fixed)
-    elif task.kind != "edit":
-        raise EditError(f"unknown task kind {task.kind!r}: use edit, rename, fix or sketch")
-    if request.draft is not None and request.draft == text[slice(*(region or (0, len(text))))]:
-        if task.kind == "rename":
-            where = f"lines {task.lines[0]}-{task.lines[1]}" if task.lines else "the file"
-            raise EditError(f"{task.symbol!r} does not occur as an identifier in {where}: nothing to rename")
-        request.draft = None  # nothing to carry: the fix's name has no close match
-    if request.draft is not None:
-        request.region, request.draft = narrow_to_changes(text, region, request.draft)
-    return request
+        instruction = instruction or f"Fix this problem: {task.diagnostic}"
+        drafted = tool_fix(text, span, task, language)
+        if drafted is not None and drafted != text and not _inside(text, drafted, span):
+            span = (0, len(text))  # the tool's fix reaches outside the lines given: its clusters decide
+    if drafted is None or drafted == text:
+        return EditRequest(text, instruction, [Region(*span)], path, language_id)
+    draft = drafted[span[0]:len(drafted) - (len(text) - span[1])]
+    return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id)
 
 
-def draft_for_region(text: str, region: tuple[int, int] | None, changed_text: str) -> str:
-    """The region's lines of a whole-file rewrite that keeps line count (a rename, a spelling fix)."""
-    if region is None:
-        return changed_text
-    first = text.count("\n", 0, region[0])
-    n_lines = text.count("\n", region[0], region[1]) + (0 if text[region[0] : region[1]].endswith("\n") else 1)
-    lines = changed_text.splitlines(keepends=True)
-    return "".join(lines[first : first + n_lines])
+def check_new_name(language: syntax.Language, new_name: str) -> None:
+    """EditError unless `new_name` can name something in the language."""
+    if new_name in language.reserved:
+        raise EditError(f"{new_name!r} is a reserved word in {language.name}")
+    if not language.identifier.fullmatch(new_name):
+        raise EditError(f"{new_name!r} is not a valid identifier")
 
 
-def spelling_fix(text: str, region: tuple[int, int] | None, diagnostic: str) -> str | None:
+def tool_fix(text: str, span: tuple[int, int], task: Task, language: syntax.Language) -> str | None:
+    """The whole text as a tool would fix the diagnostic, or None: a linter's fix, else a spelling fix
+    for an undefined name, else a one-token syntax repair when the span has a syntax error."""
+    if task.fix_edits:
+        return apply_replacements(text, task.fix_edits)
+    spelled = spelling_fix(text, span, task.diagnostic or "")
+    if spelled is not None:
+        return spelled
+    source = text.encode("utf-8")
+    b0, b1 = coords.byte_span(text, span)
+    if any(p.start <= b1 and p.end >= b0 for p in syntax.syntax_problems(source, language)):
+        repaired = syntax.repair_draft(source, language, (b0, b1) if span != (0, len(text)) else None)
+        if repaired is not None:
+            return repaired.decode("utf-8")
+    return None
+
+
+def apply_replacements(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """Replacements (start, end, new text), str indices of `text`, applied together; EditError if they overlap."""
+    out, done = [], 0
+    for start, end, new in sorted(edits, key=lambda e: (e[0], e[1])):
+        if not done <= start <= end <= len(text):
+            raise EditError("the tool's fix has overlapping or out-of-range edits")
+        out += [text[done:start], new]
+        done = end
+    return "".join(out) + text[done:]
+
+
+def _inside(text: str, drafted: str, span: tuple[int, int]) -> bool:
+    """Whether `drafted` differs from `text` only within span."""
+    return drafted.startswith(text[:span[0]]) and drafted.endswith(text[span[1]:])
+
+
+def _same_lines(text: str, span: tuple[int, int], changed_text: str) -> str:
+    """The span's lines of a whole-text rewrite that keeps the line count (a rename)."""
+    first = text.count("\n", 0, span[0])
+    n_lines = text.count("\n", span[0], span[1]) + (0 if text[span[0]:span[1]].endswith("\n") else 1)
+    return "".join(changed_text.splitlines(keepends=True)[first:first + n_lines])
+
+
+def spelling_fix(text: str, span: tuple[int, int] | None, diagnostic: str) -> str | None:
     """For an 'undefined name' diagnostic: the text with that name replaced by the closest defined one.
 
     A linter's autofix in miniature: it gives the model a draft that already carries the likely fix.
@@ -127,10 +175,27 @@ def spelling_fix(text: str, region: tuple[int, int] | None, diagnostic: str) -> 
     if not found:
         return None
     wrong = found[0].group(1)
-    names = {w for w in IDENTIFIER.findall(text) if w != wrong}
+    names = {w for w in re.findall(r"[^\W\d][\w$]*|\$[\w$]*", text) if w != wrong}
     close = difflib.get_close_matches(wrong, sorted(names), n=1, cutoff=0.6)
     if not close:
         return None
-    start, end = region or (0, len(text))
-    fixed_region = re.sub(rf"(?<![\w$]){re.escape(wrong)}(?![\w$])", close[0], text[start:end])
-    return text[:start] + fixed_region + text[end:]
+    start, end = span or (0, len(text))
+    fixed = re.sub(rf"(?<![\w$]){re.escape(wrong)}(?![\w$])", close[0], text[start:end])
+    return text[:start] + fixed + text[end:]
+
+
+def _sketch_request(text: str, task: Task, path: str | None, language_id: str | None) -> EditRequest:
+    """The edit that applies a sketch: the merge is the draft; only the lines it changes are rewritten.
+
+    The markers say the rest is unchanged, so the model need not copy it again. Instruct models are
+    shown the sketch itself.
+    """
+    if not task.sketch or not task.sketch.strip():
+        raise EditError("the edit sketch is empty")
+    if task.lines:
+        raise EditError("a sketch applies to the whole file: leave out the line range")
+    merged = merge_sketch(text, task.sketch, marker_patterns(task.markers))
+    if merged == text:
+        raise EditError("the sketch changes nothing in the file")
+    return EditRequest(text, SKETCH_INSTRUCTION, change_regions(text, (0, len(text)), merged), path, language_id,
+                       sketch=task.sketch)

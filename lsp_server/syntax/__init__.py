@@ -8,6 +8,7 @@ from .directives import Directive, find_directives
 from .index import SyntaxIndex
 from .languages import Language, known_languages, language_for
 from .rename import rename_draft
+from .repair import repair_draft
 from .scopes import edit_scope, identifier_at
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "known_languages",
     "language_for",
     "rename_draft",
+    "repair_draft",
     "syntax_problems",
 ]

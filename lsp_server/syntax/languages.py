@@ -7,6 +7,7 @@ import functools
 import importlib
 import importlib.resources
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -25,12 +26,21 @@ class Language:
 
     name: str
     line_comment: str | None
+    # What a name may look like (language.toml's `identifier`), and the words that cannot be names.
+    identifier: re.Pattern[str] = field(default=re.compile(r"[^\W\d]\w*"), compare=False)
+    reserved: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    # Separators and closers a syntax repair may insert or delete (language.toml's `repair_tokens`).
+    repair_tokens: tuple[str, ...] = field(default=(), repr=False, compare=False)
     _ts_language: Any = field(default=None, repr=False, compare=False)
     _inherits: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def has_grammar(self) -> bool:
         return self._ts_language is not None
+
+    def is_identifier(self, name: str) -> bool:
+        """Whether `name` can name something in this language (the identifier pattern, not a reserved word)."""
+        return bool(self.identifier.fullmatch(name)) and name not in self.reserved
 
 
 TEXT = Language("text", None)
@@ -107,6 +117,9 @@ def language_named(name: str) -> Language:
     return Language(
         name=name,
         line_comment=spec.get("line_comment") or None,
+        identifier=re.compile(spec.get("identifier", TEXT.identifier.pattern)),
+        reserved=frozenset(spec.get("reserved", [])),
+        repair_tokens=tuple(spec.get("repair_tokens", [])),
         _ts_language=_load_ts_language(spec),
         _inherits=tuple(spec.get("inherits", [])),
     )

@@ -32,7 +32,7 @@ def test_cancel_after_the_first_progress_stops_within_one_pass(engine, source):
     assert stats.stop_reason == "cancelled"
     assert stats.passes <= flipped_at[0] + 1
     # The cache holds exactly the prompt and the output accepted so far.
-    prompt_tokens = engine.prepare(request)[0]
+    prompt_tokens = engine.prepare(request).prompt_tokens
     assert engine.model.kv_tokens == [*prompt_tokens, *stats.output_token_ids]
 
     # The next edit on the same engine gives what a fresh cache gives.

@@ -92,7 +92,7 @@ def test_repeating_an_edit_prefills_at_most_one_token(engine, source):
     assert second.new_region == first.new_region
 
     # Another edit of the same file shares the file block at the start of the prompt.
-    other = engine.edit(build_request(text, Task("edit", "rename total_area to sum_of_areas", (37, 41)), path="shapes.py"))
+    other = engine.edit(build_request(text, Task("edit", "shorten the docstring", (37, 41)), path="shapes.py"))
     print(f"prefill tokens: first {first.stats.prefill_tokens}, repeated {second.stats.prefill_tokens}, "
           f"other region {other.stats.prefill_tokens} of {other.stats.prompt_tokens}")
     assert other.stats.prefill_tokens < other.stats.prompt_tokens // 2
@@ -104,7 +104,7 @@ def test_repeating_an_edit_prefills_at_most_one_token(engine, source):
         pytest.param("basket.py", Task("rename", "", None, "total", "subtotal"), id="whole-file"),
         pytest.param(
             "shapes.py",
-            Task("edit", "rename total_area to sum_of_areas", (37, 41)),
+            Task("edit", "shorten the docstring", (37, 41)),
             id="region",
         ),
     ],
@@ -118,3 +118,14 @@ def test_an_edit_after_warm_up_prefills_only_what_follows_the_file(engine, sourc
     stats = result.stats
     print(f"warmed {warmed} tokens; the edit then prefilled {stats.prefill_tokens} of {stats.prompt_tokens}")
     assert stats.prefill_tokens <= stats.prompt_tokens - warmed + 1
+
+
+def test_a_rename_prompt_carries_only_the_lines_it_changes(engine, source):
+    """Draft-led edits (rename, fix, sketch) show the model each cluster of changes with its margin, not the file."""
+    text = source("shapes.py")
+    request = build_request(text, Task("rename", "", None, "total_area", "sum_of_areas"), path="shapes.py")
+    file_tokens = len(engine.model.tokenize(text.encode()))
+    prepared = [engine.prepare(request, region) for region in request.regions]
+    assert sum(len(p.prompt_tokens) for p in prepared) < file_tokens
+    result = engine.edit(request)
+    assert result.text == request.drafted_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lsp_server import actions
-from lsp_server.engine.edit import EditError
+from lsp_server.errors import EditError
 
 CODE = '''import os
 
@@ -43,12 +43,14 @@ def test_plan_from_comment_hides_the_comment_from_the_model_and_maps_offsets_bac
     plan = actions.plan_from_comment(CODE, "a.py", "python", (at(CODE, "# ai:"), at(CODE, "# ai:")))
     assert plan.request.instruction == "add a docstring"
     assert "# ai:" not in plan.request.text
-    region = CODE[slice(*plan.doc_region)]
+    start, end = plan.doc_span
+    region = CODE[start:end]
     assert "# ai: add a docstring" in region and region.startswith("def area")
     # Offsets after the hidden comment shift by its length; before it they stay.
     hidden_len = plan.hidden[1] - plan.hidden[0]
-    assert plan.region_offset(plan.hidden[0] + 5) == plan.hidden[0] + 5 + hidden_len
-    assert plan.region_offset(3) == 3
+    before = plan.hidden[0] - start
+    assert plan.doc_offset(before + 5) == before + 5 + hidden_len
+    assert plan.doc_offset(0) == 0 and CODE[start + plan.doc_offset(before + 5)] == plan.request.text[plan.request.span[0] + before + 5]
 
 
 def test_no_directive_is_a_clear_error():
@@ -62,7 +64,7 @@ def test_no_directive_is_a_clear_error():
 ])
 def test_plan_edit_regions(selection, expected_first_line, expected_last_line):
     plan = actions.plan_edit(CODE, "a.py", "python", "make it faster", selection)
-    region = CODE[slice(*plan.doc_region)]
+    region = CODE[slice(*plan.doc_span)]
     assert region.startswith(expected_first_line) and region.endswith(expected_last_line)
 
 
@@ -73,7 +75,8 @@ def test_plan_edit_without_instruction_is_refused():
 
 def test_plan_rename_drafts_the_deterministic_rename():
     plan = actions.plan_rename(CODE, "a.py", "python", at(CODE, "total ="), "product")
-    assert plan.request.draft == CODE.replace("total", "product")
+    assert plan.request.drafted_text == CODE.replace("total", "product")
+    assert all("total" in CODE[r.start:r.end] for r in plan.request.regions)  # only the lines it changes
     with pytest.raises(EditError, match="not a valid identifier"):
         actions.plan_rename(CODE, "a.py", "python", at(CODE, "total ="), "2bad")
     with pytest.raises(EditError, match="no identifier"):

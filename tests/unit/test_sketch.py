@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from lsp_server.engine.edit import EditError
-from lsp_server.engine.sketch import DEFAULT_MARKERS, marker_patterns, merge_sketch, sketch_request, split_sketch
+from lsp_server.errors import EditError
+from lsp_server.engine.sketch import DEFAULT_MARKERS, marker_patterns, merge_sketch, split_sketch
+from lsp_server.engine.tasks import Task, build_request
 
 SKETCHES = Path(__file__).resolve().parents[2] / "bench" / "sketches"
 CASES = sorted(p for p in SKETCHES.iterdir() if (p / "task.toml").exists())
@@ -51,7 +52,7 @@ def test_a_sketch_that_matches_nothing_is_refused():
 def test_a_sketch_of_a_large_file_rewrites_only_the_lines_it_changes():
     functions = "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(40))
     sketch = "# ... existing code ...\ndef f20():\n    return 'twenty'\n# ... existing code ...\n"
-    request = sketch_request(functions, sketch, path="m.py")
+    request = build_request(functions, Task("sketch", sketch=sketch), path="m.py")
     start, end = request.region
     rewritten = functions[start:end]
     assert "return 20" in rewritten and len(rewritten) < len(functions) // 4
@@ -62,7 +63,7 @@ def test_a_sketch_of_a_large_file_rewrites_only_the_lines_it_changes():
 
 def test_a_sketch_that_changes_nothing_is_refused():
     with pytest.raises(EditError, match="changes nothing"):
-        sketch_request(ORIGINAL, "# ... existing code ...\ndef b():\n    return 2\n")
+        build_request(ORIGINAL, Task("sketch", sketch="# ... existing code ...\ndef b():\n    return 2\n"))
 
 
 def test_custom_marker_phrases_replace_the_defaults():

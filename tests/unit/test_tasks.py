@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_server.engine.edit import EditError, line_region, narrow_to_changes, trim_blank_lines
+from lsp_server.coords import line_span, without_blank_edges
+from lsp_server.engine.regions import change_regions
+from lsp_server.errors import EditError
 from lsp_server.engine.tasks import Task, build_request, infer_kind, parse_lines, spelling_fix
 
 CODE = "def area(w, h):\n    total = w * h\n    return total\n\n\ndef main():\n    print(area(2, 3))\n"
@@ -59,14 +61,14 @@ def test_parse_lines_rejects_junk(spec):
 @pytest.mark.parametrize("first, last", [(0, 2), (3, 2), (1, 99)])
 def test_line_region_rejects_bad_ranges(first, last):
     with pytest.raises(EditError):
-        line_region(CODE, first, last)
+        line_span(CODE, first, last)
 
 
 def test_blank_lines_at_region_edges_stay_outside():
-    start, end = line_region(CODE, 3, 6)  # "    return total\n\n\ndef main():\n"
-    assert CODE[slice(*trim_blank_lines(CODE, (start, end)))] == "    return total\n\n\ndef main():\n"
-    start, end = line_region(CODE, 4, 6)  # starts with blank lines
-    assert CODE[slice(*trim_blank_lines(CODE, (start, end)))] == "def main():\n"
+    start, end = line_span(CODE, 3, 6)  # "    return total\n\n\ndef main():\n"
+    assert CODE[slice(*without_blank_edges(CODE, (start, end)))] == "    return total\n\n\ndef main():\n"
+    start, end = line_span(CODE, 4, 6)  # starts with blank lines
+    assert CODE[slice(*without_blank_edges(CODE, (start, end)))] == "def main():\n"
 
 
 def test_a_rename_rewrites_only_the_lines_between_its_first_and_last_change():
@@ -77,6 +79,31 @@ def test_a_rename_rewrites_only_the_lines_between_its_first_and_last_change():
     assert text[:start] + request.draft + text[end:] == text.replace("    y = x\n    return y", "    z = x\n    return z")
 
 
-def test_narrowing_keeps_the_region_when_the_changes_span_most_of_it():
+def test_changes_far_apart_become_regions_of_their_own():
+    text = "".join(f"def f{i}(y):\n    return y + {i}\n\n\n" for i in range(30))
+    draft = text.replace("def f3(y):\n    return y", "def f3(z):\n    return z")
+    draft = draft.replace("def f25(y):\n    return y", "def f25(z):\n    return z")
+    regions = change_regions(text, (0, len(text)), draft)
+    assert len(regions) == 2
+    for region in regions:
+        assert region.end - region.start < len(text) // 4
+        assert text[region.start:region.end] != region.draft
+    rebuilt = text[:regions[0].start] + regions[0].draft + text[regions[0].end:regions[1].start] + regions[1].draft + text[regions[1].end:]
+    assert rebuilt == draft
+
+
+def test_changes_close_together_share_one_region():
     text = "a = 1\nb = a\nc = b\nd = c\n"
-    assert narrow_to_changes(text, None, text.replace("a", "q")) == (None, text.replace("a", "q"))
+    regions = change_regions(text, (0, len(text)), text.replace("a", "q"))
+    assert len(regions) == 1 and regions[0].draft == text.replace("a", "q")[: len(regions[0].draft)]
+
+
+def test_no_change_no_regions():
+    assert change_regions(CODE, (0, len(CODE)), CODE) == []
+
+
+def test_a_rename_in_two_distant_places_is_one_request_with_two_regions():
+    text = "def g(y):\n    return y\n\n\n" + "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(30)) + "print(y)\n"
+    request = build_request(text, Task("rename", symbol="y", new_name="z"), path="m.py")
+    assert len(request.regions) == 2
+    assert request.drafted_text == text.replace("(y)", "(z)").replace("return y", "return z")

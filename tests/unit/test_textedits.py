@@ -1,19 +1,21 @@
-"""Table-driven tests of coordinates, hunks and hunk streaming in lsp_server.textedits."""
+"""Table-driven tests of coordinates (lsp_server.coords), hunks and hunk streaming (lsp_server.textedits)."""
 
 import pytest
 from lsprotocol import types
 
+from lsp_server.coords import (
+    byte_to_index,
+    index_at,
+    index_to_byte,
+    line_start_indices,
+    position_at,
+)
 from lsp_server.textedits import (
     Hunk,
     HunkStream,
     apply_hunks,
-    byte_to_index,
     diff_hunks,
-    index_at,
-    index_to_byte,
-    line_start_indices,
     lsp_text_edits,
-    position_at,
 )
 
 # (text, str index, expected (line, character) in utf-8, utf-16, utf-32)

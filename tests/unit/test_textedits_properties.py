@@ -3,15 +3,17 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lsp_server.coords import (
+    byte_to_index,
+    index_at,
+    index_to_byte,
+    position_at,
+)
 from lsp_server.textedits import (
     HunkStream,
     apply_hunks,
-    byte_to_index,
     diff_hunks,
-    index_at,
-    index_to_byte,
     lsp_text_edits,
-    position_at,
 )
 
 ENCODINGS = ["utf-8", "utf-16", "utf-32"]

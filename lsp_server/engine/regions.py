@@ -1,0 +1,63 @@
+"""Which lines to rewrite: the clusters of a tool-made draft's changes, each with a margin (pure, str indices)."""
+
+from __future__ import annotations
+
+import difflib
+
+from .request import Region
+
+# Unchanged lines with code kept on each side of a change, so the model sees where it is and
+# can verify the change in place (models also drop blank edges of what they copy).
+MARGIN_LINES = 2
+# Changes closer than this many lines share one region: a separate region costs a prompt of its own.
+JOIN_GAP_LINES = 6
+
+
+def _line_starts(lines: list[str]) -> list[int]:
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    return starts
+
+
+def _grow(old: list[str], first: int, last: int) -> tuple[int, int]:
+    """Lines [first, last) grown by MARGIN_LINES lines with code on each side (blank lines come along free)."""
+    for _ in range(MARGIN_LINES):
+        if first == 0:
+            break
+        first -= 1
+        while first > 0 and not old[first].strip():
+            first -= 1
+    for _ in range(MARGIN_LINES):
+        if last >= len(old):
+            break
+        last += 1
+        while last < len(old) and not old[last - 1].strip():
+            last += 1
+    return first, last
+
+
+def change_regions(text: str, span: tuple[int, int], draft: str) -> list[Region]:
+    """The regions to rewrite so that text[span] becomes `draft`: one per cluster of changed lines.
+
+    Each region keeps MARGIN_LINES lines of code on each side; clusters whose margins come within
+    JOIN_GAP_LINES lines of each other are joined. Lines between regions are the original's and
+    are not rewritten, so the model verifies only around the changes. No change: no regions.
+    """
+    lo, hi = span
+    old, new = text[lo:hi].splitlines(keepends=True), draft.splitlines(keepends=True)
+    old_starts, new_starts = _line_starts(old), _line_starts(new)
+    opcodes = [op for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
+    clusters: list[list[int]] = []  # [old first, old last, new first, new last) in lines
+    for _tag, i1, i2, j1, j2 in opcodes:
+        first, last = _grow(old, i1, i2)
+        # The margin lines are unchanged, so they map one to one onto the draft's lines.
+        nfirst, nlast = j1 - (i1 - first), j2 + (last - i2)
+        if clusters and first - clusters[-1][1] <= JOIN_GAP_LINES:
+            clusters[-1][1], clusters[-1][3] = last, nlast
+        else:
+            clusters.append([first, last, nfirst, nlast])
+    return [
+        Region(lo + old_starts[a], lo + old_starts[b], "".join(new[c:d]))
+        for a, b, c, d in clusters
+    ]

@@ -1,0 +1,72 @@
+"""One edit request: a document, what to do, and the regions to rewrite (explicit str spans, each with its draft)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Region:
+    """Rewrite text[start:end] (str indices, whole lines) of the request's document.
+
+    `draft` is what a tool says the region becomes (a rename, a fix, a merged sketch): the model
+    verifies it and may change it. None: the original lines are the draft (free-form edits).
+    """
+
+    start: int
+    end: int
+    draft: str | None = None
+
+
+@dataclass
+class EditRequest:
+    """Everything the engine needs for one edit of one document; regions are sorted and disjoint.
+
+    Several regions are rewritten in turn, in one job, and stream as one edit of the span that
+    covers them (the text between them is kept as it is).
+    """
+
+    text: str  # the whole document
+    instruction: str
+    regions: list[Region] = field(default_factory=list)  # empty: the whole document
+    path: str | None = None
+    language_id: str | None = None
+    sketch: str | None = None  # an agent's edit sketch, shown in instruct prompts (its merge is the draft)
+    acceptance: str | None = None  # override settings.draft.acceptance for this edit
+    speculate: bool | None = None  # override settings.draft.speculate (False: the plain baseline)
+
+    def __post_init__(self) -> None:
+        if not self.regions:
+            self.regions = [Region(0, len(self.text))]
+
+    @property
+    def span(self) -> tuple[int, int]:
+        """From the first region's start to the last region's end (str indices)."""
+        return self.regions[0].start, self.regions[-1].end
+
+    @property
+    def draft_led(self) -> bool:
+        """Whether a tool made drafts that carry the change (then typical acceptance follows them)."""
+        return any(r.draft is not None for r in self.regions)
+
+    @property
+    def drafted_text(self) -> str:
+        """The document as the drafts would make it (the original where a region has no draft)."""
+        pieces, done = [], 0
+        for r in self.regions:
+            pieces += [self.text[done:r.start], self.text[r.start:r.end] if r.draft is None else r.draft]
+            done = r.end
+        return "".join(pieces) + self.text[done:]
+
+    # The covering span and its drafted text, for callers that treat the edit as one region.
+    @property
+    def region(self) -> tuple[int, int]:
+        return self.span
+
+    @property
+    def draft(self) -> str | None:
+        if not self.draft_led:
+            return None
+        start, end = self.span
+        drafted = self.drafted_text
+        return drafted[start:len(drafted) - (len(self.text) - end)]
