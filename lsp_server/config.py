@@ -52,6 +52,9 @@ class Settings:
     model: ModelSettings = field(default_factory=ModelSettings)
     draft: DraftSettings = field(default_factory=DraftSettings)
     streaming: str = "lines"  # "lines" | "off"
+    # Offer the finished edit for review instead of streaming it (VS Code: refactor preview; the
+    # Neovim plugin: a diff with accept/reject). Clients that can show neither keep streaming.
+    review: bool = False
     max_new_tokens: int = 2048  # tokens an edit may add beyond the length of what it rewrites
     linters: dict[str, list[str]] = field(default_factory=dict)  # languageId -> argv
     # Edit sketches: phrases that stand for unchanged code ("... keep ..."); empty: the common forms
@@ -71,6 +74,7 @@ _CLIENT_KEYS = {
     "acceptance": ("draft", "acceptance"),
     "typicalRatio": ("draft", "typical_ratio"),
     "streaming": (None, "streaming"),
+    "review": (None, "review"),
     "maxNewTokens": (None, "max_new_tokens"),
     "linters": (None, "linters"),
     "sketchMarkers": (None, "sketch_markers"),

@@ -15,8 +15,10 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from . import actions, coords
+from .arguments import lsp_range
 from .engine.engine import EditResult, Engine, Progress
 from .errors import Cancelled, EditError, ModelError
+from .fileio import unified_diff
 from .streaming import Batch, EditStream, StaleDocument, single_batch
 from .textedits import lsp_text_edits
 
@@ -179,7 +181,7 @@ class Jobs:
 
         self.report(job, "loading the model" if not self.engine.loaded else plan.title, 0)
         future = loop.run_in_executor(self.worker, edit)
-        streaming = self.server.settings.streaming == "lines"
+        streaming = self.server.settings.streaming == "lines" and not self.server.settings.review
         last_sent = 0.0
         try:
             while not future.done():
@@ -221,6 +223,9 @@ class Jobs:
             self.finish(job, False, f"the edit would introduce a syntax error (line {line}: {first.message}); {outcome}", stats)
             return
         output = result.new_region
+        if self.server.settings.review and result.changed:
+            await self.offer_for_review(job, stream, output, stats)
+            return
         try:
             if streaming:
                 await self.stream_step(job, stream, lambda: stream.finish(output))
@@ -233,8 +238,48 @@ class Jobs:
         if not result.changed:
             self.finish(job, True, f"the model made no change ({elapsed:.1f} s, {progress_line(stats)})", stats, warn=True)
             return
+        self.last_edit.pop(job.uri, None)  # most recent last: undo without a uri takes it
         self.last_edit[job.uri] = stream
         self.finish(job, True, f"done in {elapsed:.1f} s: {stream.sent_batches} edit(s), {progress_line(stats)}", stats)
+
+    async def offer_for_review(self, job: Job, stream: EditStream, output: str, stats: dict) -> None:
+        """The finished edit, offered instead of streamed: the user accepts or rejects it as a whole."""
+        server = self.server
+        doc = server.document(job.uri)
+        try:
+            stream.rebase(doc.source)
+        except StaleDocument as exc:
+            self.finish(job, False, str(exc), stats)
+            return
+        batch = stream.finish(output)  # the whole edit as one batch; the stream now expects it applied
+        if batch is None:
+            self.finish(job, True, f"the model made no change ({progress_line(stats)})", stats, warn=True)
+            return
+        edits = lsp_text_edits(batch.before, batch.hunks, server.encoding)
+        if server.review_mode == "plugin":
+            server.protocol.notify("specedit/review", {
+                "uri": job.uri, "version": doc.version, "job": job.id, "title": "AI edit",
+                "edits": [{"range": lsp_range(e.range), "newText": e.new_text} for e in edits],
+                "diff": unified_diff(doc.path or job.uri, batch.before, batch.after)})
+            self.finish(job, True, f"offered for review: {len(edits)} change(s), {progress_line(stats)}", stats)
+            return
+        annotated = [types.AnnotatedTextEdit(annotation_id="specedit", range=e.range, new_text=e.new_text) for e in edits]
+        identifier = types.OptionalVersionedTextDocumentIdentifier(uri=job.uri, version=doc.version)
+        edit = types.WorkspaceEdit(
+            document_changes=[types.TextDocumentEdit(identifier, annotated)],
+            change_annotations={"specedit": types.ChangeAnnotation(
+                label="AI edit", needs_confirmation=True, description=f"specedit: {job.command}")})
+        try:  # no timeout: the user is looking at the preview
+            answer = await server.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="AI edit"))
+        except Exception as exc:  # the client answered with an error: nothing was applied
+            self.finish(job, False, f"the editor did not take the edit for review ({exc}); nothing was changed", stats)
+            return
+        if not answer.applied:
+            self.finish(job, False, "the AI edit was not applied (rejected in review)", stats)
+            return
+        self.last_edit.pop(job.uri, None)
+        self.last_edit[job.uri] = stream
+        self.finish(job, True, f"applied after review: {len(edits)} change(s), {progress_line(stats)}", stats)
 
     async def revert_streamed(self, job: Job, stream: EditStream) -> str:
         """Undo what a failed edit streamed; the words for what became of the document."""

@@ -66,9 +66,26 @@ class SpecEditServer(LanguageServer):
     def log_text(self, message: str, kind: types.MessageType = types.MessageType.Log) -> None:
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
 
+    @property
+    def review_mode(self) -> str | None:
+        """How this client can review an edit before it lands: "annotations" (VS Code's refactor
+        preview for edits that need confirmation), "plugin" (the specedit Neovim plugin), or None."""
+        caps = self.client_capabilities
+        edit_caps = caps.workspace.workspace_edit if caps and caps.workspace else None
+        if edit_caps and edit_caps.change_annotation_support is not None and edit_caps.document_changes:
+            return "annotations"
+        experimental = caps.experimental if caps else None
+        if isinstance(experimental, dict) and (experimental.get("specedit") or {}).get("review"):
+            return "plugin"
+        return None
+
     def apply_settings(self, options: Any) -> None:
         old_model = self.settings.model
         settings, problems = settings_from_client(options, self.settings)
+        if settings.review and self.review_mode is None:
+            settings.review = False
+            problems.append("review is on, but this editor can show neither change annotations (VS Code's refactor "
+                            "preview) nor the specedit plugin's diff; edits stream into the buffer as before")
         self.settings = settings
         self.engine.settings = settings
         for problem in problems:
@@ -174,7 +191,11 @@ def build_server() -> SpecEditServer:
 
     @server.command(actions.UNDO)
     async def undo(ls: SpecEditServer, *args: Any) -> dict:
+        # Without a uri (Helix's workspace command sends no arguments): the last AI edit of any document.
         uri = args[0].get("uri") if len(args) == 1 and isinstance(args[0], dict) else None
+        uri = uri or next(reversed(ls.jobs.last_edit), None)
+        if uri is None:
+            raise JsonRpcInvalidParams("no AI edit to undo")
         ls.document(uri)
         return await ls.jobs.undo(uri)
 

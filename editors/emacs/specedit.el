@@ -13,6 +13,7 @@
 ;;   M-x specedit-rename             rename the symbol at point, the model updates the rest
 ;;   M-x specedit-edit-from-comment  apply an `# ai: ...' / `// ai: ...' comment in the region
 ;;   M-x specedit-cancel             cancel this buffer's AI edits (C-u: all of them)
+;;   M-x specedit-undo               revert this buffer's last AI edit in one step
 ;;
 ;; The server streams each edit into the buffer while the model runs and
 ;; reports the result in the echo area.  Setup:
@@ -256,6 +257,12 @@ An empty NEW-NAME lets the model propose one."
   "Cancel this buffer's AI edits; with prefix argument ALL, every job."
   (interactive "P")
   (specedit-execute "specedit.cancel" (if all (make-hash-table) (list :uri (specedit--uri)))))
+
+;;;###autoload
+(defun specedit-undo ()
+  "Revert this buffer's last AI edit in one step (refused if its text was changed since)."
+  (interactive)
+  (specedit-execute "specedit.undo" (list :uri (specedit--uri))))
 
 (provide 'specedit)
 ;;; specedit.el ends here

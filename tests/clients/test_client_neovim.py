@@ -56,7 +56,8 @@ def nvim() -> Path:
     return binary
 
 
-def run_nvim(nvim: Path, exe: Path, file: Path, tmp_path: Path, ex_command: str, **env: str) -> dict:
+def run_nvim(nvim: Path, exe: Path, file: Path, tmp_path: Path, ex_command: str, settings: dict | None = None,
+             **env: str) -> dict:
     result_path = tmp_path / "nvim-result.json"
     completed = subprocess.run(
         [
@@ -68,7 +69,7 @@ def run_nvim(nvim: Path, exe: Path, file: Path, tmp_path: Path, ex_command: str,
         env=client_env(
             SPECEDIT_NVIM_RTP=str(EDITORS / "neovim"),
             SPECEDIT_EXE=str(exe),
-            SPECEDIT_SETTINGS=json.dumps(CLIENT_SETTINGS),
+            SPECEDIT_SETTINGS=json.dumps({**CLIENT_SETTINGS, **(settings or {})}),
             SPECEDIT_RESULT=str(result_path),
             SPECEDIT_TIMEOUT_MS=str(JOB_TIMEOUT_S * 1000),
             SPECEDIT_EX_COMMAND=ex_command,
@@ -91,7 +92,7 @@ def test_plugin_loads_and_defines_commands(nvim: Path, tmp_path: Path):
 vim.opt.runtimepath:prepend({json.dumps(str(EDITORS / "neovim"))})
 require("specedit").setup({{ cmd = {{ "/nonexistent/specedit", "serve" }}, settings = {{ draftMax = 16 }} }})
 local names = {{}}
-for _, name in ipairs({{ "SpecEdit", "SpecEditRename", "SpecEditCancel", "SpecEditFromComment" }}) do
+for _, name in ipairs({{ "SpecEdit", "SpecEditRename", "SpecEditCancel", "SpecEditFromComment", "SpecEditUndo", "SpecEditAccept", "SpecEditReject" }}) do
   names[name] = vim.fn.exists(":" .. name) == 2
 end
 local config = vim.lsp.config and vim.lsp.config.specedit or require("specedit").client_config()
@@ -166,3 +167,34 @@ def test_neovim_visual_range_from_comment_consumes_the_directive(nvim, specedit_
     assert "def shout(words):" in final
     ast.parse(final)
     assert final.splitlines()[-1] == original_lines[-1]
+
+
+def test_neovim_undo_reverts_the_whole_ai_edit_in_one_step(nvim, specedit_exe, work_copy, tmp_path):
+    file = work_copy(RENAME_FILE)
+    original = file.read_text()
+    report = run_nvim(
+        nvim, specedit_exe, file, tmp_path,
+        f"SpecEditRename {RENAME_NEW}",
+        SPECEDIT_CURSOR=f"{RENAME_LINE + 1},{RENAME_COLUMN}",
+        SPECEDIT_AFTER_EX_COMMAND="SpecEditUndo",
+    )
+    assert report["jobDone"]["ok"] is True, report["jobDone"]
+    assert_renamed(original, report["text_before_after_command"])
+    assert report["after_changed"] is True
+    assert file.read_text() == original
+
+
+def test_neovim_review_shows_a_diff_and_accept_applies_it(nvim, specedit_exe, work_copy, tmp_path):
+    file = work_copy(RENAME_FILE)
+    original = file.read_text()
+    report = run_nvim(
+        nvim, specedit_exe, file, tmp_path,
+        f"SpecEditRename {RENAME_NEW}",
+        settings={"review": True},
+        SPECEDIT_CURSOR=f"{RENAME_LINE + 1},{RENAME_COLUMN}",
+        SPECEDIT_AFTER_EX_COMMAND="SpecEditAccept",
+    )
+    assert report["jobDone"]["ok"] is True and "review" in report["jobDone"]["message"], report["jobDone"]
+    assert report["text_before_after_command"] == original  # nothing streamed: offered as a diff
+    assert report["after_changed"] is True
+    assert_renamed(original, file.read_text())

@@ -171,3 +171,32 @@ async def test_apply_sketch_merges_an_edit_sketch(client):
     job = await wait_job(client, started["job"])
     assert job["ok"], job
     assert client.editor.texts[uri] == text.replace("return 2", "return 3")
+
+
+async def test_undo_reverts_the_last_ai_edit_in_one_step_and_keeps_later_typing(client):
+    uri = open_document(client, "cart.py")
+    original = client.editor.texts[uri]
+    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
+    assert (await wait_job(client, started["job"]))["ok"]
+    renamed = client.editor.texts[uri]
+    assert renamed != original
+    # The user types above the edited lines: undo keeps it and reverts only the AI edit, in one applyEdit.
+    change_document(client, uri, "# note\n" + renamed)
+    applied_before = len(client.editor.applied)
+    result = await run_command(client, actions.UNDO, {"uri": uri})
+    assert result == {"undone": True}
+    assert client.editor.texts[uri] == "# note\n" + original
+    assert len(client.editor.applied) == applied_before + 1
+    with pytest.raises(JsonRpcException, match="no AI edit"):
+        await run_command(client, actions.UNDO, {"uri": uri})
+
+
+async def test_undo_refuses_when_the_edited_text_was_changed(client):
+    uri = open_document(client, "cart.py")
+    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
+    assert (await wait_job(client, started["job"]))["ok"]
+    typed = client.editor.texts[uri].replace("subtotal", "subtotal_x", 1)
+    change_document(client, uri, typed)
+    with pytest.raises(JsonRpcException, match="cannot undo"):
+        await run_command(client, actions.UNDO, {"uri": uri})
+    assert client.editor.texts[uri] == typed  # the user's typing is never touched

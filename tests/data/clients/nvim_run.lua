@@ -67,5 +67,20 @@ end, 50) then
   finish(5)
   return
 end
+-- A second command once the job is done (SpecEditUndo, SpecEditAccept): wait until it changed the buffer.
+local after = os.getenv("SPECEDIT_AFTER_EX_COMMAND")
+if after then
+  local before = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n")
+  result.text_before_after_command = before .. "\n"
+  local ran, after_err = pcall(vim.cmd, after)
+  if not ran then
+    result.error = tostring(after_err)
+    finish(6)
+    return
+  end
+  result.after_changed = vim.wait(20000, function()
+    return table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n") ~= before
+  end, 50)
+end
 vim.cmd("silent write")
 finish(0)

@@ -182,6 +182,12 @@ function M.cancel(opts)
   M.execute("specedit.cancel", opts.bang and vim.empty_dict() or { uri = vim.uri_from_bufnr(bufnr) }, bufnr)
 end
 
+--- :SpecEditUndo: revert this buffer's last AI edit in one step (refused if you changed what it wrote).
+function M.undo()
+  local bufnr = vim.api.nvim_get_current_buf()
+  M.execute("specedit.undo", { uri = vim.uri_from_bufnr(bufnr) }, bufnr)
+end
+
 --- Code actions carry commands without what only the user can supply: ask for it.
 local client_commands = {
   ["specedit.edit"] = function(command, ctx)
@@ -215,6 +221,65 @@ local function on_job_done(err, result, ctx)
   vim.api.nvim_exec_autocmds("User", { pattern = "SpecEditJobDone", modeline = false, data = result })
 end
 
+--- Edits offered for review (setting review = true): uri -> { bufnr, version, edits, diff window }.
+M.pending_reviews = {}
+
+local function close_review(uri)
+  local pending = M.pending_reviews[uri]
+  M.pending_reviews[uri] = nil
+  if pending and pending.win and vim.api.nvim_win_is_valid(pending.win) then
+    vim.api.nvim_win_close(pending.win, true)
+  end
+  return pending
+end
+
+--- specedit/review: show the finished edit as a diff in a split; :SpecEditAccept / :SpecEditReject decide.
+local function on_review(err, result, ctx)
+  if err or type(result) ~= "table" or not result.uri then
+    return
+  end
+  close_review(result.uri)
+  local scratch = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_lines(scratch, 0, -1, false, vim.split(result.diff or "", "\n", { plain = true }))
+  vim.bo[scratch].filetype = "diff"
+  vim.bo[scratch].modifiable = false
+  vim.cmd("botright split")
+  local win = vim.api.nvim_get_current_win()
+  vim.api.nvim_win_set_buf(win, scratch)
+  vim.cmd("wincmd p")
+  M.pending_reviews[result.uri] = {
+    bufnr = vim.uri_to_bufnr(result.uri), version = result.version, edits = result.edits or {},
+    client_id = ctx.client_id, win = win,
+  }
+  vim.notify("specedit: review the AI edit, then :SpecEditAccept or :SpecEditReject", vim.log.levels.INFO)
+end
+
+--- :SpecEditAccept: apply the reviewed edit in one undo step (refused if the buffer changed since).
+function M.accept()
+  local uri = vim.uri_from_bufnr(vim.api.nvim_get_current_buf())
+  local pending = M.pending_reviews[uri] or select(2, next(M.pending_reviews))
+  if not pending then
+    vim.notify("specedit: no AI edit waiting for review", vim.log.levels.WARN)
+    return
+  end
+  local buf_uri = vim.uri_from_bufnr(pending.bufnr)
+  close_review(buf_uri)
+  if vim.lsp.util.buf_versions[pending.bufnr] ~= pending.version then
+    vim.notify("specedit: the buffer changed since the edit was made; not applied", vim.log.levels.WARN)
+    return
+  end
+  local client = vim.lsp.get_client_by_id(pending.client_id)
+  vim.lsp.util.apply_text_edits(pending.edits, pending.bufnr, client and client.offset_encoding or "utf-16")
+  vim.notify("specedit: AI edit applied", vim.log.levels.INFO)
+end
+
+--- :SpecEditReject: drop the reviewed edit; the buffer stays as it is.
+function M.reject()
+  local uri = vim.uri_from_bufnr(vim.api.nvim_get_current_buf())
+  local pending = close_review(M.pending_reviews[uri] and uri or (next(M.pending_reviews)))
+  vim.notify(pending and "specedit: AI edit rejected" or "specedit: no AI edit waiting for review", vim.log.levels.INFO)
+end
+
 local function show_progress(ev)
   local client = vim.lsp.get_client_by_id(ev.data.client_id)
   if not client or client.name ~= "specedit" or not M.config.progress then
@@ -246,17 +311,23 @@ function M.client_config()
     init_options = config.settings,
     settings = { specedit = config.settings },
     commands = client_commands,
-    handlers = { ["specedit/jobDone"] = on_job_done },
+    handlers = { ["specedit/jobDone"] = on_job_done, ["specedit/review"] = on_review },
+    -- Tells the server this client shows edits for review (setting review = true).
+    capabilities = vim.tbl_deep_extend("force", vim.lsp.protocol.make_client_capabilities(),
+      { experimental = { specedit = { review = true } } }),
   }
 end
 
---- Defines :SpecEdit, :SpecEditFromComment, :SpecEditRename, :SpecEditCancel.
+--- Defines :SpecEdit, :SpecEditFromComment, :SpecEditRename, :SpecEditCancel, :SpecEditUndo.
 function M.create_user_commands()
   local command = vim.api.nvim_create_user_command
   command("SpecEdit", M.edit, { nargs = "*", range = true, desc = "specedit: apply an AI edit to the range" })
   command("SpecEditFromComment", M.edit_from_comment, { range = true, desc = "specedit: apply the ai: comment" })
   command("SpecEditRename", M.rename, { nargs = "?", desc = "specedit: rename the identifier under the cursor" })
   command("SpecEditCancel", M.cancel, { bang = true, desc = "specedit: cancel AI edits (!: all)" })
+  command("SpecEditUndo", M.undo, { desc = "specedit: revert the last AI edit in one step" })
+  command("SpecEditAccept", M.accept, { desc = "specedit: apply the AI edit shown for review" })
+  command("SpecEditReject", M.reject, { desc = "specedit: drop the AI edit shown for review" })
 end
 
 local function start_for_buffer(bufnr)
