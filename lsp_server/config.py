@@ -24,7 +24,7 @@ class ModelSettings:
     n_threads: int | None = None  # None: all cores
     n_gpu_layers: int = 0
     # llama.cpp's "extra buffer types" (the AMX repack path) segfault on this class of
-    # CPU (DESIGN.md 5); off by default, the speed is the same without them.
+    # CPU (docs/measurements.md 1); off by default, the speed is the same without them.
     use_extra_bufts: bool = False
 
 
@@ -59,6 +59,13 @@ class Settings:
     linters: dict[str, list[str]] = field(default_factory=dict)  # languageId -> argv
     # Edit sketches: phrases that stand for unchanged code ("... keep ..."); empty: the common forms
     sketch_markers: list[str] = field(default_factory=list)
+    # Where the model runs: "local" (llama.cpp in this process) or "openai" (an OpenAI-compatible
+    # server: llama.cpp's llama-server, vLLM, Ollama, OpenAI; see engine/remote.py).
+    engine: str = "local"
+    engine_url: str | None = None  # the server's API base, e.g. http://127.0.0.1:8080/v1
+    engine_model: str | None = None  # the model name the server knows; None: the first of its GET /models
+    engine_api_key_env: str = "OPENAI_API_KEY"  # the environment variable holding the API key (never a file)
+    engine_api: str = "chat"  # "chat": instruct models (/chat/completions); "completion": base models (/completions)
 
 
 # Flat camelCase keys the editors send -> (section, field) in Settings.
@@ -78,9 +85,15 @@ _CLIENT_KEYS = {
     "maxNewTokens": (None, "max_new_tokens"),
     "linters": (None, "linters"),
     "sketchMarkers": (None, "sketch_markers"),
+    "engine": (None, "engine"),
+    "engineUrl": (None, "engine_url"),
+    "engineModel": (None, "engine_model"),
+    "engineApiKeyEnv": (None, "engine_api_key_env"),
+    "engineApi": (None, "engine_api"),
 }
 
-_CHOICES = {"streaming": ("lines", "off"), "acceptance": ("auto", "greedy", "typical")}
+_CHOICES = {"streaming": ("lines", "off"), "acceptance": ("auto", "greedy", "typical"),
+            "engine": ("local", "openai"), "engine_api": ("chat", "completion")}
 
 
 def _valid(section: object, name: str, value: Any) -> bool:

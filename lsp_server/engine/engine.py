@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from bisect import bisect_right
@@ -22,6 +23,11 @@ from .speculative import LoopOptions, LoopStats, speculative_edit
 MAX_JUMP_LOSSY = 512
 # Tokens of margin kept free in the context beyond the prompt and the draft.
 CONTEXT_SLACK = 16
+# A free-form region's prompt holds it about twice (the file excerpt and the code to change) and the
+# answer up to 1.5 times: a region larger than the context over this factor is split into parts.
+CONTEXT_PER_REGION_TOKEN = 4
+# Context kept for the rest of the prompt (excerpt around the region, instruction, template), tokens.
+PROMPT_OVERHEAD_TOKENS = 1500
 
 
 @dataclass
@@ -208,6 +214,7 @@ class Engine:
         """
         with self.lock:
             language = self.check(request)
+            request = self.fitted(request)
             text = request.text
             span_start, span_end = request.span
             composed = ""  # the span's new text up to the end of the last finished region
@@ -242,6 +249,18 @@ class Engine:
             return EditResult(text=new_text, region=(span_start, span_end), new_region=composed, stats=total,
                               language=language.name, problems=problems, original_region=text[span_start:span_end],
                               regions=len(request.regions))
+
+    def fitted(self, request: EditRequest) -> EditRequest:
+        """The request with each free-form region too large for the context split into parts at blank
+        lines (else line ends): each part is edited in turn with the same instruction, never refused."""
+        limit = (self.model.n_ctx - PROMPT_OVERHEAD_TOKENS) // CONTEXT_PER_REGION_TOKEN
+        regions: list[Region] = []
+        for region in request.regions:
+            if region.draft is not None:
+                regions.append(region)  # tool-made drafts are already only the changed lines
+                continue
+            regions += split_region(request.text, region, limit, lambda s: len(self.model.tokenize(s.encode("utf-8"))))
+        return request if len(regions) == len(request.regions) else dataclasses.replace(request, regions=regions)
 
     def _edit_region(self, request: EditRequest, region: Region, on_progress, cancelled,
                      options: LoopOptions | None) -> tuple[str, LoopStats]:
@@ -325,6 +344,23 @@ class Engine:
             if len(tokens) + 64 < self.model.n_ctx:
                 self.model.prefill(tokens)
             return len(tokens) - before
+
+
+def split_region(text: str, region: Region, limit: int, count_tokens: Callable[[str], int]) -> list[Region]:
+    """A region of at most `limit` tokens stays whole; a larger one is cut into parts of whole lines,
+    preferring a blank line (between definitions) near the middle, recursively."""
+    part = text[region.start:region.end]
+    if limit <= 0 or count_tokens(part) <= limit:
+        return [region]
+    middle = region.start + len(part) // 2
+    cut = text.rfind("\n\n", region.start, middle)
+    if cut < 0 or cut - region.start < len(part) // 4:
+        cut = text.rfind("\n", region.start, middle)
+    if cut < 0:
+        return [region]  # one huge line: nothing to split at
+    cut += 1 if text[cut + 1:cut + 2] != "\n" else 2
+    return (split_region(text, Region(region.start, cut), limit, count_tokens)
+            + split_region(text, Region(cut, region.end), limit, count_tokens))
 
 
 def identifier_at_index(text: str, language: syntax.Language, position: int) -> str:

@@ -11,7 +11,7 @@ from lsp_server.engine.tasks import Task, build_request
 
 pytestmark = pytest.mark.model
 
-# Batched verification may flip a near-tie of the plain run's logits (DESIGN.md 3); a wider
+# Batched verification may flip a near-tie of the plain run's logits (docs/measurements.md 2); a wider
 # margin at the first disagreement means the loop, not floating point, changed the output.
 NEAR_TIE = 0.5
 

@@ -1,4 +1,4 @@
-"""The default settings load and run the default model without the AMX crash of DESIGN.md 5 (real model)."""
+"""The default settings load and run the default model without the AMX crash of docs/measurements.md 1 (real model)."""
 
 from __future__ import annotations
 

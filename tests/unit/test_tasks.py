@@ -107,3 +107,15 @@ def test_a_rename_in_two_distant_places_is_one_request_with_two_regions():
     request = build_request(text, Task("rename", symbol="y", new_name="z"), path="m.py")
     assert len(request.regions) == 2
     assert request.drafted_text == text.replace("(y)", "(z)").replace("return y", "return z")
+
+
+def test_a_region_too_large_for_the_context_is_split_at_blank_lines():
+    from lsp_server.engine.engine import split_region
+    from lsp_server.engine.request import Region
+
+    text = "".join(f"def f{i}():\n    return {i}\n\n" for i in range(100))
+    parts = split_region(text, Region(0, len(text)), limit=200, count_tokens=len)
+    assert len(parts) > 1 and all(p.end - p.start <= 200 for p in parts)
+    assert "".join(text[p.start:p.end] for p in parts) == text
+    assert all(text[p.start:p.end].startswith("def ") for p in parts)  # cut between definitions
+    assert split_region(text, Region(0, 50), limit=200, count_tokens=len) == [Region(0, 50)]
