@@ -200,3 +200,36 @@ async def test_undo_refuses_when_the_edited_text_was_changed(client):
     with pytest.raises(JsonRpcException, match="cannot undo"):
         await run_command(client, actions.UNDO, {"uri": uri})
     assert client.editor.texts[uri] == typed  # the user's typing is never touched
+
+
+RUFF_ARGV = [str(__import__("pathlib").Path(__import__("sys").executable).parent / "ruff"), "check", "--no-cache", "--isolated",
+             "--select", "E711", "--output-format=json", "--stdin-filename", "{file}", "-"]
+
+
+@pytest.mark.parametrize("client", [{"acceptance": "auto", "linters": {"python": RUFF_ARGV}}], indirect=True)
+async def test_a_linter_fix_travels_from_the_diagnostic_to_the_edit(client):
+    text = "import sys\n\n\ndef first_arg(x):\n    if x == None:\n        return None\n    return sys.argv[1]\n"
+    uri = open_document(client, "lint_fix.py", text)
+    diagnostics = await wait_for_diagnostics(client, uri, source_prefix="/")
+    (e711,) = [d for d in diagnostics if d.message.startswith("E711")]
+    assert e711.data and e711.data["fixEdits"][0]["newText"] == "x is None"
+    result = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=e711.range,
+        context=types.CodeActionContext(diagnostics=[e711])))
+    name, arguments = action_command(next(a for a in result if a.title.startswith("Fix with AI: E711")))
+    assert arguments[0]["fixEdits"] == e711.data["fixEdits"]
+    started = await run_command(client, name, arguments[0])
+    job = await wait_job(client, started["job"])
+    assert job["ok"], job
+    assert client.editor.texts[uri] == text.replace("x == None", "x is None")
+
+
+async def wait_for_diagnostics(client, uri: str, source_prefix: str, timeout: float = 60.0):
+    """The latest diagnostics published for uri that came from a linter (source = its argv[0])."""
+    async def poll():
+        while True:
+            found = [d for d in client.diagnostics.get(uri, []) if (d.source or "").startswith(source_prefix)]
+            if found:
+                return found
+            await asyncio.sleep(0.1)
+    return await asyncio.wait_for(poll(), timeout)
