@@ -198,6 +198,16 @@ def whole_lines(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, len(text) if newline < 0 else newline + 1
 
 
+def grown_by_lines(text: str, span: tuple[int, int], lines: int) -> tuple[int, int]:
+    """A span of whole lines grown by `lines` lines on each side (within the text)."""
+    start, end = span
+    for _ in range(lines):
+        start = text.rfind("\n", 0, max(0, start - 1)) + 1
+        newline = text.find("\n", end)
+        end = len(text) if newline < 0 else newline + 1
+    return start, end
+
+
 def without_blank_edges(text: str, span: tuple[int, int]) -> tuple[int, int]:
     """A span of whole lines without its leading and trailing blank lines (models tend to drop those)."""
     start, end = span

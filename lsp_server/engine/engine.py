@@ -253,6 +253,8 @@ class Engine:
     def fitted(self, request: EditRequest) -> EditRequest:
         """The request with each free-form region too large for the context split into parts at blank
         lines (else line ends): each part is edited in turn with the same instruction, never refused."""
+        if self.settings.engine == "openai":
+            return request  # the server's context is its own (an oversized prompt: its HTTP 400, one sentence)
         limit = (self.model.n_ctx - PROMPT_OVERHEAD_TOKENS) // CONTEXT_PER_REGION_TOKEN
         regions: list[Region] = []
         for region in request.regions:
@@ -264,6 +266,9 @@ class Engine:
 
     def _edit_region(self, request: EditRequest, region: Region, on_progress, cancelled,
                      options: LoopOptions | None) -> tuple[str, LoopStats]:
+        if self.settings.engine == "openai":  # a shared inference server runs the model (engine/remote.py)
+            from .remote import edit_region
+            return edit_region(self.settings, request, region, on_progress, cancelled)
         prepared = self.prepare(request, region)
         draft_settings = self.settings.draft
         acceptance = request.acceptance or draft_settings.acceptance
@@ -277,7 +282,9 @@ class Engine:
         opts.stop = prepared.fence.encode()
         opts.stop_at_region_end = not prepared.chat
         drafter = Drafter(prepared.sources, draft_settings.min, draft_settings.max, draft_settings.syntax_aligned,
-                          max_jump=MAX_JUMP_LOSSY if acceptance == "typical" else None, start_tokens=draft_settings.start)
+                          max_jump=MAX_JUMP_LOSSY if acceptance == "typical" else None,
+                          # A tool's draft is trusted: verify it in as few passes as the batch limit allows.
+                          start_tokens=draft_settings.max if prepared.draft_led else draft_settings.start)
         original_source = 1 if prepared.draft_led else 0
         # Where the output follows a changed draft, its unchanged lines still tell where we are.
         led_to_original = line_map(prepared.sources[0].data, prepared.region_bytes) if prepared.draft_led else None
@@ -312,6 +319,9 @@ class Engine:
 
     def propose_name(self, text: str, path: str | None, language_id: str | None, position: int) -> str:
         """A new name for the identifier at `position` (str index), proposed by the model (greedy, a few tokens)."""
+        if self.settings.engine == "openai":
+            from .remote import propose_name
+            return propose_name(self.settings, text, path, language_id, position)
         language = syntax.language_for(path, language_id)
         old = identifier_at_index(text, language, position)
         lo, hi = prompts.context_window(text, position, position)
@@ -332,6 +342,8 @@ class Engine:
 
     def warm(self, text: str, path: str | None = None, language_id: str | None = None) -> int:
         """Prefill the cache with the prompt prefix free-form edits of this document start with; tokens evaluated."""
+        if self.settings.engine == "openai":
+            return 0  # the server keeps its own prompt cache
         with self.lock:
             if prompts.context_window(text, 0, 0) != (0, len(text)):
                 return 0  # large files: the excerpt depends on the region

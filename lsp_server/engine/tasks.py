@@ -30,6 +30,8 @@ UNDEFINED_NAME = [
         rf"{_NAME} is not defined",
     )
 ]
+# Syntax errors up to this many lines outside the given lines are the diagnostic's.
+REPAIR_LINES_AROUND = 2
 SKETCH_INSTRUCTION = "Apply the edit sketch: each '... existing code ...' line in it stands for unchanged code."
 
 
@@ -135,12 +137,21 @@ def tool_fix(text: str, span: tuple[int, int], task: Task, language: syntax.Lang
     if spelled is not None:
         return spelled
     source = text.encode("utf-8")
-    b0, b1 = coords.byte_span(text, span)
-    if any(p.start <= b1 and p.end >= b0 for p in syntax.syntax_problems(source, language)):
-        repaired = syntax.repair_draft(source, language, (b0, b1) if span != (0, len(text)) else None)
-        if repaired is not None:
-            return repaired.decode("utf-8")
-    return None
+    problems = syntax.syntax_problems(source, language)
+    if not problems:
+        return None
+    near = None
+    if span != (0, len(text)):
+        # A compiler reports a missing separator on the next token, maybe a line or two away.
+        lo, hi = coords.byte_span(text, coords.grown_by_lines(text, span, REPAIR_LINES_AROUND))
+        nearby = [p for p in problems if p.start <= hi and p.end >= lo]
+        if not nearby:
+            return None
+        b0 = coords.index_to_byte(text, span[0])
+        closest = min(nearby, key=lambda p: abs(p.start - b0))
+        near = (closest.start, closest.end)
+    repaired = syntax.repair_draft(source, language, near)
+    return None if repaired is None else repaired.decode("utf-8")
 
 
 def apply_replacements(text: str, edits: list[tuple[int, int, str]]) -> str:

@@ -1,5 +1,7 @@
 """Syntax repair drafts: one separator or closer inserted or deleted so the code parses (token lists in grammars/)."""
 
+from pathlib import Path
+
 import pytest
 
 from lsp_server import syntax
@@ -30,3 +32,12 @@ def test_clean_code_needs_no_repair():
 def test_a_syntax_fix_request_carries_the_repair_as_its_draft(path, broken, fixed):
     request = build_request(broken, Task("fix", diagnostic="expected `;`"), path=path)
     assert request.draft_led and request.drafted_text == fixed
+
+
+@pytest.mark.parametrize("lines", [(16, 16), (17, 17), (18, 18)])
+def test_a_compiler_message_about_the_next_line_still_gets_the_repair(lines):
+    # rustc says "expected `;`, found `Ok`" at line 18; the missing `;` belongs at the end of line 17.
+    text = (Path(__file__).resolve().parents[1] / "data" / "syntax" / "stack.rs").read_text()
+    request = build_request(text, Task("fix", diagnostic="expected `;`, found `Ok`", lines=lines), path="stack.rs")
+    assert request.drafted_text == text.replace("self.items.push(item)\n", "self.items.push(item);\n")
+    assert len(request.regions) == 1 and request.regions[0].end - request.regions[0].start < 200
