@@ -55,7 +55,8 @@ class Settings:
     # Offer the finished edit for review instead of streaming it (VS Code: refactor preview; the
     # Neovim plugin: a diff with accept/reject). Clients that can show neither keep streaming.
     review: bool = False
-    max_new_tokens: int = 2048  # tokens an edit may add beyond the length of what it rewrites
+    # Output tokens an edit may produce; 0: what the region needs (its length, half again, and 128 more).
+    max_new_tokens: int = 0
     linters: dict[str, list[str]] = field(default_factory=dict)  # languageId -> argv
     # Edit sketches: phrases that stand for unchanged code ("... keep ..."); empty: the common forms
     sketch_markers: list[str] = field(default_factory=list)

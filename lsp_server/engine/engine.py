@@ -189,14 +189,16 @@ class Engine:
         return draft
 
     def _token_budget(self, draft: DraftText, prompt_len: int) -> int:
-        """The output may be as long as the draft plus what the edit adds (max_new_tokens at most)."""
+        """The output may be the draft's length, half again, and 128 more (a max_new_tokens setting caps it)."""
         n_ctx = self.model.n_ctx
         if prompt_len + len(draft.tokens) + CONTEXT_SLACK > n_ctx:
             raise EditError(
                 f"the region ({len(draft.tokens)} tokens, prompt {prompt_len}) does not fit the model's "
                 f"context of {n_ctx} tokens: select a smaller region (--lines) or raise n_ctx", kind="fit")
-        added = min(self.settings.max_new_tokens, len(draft.tokens) // 2 + 128)
-        return min(len(draft.tokens) + added, n_ctx - prompt_len - 1)
+        wanted = len(draft.tokens) + len(draft.tokens) // 2 + 128
+        if self.settings.max_new_tokens:
+            wanted = min(wanted, self.settings.max_new_tokens)
+        return min(wanted, n_ctx - prompt_len - 1)
 
     # -- the edit ---------------------------------------------------------------------------
 

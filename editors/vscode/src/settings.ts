@@ -42,7 +42,7 @@ function isInteger(value: unknown): value is number {
 
 const VALIDATORS: Record<(typeof SERVER_SETTING_KEYS)[number], (value: unknown) => boolean> = {
   modelPath: (v) => v === null || typeof v === 'string',
-  nCtx: (v) => isInteger(v) && v > 0,
+  nCtx: (v) => isInteger(v) && v >= 0,
   nThreads: (v) => v === null || (isInteger(v) && v > 0),
   nGpuLayers: (v) => isInteger(v) && v >= 0,
   useExtraBufts: (v) => typeof v === 'boolean',
@@ -51,7 +51,7 @@ const VALIDATORS: Record<(typeof SERVER_SETTING_KEYS)[number], (value: unknown) 
   streaming: (v) => v === 'lines' || v === 'off',
   acceptance: (v) => v === 'auto' || v === 'greedy' || v === 'typical',
   typicalRatio: (v) => typeof v === 'number' && v >= 0 && v <= 1,
-  maxNewTokens: (v) => isInteger(v) && v > 0,
+  maxNewTokens: (v) => isInteger(v) && v >= 0,
   linters: (v) =>
     typeof v === 'object' &&
     v !== null &&
@@ -96,6 +96,23 @@ export function initializationOptions(lookup: SettingLookup): { options: ServerS
     problems.push('specedit.draftMin is larger than specedit.draftMax; sending both, the server decides');
   }
   return { options: options as ServerSettings, problems };
+}
+
+/**
+ * What to send when the settings change. The server applies what it is sent over what it has,
+ * so a setting the user removed since `previous` (the options last sent) is sent at its default
+ * (`defaultOf`: the manifest's default; none, or an empty modelPath, is sent as null), else the
+ * server would keep the removed value (e.g. a wrong modelPath) until it restarts.
+ */
+export function changedOptions(previous: ServerSettings, current: ServerSettings, defaultOf: SettingLookup): ServerSettings {
+  const options: Record<string, unknown> = { ...current };
+  for (const key of Object.keys(previous)) {
+    if (!(key in current)) {
+      const value = defaultOf(key);
+      options[key] = value === undefined || (key === 'modelPath' && value === '') ? null : value;
+    }
+  }
+  return options as ServerSettings;
 }
 
 /** The `workspace/didChangeConfiguration` payload for the same settings. */
