@@ -6,4 +6,4 @@
   (string)
   (raw_string)
   (heredoc_body)
-] @string
+] @literal

@@ -7,4 +7,4 @@
 [
   (string_literal)
   (char_literal)
-] @string
+] @literal

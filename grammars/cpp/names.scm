@@ -1,4 +1,4 @@
 ; C++ additions to c/names.scm.
 (namespace_identifier) @identifier
 
-(raw_string_literal) @string
+(raw_string_literal) @literal

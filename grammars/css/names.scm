@@ -7,4 +7,4 @@
   (plain_value)
 ] @identifier
 
-(string_value) @string
+(string_value) @literal

@@ -8,4 +8,4 @@
 [
   (interpreted_string_literal)
   (raw_string_literal)
-] @string
+] @literal

@@ -3,4 +3,5 @@
   (attribute_name)
 ] @identifier
 
-(quoted_attribute_value) @string
+; Attribute values hold names (classes, ids): a rename updates whole words in them.
+(quoted_attribute_value) @prose

@@ -3,4 +3,4 @@
   (type_identifier)
 ] @identifier
 
-(string_literal) @string
+(string_literal) @literal

@@ -9,4 +9,4 @@
 [
   (string)
   (template_string)
-] @string
+] @literal

@@ -1,4 +1,5 @@
 ; Keys are the names of JSON.
 (pair key: (string (string_content) @identifier))
 
-(string) @string
+; String values may name keys: a rename updates whole words in them.
+(string) @prose

@@ -1,3 +1,5 @@
-; Identifiers (identifier_at, rename) and prose-bearing strings (rename in docstrings).
+; Identifiers (identifier_at, rename); string literals (a rename leaves their text alone);
+; docstrings (prose: a rename updates whole-word mentions in them, as in comments).
 (identifier) @identifier
-(string) @string
+(string) @literal
+(expression_statement (string) @prose)

@@ -10,4 +10,4 @@
 [
   (string)
   (heredoc_body)
-] @string
+] @literal

@@ -8,4 +8,4 @@
 [
   (string_literal)
   (raw_string_literal)
-] @string
+] @literal

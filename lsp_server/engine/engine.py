@@ -153,7 +153,11 @@ class Engine:
         if region.draft is not None:
             # The changed draft leads; the original is there to re-join when the model disagrees.
             led = self._draft_text(region.draft + closing, None, 0)
-            led.forced = changed_ranges(region_bytes, region.draft.encode("utf-8"))
+            # The tool's changed words are taken as drafted, and so is the first line: it is the
+            # region's unchanged margin, where chat models otherwise start a line of their own.
+            first_line = led.data.find(b"\n") + 1 or len(led.data)
+            led.forced = [(0, first_line)] + [(max(a, first_line), b) for a, b in
+                                               changed_ranges(region_bytes, region.draft.encode("utf-8")) if b > first_line]
             led.led = True
             sources.insert(0, led)
         budget = self._token_budget(sources[0], len(prompt_tokens))
@@ -282,7 +286,8 @@ class Engine:
         opts.typical_ratio = draft_settings.typical_ratio
         opts.max_new_tokens = prepared.budget
         opts.stop = prepared.fence.encode()
-        opts.stop_at_region_end = not prepared.chat
+        # Base models rarely close the fence; chat models following a tool's draft run past its end.
+        opts.stop_at_region_end = not prepared.chat or prepared.draft_led
         drafter = Drafter(prepared.sources, draft_settings.min, draft_settings.max, draft_settings.syntax_aligned,
                           max_jump=MAX_JUMP_LOSSY if acceptance == "typical" else None,
                           # A tool's draft is trusted: verify it in as few passes as the batch limit allows.

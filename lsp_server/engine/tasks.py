@@ -186,13 +186,32 @@ def spelling_fix(text: str, span: tuple[int, int] | None, diagnostic: str) -> st
     if not found:
         return None
     wrong = found[0].group(1)
-    names = {w for w in re.findall(r"[^\W\d][\w$]*|\$[\w$]*", text) if w != wrong}
-    close = difflib.get_close_matches(wrong, sorted(names), n=1, cutoff=0.6)
-    if not close:
-        return None
     start, end = span or (0, len(text))
-    fixed = re.sub(rf"(?<![\w$]){re.escape(wrong)}(?![\w$])", close[0], text[start:end])
+    best = closest_name(wrong, _names(text[start:end]) - {wrong}) or closest_name(wrong, _names(text) - {wrong})
+    if best is None:
+        return None
+    fixed = re.sub(rf"(?<![\w$]){re.escape(wrong)}(?![\w$])", best, text[start:end])
     return text[:start] + fixed + text[end:]
+
+
+def _names(text: str) -> set[str]:
+    return set(re.findall(r"[^\W\d][\w$]*|\$[\w$]*", text))
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    letters = iter(long)
+    return all(ch in letters for ch in short)
+
+
+def closest_name(wrong: str, names: set[str]) -> str | None:
+    """The defined name `wrong` most likely stands for: one it abbreviates or misses letters of
+    (its letters in order: `segs` -> `segments`, `totl` -> `total`), else the closest spelling."""
+    ordered = sorted(names)
+    fuller = [n for n in ordered if len(n) > len(wrong) and n[0] == wrong[0] and _is_subsequence(wrong, n)]
+    if fuller:
+        return max(fuller, key=lambda n: difflib.SequenceMatcher(None, wrong, n).ratio())
+    close = difflib.get_close_matches(wrong, ordered, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _sketch_request(text: str, task: Task, path: str | None, language_id: str | None) -> EditRequest:

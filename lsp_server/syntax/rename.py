@@ -23,12 +23,17 @@ def _leaves_named(language: Language, source: bytes, name: str) -> set[tuple[int
     return {(n.start_byte, n.end_byte) for n in found}
 
 
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(lo <= start and end <= hi for lo, hi in spans)
+
+
 def rename_draft(source: bytes, language: Language, name: str, new_name: str) -> bytes:
     """`source` with `name` renamed to `new_name` (whole identifiers only; UTF-8 bytes in and out).
 
     Renamed: every identifier node whose text == name (the @identifier captures of
-    grammars/<lang>/names.scm and any other named node with exactly that text), and whole-word
-    occurrences inside @comment and @string nodes (docstrings, comments). Unknown language: a
+    grammars/<lang>/names.scm, and any other named node with exactly that text unless it lies
+    inside a string @literal: a dictionary key or a log message is data, not the name), and
+    whole-word mentions in @comment and @prose nodes (comments, docstrings). Unknown language: a
     whole-word replace over the whole text.
     """
     if not name or name == new_name:
@@ -37,11 +42,12 @@ def rename_draft(source: bytes, language: Language, name: str, new_name: str) ->
     word = _word(old)
     if not language.has_grammar:
         return word.sub(lambda _: new, source)
-    spans = _leaves_named(language, source, name)
+    literals = queries.ranges(language, source, "names", ("literal",))
+    spans = {s for s in _leaves_named(language, source, name) if not _inside(literals, *s)}
     identifiers = queries.captures(language, source, "names").get("identifier", ())
     spans.update((n.start_byte, n.end_byte) for n in identifiers if n.text == old)
     prose = queries.ranges(language, source, "textobjects", ("comment",))
-    prose += queries.ranges(language, source, "names", ("string",))
+    prose += queries.ranges(language, source, "names", ("prose",))
     for start, end in prose:
         spans.update(m.span() for m in word.finditer(source, start, end))
     out, last = [], 0

@@ -1,4 +1,4 @@
-"""rename_draft: identifiers, comments and docstrings renamed, whole words only."""
+"""rename_draft: identifiers, comments and docstrings renamed, whole words only; string literals are data and stay."""
 
 from pathlib import Path
 
@@ -20,12 +20,13 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "syntax"
         (
             "a.js",
             b"function greet() {}\nobj.greet = greet; // greet\nconst s = `greet ${greet()}`;\nconst greeter = 1;\n",
-            b"function welcome() {}\nobj.welcome = welcome; // welcome\nconst s = `welcome ${welcome()}`;\nconst greeter = 1;\n",
+            # The template's text is data; its ${...} is code.
+            b"function welcome() {}\nobj.welcome = welcome; // welcome\nconst s = `greet ${welcome()}`;\nconst greeter = 1;\n",
         ),
         (
             "a.go",
             b'package main\n\n// greet says hi\nfunc greet() string { return "greet" }\n\nvar x = greet()\n',
-            b'package main\n\n// welcome says hi\nfunc welcome() string { return "welcome" }\n\nvar x = welcome()\n',
+            b'package main\n\n// welcome says hi\nfunc welcome() string { return "greet" }\n\nvar x = welcome()\n',
         ),
         (
             "a.c",
@@ -40,7 +41,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "syntax"
         (
             "a.sh",
             b'greet() { echo "greet"; }\ngreet\n',
-            b'welcome() { echo "welcome"; }\nwelcome\n',
+            b'welcome() { echo "greet"; }\nwelcome\n',
         ),
     ],
 )
@@ -68,3 +69,9 @@ def test_rename_to_same_name_is_identity():
 
 def test_rename_name_with_quote_does_not_break_the_query():
     assert rename_draft(b'x = 1\n', language_for("a.py"), 'a"b', "c") == b"x = 1\n"
+
+
+def test_dictionary_keys_and_messages_in_strings_stay():
+    source = b'def f(total):\n    log("order total %s", total)\n    return {"total": total}\n'
+    expected = b'def f(subtotal):\n    log("order total %s", subtotal)\n    return {"total": subtotal}\n'
+    assert rename_draft(source, language_for("a.py"), "total", "subtotal") == expected

@@ -119,3 +119,15 @@ def test_a_region_too_large_for_the_context_is_split_at_blank_lines():
     assert "".join(text[p.start:p.end] for p in parts) == text
     assert all(text[p.start:p.end].startswith("def ") for p in parts)  # cut between definitions
     assert split_region(text, Region(0, 50), limit=200, count_tokens=len) == [Region(0, 50)]
+
+
+@pytest.mark.parametrize("wrong, names, expected", [
+    ("segs", {"seg", "segments", "path"}, "segments"),  # an abbreviation, not the nearer spelling
+    ("totl", {"total", "tot", "title"}, "total"),
+    ("recieve", {"receive", "reserve"}, "receive"),  # letters swapped: the closest spelling
+    ("zzz", {"total"}, None),
+])
+def test_the_closest_name_prefers_one_the_wrong_name_abbreviates(wrong, names, expected):
+    from lsp_server.engine.tasks import closest_name
+
+    assert closest_name(wrong, names) == expected
