@@ -78,31 +78,93 @@ def completion_prompt(p: PromptParts) -> str:
     return f"{user_text(replace(p, sketch=None))}\n{target_label(p)}:\n{p.opening}"
 
 
+def name_prompt(code: str, fence_lang: str, old_name: str) -> str:
+    """A completion whose natural continuation is a better name for `old_name`, closed by a backtick."""
+    fence = fence_for(code)
+    return f"{_block(fence, fence_lang, code)}\nA clearer name for `{old_name}` in this code is `"
+
+
 def cacheable_prefix(prompt: str) -> str:
     """The part of a prompt that depends only on the file (what warm-up prefills)."""
     return prompt[: prompt.index("Change request:")]
 
 
-def chat_prompt(p: PromptParts, template: str, bos: str, eos: str) -> str:
-    """For instruct models: the GGUF's chat template, with the assistant's answer already opened."""
+class TemplateError(ValueError):
+    """A model's chat template that this renderer cannot handle (the caller falls back to completion)."""
+
+
+def render_chat(p: PromptParts, template: str, bos: str, eos: str) -> str:
+    """chat_prompt, with any failure of the template itself as TemplateError."""
     import jinja2
 
-    env = jinja2.Environment(loader=jinja2.BaseLoader(), trim_blocks=True, lstrip_blocks=True)
+    try:
+        return chat_prompt(p, template, bos, eos)
+    except (jinja2.TemplateError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise TemplateError(f"the model's chat template failed: {exc}") from exc
+
+
+def chat_prompt(p: PromptParts, template: str, bos: str, eos: str) -> str:
+    """For instruct models: the GGUF's chat template, with the assistant's answer already opened.
+
+    The template is rendered the way Hugging Face's apply_chat_template does (a sandbox, since it
+    comes from a model file; trim_blocks, lstrip_blocks, loop controls, tojson, strftime_now,
+    raise_exception). `bos` is the BOS text where the tokenizer adds BOS itself ("" otherwise): a
+    template that also writes it would give the model two, so a leading one is dropped.
+
+    No edit sketch, as for base models: its merge, as the draft, carries its change, and a model
+    shown the sketch starts its answer from it. Measured on SmolLM2-135M-Instruct (ChatML), the 7
+    bench/sketches tasks plus one small one: shown the sketch, its first token was '#' (it wrote a
+    comment line, then skipped draft lines) and 1 of 8 came out right, 7 refused; without it, 5
+    of 8 right, 2 refused, 1 wrong (code written past the draft's end).
+    """
+    import jinja2.ext
+    import jinja2.sandbox
+
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
+        trim_blocks=True, lstrip_blocks=True, extensions=[jinja2.ext.loopcontrols]
+    )
     env.globals["raise_exception"] = _raise
-    message = (
-        "Apply the instruction to the code. Answer with only the "
-        + ("whole edited file" if p.region is None else f"edited lines {p.region_lines[0]}-{p.region_lines[1]}")
-        + " in one fenced code block.\n\n"
-        + user_text(p)
-    )
-    rendered = env.from_string(template).render(
-        messages=[{"role": "user", "content": message}],
-        add_generation_prompt=True,
-        bos_token=bos,
-        eos_token=eos,
-    )
+    env.globals["strftime_now"] = _strftime_now
+    env.filters["tojson"] = _tojson
+    message = chat_message(p)
+    try:
+        rendered = env.from_string(template).render(
+            messages=[{"role": "user", "content": message}],
+            add_generation_prompt=True,
+            bos_token=bos,
+            eos_token=eos,
+        )
+    except jinja2.TemplateError as exc:  # syntax errors, sandbox refusals, undefined attributes
+        raise ValueError(f"chat template error: {exc}") from exc
+    if bos and rendered.startswith(bos):
+        rendered = rendered[len(bos):]
     return rendered + p.opening
+
+
+def chat_message(p: PromptParts) -> str:
+    """The user message of chat_prompt (also what the remote engine sends to a chat endpoint).
+
+    It starts the same for every edit of a file (warm() prefills that prefix): the lines to
+    rewrite, when they are not the whole shown code, are named after the change request.
+    """
+    message = ("Apply the change request to the code. Answer with only the edited code in one fenced code block.\n\n"
+               + user_text(replace(p, sketch=None)))
+    if p.region is not None:
+        message += f"\nAnswer with only the edited lines {p.region_lines[0]}-{p.region_lines[1]}.\n"
+    return message
 
 
 def _raise(message: str):
     raise ValueError(f"chat template error: {message}")
+
+
+def _strftime_now(fmt: str) -> str:
+    import datetime
+
+    return datetime.datetime.now().strftime(fmt)
+
+
+def _tojson(value, ensure_ascii: bool = False, indent=None, separators=None, sort_keys: bool = False) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
