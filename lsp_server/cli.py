@@ -37,6 +37,11 @@ def settings_from_args(args) -> Settings:
         settings.draft.acceptance = args.acceptance
     if getattr(args, "fixed_chunks", False):
         settings.draft.syntax_aligned = False
+    for name in ("engine", "engine_url", "engine_model", "engine_api", "engine_api_key_env"):
+        if getattr(args, name, None):
+            setattr(settings, name, getattr(args, name))
+    if getattr(args, "engine", None) is None and getattr(args, "engine_url", None):
+        settings.engine = "openai"  # --engine-url alone means the server
     return settings
 
 
@@ -50,6 +55,14 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--acceptance", choices=("auto", "greedy", "typical"), help="draft acceptance rule")
     p.add_argument("--no-speculation", action="store_true", help="plain decoding, one token per forward pass")
     p.add_argument("--fixed-chunks", action="store_true", help="draft fixed-size chunks instead of syntax-aligned ones")
+    p.add_argument("--engine", choices=("local", "openai"),
+                   help="where the model runs: 'local' (llama.cpp here, the default) or 'openai' (an OpenAI-compatible server)")
+    p.add_argument("--engine-url", metavar="URL", help="the server's API base, e.g. http://127.0.0.1:8080/v1 (implies --engine openai)")
+    p.add_argument("--engine-model", metavar="NAME", help="the server's model name (default: the first it lists)")
+    p.add_argument("--engine-api", choices=("chat", "completion"),
+                   help="'chat' for instruct models (default), 'completion' for base models")
+    p.add_argument("--engine-api-key-env", metavar="VAR",
+                   help="environment variable holding the server's API key (default OPENAI_API_KEY)")
 
 
 def add_marker_arg(p: argparse.ArgumentParser) -> None:
