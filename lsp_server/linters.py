@@ -1,7 +1,8 @@
 """Run a linter the user configured (argv from their settings, never from the workspace) and read its findings and fixes.
 
-Three output formats: `file:line:col: message` lines (most linters), ruff's JSON
-(`--output-format=json`, with `fix.edits`) and eslint's JSON (`-f json`, with `fix`).
+Four output formats: `file:line:col: message` lines (most linters), ruff's JSON
+(`--output-format=json`, with `fix.edits`), eslint's JSON (`-f json`, with `fix`) and rustc's or
+clippy's JSON lines (`--error-format json`, with suggested replacements).
 A finding's fix is the draft the model verifies when the user picks "Fix with AI".
 """
 
@@ -88,9 +89,34 @@ def parse_eslint(files: list, path: str, text: str) -> list[Finding]:
     return found
 
 
+def parse_rustc(lines: list[dict], path: str, text: str) -> list[Finding]:
+    """rustc/clippy --error-format json: byte offsets into the file; fixes from the children's suggestions."""
+    source = text.encode("utf-8")
+    at = lambda offset: coords.str_index(source, offset)  # noqa: E731
+    found = []
+    for item in lines:
+        primary = [s for s in item.get("spans", []) if s.get("is_primary") and _same_file(s.get("file_name", ""), path)]
+        if not primary or item.get("level") not in ("error", "warning"):
+            continue
+        fix = [(at(s["byte_start"]), at(s["byte_end"]), s["suggested_replacement"])
+               for child in item.get("children", []) for s in child.get("spans", [])
+               if s.get("suggested_replacement") is not None and _same_file(s.get("file_name", ""), path)]
+        found.append(Finding(at(primary[0]["byte_start"]), at(primary[0]["byte_end"]), item["message"], fix))
+    return found
+
+
 def parse(output: str, path: str, text: str) -> list[Finding]:
     """A linter's findings about `path`, from any of the three formats."""
     stripped = output.strip()
+    if stripped.startswith("{"):
+        lines = []
+        for line in stripped.splitlines():
+            try:
+                lines.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+        if any(isinstance(x, dict) and "spans" in x for x in lines):
+            return parse_rustc([x for x in lines if isinstance(x, dict)], path, text)
     if stripped.startswith("["):
         try:
             items = json.loads(stripped)

@@ -133,9 +133,12 @@ def tool_fix(text: str, span: tuple[int, int], task: Task, language: syntax.Lang
     for an undefined name, else a one-token syntax repair when the span has a syntax error."""
     if task.fix_edits:
         return apply_replacements(text, task.fix_edits)
-    spelled = spelling_fix(text, span, task.diagnostic or "")
+    spelled = spelling_fix(text, span, task.diagnostic or "", language)
     if spelled is not None:
         return spelled
+    told = message_fix(text, span, task.diagnostic or "")
+    if told is not None:
+        return told
     source = text.encode("utf-8")
     problems = syntax.syntax_problems(source, language)
     if not problems:
@@ -149,9 +152,35 @@ def tool_fix(text: str, span: tuple[int, int], task: Task, language: syntax.Lang
             return None
         b0 = coords.index_to_byte(text, span[0])
         closest = min(nearby, key=lambda p: abs(p.start - b0))
-        near = (closest.start, closest.end)
+        near = (max(closest.start, lo), min(closest.end, hi))  # an ERROR node may span the whole file
     repaired = syntax.repair_draft(source, language, near)
     return None if repaired is None else repaired.decode("utf-8")
+
+
+# "Expected '===' and instead saw '=='" (eslint, jshint), "expected `!==`, found `!=`": the message names the fix.
+EXPECTED_INSTEAD = re.compile(r"[Ee]xpected [`'\"‘](?P<want>[^`'\"’]+)[`'\"’],? (?:and )?(?:instead saw|but found|found) "
+                              r"[`'\"‘](?P<saw>[^`'\"’]+)[`'\"’]")
+LINE_COLUMN = re.compile(r":(\d+):(\d+):")
+
+
+def message_fix(text: str, span: tuple[int, int], diagnostic: str) -> str | None:
+    """The text with what the message says it saw replaced by what it expected, where one is the other
+    grown or shrunk ('==' -> '==='), at the message's line:column, else its one occurrence in the span."""
+    m = EXPECTED_INSTEAD.search(diagnostic)
+    if not m or not (m["saw"] in m["want"] or m["want"] in m["saw"]):
+        return None  # "expected `;`, found `Ok`" is a missing separator: the syntax repair's job
+    saw, want = m["saw"], m["want"]
+    where = LINE_COLUMN.search(diagnostic)
+    if where:
+        at = coords.index_at_line_column(text, int(where[1]), int(where[2]))
+        for start in (at, text.find(saw, at, text.find("\n", at) if "\n" in text[at:] else len(text))):
+            if start >= 0 and text.startswith(saw, start):
+                return text[:start] + want + text[start + len(saw):]
+    hits = [h.start() for h in re.finditer(re.escape(saw), text[span[0]:span[1]])]
+    if len(hits) == 1:
+        start = span[0] + hits[0]
+        return text[:start] + want + text[start + len(saw):]
+    return None
 
 
 def apply_replacements(text: str, edits: list[tuple[int, int, str]]) -> str:
@@ -177,7 +206,8 @@ def _same_lines(text: str, span: tuple[int, int], changed_text: str) -> str:
     return "".join(changed_text.splitlines(keepends=True)[first:first + n_lines])
 
 
-def spelling_fix(text: str, span: tuple[int, int] | None, diagnostic: str) -> str | None:
+def spelling_fix(text: str, span: tuple[int, int] | None, diagnostic: str,
+                 language: syntax.Language | None = None) -> str | None:
     """For an 'undefined name' diagnostic: the text with that name replaced by the closest defined one.
 
     A linter's autofix in miniature: it gives the model a draft that already carries the likely fix.
@@ -187,15 +217,16 @@ def spelling_fix(text: str, span: tuple[int, int] | None, diagnostic: str) -> st
         return None
     wrong = found[0].group(1)
     start, end = span or (0, len(text))
-    best = closest_name(wrong, _names(text[start:end]) - {wrong}) or closest_name(wrong, _names(text) - {wrong})
+    source = text.encode("utf-8")
+    language = language or syntax.language_for(None)
+    b0, b1 = coords.byte_span(text, (start, end))
+    # The names defined in the code (keywords and words in strings are not candidates), nearest first.
+    best = (closest_name(wrong, syntax.names_in(source, language, b0, b1) - {wrong})
+            or closest_name(wrong, syntax.names_in(source, language) - {wrong}))
     if best is None:
         return None
     fixed = re.sub(rf"(?<![\w$]){re.escape(wrong)}(?![\w$])", best, text[start:end])
     return text[:start] + fixed + text[end:]
-
-
-def _names(text: str) -> set[str]:
-    return set(re.findall(r"[^\W\d][\w$]*|\$[\w$]*", text))
 
 
 def _is_subsequence(short: str, long: str) -> bool:

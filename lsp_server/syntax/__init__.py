@@ -9,7 +9,7 @@ from .index import SyntaxIndex
 from .languages import Language, known_languages, language_for
 from .rename import rename_draft
 from .repair import repair_draft
-from .scopes import edit_scope, identifier_at
+from .scopes import edit_scope, identifier_at, names_in
 
 __all__ = [
     "Directive",
@@ -22,6 +22,7 @@ __all__ = [
     "introduced_problems",
     "known_languages",
     "language_for",
+    "names_in",
     "rename_draft",
     "repair_draft",
     "syntax_problems",

@@ -51,11 +51,10 @@ def repair_draft(source: bytes, language: Language, near: tuple[int, int] | None
         target = problems[0]
         near = (target.start, target.end)
     lo, hi = line_start(source, near[0]), line_end(source, max(near[0], near[1] - 1))
-    # Problems reported around the error: the ones the repair must remove.
-    local = [p for p in problems if p.start <= hi and p.end >= lo] or problems[:1]
-    start, end = min(p.start for p in local), max(p.end for p in local)
-    spots = _candidate_spots(source, min(start, near[0]), max(end, near[1]))
-    focus = (min(lo, start), max(hi, end))
+    # Tried at the error's edges and the line ends around it. (tree-sitter may wrap a whole
+    # module in one ERROR node: the reported place, not the node's extent, says where to look.)
+    spots = _candidate_spots(source, near[0], near[1])
+    focus = (lo, hi)
     best: tuple[tuple, bytes] | None = None
     for rank, spot in enumerate(spots):
         candidates = [(source[:spot] + t + source[spot:], 0) for t in tokens]

@@ -62,6 +62,15 @@ def edit_scope(source: bytes, language: Language, start: int, end: int, max_byte
     return fallback
 
 
+def names_in(source: bytes, language: Language, start: int = 0, end: int | None = None) -> set[str]:
+    """The identifiers (names.scm @identifier captures; no keywords, no words in strings) in [start, end)."""
+    end = len(source) if end is None else end
+    if not language.has_grammar:
+        return {m.group().decode("utf-8", "replace") for m in WORD.finditer(source, start, end)}
+    return {n.text.decode("utf-8", "replace") for n in queries.captures(language, source, "names").get("identifier", ())
+            if start <= n.start_byte and n.end_byte <= end}
+
+
 def identifier_at(source: bytes, language: Language, offset: int) -> tuple[int, int, str] | None:
     """(start, end, text) of the identifier touching byte `offset` (start <= offset <= end), or None.
 

@@ -80,3 +80,25 @@ def test_real_eslint_json_fixes_become_the_fix_draft(eslint):
     request = build_request(text, Task("fix", diagnostic=finding.message, fix_edits=linters.fix_for(findings, finding.message)),
                             path=str(path))
     assert request.drafted_text == text.replace('let label = "total"', 'const label = "total"')
+
+
+def test_a_message_that_names_the_fix_is_the_draft():
+    text = "function off(list, fn) {\n  const index = list.indexOf(fn);\n  if (index == -1) return;\n}\n"
+    request = build_request(text, Task("fix", diagnostic="x.js:3:13: Expected '===' and instead saw '=='. (eqeqeq)"),
+                            path="x.js")
+    assert request.drafted_text == text.replace("index == -1", "index === -1")
+
+
+def test_real_clippy_json_suggestions_become_the_fix_draft(tmp_path):
+    driver = shutil.which("clippy-driver") or str(Path.home() / ".cargo" / "bin" / "clippy-driver")
+    if not Path(driver).exists():
+        pytest.skip("clippy-driver is not installed (rustup component add clippy)")
+    text = "pub fn f(x: i32) -> i32 {\n    let y = x + 1;\n    return y;\n}\n"
+    path = tmp_path / "m.rs"
+    path.write_text(text)
+    argv = [driver, "--edition", "2021", "--crate-type", "lib", "-W", "clippy::needless_return", "--error-format", "json",
+            "--emit", "metadata", "-o", "/dev/null", "{file}"]
+    findings = linters.run_sync(argv, str(path), text)
+    (finding,) = [f for f in findings if "return" in f.message]
+    request = build_request(text, Task("fix", diagnostic=finding.message, fix_edits=finding.fix), path=str(path))
+    assert request.drafted_text == text.replace("return y;", "y")
