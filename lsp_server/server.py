@@ -86,10 +86,14 @@ class SpecEditServer(LanguageServer):
             settings.review = False
             problems.append("review is on, but this editor can show neither change annotations (VS Code's refactor "
                             "preview) nor the specedit plugin's diff; edits stream into the buffer as before")
+        review_changed = settings.review != self.settings.review
         self.settings = settings
         self.engine.settings = settings
         for problem in problems:
             self.tell(problem, types.MessageType.Warning)
+        if review_changed:
+            self.tell("review is on: each finished AI edit is offered for review before it lands" if settings.review
+                      else "review is off: AI edits stream into the editor")
         if settings.model != old_model:
             self.jobs.model_failed = None
             self.jobs.worker.submit(self.engine.close)  # reloaded lazily, after running jobs

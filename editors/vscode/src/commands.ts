@@ -17,6 +17,7 @@ export const SERVER_COMMANDS = {
   fix: 'specedit.fix',
   applySketch: 'specedit.applySketch',
   cancel: 'specedit.cancel',
+  undo: 'specedit.undo',
 } as const;
 
 export interface EditArgs {

@@ -6,6 +6,7 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
+  State,
   TransportKind,
 } from 'vscode-languageclient/node';
 
@@ -19,17 +20,27 @@ import {
   validateNewName,
 } from './commands';
 import { resolveServerCommand } from './serverPath';
-import { didChangeConfigurationParams, initializationOptions, SERVER_SETTING_KEYS, SettingLookup } from './settings';
+import {
+  changedOptions,
+  didChangeConfigurationParams,
+  initializationOptions,
+  SERVER_SETTING_KEYS,
+  ServerSettings,
+  SettingLookup,
+} from './settings';
 import { JobDone, JobStatus } from './status';
 
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem;
 let output: vscode.OutputChannel;
 const jobs = new JobStatus();
+/** The server settings last sent (initializationOptions or didChangeConfiguration). */
+let sentSettings: ServerSettings = {};
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('SpecEdit');
-  statusItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 0);
+  statusItem = vscode.window.createStatusBarItem('specedit.status', vscode.StatusBarAlignment.Left, 0);
+  statusItem.name = 'SpecEdit';
   context.subscriptions.push(output, statusItem);
   refreshStatus();
   statusItem.show();
@@ -39,6 +50,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('specedit.renameSymbol', aiRename),
     vscode.commands.registerCommand('specedit.applyCommentInstruction', applyCommentInstruction),
     vscode.commands.registerCommand('specedit.cancelEdits', cancelEdits),
+    vscode.commands.registerCommand('specedit.undoEdit', undoEdit),
     vscode.commands.registerCommand('specedit.restartServer', restartClient),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
   );
@@ -62,7 +74,8 @@ function serverOptions(): ServerOptions {
   const configured = vscode.workspace.getConfiguration('specedit').get<string>('serverPath', '');
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const { command, args } = resolveServerCommand(configured, folders, isExecutable);
-  output.appendLine(`Starting ${command} ${args.join(' ')}`);
+  // The language client adds --stdio for TransportKind.stdio.
+  output.appendLine(`Starting ${command} ${args.join(' ')} --stdio`);
   return { command, args, transport: TransportKind.stdio };
 }
 
@@ -75,7 +88,7 @@ function isExecutable(candidate: string): boolean {
   }
 }
 
-function serverSettings() {
+function serverSettings(): ServerSettings {
   const { options, problems } = initializationOptions(userSetting());
   for (const problem of problems) {
     output.appendLine(problem);
@@ -84,10 +97,15 @@ function serverSettings() {
   return options;
 }
 
+function settingDefault(key: string): unknown {
+  return vscode.workspace.getConfiguration('specedit').inspect(key)?.defaultValue;
+}
+
 async function startClient(): Promise<void> {
+  sentSettings = serverSettings();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
-    initializationOptions: serverSettings(),
+    initializationOptions: sentSettings,
     outputChannel: output,
     middleware: {
       executeCommand: fillMissingInput,
@@ -98,20 +116,57 @@ async function startClient(): Promise<void> {
       },
     },
   };
-  client = new LanguageClient('specedit', 'SpecEdit', serverOptions(), clientOptions);
-  client.onNotification('specedit/jobDone', (result: JobDone) => {
+  const started = new LanguageClient('specedit', 'SpecEdit', serverOptions(), clientOptions);
+  client = started;
+  started.onNotification('specedit/jobDone', (result: JobDone) => {
     jobs.done(result);
     refreshStatus();
     if (!result.ok) {
       output.appendLine(`job ${result.job} failed: ${result.message}`);
     }
   });
-  await client.start();
+  started.onDidChangeState((event) => {
+    // The language client restarts a crashed server a few times, then gives up (Stopped).
+    if (client === started && event.newState === State.Stopped) {
+      jobs.serverState('failed', 'the server stopped (see Output: SpecEdit)');
+      refreshStatus();
+    } else if (client === started && event.newState === State.Starting) {
+      jobs.serverState('starting');
+      refreshStatus();
+    } else if (client === started && event.newState === State.Running) {
+      jobs.serverState('running');
+      refreshStatus();
+    }
+  });
+  jobs.serverState('starting');
+  refreshStatus();
+  try {
+    await started.start();
+  } catch (error) {
+    // Activation goes on: the commands, "Restart server" among them, stay available.
+    const message = error instanceof Error ? error.message : String(error);
+    output.appendLine(`The server did not start: ${message}`);
+    if (client === started) {
+      jobs.serverState('failed', 'the server did not start (see Output: SpecEdit)');
+      refreshStatus();
+    }
+    void vscode.window.showErrorMessage(`SpecEdit: the server did not start: ${message} (see Output: SpecEdit)`);
+    return;
+  }
+  if (client === started) {
+    jobs.serverState('running');
+    refreshStatus();
+  }
 }
 
 async function restartClient(): Promise<void> {
-  await client?.stop();
+  const old = client;
   client = undefined;
+  try {
+    await old?.stop();
+  } catch (error) {
+    output.appendLine(`Stopping the server: ${error instanceof Error ? error.message : String(error)}`);
+  }
   await startClient();
 }
 
@@ -120,8 +175,11 @@ async function onConfigurationChanged(event: vscode.ConfigurationChangeEvent): P
     await restartClient();
     return;
   }
-  if (client && SERVER_SETTING_KEYS.some((key) => event.affectsConfiguration(`specedit.${key}`))) {
-    await client.sendNotification('workspace/didChangeConfiguration', didChangeConfigurationParams(serverSettings()));
+  if (client?.isRunning() && SERVER_SETTING_KEYS.some((key) => event.affectsConfiguration(`specedit.${key}`))) {
+    const current = serverSettings();
+    const options = changedOptions(sentSettings, current, settingDefault);
+    sentSettings = current;
+    await client.sendNotification('workspace/didChangeConfiguration', didChangeConfigurationParams(options));
   }
 }
 
@@ -225,6 +283,15 @@ async function applyCommentInstruction(): Promise<void> {
 
 async function cancelEdits(): Promise<void> {
   await runServerCommand(SERVER_COMMANDS.cancel, cancelArgs());
+}
+
+/** The server reverts the document's last AI edit in one applyEdit (one undo step), or says why not. */
+async function undoEdit(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor) {
+    return;
+  }
+  await runServerCommand(SERVER_COMMANDS.undo, { uri: editor.document.uri.toString() });
 }
 
 /** Code actions run server commands through here: ask for what only the user can give. */

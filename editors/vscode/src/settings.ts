@@ -10,6 +10,12 @@ export interface ServerSettings {
   draftMin?: number;
   draftMax?: number;
   streaming?: 'lines' | 'off';
+  review?: boolean;
+  engine?: 'local' | 'openai';
+  engineUrl?: string | null;
+  engineModel?: string | null;
+  engineApiKeyEnv?: string;
+  engineApi?: 'chat' | 'completion';
   acceptance?: 'auto' | 'greedy' | 'typical';
   typicalRatio?: number;
   maxNewTokens?: number;
@@ -27,6 +33,12 @@ export const SERVER_SETTING_KEYS = [
   'draftMin',
   'draftMax',
   'streaming',
+  'review',
+  'engine',
+  'engineUrl',
+  'engineModel',
+  'engineApiKeyEnv',
+  'engineApi',
   'acceptance',
   'typicalRatio',
   'maxNewTokens',
@@ -49,6 +61,12 @@ const VALIDATORS: Record<(typeof SERVER_SETTING_KEYS)[number], (value: unknown) 
   draftMin: (v) => isInteger(v) && v > 0,
   draftMax: (v) => isInteger(v) && v > 0,
   streaming: (v) => v === 'lines' || v === 'off',
+  review: (v) => typeof v === 'boolean',
+  engine: (v) => v === 'local' || v === 'openai',
+  engineUrl: (v) => v === null || typeof v === 'string',
+  engineModel: (v) => v === null || typeof v === 'string',
+  engineApiKeyEnv: (v) => typeof v === 'string' && v.trim() !== '',
+  engineApi: (v) => v === 'chat' || v === 'completion',
   acceptance: (v) => v === 'auto' || v === 'greedy' || v === 'typical',
   typicalRatio: (v) => typeof v === 'number' && v >= 0 && v <= 1,
   maxNewTokens: (v) => isInteger(v) && v >= 0,

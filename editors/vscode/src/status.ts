@@ -15,14 +15,39 @@ export interface ProgressValue {
   percentage?: number;
 }
 
-/** Tracks jobs by id; `text()` is what the status-bar item shows. */
+/** The language server process, as the status bar tells it. */
+export type ServerState = 'starting' | 'running' | 'failed';
+
+/** Tracks jobs by id and the server's state; `text()` is what the status-bar item shows. */
 export class JobStatus {
   private readonly running = new Set<number>();
+  /** Jobs whose jobDone came, in case it comes before the command's answer that starts them here. */
+  private readonly finished = new Set<number>();
   private lastMessage = '';
   private lastOk = true;
   private progressMessage = '';
+  private server: ServerState = 'running';
+  private serverMessage = '';
+
+  /** The server is starting (again), is up, or did not start / stopped (with why). */
+  serverState(state: ServerState, message = ''): void {
+    this.server = state;
+    this.serverMessage = message;
+    if (state !== 'running') {
+      this.running.clear();
+      this.progressMessage = '';
+    }
+    if (state === 'starting') {
+      this.finished.clear(); // a new server numbers its jobs from 1 again
+      this.lastMessage = ''; // and the last job's result is old news
+      this.lastOk = true;
+    }
+  }
 
   started(job: number): void {
+    if (this.finished.has(job)) {
+      return;
+    }
     this.running.add(job);
     this.progressMessage = '';
   }
@@ -44,6 +69,7 @@ export class JobStatus {
 
   done(result: JobDone): void {
     this.running.delete(result.job);
+    this.finished.add(result.job);
     this.lastOk = result.ok;
     this.lastMessage = result.message;
     if (this.running.size === 0) {
@@ -59,6 +85,12 @@ export class JobStatus {
     if (this.busy) {
       const detail = this.progressMessage || (this.running.size > 1 ? `${this.running.size} jobs` : 'editing');
       return `$(sync~spin) SpecEdit: ${detail}`;
+    }
+    if (this.server === 'starting') {
+      return '$(sync~spin) SpecEdit: starting the server';
+    }
+    if (this.server === 'failed') {
+      return `$(error) SpecEdit: ${truncate(this.serverMessage || 'the server is not running', 60)}`;
     }
     if (this.lastMessage === '') {
       return '$(sparkle) SpecEdit';

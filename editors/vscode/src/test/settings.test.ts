@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { didChangeConfigurationParams, initializationOptions, SERVER_SETTING_KEYS } from '../settings';
+import { changedOptions, didChangeConfigurationParams, initializationOptions, SERVER_SETTING_KEYS } from '../settings';
 
 function lookupFrom(values: Record<string, unknown>) {
   return (key: string) => values[key];
@@ -28,6 +28,12 @@ test('every server setting maps one to one by name', () => {
     maxNewTokens: 512,
     linters: { python: ['ruff', 'check', '-'] },
     sketchMarkers: ['... keep ...'],
+    review: true,
+    engine: 'openai',
+    engineUrl: 'http://127.0.0.1:8080/v1',
+    engineModel: 'qwen2.5-coder-7b',
+    engineApiKeyEnv: 'OPENAI_API_KEY',
+    engineApi: 'chat',
   };
   const { options, problems } = initializationOptions(lookupFrom({ ...values, serverPath: '/x/specedit' }));
   assert.deepEqual(options, values);
@@ -60,4 +66,14 @@ test('draftMin above draftMax is reported but sent', () => {
 
 test('didChangeConfiguration nests the settings under specedit', () => {
   assert.deepEqual(didChangeConfigurationParams({ draftMax: 16 }), { settings: { specedit: { draftMax: 16 } } });
+});
+
+test('a setting the user removed is sent at its default, so the server drops the old value', () => {
+  const defaults = lookupFrom({ modelPath: null, nCtx: 4096, nThreads: null });
+  assert.deepEqual(
+    changedOptions({ modelPath: '/missing.gguf', nCtx: 2048, acceptance: 'typical' }, { acceptance: 'typical' }, defaults),
+    { acceptance: 'typical', modelPath: null, nCtx: 4096 },
+  );
+  assert.deepEqual(changedOptions({ nThreads: 4 }, {}, defaults), { nThreads: null });
+  assert.deepEqual(changedOptions({}, { draftMax: 16 }, defaults), { draftMax: 16 });
 });

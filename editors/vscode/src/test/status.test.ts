@@ -48,3 +48,34 @@ test('long messages are shortened to one line', () => {
   assert.ok(status.text().endsWith('…'));
   assert.ok(status.text().length < 80);
 });
+
+test('the server state shows until the server runs, and a failure stays visible', () => {
+  const status = new JobStatus();
+  status.serverState('starting');
+  assert.equal(status.text(), '$(sync~spin) SpecEdit: starting the server');
+  status.serverState('running');
+  assert.equal(status.text(), '$(sparkle) SpecEdit');
+  status.started(1);
+  status.serverState('failed', 'the server did not start (see Output: SpecEdit)');
+  assert.equal(status.busy, false, 'a dead server runs no jobs');
+  assert.equal(status.text(), '$(error) SpecEdit: the server did not start (see Output: SpecEdit)');
+});
+
+test('a jobDone that comes before the command answer does not leave the job spinning', () => {
+  const status = new JobStatus();
+  status.done({ uri: 'u', job: 7, ok: false, message: 'model file not found: /m.gguf' });
+  status.started(7);
+  assert.equal(status.busy, false);
+  assert.equal(status.text(), '$(error) SpecEdit: model file not found: /m.gguf');
+});
+
+test('a restarted server numbers jobs from 1 again: they show as running', () => {
+  const status = new JobStatus();
+  status.started(1);
+  status.done({ uri: 'u', job: 1, ok: true, message: 'done' });
+  status.serverState('starting');
+  status.serverState('running');
+  assert.equal(status.text(), '$(sparkle) SpecEdit');
+  status.started(1);
+  assert.equal(status.busy, true);
+});

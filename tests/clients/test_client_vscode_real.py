@@ -1,0 +1,382 @@
+"""The VS Code extension in a real VS Code: the .vsix packaged from this checkout with @vscode/vsce,
+installed into code-server (VS Code's web workbench with a Node extension host, from npm), and
+driven in headless Chromium by playwright-core as a person would (editors/vscode/uitest/workbench.js):
+Quick Open, Go to Line, the command palette, input boxes, the light bulb, the status bar, Save;
+then the files on disk are checked.
+
+.ci/setup-vscode.sh installs code-server, Chromium and the rest (cached under
+~/.cache/specedit/code-server-<version>); this test runs it too, so it also works alone. It skips
+only where it cannot install (not root, or no apt-get); a failed install fails it. On a failure
+it keeps a screenshot and the extension's output channel log and prints their paths.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from clientlib import (
+    DATA,
+    EDITORS,
+    JOB_TIMEOUT_S,
+    RENAME_FILE,
+    RENAME_NEW,
+    REPO,
+    assert_renamed,
+    non_blank_lines,
+    specedit_executable,
+)
+
+pytestmark = [pytest.mark.client, pytest.mark.timeout(2400)]
+
+# Another build of the extension (e.g. an older one, to see a bug come back); default: this checkout.
+EXTENSION = Path(os.environ.get("SPECEDIT_VSCODE_EXTENSION") or EDITORS / "vscode")
+DRIVER = EXTENSION / "uitest" / "workbench.js"
+SETUP = REPO / ".ci" / "setup-vscode.sh"
+CODE_SERVER_VERSION = re.search(r"^CODE_SERVER_VERSION=(\S+)", SETUP.read_text(), re.M).group(1)
+# Only these scenarios (comma-separated names), e.g. while working on one; default: all.
+ONLY = [n for n in os.environ.get("SPECEDIT_VSCODE_SCENARIOS", "").split(",") if n]
+CACHE = Path(os.environ.get("SPECEDIT_VSCODE_CACHE") or Path.home() / ".cache" / "specedit" / f"code-server-{CODE_SERVER_VERSION}")
+
+# The workspace the workbench opens: file name -> text.
+AI_EDIT_TEXT = (
+    "def apply_discount(prices, rate):\n"
+    "    discounted = []\n"
+    "    for price in prices:\n"
+    "        discounted.append(price * (1 - rate))\n"
+    "    return discounted\n"
+)
+FIX_TEXT = "def add_up(items):\n    acc = 0\n    for x in items:\n        acc += x\n    return acx\n"
+COMMENT_TEXT = "# ai: rename a to left\ndef add(a, b):\n    return a + b\n"
+CANCEL_TEXT = "".join(f"def f{i}(total):\n    total = total + {i}\n    return total\n\n\n" for i in range(90))
+SETTINGS_FILE = "settings_total.py"
+UNDO_FILE = "undo_total.py"
+REVIEW_FILE = "review_total.py"
+RESTART_FILE = "restart_total.py"
+MISSING_MODEL = "/nonexistent/specedit-missing-model.gguf"
+
+# A linter for the "Fix with AI" quick fix: names read but bound nowhere, as flake8's F821.
+LINTER = '''\
+import ast, builtins, sys
+path = sys.argv[1]
+tree = ast.parse(open(path, encoding="utf-8").read())
+bound = set(dir(builtins)) | {"__name__", "__file__", "__doc__"}
+for node in ast.walk(tree):
+    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        bound.add(node.id)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        bound.add(node.name)
+    elif isinstance(node, ast.arg):
+        bound.add(node.arg)
+    elif isinstance(node, ast.alias):
+        bound.add((node.asname or node.name).split(".")[0])
+for node in ast.walk(tree):
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound:
+        print(f"{path}:{node.lineno}:{node.col_offset + 1}: F821 undefined name '{node.id}'")
+'''
+
+
+def ensure_installed() -> None:
+    """Run .ci/setup-vscode.sh (fast when cached); skip only where it cannot install (not root, no apt-get)."""
+    stamp = CACHE / ".installed"
+    can_install = os.geteuid() == 0 and shutil.which("apt-get") is not None
+    if not can_install:
+        if stamp.exists() and Path("/usr/bin/chromium").exists():
+            return  # installed by root before
+        pytest.skip(f"not root or no apt-get: cannot install code-server and Chromium (run {SETUP} as root)")
+    completed = subprocess.run(["bash", str(SETUP)], capture_output=True, text=True, timeout=3600)
+    if completed.returncode != 0 or not stamp.exists():
+        pytest.fail(f"{SETUP} failed (log: {CACHE}.log):\n{completed.stdout[-3000:]}{completed.stderr[-5000:]}")
+
+
+def run(args: list, timeout: int, **kwargs) -> subprocess.CompletedProcess:
+    completed = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=timeout, **kwargs)
+    assert completed.returncode == 0, f"{args}:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"
+    return completed
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def workspace_settings(exe: Path, linter: Path, **extra) -> str:
+    """One line: the driver types it into settings.json as it is."""
+    settings = {
+        "specedit.serverPath": str(exe),
+        "specedit.acceptance": "typical",  # as in clientlib.CLIENT_SETTINGS: the small model follows the draft
+        "specedit.linters": {"python": [sys.executable, str(linter), "{file}"]},
+        **extra,
+    }
+    return json.dumps(settings)
+
+
+def scenarios(settings_json: str, missing_model_json: str, broken_server_json: str, review_json: str) -> list[dict]:
+    rename = [{"command": "SpecEdit: Rename with AI"}, {"input": RENAME_NEW, "title": "SpecEdit: Rename with AI"}]
+    return [
+        {"name": "rename", "steps": [
+            {"open": RENAME_FILE}, {"waitServer": True}, {"goto": "6:5"}, *rename, {"waitJob": True}, {"save": True}]},
+        {"name": "ai_edit", "steps": [
+            {"open": "ai_edit.py"}, {"goto": "1:5"}, {"command": "SpecEdit: AI Edit"},
+            {"input": "rename price to amount", "title": "SpecEdit: AI Edit"}, {"waitJob": True}, {"save": True}]},
+        {"name": "fix", "steps": [
+            {"open": "fix_undefined.py"}, {"waitDiagnostic": True}, {"goto": "5:12"},
+            {"lightbulb": "Fix with AI: F821 undefined name 'acx'"}, {"waitJob": True}, {"save": True}]},
+        {"name": "comment", "steps": [
+            {"open": "directive.py"}, {"goto": "1:3"}, {"command": "SpecEdit: Apply AI instruction from comment"},
+            {"waitJob": True}, {"save": True}]},
+        {"name": "cancel", "steps": [
+            {"open": "cancel_big.py"}, {"goto": "1:8"}, {"command": "SpecEdit: Rename with AI"},
+            {"input": "amount", "title": "SpecEdit: Rename with AI"}, {"cancelFromStatusBar": "tok/s"}, {"waitJob": True},
+            {"save": True}]},
+        {"name": "undo", "steps": [
+            {"open": UNDO_FILE}, {"goto": "6:5"}, *rename, {"waitJob": True},
+            {"command": "SpecEdit: Undo last AI edit"}, {"sleep": 3000}, {"save": True}]},
+        {"name": "review", "steps": [
+            {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": review_json, "in": "settings.json"}, {"save": True},
+            {"waitNotification": "review is on"},
+            {"open": REVIEW_FILE}, {"goto": "6:5"}, *rename, {"checkInPanel": REVIEW_FILE}, {"screenshot": "review-preview"},
+            {"clickButton": "Apply"}, {"waitJob": True}, {"save": True},
+            {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": settings_json, "in": "settings.json"}, {"save": True},
+            {"waitNotification": "review is off"}]},
+        {"name": "server_start", "steps": [
+            {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": broken_server_json, "in": "settings.json"}, {"save": True},
+            {"waitStatus": "did not start|stopped"},
+            {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": settings_json, "in": "settings.json"}, {"save": True},
+            {"waitServer": True},
+            {"open": RESTART_FILE}, {"goto": "6:5"}, *rename, {"waitJob": True}, {"save": True}]},
+        {"name": "settings", "steps": [
+            {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": missing_model_json, "in": "settings.json"}, {"save": True},
+            {"sleep": 1500},
+            {"open": SETTINGS_FILE}, {"goto": "6:5"}, *rename, {"waitJob": True},
+            {"waitNotification": "model file not found"},
+            {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": settings_json, "in": "settings.json"}, {"save": True},
+            {"sleep": 1500},
+            {"open": SETTINGS_FILE}, {"goto": "6:5"}, *rename, {"waitJob": True}, {"save": True}]},
+    ]
+
+
+def output_logs(user_data: Path) -> list[Path]:
+    return sorted(user_data.glob("logs/*/exthost*/output_logging_*/*"))
+
+
+@pytest.fixture(scope="module")
+def workbench(tmp_path_factory):
+    """Runs every scenario once in one workbench; yields (report by scenario name, workspace, paths)."""
+    ensure_installed()
+    exe = specedit_executable()
+    assert exe is not None and exe.exists(), "the specedit console script is not installed (pip install -e .)"
+    root = tmp_path_factory.mktemp("vscode-real")
+    bin_dir = CACHE / "node_modules" / ".bin"
+
+    # The .vsix from this checkout.
+    if not (EXTENSION / "node_modules" / "typescript").exists() or not (EXTENSION / "node_modules" / "vscode-languageclient").exists():
+        run(["npm", "ci", "--no-audit", "--no-fund"], 600, cwd=EXTENSION)
+    vsix = root / "specedit.vsix"
+    run([bin_dir / "vsce", "package", "--out", vsix], 600, cwd=EXTENSION)
+
+    user_data, extensions = root / "user-data", root / "extensions"
+    (user_data / "User").mkdir(parents=True)
+    (user_data / "User" / "settings.json").write_text(json.dumps({
+        "workbench.startupEditor": "none",
+        "workbench.tips.enabled": False,
+        "workbench.enableExperiments": False,
+        "telemetry.telemetryLevel": "off",
+        "update.mode": "none",
+        "extensions.autoUpdate": False,
+        "extensions.autoCheckUpdates": False,
+        "extensions.ignoreRecommendations": True,
+        "security.workspace.trust.enabled": False,
+        "git.enabled": False,
+        "editor.lightbulb.enabled": "on",
+        "files.hotExit": "off",
+    }))
+    config = root / "config.yaml"
+    config.write_text("auth: none\ncert: false\n")
+    code_server = [bin_dir / "code-server", "--config", config, "--user-data-dir", user_data, "--extensions-dir", extensions]
+    installed = run([*code_server, "--install-extension", vsix], 300)
+    assert "specedit" in (installed.stdout + installed.stderr).lower(), installed.stdout + installed.stderr
+
+    workspace = root / "workspace"
+    (workspace / ".vscode").mkdir(parents=True)
+    linter = root / "lint_undefined.py"
+    linter.write_text(LINTER)
+    settings_json = workspace_settings(exe, linter)
+    (workspace / ".vscode" / "settings.json").write_text(settings_json)
+    shutil.copyfile(DATA / RENAME_FILE, workspace / RENAME_FILE)
+    shutil.copyfile(DATA / RENAME_FILE, workspace / SETTINGS_FILE)
+    shutil.copyfile(DATA / RENAME_FILE, workspace / RESTART_FILE)
+    shutil.copyfile(DATA / RENAME_FILE, workspace / UNDO_FILE)
+    shutil.copyfile(DATA / RENAME_FILE, workspace / REVIEW_FILE)
+    for name, text in {"ai_edit.py": AI_EDIT_TEXT, "fix_undefined.py": FIX_TEXT, "directive.py": COMMENT_TEXT,
+                       "cancel_big.py": CANCEL_TEXT}.items():
+        (workspace / name).write_text(text)
+    originals = {p.name: p.read_text() for p in workspace.glob("*.py")}
+
+    port = free_port()
+    server_log = root / "code-server.log"
+    out = root / "out"
+    with open(server_log, "w") as log:
+        process = subprocess.Popen(
+            [str(a) for a in code_server] + ["--auth", "none", "--bind-addr", f"127.0.0.1:{port}", "--disable-telemetry",
+                                             "--disable-update-check", "--disable-workspace-trust",
+                                             "--disable-getting-started-override", str(workspace)],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, f"code-server did not start: {server_log.read_text()[-3000:]}"
+            time.sleep(0.5)
+        scenario_file = root / "scenarios.json"
+        missing = workspace_settings(exe, linter, **{"specedit.modelPath": MISSING_MODEL})
+        broken = workspace_settings(exe, linter, **{"specedit.serverPath": "/bin/false"})
+        review = workspace_settings(exe, linter, **{"specedit.review": True})
+        scenario_file.write_text(json.dumps([s for s in scenarios(settings_json, missing, broken, review)
+                                             if not ONLY or s["name"] in ONLY]))
+        driven = subprocess.run(
+            ["node", str(DRIVER), "--url", f"http://127.0.0.1:{port}/?folder={workspace}",
+             "--playwright", str(CACHE / "node_modules" / "playwright-core"),
+             "--scenarios", str(scenario_file), "--out", str(out)],
+            capture_output=True, text=True, timeout=2000,
+            env={**os.environ, "SPECEDIT_JOB_TIMEOUT_MS": str((JOB_TIMEOUT_S + 60) * 1000)},
+        )
+        report_file = out / "report.json"
+        assert report_file.exists(), f"the workbench driver wrote no report:\n{driven.stderr[-5000:]}"
+        report = json.loads(report_file.read_text())
+    finally:
+        os.killpg(process.pid, 15)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)
+    by_name = {s["name"]: s for s in report["scenarios"]}
+    yield {"report": by_name, "workspace": workspace, "originals": originals, "driver": driven.stderr,
+           "user_data": user_data, "server_log": server_log, "out": out, "pageErrors": report["pageErrors"]}
+
+
+def check(workbench, name: str) -> dict:
+    """The scenario ran every step; else fail with where to look (screenshot, output channel log)."""
+    if ONLY and name not in ONLY:
+        pytest.skip(f"SPECEDIT_VSCODE_SCENARIOS={','.join(ONLY)}")
+    scenario = workbench["report"].get(name)
+    where = [f"driver: {workbench['driver'][-2000:]}", f"code-server log: {workbench['server_log']}"]
+    where += [f"extension output log: {p}" for p in output_logs(workbench["user_data"])]
+    if scenario is not None and scenario.get("screenshot"):
+        where.append(f"screenshot: {scenario['screenshot']}")
+    if scenario is None or not scenario["ok"]:
+        logs = "".join(f"\n--- {p}\n{p.read_text(errors='replace')[-3000:]}" for p in output_logs(workbench["user_data"]))
+        pytest.fail(f"scenario {name}: {json.dumps(scenario, indent=1)[:4000]}\n" + "\n".join(where) + logs)
+    return scenario
+
+
+def text_of(workbench, name: str) -> str:
+    return (workbench["workspace"] / name).read_text()
+
+
+def assert_done(job: dict) -> None:
+    assert "codicon-check" in job["icon"], job
+    assert re.search(r"SpecEdit: done in [\d.]+ s: \d+ edit\(s\)", job["text"]), job
+
+
+def test_rename_with_ai_from_the_command_palette(workbench):
+    scenario = check(workbench, "rename")
+    assert_done(scenario["jobs"][0])
+    assert_renamed(workbench["originals"][RENAME_FILE], text_of(workbench, RENAME_FILE))
+
+
+def test_status_bar_shows_progress_then_the_result(workbench):
+    scenario = check(workbench, "rename")
+    texts = scenario["statusTexts"]
+    assert "SpecEdit" in texts or any(t.startswith("SpecEdit: done") for t in texts), texts
+    running = [t for t in texts if re.search(r"SpecEdit: (loading the model|starting|\d+ tok, \d+ tok/s|editing|queued)", t)]
+    assert running, f"no progress in the status bar: {texts}"
+    assert re.search(r"SpecEdit: done in [\d.]+ s: \d+ edit\(s\), \d+ tok, \d+ tok/s, \d+% accepted", texts[-1]), texts
+
+
+def test_ai_edit_with_an_instruction_in_the_input_box(workbench):
+    scenario = check(workbench, "ai_edit")
+    assert_done(scenario["jobs"][0])
+    final = text_of(workbench, "ai_edit.py")
+    assert re.findall(r"\bprice\b", final) == [], final
+    assert non_blank_lines(final) == non_blank_lines(re.sub(r"\bprice\b", "amount", AI_EDIT_TEXT)), final
+
+
+def test_fix_with_ai_from_the_light_bulb_on_a_diagnostic(workbench):
+    scenario = check(workbench, "fix")
+    assert any("Fix with AI: F821 undefined name 'acx'" in t for t in scenario.get("actionTitles", [])), scenario
+    assert_done(scenario["jobs"][0])
+    assert text_of(workbench, "fix_undefined.py") == FIX_TEXT.replace("acx", "acc")
+
+
+def test_apply_instruction_from_comment(workbench):
+    scenario = check(workbench, "comment")
+    assert_done(scenario["jobs"][0])
+    final = text_of(workbench, "directive.py")
+    assert "# ai:" not in final, final
+    assert non_blank_lines(final) == ["def add(left, b):", "    return left + b"], final
+    ast.parse(final)
+
+
+def test_cancel_from_the_status_bar_while_an_edit_runs(workbench):
+    scenario = check(workbench, "cancel")
+    job = scenario["jobs"][0]
+    assert "tok/s" in scenario["cancelClickedAt"]["text"], scenario["cancelClickedAt"]  # clicked while the model ran
+    assert "codicon-error" in job["icon"] and "SpecEdit: cancelled" in job["text"], (job, scenario["statusTexts"])
+    final = text_of(workbench, "cancel_big.py")
+    original_lines = set(CANCEL_TEXT.splitlines())
+    renamed_lines = set(CANCEL_TEXT.replace("total", "amount").splitlines())
+    assert all(line in original_lines or line in renamed_lines for line in final.splitlines()), final
+    assert final != CANCEL_TEXT.replace("total", "amount"), "the edit ran to the end: nothing was cancelled"
+
+
+def test_undo_reverts_the_whole_ai_edit_in_one_step(workbench):
+    scenario = check(workbench, "undo")
+    assert_done(scenario["jobs"][0])
+    assert text_of(workbench, UNDO_FILE) == workbench["originals"][UNDO_FILE]
+
+
+def test_review_shows_the_refactor_preview_and_apply_lands_the_edit(workbench):
+    scenario = check(workbench, "review")
+    assert "applied after review" in scenario["jobs"][0]["text"], scenario["jobs"]
+    assert_renamed(workbench["originals"][REVIEW_FILE], text_of(workbench, REVIEW_FILE))
+
+
+def test_a_missing_model_file_is_reported_and_the_server_stays_up(workbench):
+    scenario = check(workbench, "settings")
+    failed, again = scenario["jobs"]
+    assert "codicon-error" in failed["icon"] and "model file not found" in failed["text"], failed
+    assert any("model file not found" in n and MISSING_MODEL in n for n in scenario["notifications"]), scenario["notifications"]
+    # The settings file as typed in the editor, removed setting and all.
+    assert "specedit.modelPath" not in json.loads((workbench["workspace"] / ".vscode" / "settings.json").read_text())
+    # The setting removed again: the embedded model is back, in the same server.
+    assert_done(again)
+    assert_renamed(workbench["originals"][SETTINGS_FILE], text_of(workbench, SETTINGS_FILE))
+    assert not any(re.search(r"server (did not start|stopped)", t) for t in scenario["statusTexts"]), scenario["statusTexts"]
+
+
+def test_a_server_that_does_not_start_shows_in_the_status_bar_and_a_restart_recovers(workbench):
+    scenario = check(workbench, "server_start")
+    failed, renamed = scenario["jobs"]
+    assert "codicon-error" in failed["icon"] and re.search(r"SpecEdit: the server (did not start|stopped)", failed["text"]), failed
+    # specedit.serverPath set back: the extension restarts the server, and edits work again.
+    assert_done(renamed)
+    assert_renamed(workbench["originals"][RESTART_FILE], text_of(workbench, RESTART_FILE))
