@@ -32,10 +32,10 @@ SPECEDIT = str(Path(sys.executable).parent / "specedit")
 
 # Small files and renames of names that occur in them: 24 edits across 6 files.
 RENAMES = [
-    ("tasks/py_stats_add_docstring/stats.py", [("values", "samples"), ("mean", "average"), ("ordered", "ranked"), ("variance", "spread")]),
-    ("tasks/py_retry_type_hints/retry.py", [("attempts", "tries"), ("delay", "pause"), ("func", "fn"), ("jitter", "noise")]),
-    ("tasks/js_emitter_fix_undefined/emitter.js", [("listeners", "handlers"), ("event", "topic"), ("args", "params"), ("once", "onceOnly")]),
-    ("tasks/c_ringbuf_change_capacity/ringbuf.c", [("head", "front"), ("tail", "back"), ("capacity", "cap"), ("count", "used")]),
+    ("sources/stats.py", [("values", "samples"), ("mean", "average"), ("ordered", "ranked"), ("variance", "spread")]),
+    ("sources/retry.py", [("attempts", "tries"), ("delay", "pause"), ("func", "fn"), ("jitter", "noise")]),
+    ("sources/emitter.js", [("listeners", "handlers"), ("event", "topic"), ("args", "params"), ("once", "onceOnly")]),
+    ("sources/ringbuf.c", [("head", "front"), ("tail", "back"), ("capacity", "cap"), ("count", "used")]),
     ("sketches/go_lru_on_evict/lru.go", [("capacity", "limit"), ("order", "recency"), ("items", "entries"), ("stats", "counters")]),
     ("sketches/js_server_health_route/server.js", [("routes", "table"), ("handler", "fn"), ("notes", "store"), ("req", "request")]),
 ]

@@ -2,7 +2,7 @@
 # Run `specedit bench` on a machine with an NVIDIA GPU (CUDA toolkit and nvcc on PATH).
 #   bench/gpu.sh [--no-peer] [other `specedit bench` flags, e.g. --only NAME... or --model FILE.gguf]
 # Creates .venv-gpu, builds llama-cpp-python with CUDA, installs the project, and writes
-# bench/results/gpu.json (and bench/results/latest.md).
+# bench/results/gpu.json (and the table as bench/results/gpu.md).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

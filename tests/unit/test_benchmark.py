@@ -1,61 +1,79 @@
-"""The benchmark runner's pure parts: task folders, divergence and summary math, the table."""
+"""The benchmark harness's pure parts (bench/harness): task folders, correctness, summary math, the table."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from lsp_server.benchmark import (
-    COLUMNS,
-    TaskFileError,
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.harness.checks import expected_text, judge, parse_problem  # noqa: E402
+from bench.harness.measures import (  # noqa: E402
     ceiling_from_calibration,
-    default_tasks_dir,
     first_divergence,
-    format_errors,
-    format_summary,
-    format_table,
-    load_task,
-    load_tasks,
     median,
     ratio,
     summarize,
 )
-from lsp_server.engine.tasks import build_request
+from bench.harness.report import COLUMNS, format_errors, format_summary, format_table, format_wrong  # noqa: E402
+from bench.harness.tasks import TaskFileError, apply_bugs, default_task_dirs, load_task, load_tasks  # noqa: E402
+from bench.harness.timing import draft_led  # noqa: E402
+from lsp_server import build_request  # noqa: E402
 
 
-def make_task(root: Path, name: str, toml: str, source: str = "x = 1\n", file: str = "a.py") -> Path:
+def make_task(root: Path, name: str, toml: str, source: str = "x = 1\n", file: str = "a.py", extra: dict | None = None) -> Path:
     folder = root / name
     folder.mkdir(parents=True)
     (folder / file).write_text(source)
     (folder / "task.toml").write_text(toml)
+    for n, text in (extra or {}).items():
+        (folder / n).write_text(text)
     return folder
 
 
-GOOD = 'file = "a.py"\nkind = "edit"\ninstruction = "make x 2"\n'
+GOOD = 'file = "a.py"\nkind = "edit"\ninstruction = "make x 2"\n[check]\nmust_contain = ["2"]\n'
+EXPECT = 'file = "a.py"\nkind = "edit"\ninstruction = "make x 2"\nexpected = "want.py"\n'
 
 
 def test_load_task_reads_every_key(tmp_path):
     folder = make_task(
-        tmp_path, "r", 'file = "a.py"\nkind = "rename"\ninstruction = "rename x to y"\nlines = "1:1"\nsymbol = "x"\nnew_name = "y"\n'
+        tmp_path, "r",
+        'file = "a.py"\nkind = "rename"\ninstruction = "rename x to y"\nlines = "1:1"\nsymbol = "x"\nnew_name = "y"\n'
+        'category = "local"\nexpected = "want.py"\nlinter = ["ruff", "{file}"]\n',
+        extra={"want.py": "y = 1\n"},
     )
     bt = load_task(folder)
-    assert bt.name == "r" and bt.path == folder / "a.py"
+    assert bt.name == "r" and bt.path == folder / "a.py" and bt.text == "x = 1\n"
     assert (bt.task.kind, bt.task.lines, bt.task.symbol, bt.task.new_name) == ("rename", (1, 1), "x", "y")
+    assert (bt.category, bt.label, bt.expected, bt.linter) == ("local", "rename/local", "y = 1\n", ["ruff", "{file}"])
 
 
 @pytest.mark.parametrize(
     "toml, message",
     [
-        ('kind = "edit"\ninstruction = "i"\n', "'file' is missing"),
-        ('file = "a.py"\nkind = "edit"\n', "'instruction' is missing"),
+        ('kind = "edit"\ninstruction = "i"\nexpect_source = true\n', "exactly one of 'file'"),
+        ('file = "a.py"\nkind = "edit"\n[check]\n', "'instruction' is missing"),
         ('file = "a.py"\nkind = "refactor"\ninstruction = "i"\n', "kind 'refactor'"),
-        (GOOD + 'colour = "red"\n', "unknown keys colour"),
-        (GOOD + 'lines = "3-"\n', "bad line range"),
-        (GOOD + "lines = 3\n", "'lines' must be a string"),
+        (GOOD.replace("[check]", 'colour = "red"\n[check]'), "unknown keys colour"),
+        (GOOD.replace("[check]", 'lines = "3-"\n[check]'), "bad line range"),
+        (GOOD.replace("[check]", "lines = 3\n[check]"), "'lines' must be a string"),
+        (GOOD.replace("[check]", 'lines = "1:9"\n[check]'), "outside the file"),
         ('file = "a.py"\nkind = "rename"\ninstruction = "i"\nsymbol = "x"\n', "needs 'symbol' and 'new_name'"),
         ('file = "a.py"\nkind = "fix"\ninstruction = "i"\n', "needs 'diagnostic'"),
         ('file = "b.py"\nkind = "edit"\ninstruction = "i"\n', "not in the task folder"),
+        ('source = "no_such_source.py"\nkind = "edit"\ninstruction = "i"\n', "not in bench/sources"),
+        ('file = "a.py"\nkind = "edit"\ninstruction = "i"\n', "no expected result"),
+        ('file = "a.py"\nkind = "edit"\ninstruction = "i"\nexpect_source = true\n', "expect_source needs a 'bug'"),
+        ('file = "a.py"\nkind = "edit"\ninstruction = "i"\nexpected = "nope.py"\n', "cannot read expected file"),
+        (GOOD + 'colour = ["x"]\n', "unknown check keys colour"),
+        (GOOD + "must_parse = 1\n", "must_parse must be true or false"),
+        ('file = "a.py"\nkind = "fix"\ninstruction = "i"\ndiagnostic = "d"\nexpect_source = true\n[[bug]]\nline = 1\nold = "y"\nnew = "z"\n',
+         "'y' is not on line 1"),
+        ('file = "a.py"\nkind = "fix"\ninstruction = "i"\ndiagnostic = "d"\nexpect_source = true\n[[bug]]\nline = 1\n', "list of {line, old, new}"),
         ("file = \n", "not valid TOML"),
     ],
 )
@@ -65,12 +83,29 @@ def test_load_task_rejects_bad_task_files(tmp_path, toml, message):
         load_task(folder)
 
 
+def test_a_bug_breaks_the_source_and_the_source_is_the_expected_result(tmp_path):
+    source = "def f():\n    return 1\n\n\ndef g():\n    return 2\n"
+    folder = make_task(
+        tmp_path, "t",
+        'file = "a.py"\nkind = "fix"\ninstruction = "fix"\ndiagnostic = "expected \':\'"\nlines = "5:7"\nexpect_source = true\n'
+        '[[bug]]\nline = 5\nold = "g():"\nnew = "g()\\n    pass"\n',
+        source=source,
+    )
+    bt = load_task(folder)
+    assert bt.text == source.replace("g():", "g()\n    pass")
+    assert bt.expected == "def g():\n    return 2\n"  # lines name the input (the bug added one): the region is cut by the kept text
+    assert expected_text(bt) == source
+    assert judge(bt, source) == (True, None)
+    assert judge(bt, bt.text) == (False, "unchanged")
+    assert apply_bugs("a\nb\n", [{"line": 2, "old": "b", "new": "c"}]) == "a\nc\n"
+
+
 def test_load_tasks_sorts_filters_and_reports_problems(tmp_path):
     make_task(tmp_path, "b_good", GOOD)
-    make_task(tmp_path, "a_good", GOOD)
+    make_task(tmp_path / "other", "a_good", GOOD)
     make_task(tmp_path, "c_bad", 'kind = "edit"\n')
     (tmp_path / "notes").mkdir()  # a folder without task.toml is not a task
-    tasks, problems = load_tasks(tmp_path)
+    tasks, problems = load_tasks([tmp_path, tmp_path / "other"])
     assert [t.name for t in tasks] == ["a_good", "b_good"]
     assert [name for name, _ in problems] == ["c_bad"]
 
@@ -79,16 +114,109 @@ def test_load_tasks_sorts_filters_and_reports_problems(tmp_path):
     assert problems == [("nope", f"no task folder nope under {tmp_path}")]
 
 
-def test_bundled_tasks_all_load_and_build_requests():
-    tasks, problems = load_tasks(default_tasks_dir())
-    assert problems == []
-    assert len(tasks) >= 10
-    for bt in tasks:
-        text = bt.path.read_text(encoding="utf-8")
-        request = build_request(text, bt.task, path=str(bt.path))
-        assert request.instruction
-        if bt.task.kind == "rename":
-            assert request.draft is not None, f"{bt.name}: the rename draft changes nothing"
+# -- the bundled tasks ---------------------------------------------------------------------
+
+BUNDLED, BUNDLED_PROBLEMS = load_tasks(default_task_dirs())
+
+
+def test_bundled_tasks_all_load_and_cover_every_kind_in_three_languages():
+    assert BUNDLED_PROBLEMS == []
+    languages: dict[str, set] = {}
+    for bt in BUNDLED:
+        languages.setdefault(bt.label, set()).add(bt.path.suffix)
+    for label in ("edit", "rename", "sketch", "fix/undefined", "fix/syntax", "fix/lint"):
+        assert len(languages.get(label, ())) >= 3, f"{label}: {languages.get(label)}"
+
+
+def test_bundled_sources_are_stored_once():
+    import hashlib
+
+    seen: dict[str, Path] = {}
+    bench = ROOT / "bench"
+    for path in sorted(p for d in ("tasks", "sources") for p in (bench / d).rglob("*") if p.is_file()):
+        if path.name in ("task.toml", "README.md") or path.name.startswith("expected."):
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert digest not in seen, f"{path} duplicates {seen.get(digest)}"
+        seen[digest] = path
+
+
+@pytest.mark.parametrize("bt", BUNDLED, ids=[bt.name for bt in BUNDLED])
+def test_bundled_task_builds_a_request_and_its_expected_result_is_right(bt):
+    request = build_request(bt.text, bt.task, path=str(bt.path))
+    assert request.instruction or bt.task.kind == "sketch"
+    if bt.task.kind == "rename":
+        assert draft_led(request), f"{bt.name}: the rename draft changes nothing"
+    expected = expected_text(bt)
+    if expected is not None:
+        assert judge(bt, expected) == (True, None)
+        assert parse_problem(expected, str(bt.path)) is None
+    if bt.checks is not None and expected is not None:  # the canonical answer also passes the checks
+        before = len(bt.text.splitlines(keepends=True)[: (bt.task.lines or (1, 1))[0] - 1])
+        lines = expected.splitlines(keepends=True)
+        after = len(bt.text.splitlines(keepends=True)) - (bt.task.lines[1] if bt.task.lines else len(lines))
+        region = "".join(lines[before : len(lines) - after])
+        from bench.harness.checks import check
+
+        assert check(bt, expected, region) == (True, None)
+    assert judge(bt, bt.text) == (False, "unchanged")
+    if bt.category == "syntax":
+        assert parse_problem(bt.text, str(bt.path)) is not None, "a syntax task's input has a syntax error"
+    else:
+        assert parse_problem(bt.text, str(bt.path)) is None
+    if bt.category == "lint":
+        assert bt.linter and "{file}" in bt.linter
+
+
+# -- correctness -----------------------------------------------------------------------------
+
+SOURCE = "import os\n\n\ndef total(xs):\n    s = 0\n    for x in xs:\n        s += x\n    return s\n\n\nprint(total([1]))\n"
+
+
+def checked(tmp_path, check_toml: str, lines: str | None = '"4:8"'):
+    toml = 'file = "a.py"\nkind = "edit"\ninstruction = "i"\n' + (f"lines = {lines}\n" if lines else "") + "[check]\n" + check_toml
+    return load_task(make_task(tmp_path, "t", toml, source=SOURCE))
+
+
+def test_judge_says_why_a_result_is_wrong(tmp_path):
+    bt = load_task(make_task(tmp_path, "e", EXPECT + 'lines = "4:8"\n', source=SOURCE,
+                             extra={"want.py": "def total(xs):\n    return sum(xs)\n"}))
+    right = SOURCE.replace("    s = 0\n    for x in xs:\n        s += x\n    return s\n", "    return sum(xs)\n")
+    assert judge(bt, right) == (True, None)
+    assert judge(bt, SOURCE) == (False, "unchanged")
+    assert judge(bt, None, "the model did not finish") == (False, "failed: the model did not finish")
+    assert judge(bt, right.replace("sum(xs)", "sum(xs) + 0")) == (
+        False, "differs from expected at line 5: 'return sum(xs) + 0', expected 'return sum(xs)'")
+    assert judge(bt, right.replace("import os", "import sys")) == (False, "changed lines outside the task's lines")
+
+
+def test_checks_accept_any_right_answer(tmp_path):
+    bt = checked(tmp_path, 'must_contain = ["sum("]\nmust_not_contain = ["for "]\nunchanged = ["4:4"]\n')
+    assert judge(bt, SOURCE.replace("    s = 0\n    for x in xs:\n        s += x\n    return s\n", "    return sum(xs)\n")) == (True, None)
+    assert judge(bt, SOURCE.replace("    return s\n", "    return sum([s])\n")) == (False, "still contains 'for ' at line 6")
+    assert judge(bt, SOURCE.replace("s = 0", "s = 1")) == (False, "missing text 'sum('")
+    renamed = SOURCE.replace("def total(xs):\n    s = 0\n    for x in xs:\n        s += x\n", "def total(ys):\n    return sum(ys)\n")
+    assert judge(bt, renamed) == (False, "lines 4:4 were changed")
+
+
+def test_checks_require_the_result_to_parse(tmp_path):
+    bt = checked(tmp_path, 'must_contain = ["sum("]\n')
+    broken = SOURCE.replace("    s = 0\n", "    s = sum(\n")
+    ok, why = judge(bt, broken)
+    assert not ok and why.startswith("does not parse: line ")
+    lenient = load_task(make_task(tmp_path, "u", 'file = "a.py"\nkind = "edit"\ninstruction = "i"\n[check]\nmust_contain = ["sum("]\n'
+                                  "must_parse = false\n", source=SOURCE))
+    assert judge(lenient, broken) == (True, None)
+
+
+def test_a_whole_file_task_with_an_expected_file(tmp_path):
+    bt = load_task(make_task(tmp_path, "w", EXPECT, source="x = 1\n", extra={"want.py": "x = 2\n"}))
+    assert judge(bt, "x = 2\n") == (True, None)
+    assert judge(bt, "x = 3\n") == (False, "differs from expected at line 1: 'x = 3', expected 'x = 2'")
+    assert judge(bt, "x = 2\ny = 1\n") == (False, "differs from expected at line 2: 'y = 1', expected ''")
+
+
+# -- measures, summary, table --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -113,25 +241,28 @@ def test_ratio_and_median_ignore_missing_values():
 
 
 CALIBRATION = [
-    {"batch": 1, "ms_per_token": 24.0},
-    {"batch": 8, "ms_per_token": 6.0},
-    {"batch": 64, "ms_per_token": 4.0},
-    {"batch": 256, "ms_per_token": 4.8},
+    {"batch": 1, "ms_per_token": 24.0, "min_ms_per_token": 23.0, "max_ms_per_token": 30.0, "repeats": 15},
+    {"batch": 8, "ms_per_token": 6.0, "min_ms_per_token": 5.0, "max_ms_per_token": 7.0, "repeats": 5},
+    # A single fast sample does not make a size the best: the median decides.
+    {"batch": 64, "ms_per_token": 4.0, "min_ms_per_token": 1.0, "max_ms_per_token": 4.5, "repeats": 5},
+    {"batch": 256, "ms_per_token": 4.8, "min_ms_per_token": 3.9, "max_ms_per_token": 5.0, "repeats": 5},
 ]
 
 
-def test_ceiling_is_one_token_cost_over_best_batched_cost():
+def test_ceiling_is_one_token_median_over_best_batched_median():
     assert ceiling_from_calibration(CALIBRATION) == 6.0
     assert ceiling_from_calibration(CALIBRATION[:1]) is None
 
 
-def record(name, x_plain, identical=True, margin=None, warm=0.01, peer=None, errors=None, fixed=None):
+def record(name, x_plain, identical=True, margin=None, warm=0.01, peer=None, errors=None, fixed=None,
+           correct=True, why=None, kind="edit", label=None, latency=2.0, first_hunk=0.5):
     r = {
-        "name": name, "language": "python", "kind": "edit", "file_lines": 40, "output_tokens": 300,
+        "name": name, "language": "python", "kind": kind, "label": label or kind, "file_lines": 40, "output_tokens": 300,
         "plain": {"tokens_per_s": 30.0}, "ours": {"tokens_per_s": 30.0 * x_plain, "passes": 20,
                                                   "accepted_tokens": 270, "drafted_tokens": 300},
         "speedup_vs_plain": x_plain, "identical_to_plain": identical,
         "first_divergence": None if identical else 44, "divergence_margin": margin, "warm_prefill_ratio": warm,
+        "correct": correct, "why": why, "latency_s": latency, "first_hunk_s": first_hunk,
     }
     if peer is not None:
         r["peer"] = {"tokens_per_s": peer}
@@ -146,23 +277,35 @@ def record(name, x_plain, identical=True, margin=None, warm=0.01, peer=None, err
 
 def test_summary_medians_fractions_and_margins():
     records = [
-        record("a", 2.0, peer=40.0),
-        record("b", 3.0, identical=False, margin=0.07, peer=45.0, warm=0.03),
-        record("c", 4.0, identical=False, margin=0.2, warm=0.02),
-        {"name": "d", "errors": {"request": "bad line range"}},
+        record("a", 2.0, peer=40.0, latency=1.0, first_hunk=0.2),
+        record("b", 3.0, identical=False, margin=0.07, peer=45.0, warm=0.03, correct=False, why="unchanged",
+               kind="fix", label="fix/syntax", latency=3.0, first_hunk=3.0),
+        record("c", 4.0, identical=False, margin=0.2, warm=0.02, latency=5.0, first_hunk=1.0),
+        {"name": "d", "kind": "edit", "label": "edit", "errors": {"request": "bad line range"}, "correct": False,
+         "why": "failed: bad line range"},
     ]
     s = summarize(records, CALIBRATION, peak_rss_ours_mb=700.0, peak_rss_mb=3500.0)
     assert s["tasks"] == 4 and s["tasks_failed"] == 1
+    assert s["tasks_correct"] == 2 and s["correct_fraction"] == 0.5 and s["plain_correct_fraction"] == 0.0
     assert s["median_speedup_vs_plain"] == 3.0
+    assert s["median_speedup_vs_plain_correct"] == 3.0  # a and c
     assert s["median_speedup_vs_peer"] == pytest.approx((60 / 40 + 90 / 45) / 2, abs=1e-3)
-    assert s["ceiling_speedup"] == 6.0
+    assert s["median_speedup_vs_peer_correct"] == pytest.approx(60 / 40, abs=1e-3)
+    assert s["median_latency_s"] == 3.0 and s["median_first_hunk_s"] == 1.0
+    assert s["ceiling_speedup"] == 6.0 and s["ceiling_batch"] == 64
     assert s["fraction_of_ceiling"] == 0.5
     assert s["identical_fraction"] == pytest.approx(1 / 3, abs=1e-3)
     assert s["max_divergence_margin"] == 0.2
     assert s["warm_prefill_ratio"] == 0.02
     assert (s["peak_rss_ours_mb"], s["peak_rss_mb"]) == (700.0, 3500.0)
     assert s["calibration"] == CALIBRATION
+    assert s["wrong"] == {"b": "unchanged", "d": "failed: bad line range"}
+    assert s["by_kind"]["edit"] == {"tasks": 3, "correct": 2, "correct_fraction": 0.667, "median_latency_s": 3.0,
+                                    "median_first_hunk_s": 0.6, "median_speedup_vs_plain": 3.0}
+    assert s["by_kind"]["fix/syntax"]["correct"] == 0 and s["by_kind"]["fix/syntax"]["median_latency_s"] == 3.0
     assert "median_aligned_vs_fixed" not in s
+    text = format_summary(s)
+    assert "correct: 2 of 4 tasks (50%)" in text and "fix/syntax: 0/1 correct" in text and "64:4.00 [1.00-4.50]" in text
 
 
 def test_summary_compares_chunkings_only_when_measured():
@@ -173,24 +316,64 @@ def test_summary_compares_chunkings_only_when_measured():
 def test_summary_of_nothing_has_no_numbers():
     s = summarize([], CALIBRATION, 1.0, 1.0)
     assert s["median_speedup_vs_plain"] is None and s["fraction_of_ceiling"] is None
-    assert s["identical_fraction"] is None and s["max_divergence_margin"] is None
+    assert s["identical_fraction"] is None and s["max_divergence_margin"] is None and s["correct_fraction"] is None
     format_summary(s)  # renders with dashes, does not raise
 
 
 def test_table_has_a_header_rule_and_one_row_per_task():
-    records = [record("py_stats", 2.5, peer=40.0), record("go_router", 1.5, identical=False), {"name": "broken"}]
+    records = [record("py_stats", 2.5, peer=40.0), record("go_router", 1.5, identical=False, correct=False, why="unchanged",
+                                                         kind="fix", label="fix/lint"), {"name": "broken"}]
     lines = format_table(records).splitlines()
     assert [c.strip() for c in lines[0].strip("|").split("|")] == list(COLUMNS)
     assert set(lines[1]) <= set("|-:")
     assert len(lines) == 2 + len(records)
     assert all(len(line) == len(lines[0]) for line in lines)  # padded columns line up
     cells = [c.strip() for c in lines[2].strip("|").split("|")]
-    assert cells == ["py_stats", "python", "edit", "40", "300", "30.0", "40.0", "75.0", "2.50", "1.88", "20", "90", "yes"]
-    assert lines[3].rstrip(" |").endswith("no @44")
+    assert cells == ["py_stats", "python", "edit", "40", "300", "30.0", "40.0", "75.0", "2.50", "1.88", "20", "90",
+                     "2.00", "0.50", "yes", "yes"]
+    cells = [c.strip() for c in lines[3].strip("|").split("|")]
+    assert cells[2] == "fix/lint" and cells[-2:] == ["no @44", "no"]
     assert [c.strip() for c in lines[4].strip("|").split("|")][1:] == ["-"] * (len(COLUMNS) - 1)
+    assert format_wrong(records).strip().splitlines() == ["Not correct:", "- go_router: unchanged"]
 
 
 def test_errors_are_listed_under_the_table():
     text = format_errors([record("a", 2.0), record("b", 1.0, errors={"ours": "the model did not finish"})])
     assert text.strip().splitlines() == ["Errors:", "- b: ours: the model did not finish"]
     assert format_errors([record("a", 2.0)]) == ""
+
+
+def test_the_runtime_library_no_longer_holds_the_harness_or_the_peer():
+    import lsp_server.engine.model as model
+
+    assert not hasattr(model, "peer_llama")
+    assert not (ROOT / "lsp_server" / "benchmark.py").exists()
+
+
+FAKE_RUFF = """import json, sys
+print(json.dumps([{"code": "F401", "message": "`os` imported but unused", "filename": sys.argv[1],
+                   "location": {"row": 1, "column": 8}, "end_location": {"row": 1, "column": 10},
+                   "fix": {"edits": [{"content": "", "location": {"row": 1, "column": 1},
+                                      "end_location": {"row": 2, "column": 1}}]}}]))
+"""
+
+
+def test_a_lint_task_takes_the_linters_fix_as_its_draft(tmp_path):
+    from bench.harness.lintfix import with_linter_fix
+
+    script = tmp_path / "fake_ruff.py"
+    script.write_text(FAKE_RUFF)
+    toml = ('file = "a.py"\nkind = "fix"\ncategory = "lint"\ninstruction = "fix"\ndiagnostic = "a.py:1:8: F401 `os` imported but unused"\n'
+            f'linter = [{str(sys.executable)!r}, {str(script)!r}, "{{file}}"]\nexpect_source = true\n'
+            '[[bug]]\nline = 1\nold = "import sys"\nnew = "import os\\nimport sys"\n').replace("'", '"')
+    bt = load_task(make_task(tmp_path, "lint", toml, source="import sys\n\nprint(sys.argv)\n"))
+    fixed, note = with_linter_fix(bt)
+    assert note == f"{sys.executable}'s fix is the draft"
+    assert fixed.task.fix_edits == [(0, 10, "")]
+    assert bt.task.fix_edits is None  # the loaded task is left as it was
+
+    source = "import sys\n\nprint(sys.argv)\n"
+    missing = load_task(make_task(tmp_path, "nolinter", toml.replace(f'"{sys.executable}"', '"no-such-linter-x"'), source=source))
+    assert with_linter_fix(missing) == (missing, "no-such-linter-x is not on PATH: diagnostic only")
+    plain = load_task(make_task(tmp_path, "plain", GOOD))
+    assert with_linter_fix(plain) == (plain, None)

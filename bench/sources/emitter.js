@@ -28,7 +28,7 @@ class Emitter {
 
   once(event, listener) {
     const off = this.on(event, listener);
-    const list = this.handlers.get(evnt);
+    const list = this.handlers.get(event);
     list[list.length - 1].once = true;
     return off;
   }

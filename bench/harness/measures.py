@@ -1,0 +1,106 @@
+"""Pure arithmetic over measured records: divergence, ratios, the calibration ceiling, the summary."""
+
+from __future__ import annotations
+
+import statistics
+from typing import Iterable, Sequence
+
+
+def first_divergence(a: Sequence[int], b: Sequence[int]) -> int | None:
+    """Index of the first token where a and b differ (or where the shorter ends); None when equal."""
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return i
+    return None if len(a) == len(b) else min(len(a), len(b))
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if not numerator or not denominator:
+        return None
+    return numerator / denominator
+
+
+def median(values: Iterable) -> float | None:
+    present = [v for v in values if v is not None]
+    return statistics.median(present) if present else None
+
+
+def rounded(x: float | None, digits: int = 3) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def best_calibration_row(rows: Sequence[dict]) -> dict | None:
+    """The batched size (b > 1) with the lowest median ms per token."""
+    batched = [r for r in rows if r["batch"] > 1]
+    return min(batched, key=lambda r: r["ms_per_token"]) if batched else None
+
+
+def ceiling_from_calibration(rows: Sequence[dict]) -> float | None:
+    """Median one-token decode ms over the best batched size's median ms per token (logits at every position)."""
+    one = next((r["ms_per_token"] for r in rows if r["batch"] == 1), None)
+    best = best_calibration_row(rows)
+    return ratio(one, best["ms_per_token"]) if best else None
+
+
+def _measured(records: Sequence[dict]) -> list[dict]:
+    return [r for r in records if r.get("ours") and r.get("plain")]
+
+
+def group_summary(records: Sequence[dict]) -> dict:
+    """Counts, correctness and latency medians of one group of tasks."""
+    ok = _measured(records)
+    correct = sum(1 for r in records if r.get("correct"))
+    return {
+        "tasks": len(records),
+        "correct": correct,
+        "correct_fraction": rounded(correct / len(records)) if records else None,
+        "median_latency_s": rounded(median(r.get("latency_s") for r in records)),
+        "median_first_hunk_s": rounded(median(r.get("first_hunk_s") for r in records)),
+        "median_speedup_vs_plain": rounded(median(r.get("speedup_vs_plain") for r in ok)),
+    }
+
+
+def by_kind(records: Sequence[dict]) -> dict:
+    """group_summary per kind label (kind, or kind/category), in label order."""
+    labels = sorted({r.get("label") or r.get("kind") or "-" for r in records})
+    return {label: group_summary([r for r in records if (r.get("label") or r.get("kind") or "-") == label])
+            for label in labels}
+
+
+def summarize(records: Sequence[dict], calibration: Sequence[dict], peak_rss_ours_mb: float, peak_rss_mb: float) -> dict:
+    """The summary over per-task records (see bench/README.md for each field)."""
+    ok = _measured(records)
+    right = [r for r in ok if r.get("correct")]
+    vs_plain = median(r.get("speedup_vs_plain") for r in ok)
+    ceiling = ceiling_from_calibration(calibration)
+    best = best_calibration_row(calibration)
+    identical = [r["identical_to_plain"] for r in ok if r.get("identical_to_plain") is not None]
+    margins = [r["divergence_margin"] for r in ok if r.get("divergence_margin") is not None]
+    judged = [r for r in records if "correct" in r]
+    summary = {
+        "tasks": len(records),
+        "tasks_failed": sum(1 for r in records if r.get("errors")),
+        "tasks_correct": sum(1 for r in judged if r["correct"]),
+        "correct_fraction": rounded(sum(1 for r in judged if r["correct"]) / len(judged)) if judged else None,
+        "plain_correct_fraction": rounded(sum(1 for r in judged if r.get("plain_correct")) / len(judged)) if judged else None,
+        "median_speedup_vs_plain": rounded(vs_plain),
+        "median_speedup_vs_peer": rounded(median(r.get("speedup_vs_peer") for r in ok)),
+        "median_speedup_vs_plain_correct": rounded(median(r.get("speedup_vs_plain") for r in right)),
+        "median_speedup_vs_peer_correct": rounded(median(r.get("speedup_vs_peer") for r in right)),
+        "median_latency_s": rounded(median(r.get("latency_s") for r in records)),
+        "median_first_hunk_s": rounded(median(r.get("first_hunk_s") for r in records)),
+        "ceiling_speedup": rounded(ceiling),
+        "ceiling_batch": best["batch"] if best else None,
+        "fraction_of_ceiling": rounded(ratio(vs_plain, ceiling)),
+        "identical_fraction": rounded(sum(identical) / len(identical)) if identical else None,
+        "max_divergence_margin": rounded(max(margins), 4) if margins else None,
+        "warm_prefill_ratio": rounded(median(r.get("warm_prefill_ratio") for r in ok), 4),
+        "peak_rss_mb": round(peak_rss_mb, 1),
+        "peak_rss_ours_mb": round(peak_rss_ours_mb, 1),
+        "by_kind": by_kind(records),
+        "wrong": {r["name"]: r.get("why") for r in judged if not r["correct"]},
+        "calibration": list(calibration),
+    }
+    if any("ours_fixed" in r for r in records):
+        summary["median_aligned_vs_fixed"] = rounded(median(r.get("aligned_vs_fixed") for r in ok))
+    return summary

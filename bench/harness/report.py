@@ -1,0 +1,112 @@
+"""What a run prints and writes: the table, the wrong tasks, errors, the summary, the JSON document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+from .measures import ratio
+
+COLUMNS = ("task", "lang", "kind", "lines", "out tok", "plain tok/s", "peer tok/s", "ours tok/s",
+           "x plain", "x peer", "passes", "accept %", "latency s", "1st hunk s", "identical", "correct")
+TEXT_COLUMNS = {"task", "lang", "kind", "identical", "correct"}
+
+
+def _num(x, fmt: str) -> str:
+    return "-" if x is None else format(x, fmt)
+
+
+def table_row(r: dict) -> list[str]:
+    plain, peer, ours = r.get("plain") or {}, r.get("peer") or {}, r.get("ours") or {}
+    accept = ratio(ours.get("accepted_tokens"), ours.get("drafted_tokens"))
+    if r.get("identical_to_plain") is None:
+        same = "-"
+    elif r["identical_to_plain"]:
+        same = "yes"
+    else:
+        same = f"no @{r['first_divergence']}" if r.get("first_divergence") is not None else "no"
+    correct = "-" if r.get("correct") is None else ("yes" if r["correct"] else "no")
+    return [
+        r["name"], r.get("language", "-"), r.get("label") or r.get("kind", "-"), _num(r.get("file_lines"), "d"),
+        _num(r.get("output_tokens"), "d"),
+        _num(plain.get("tokens_per_s"), ".1f"), _num(peer.get("tokens_per_s"), ".1f"), _num(ours.get("tokens_per_s"), ".1f"),
+        _num(r.get("speedup_vs_plain"), ".2f"), _num(r.get("speedup_vs_peer"), ".2f"),
+        _num(ours.get("passes"), "d"), _num(None if accept is None else 100 * accept, ".0f"),
+        _num(r.get("latency_s"), ".2f"), _num(r.get("first_hunk_s"), ".2f"), same, correct,
+    ]
+
+
+def format_table(records: Sequence[dict]) -> str:
+    """A markdown table, one row per task, columns padded so it also reads as plain text."""
+    rows = [list(COLUMNS)] + [table_row(r) for r in records]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    numeric = [c not in TEXT_COLUMNS for c in COLUMNS]
+
+    def line(cells):
+        return "| " + " | ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric)) + " |"
+
+    rule = "|" + "|".join(("-" * (w + 1) + ":") if n else ("-" * (w + 2)) for w, n in zip(widths, numeric)) + "|"
+    return "\n".join([line(rows[0]), rule] + [line(r) for r in rows[1:]]) + "\n"
+
+
+def format_wrong(records: Sequence[dict]) -> str:
+    lines = [f"- {r['name']}: {r.get('why') or 'wrong'}" for r in records if r.get("correct") is False]
+    return ("\nNot correct:\n" + "\n".join(lines) + "\n") if lines else ""
+
+
+def format_errors(records: Sequence[dict]) -> str:
+    lines = [f"- {r['name']}: {stage}: {message}" for r in records for stage, message in (r.get("errors") or {}).items()]
+    return ("\nErrors:\n" + "\n".join(lines) + "\n") if lines else ""
+
+
+def _x(v) -> str:
+    return _num(v, ".2f") + ("x" if v is not None else "")
+
+
+def _pct(v) -> str:
+    return _num(None if v is None else 100 * v, ".0f") + "%"
+
+
+def format_summary(s: dict) -> str:
+    lines = [
+        f"correct: {s.get('tasks_correct', 0)} of {s['tasks']} tasks ({_pct(s.get('correct_fraction'))})",
+        f"median speedup vs plain: {_x(s['median_speedup_vs_plain'])} (correct tasks: {_x(s.get('median_speedup_vs_plain_correct'))})"
+        f"   vs peer: {_x(s['median_speedup_vs_peer'])} (correct tasks: {_x(s.get('median_speedup_vs_peer_correct'))})",
+        f"median latency: {_num(s.get('median_latency_s'), '.2f')} s   first streamed hunk: {_num(s.get('median_first_hunk_s'), '.2f')} s",
+        f"verification ceiling: {_x(s['ceiling_speedup'])} (batch {_num(s.get('ceiling_batch'), 'd')})"
+        f"   fraction of ceiling: {_num(s['fraction_of_ceiling'], '.2f')}",
+        f"identical to plain: {_pct(s['identical_fraction'])} of tasks"
+        f"   largest plain top-2 margin at a divergence: {_num(s['max_divergence_margin'], '.4f')}",
+        f"warm prefill / cold prefill (median): {_num(s['warm_prefill_ratio'], '.3f')}",
+        f"peak RSS: {s['peak_rss_ours_mb']:.0f} MB before the peer was loaded, {s['peak_rss_mb']:.0f} MB in all",
+    ]
+    if "median_aligned_vs_fixed" in s:
+        lines.append(f"syntax-aligned vs fixed chunks (median tok/s ratio): {_x(s['median_aligned_vs_fixed'])}")
+    if s.get("tasks_failed"):
+        lines.append(f"tasks with errors: {s['tasks_failed']} of {s['tasks']}")
+    for label, g in (s.get("by_kind") or {}).items():
+        lines.append(f"  {label}: {g['correct']}/{g['tasks']} correct, median latency {_num(g['median_latency_s'], '.2f')} s, "
+                     f"first hunk {_num(g['median_first_hunk_s'], '.2f')} s, x plain {_x(g['median_speedup_vs_plain'])}")
+    cal = " ".join(f"{r['batch']}:{r['ms_per_token']:.2f}" + (f" [{r['min_ms_per_token']:.2f}-{r['max_ms_per_token']:.2f}]"
+                                                              if "min_ms_per_token" in r else "")
+                   for r in s["calibration"])
+    lines.append(f"calibration, median ms per token by batch size [min-max] (logits at every position): {cal}")
+    return "\n".join(lines) + "\n"
+
+
+def full_report(records: Sequence[dict], summary: dict) -> str:
+    return format_table(records) + format_wrong(records) + format_errors(records) + "\n" + format_summary(summary)
+
+
+def write_results(json_out: str, records, summary: dict, header: dict, complete: bool) -> None:
+    """The JSON document (header fields, tasks, summary), and the markdown table beside it (FILE.md)."""
+    document = {"complete": complete, **header, "tasks": list(records), "summary": summary}
+    Path(json_out).parent.mkdir(parents=True, exist_ok=True)
+    Path(json_out).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    table = format_table(records) + format_wrong(records) + format_errors(records)
+    note = "" if complete else "(partial: the run is still going)\n\n"
+    Path(json_out).with_suffix(".md").write_text(
+        f"# specedit bench\n\nmodel: {header.get('model')}\n\n{note}{table}\n```\n{format_summary(summary)}```\n",
+        encoding="utf-8",
+    )

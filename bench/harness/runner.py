@@ -1,0 +1,185 @@
+"""`specedit bench`: every task through plain decoding, ours and the peer, in one process with one loaded model."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import sys
+from pathlib import Path
+
+from lsp_server import EditError, Engine, ModelError, Settings, build_request
+from lsp_server.config import default_threads
+from lsp_server.syntax import language_for
+
+from .checks import judge
+from .lintfix import with_linter_fix
+from .measures import first_divergence, ratio, rounded, summarize
+from .peer import run_peers
+from .report import full_report, write_results
+from .tasks import BenchTask, default_task_dirs, load_tasks
+from .timing import (CALIBRATION_CONTEXT, Run, calibrate, draft_led, measure_edit, peak_rss_mb, prompt_tokens_of, run_json,
+                     span_of)
+
+try:  # internal: only for the margin probe
+    from lsp_server.engine.speculative import LoopOptions
+except ImportError:  # pragma: no cover - moved by a refactoring: the run goes on without margins
+    LoopOptions = None
+
+
+def task_record(bt: BenchTask) -> dict:
+    text = bt.text
+    record = {
+        "name": bt.name,
+        "language": language_for(str(bt.path)).name,
+        "kind": bt.task.kind,
+        "category": bt.category,
+        "label": bt.label,
+        "file_lines": text.count("\n") + (0 if text.endswith("\n") else 1),
+        "region_lines": None if bt.task.lines is None else bt.task.lines[1] - bt.task.lines[0] + 1,
+        "errors": {},
+    }
+    if bt.linter:
+        record["linter"] = bt.linter
+    return record
+
+
+def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progress) -> tuple[dict, dict]:
+    """Plain, ours (cold, then warm) and optionally fixed chunks for one task; correctness of ours and plain.
+
+    Returns the task's record and what the peer needs later (prompt tokens, plain's token ids).
+    """
+    record = task_record(bt)
+    bt, note = with_linter_fix(bt)
+    if note is not None:
+        record["linter_fix"] = note
+    try:
+        request = build_request(bt.text, copy.copy(bt.task), path=str(bt.path))
+        prompt_tokens = prompt_tokens_of(engine, request)
+    except (EditError, ModelError) as exc:
+        record["errors"]["request"] = str(exc)
+        record["correct"], record["why"] = False, f"failed: {exc}"
+        return record, {}
+    record["acceptance"] = _acceptance(engine.settings, request)
+    record["prompt_tokens"] = len(prompt_tokens)
+    plain_request = dataclasses.replace(request, speculate=False)
+
+    plain = measure_edit(engine, plain_request)
+    progress(f"plain {_brief(plain)}")
+    ours = measure_edit(engine, request, track_hunks=True)
+    record["correct"], record["why"] = judge(bt, ours.text, ours.error)
+    record["plain_correct"] = judge(bt, plain.text, plain.error)[0]
+    if not record["correct"] and ours.output is not None:
+        record["output"] = ours.output  # what ours wrote in place of the span, to see what went wrong
+    progress(f"ours {_brief(ours)}; {'correct' if record['correct'] else 'not correct: ' + record['why']}")
+    # The same request again on the warm cache, stopped after its first pass: only its prefill matters.
+    warm = measure_edit(engine, request, reset=False, stop_after=0)
+    for stage, run in (("plain", plain), ("ours", ours), ("ours_warm", warm)):
+        if run.error:
+            record["errors"][stage] = run.error
+    record["plain"] = run_json(plain)
+    record["ours"] = run_json(ours, ours=True)
+    record["latency_s"] = round(ours.wall_s, 4)
+    record["first_hunk_s"] = rounded(ours.first_hunk_s, 4)
+    if plain.stats is None or ours.stats is None:
+        return record, {}
+    record["output_tokens"] = plain.stats.output_tokens
+    record["speedup_vs_plain"] = rounded(ratio(ours.stats.tokens_per_s, plain.stats.tokens_per_s))
+    record["identical_to_plain"] = ours.output == plain.output
+    start, end = span_of(request)
+    # An edit the model did not make is all copying: its speedup says little about real edits.
+    record["changed_region"] = ours.output.rstrip("\n") != bt.text[start:end].rstrip("\n")
+    # Token lists can differ past the stop point (a verified chunk may run past the fence) even
+    # when the texts agree: only a text difference is a divergence.
+    divergence = None if record["identical_to_plain"] else first_divergence(ours.stats.output_token_ids, plain.stats.output_token_ids)
+    record["first_divergence"] = divergence
+    record["divergence_margin"] = None
+    if LoopOptions is not None and divergence is not None and divergence < plain.stats.output_tokens:
+        # Re-run plain only as far as the divergence, recording its top-2 logit margins.
+        probe = measure_edit(engine, plain_request, options=LoopOptions(record_margins=True), stop_after=divergence)
+        if probe.stats is not None and len(probe.stats.margins) > divergence:
+            record["divergence_margin"] = round(probe.stats.margins[divergence], 4)
+    record["stop_reason"] = {"plain": plain.stats.stop_reason, "ours": ours.stats.stop_reason}
+    if warm.stats is not None and ours.stats.prefill_s > 0:
+        record["warm_prefill_ratio"] = round(warm.stats.prefill_s / ours.stats.prefill_s, 4)
+    if fixed_engine is not None:
+        _compare_chunks(record, fixed_engine, request, ours, progress)
+    return record, {"prompt_tokens": prompt_tokens, "plain_tokens": list(plain.stats.output_token_ids)}
+
+
+def _compare_chunks(record: dict, fixed_engine: Engine, request, ours: Run, progress) -> None:
+    fixed = measure_edit(fixed_engine, request)
+    if fixed.error:
+        record["errors"]["ours_fixed"] = fixed.error
+    if fixed.stats is not None:
+        s = fixed.stats
+        record["ours_fixed"] = {"tokens_per_s": round(s.tokens_per_s, 2), "passes": s.passes,
+                                "accepted_tokens": s.accepted_tokens, "drafted_tokens": s.drafted_tokens}
+        record["aligned_vs_fixed"] = rounded(ratio(ours.stats.tokens_per_s, s.tokens_per_s))
+        progress(f"fixed chunks {s.tokens_per_s:.1f} tok/s, {s.passes} passes")
+
+
+def _acceptance(settings: Settings, request) -> str:
+    rule = request.acceptance or settings.draft.acceptance
+    if rule == "auto":
+        rule = "typical" if draft_led(request) else "greedy"
+    return rule
+
+
+def _brief(run: Run) -> str:
+    s = run.stats
+    if s is None:
+        return f"failed: {run.error}"
+    text = (f"{s.output_tokens} tok {s.generate_s:.1f} s {s.tokens_per_s:.1f} tok/s {s.passes} passes ({s.stop_reason}), "
+            f"{run.wall_s:.1f} s in all")
+    return text + (f" [{run.error}]" if run.error else "")
+
+
+def run_benchmark(args, settings: Settings, out=sys.stdout, err=sys.stderr) -> int:
+    """`specedit bench`: every task in one process with one loaded model; table and summary on `out`."""
+    roots = [Path(args.tasks)] if args.tasks else default_task_dirs()
+    tasks, problems = load_tasks(roots, args.only)
+    for name, message in problems:
+        print(f"specedit bench: skipping {name}: {message}", file=err)
+    if not tasks:
+        print(f"specedit bench: no usable tasks under {' or '.join(str(r) for r in roots)}", file=err)
+        return 2
+    engine = Engine(settings)
+    try:
+        model = engine.model
+    except ModelError as exc:
+        print(f"specedit bench: {exc}", file=err)
+        return 2
+    fixed_engine = None
+    if getattr(args, "compare_chunks", False):
+        fixed_settings = copy.deepcopy(settings)
+        fixed_settings.draft.syntax_aligned = False
+        fixed_engine = Engine(fixed_settings, model=model)
+    header = {"model": model.info.description, "model_path": model.info.path,
+              "n_threads": settings.model.n_threads or default_threads(), "n_gpu_layers": settings.model.n_gpu_layers}
+    print(f"specedit bench: {len(tasks)} tasks, model {model.info.description}, calibrating...", file=err, flush=True)
+    context = model.tokenize(tasks[0].text.encode("utf-8") * 8, add_bos=model.add_bos)[:CALIBRATION_CONTEXT]
+    calibration = calibrate(model, context)
+
+    records, peer_inputs = [], []
+    for i, bt in enumerate(tasks, 1):
+        def progress(message: str, name=bt.name, i=i) -> None:
+            print(f"[{i}/{len(tasks)}] {name}: {message}", file=err, flush=True)
+
+        record, peer_input = bench_task(bt, engine, fixed_engine, progress)
+        records.append(record)
+        peer_inputs.append(peer_input)
+        if args.json_out:  # a long run leaves usable partial results behind
+            write_results(args.json_out, records, summarize(records, calibration, peak_rss_mb(), peak_rss_mb()),
+                          header, complete=False)
+    rss_ours = peak_rss_mb()
+
+    if not args.no_peer:
+        run_peers(records, peer_inputs, settings, model, err)
+    for r in records:
+        if not r["errors"]:
+            del r["errors"]
+    summary = summarize(records, calibration, rss_ours, peak_rss_mb())
+    out.write(full_report(records, summary))
+    if args.json_out:
+        write_results(args.json_out, records, summary, header, complete=True)
+    return 0
