@@ -10,10 +10,19 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from .tasks import BenchTask
+
+
+def find_linter(name: str) -> str | None:
+    """The linter on PATH, else where this project's setup puts it: the venv (ruff), ~/.cargo/bin
+    (clippy-driver), the eslint that tests/unit/test_linters.py installs."""
+    places = [Path(sys.executable).parent / name, Path.home() / ".cargo" / "bin" / name]
+    places += sorted((Path.home() / ".cache" / "specedit").glob(f"eslint-*/node_modules/.bin/{name}"))
+    return shutil.which(name) or next((str(p) for p in places if p.exists()), None)
 
 
 def with_linter_fix(bt: BenchTask) -> tuple[BenchTask, str | None]:
@@ -28,15 +37,16 @@ def with_linter_fix(bt: BenchTask) -> tuple[BenchTask, str | None]:
         return bt, "this lsp_server cannot run linters: diagnostic only"
     if not hasattr(bt.task, "fix_edits"):
         return bt, "this lsp_server's Task has no fix_edits: diagnostic only"
-    if shutil.which(bt.linter[0]) is None:
-        return bt, f"{bt.linter[0]} is not on PATH: diagnostic only"
+    binary = find_linter(bt.linter[0])
+    if binary is None:
+        return bt, f"{bt.linter[0]} is not installed: diagnostic only"
     with tempfile.TemporaryDirectory(prefix="specedit-bench-") as folder:
         path = Path(folder) / bt.path.name  # the name the diagnostic and the linter's config expect
         path.write_text(bt.text, encoding="utf-8")
         cwd = os.getcwd()
         os.chdir(folder)  # eslint ignores files outside its working directory
         try:
-            findings = run_sync(bt.linter, str(path), bt.text)
+            findings = run_sync([binary, *bt.linter[1:]], str(path), bt.text)
         except linter_error as exc:
             return bt, f"the linter failed ({exc}): diagnostic only"
         finally:

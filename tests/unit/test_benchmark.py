@@ -374,6 +374,6 @@ def test_a_lint_task_takes_the_linters_fix_as_its_draft(tmp_path):
 
     source = "import sys\n\nprint(sys.argv)\n"
     missing = load_task(make_task(tmp_path, "nolinter", toml.replace(f'"{sys.executable}"', '"no-such-linter-x"'), source=source))
-    assert with_linter_fix(missing) == (missing, "no-such-linter-x is not on PATH: diagnostic only")
+    assert with_linter_fix(missing) == (missing, "no-such-linter-x is not installed: diagnostic only")
     plain = load_task(make_task(tmp_path, "plain", GOOD))
     assert with_linter_fix(plain) == (plain, None)
