@@ -70,7 +70,11 @@ _WORDS = re.compile(rb"\w+|\s+|.", re.S)
 
 
 def changed_ranges(original: bytes, draft: bytes) -> list[tuple[int, int]]:
-    """Byte ranges of `draft` that differ from `original` (replaced or inserted words), sorted."""
+    """Byte ranges of `draft` that differ from `original` (replaced or inserted words), sorted.
+
+    A deletion has no text of its own in the draft: the word right after it stands for it (taking
+    that word as drafted is what keeps the deleted text out, e.g. a linter's `return out;` -> `out`).
+    """
     a = _WORDS.findall(original)
     b = _WORDS.findall(draft)
     offsets = [0]
@@ -80,7 +84,15 @@ def changed_ranges(original: bytes, draft: bytes) -> list[tuple[int, int]]:
     for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag in ("replace", "insert"):
             ranges.append((offsets[j1], offsets[j2]))
-    return ranges
+        elif tag == "delete" and j1 < len(b):
+            ranges.append((offsets[j1], offsets[j1 + 1]))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):  # disjoint, as is_forced expects
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 @dataclass

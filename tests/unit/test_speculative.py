@@ -239,3 +239,10 @@ def test_a_mirrored_source_re_syncs_from_where_the_output_stands():
     output = led.data[:12]
     drafter.advance(output, output)  # "A()\nb()\nc()\n"
     assert drafter.last_pos[1] == 12  # a later re-sync into the original searches from here, not from 0
+
+
+def test_a_deletion_forces_the_word_after_it():
+    original, draft = b"        return out;\n    }\n", b"        out\n    }\n"
+    ranges = changed_ranges(original, draft)
+    assert ranges and all(draft[a:b].strip() in (b"out", b"") for a, b in ranges)
+    assert any(draft[a:b] == b"out" for a, b in ranges)  # taking `out` as drafted keeps `return` out
