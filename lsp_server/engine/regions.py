@@ -46,7 +46,7 @@ def change_regions(text: str, span: tuple[int, int], draft: str) -> list[Region]
     """
     lo, hi = span
     old, new = text[lo:hi].splitlines(keepends=True), draft.splitlines(keepends=True)
-    old_starts, new_starts = _line_starts(old), _line_starts(new)
+    old_starts = _line_starts(old)
     opcodes = [op for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
     clusters: list[list[int]] = []  # [old first, old last, new first, new last) in lines
     for _tag, i1, i2, j1, j2 in opcodes:

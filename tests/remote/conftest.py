@@ -22,7 +22,7 @@ from typing import Callable
 import pytest
 
 from lsp_server.config import Settings
-from lsp_server.engine import remote
+from lsp_server.engine import openai_client
 
 SERVER_START_TIMEOUT_S = 180
 
@@ -129,10 +129,10 @@ def stub(monkeypatch):
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
     # Fast failure paths: short backoff, a short silence limit; and no cached answers between tests.
-    monkeypatch.setattr(remote, "RETRY_DELAYS_S", (0.01, 0.02, 0.03))
-    monkeypatch.setattr(remote, "READ_TIMEOUT_S", 1.0)
-    monkeypatch.setattr(remote, "_refused", {})
-    monkeypatch.setattr(remote, "_models", {})
+    monkeypatch.setattr(openai_client, "RETRY_DELAYS_S", (0.01, 0.02, 0.03))
+    monkeypatch.setattr(openai_client, "READ_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(openai_client, "_refused", {})
+    monkeypatch.setattr(openai_client, "_models", {})
     monkeypatch.delenv("SPECEDIT_TEST_KEY", raising=False)
     yield state
     server.shutdown()

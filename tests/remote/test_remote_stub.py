@@ -9,7 +9,7 @@ import pytest
 
 from lsp_server.cli import build_parser, settings_from_args
 from lsp_server.config import settings_from_client
-from lsp_server.engine import remote
+from lsp_server.engine import openai_client
 from lsp_server.engine.engine import Engine
 from lsp_server.engine.tasks import Task, build_request
 from lsp_server.errors import Cancelled, EditError, ModelError
@@ -124,7 +124,7 @@ def test_a_server_that_stays_busy_is_reported_after_bounded_retries(stub):
     stub.script = lambda h, seen, n: send_error(h, 503, "overloaded")
     with pytest.raises(ModelError, match=r"busy or failing \(HTTP 503 after 4 tries\) \(overloaded\)"):
         Engine(remote_settings(stub.url)).edit(rename_request())
-    assert len(stub.seen) == 1 + len(remote.RETRY_DELAYS_S)
+    assert len(stub.seen) == 1 + len(openai_client.RETRY_DELAYS_S)
 
 
 def test_a_refused_prediction_is_dropped_once_and_remembered(stub):
