@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -97,7 +96,7 @@ def test_real_clippy_json_suggestions_become_the_fix_draft(tmp_path):
     path = tmp_path / "m.rs"
     path.write_text(text)
     argv = [driver, "--edition", "2021", "--crate-type", "lib", "-W", "clippy::needless_return", "--error-format", "json",
-            "--emit", "metadata", "-o", "/dev/null", "{file}"]
+            "--emit", "metadata", "--out-dir", str(tmp_path), "{file}"]  # never -o /dev/null: rustc renames over it
     findings = linters.run_sync(argv, str(path), text)
     (finding,) = [f for f in findings if "return" in f.message]
     request = build_request(text, Task("fix", diagnostic=finding.message, fix_edits=finding.fix), path=str(path))
