@@ -100,7 +100,7 @@ def cmd_apply(args, settings) -> int:
         source = sys.stdin
     engine = Engine(settings)
     try:
-        engine.model  # load once, before the first request; a bad model fails the batch up front
+        engine.load()  # once, before the first request; a bad model fails the batch up front
     except ModelError as exc:
         raise CliError(str(exc)) from exc
     with source:

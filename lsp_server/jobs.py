@@ -359,7 +359,7 @@ class Jobs:
     def ensure_model(self) -> None:
         """Load the model on the worker thread; remember a failure so warm-ups stop retrying it."""
         try:
-            self.engine.model
+            self.engine.load()
             self.model_failed = None
         except ModelError as exc:
             self.model_failed = str(exc)

@@ -109,6 +109,11 @@ class Engine:
             self._model = Model(self.settings.model)
         return self._model
 
+    def load(self) -> None:
+        """Load the local model now (ModelError if it cannot be); a shared inference server needs nothing here."""
+        if self.settings.engine == "local":
+            self.model
+
     def close(self) -> None:
         if self._model is not None:
             self._model.close()
