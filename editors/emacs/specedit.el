@@ -260,7 +260,8 @@ An empty NEW-NAME lets the model propose one."
 
 ;;;###autoload
 (defun specedit-undo ()
-  "Revert this buffer's last AI edit in one step (refused if its text was changed since)."
+  "Revert this buffer's last AI edit in one step.
+The server refuses if the text the edit wrote was changed since."
   (interactive)
   (specedit-execute "specedit.undo" (list :uri (specedit--uri))))
 
