@@ -143,6 +143,10 @@ def run_benchmark(args, settings: Settings, out=sys.stdout, err=sys.stderr) -> i
     if not tasks:
         print(f"specedit bench: no usable tasks under {' or '.join(str(r) for r in roots)}", file=err)
         return 2
+    if settings.engine != "local":  # a shared inference server: what can be measured there
+        from .remote import run_remote_benchmark
+
+        return run_remote_benchmark(args, settings, tasks, out, err)
     engine = Engine(settings)
     try:
         model = engine.model

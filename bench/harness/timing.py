@@ -87,7 +87,7 @@ def measure_edit(
     except (EditError, ModelError) as exc:
         run.error = str(exc)
     run.wall_s = time.perf_counter() - t0
-    if run.output is None and run.stats is not None:
+    if run.output is None and run.stats is not None and engine.settings.engine == "local":
         run.output = engine.model.detokenize(run.stats.output_token_ids).decode("utf-8", "replace")
     if track_hunks and run.first_hunk_s is None:
         run.first_hunk_s = run.wall_s

@@ -83,3 +83,14 @@ def test_apply_jsonl_through_the_server(llama_server, tmp_path):
     assert done.returncode == 0 and answer["ok"] and answer["changed"], (answer, done.stderr)
     lines = text.splitlines(keepends=True)
     assert path.read_text() == "".join(lines[:3]) + "".join(lines[3:8]).replace("result", "acc") + "".join(lines[8:])
+
+
+def test_bench_runs_against_the_server_and_judges_the_results(llama_server, tmp_path):
+    out = tmp_path / "remote.json"
+    done = subprocess.run([sys.executable, "-m", "lsp_server.cli", "bench", "--engine-url", llama_server.url,
+                           "--engine-api", "completion", "--only", "py_stats_fix_syntax", "js_emitter_fix_undefined",
+                           "--json", str(out)], capture_output=True, text=True, timeout=600, cwd=DATA.parents[1])
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "correct: 2 of 2 tasks" in done.stdout, done.stdout
+    results = json.loads(out.read_text())
+    assert results["complete"] and all(t["correct"] and t["latency_s"] > 0 for t in results["tasks"])
