@@ -24,8 +24,8 @@ def peer_llama(model_path: str, settings, num_pred_tokens: int = PEER_DRAFT_TOKE
     """A llama_cpp.Llama with a LlamaPromptLookupDecoding draft model, for the GGUF at model_path.
 
     Llama() has no use_extra_bufts argument, so the default model params are patched while it
-    loads (the extra-buffer path crashes on AMX CPUs, DESIGN.md 5). logits_all=True is what the
-    peer needs to accept prompts longer than n_batch (measured, DESIGN.md 5). `settings` is the
+    loads (the extra-buffer path crashes on AMX CPUs, docs/measurements.md 1). logits_all=True is what the
+    peer needs to accept prompts longer than n_batch (measured, docs/measurements.md 1). `settings` is the
     model part of Settings (n_ctx, n_threads, n_gpu_layers, use_extra_bufts).
     """
     import llama_cpp as L

@@ -13,7 +13,7 @@ from lsp_server.textedits import HunkStream
 
 from .measures import rounded
 
-CALIBRATION_CONTEXT = 1000  # tokens already in the cache while timing decodes (DESIGN.md 5)
+CALIBRATION_CONTEXT = 1000  # tokens already in the cache while timing decodes (docs/measurements.md 1)
 CALIBRATION_SIZES = (8, 16, 32, 64, 128, 256)
 CALIBRATION_REPEATS_ONE = 15  # one-token decodes: cheap, so many
 CALIBRATION_REPEATS = 5  # batched decodes of each size up to 64 tokens
@@ -125,7 +125,7 @@ def calibrate(model, context: Sequence[int], sizes: Sequence[int] = CALIBRATION_
 
     Per size: one untimed warm-up decode (the first decode of a size allocates buffers), then
     `repeats` timed ones (at most CALIBRATION_REPEATS_LARGE above 64 tokens); the row has their median (`ms_per_token`), min and max. The cache is
-    rolled back after each decode, so every timing sees the same context (DESIGN.md 5).
+    rolled back after each decode, so every timing sees the same context (docs/measurements.md 1).
     """
     model.reset()
     model.prefill(list(context))
