@@ -18,18 +18,17 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from lsprotocol import types
+
+from lsp_server.coords import index_at
 
 
-def _utf16_offset(text: str, line: int, character: int) -> int:
-    lines = text.splitlines(keepends=True)
-    start = sum(len(x) for x in lines[:line])
-    units = 0
-    for i, ch in enumerate(lines[line] if line < len(lines) else ""):
-        if units >= character or ch in "\r\n":
-            return start + i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return start + (len(lines[line]) if line < len(lines) else 0)
+
+
+
+def _index(text: str, position: dict) -> int:
+    """A UTF-16 LSP position (as VS Code sends and reads them) -> str index."""
+    return index_at(text, types.Position(line=position["line"], character=position["character"]), "utf-16")
 
 
 class Client:
@@ -82,9 +81,8 @@ class Client:
             for change in message["params"]["edit"]["documentChanges"]:
                 uri = change["textDocument"]["uri"]
                 text = self.texts[uri]
-                spans = sorted(((_utf16_offset(text, e["range"]["start"]["line"], e["range"]["start"]["character"]),
-                                 _utf16_offset(text, e["range"]["end"]["line"], e["range"]["end"]["character"]),
-                                 e["newText"]) for e in change["edits"]), reverse=True)
+                spans = sorted(((_index(text, e["range"]["start"]), _index(text, e["range"]["end"]), e["newText"])
+                                for e in change["edits"]), reverse=True)
                 for start, end, new in spans:
                     text = text[:start] + new + text[end:]
                 self.change(uri, text)

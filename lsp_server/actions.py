@@ -6,9 +6,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from . import coords, syntax
-from .engine.engine import identifier_at_index
 from .engine.request import EditRequest
-from .engine.tasks import Task, build_request, check_new_name
+from .engine.tasks import Task, build_request, check_new_name, identifier_at_index
 from .errors import EditError
 
 # Commands (workspace/executeCommand); each takes one object argument.

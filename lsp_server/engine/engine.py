@@ -17,6 +17,7 @@ from . import prompts
 from .drafts import DraftText, Drafter, changed_ranges, dropped_lines, line_map
 from .model import Model
 from .request import EditRequest, Region
+from .tasks import identifier_at_index
 from .speculative import LoopOptions, LoopStats, speculative_edit
 
 # Under typical acceptance a re-sync may skip at most this much draft text (bytes): see Drafter.
@@ -387,12 +388,6 @@ def split_region(text: str, region: Region, limit: int, count_tokens: Callable[[
             + split_region(text, Region(cut, region.end), limit, count_tokens))
 
 
-def identifier_at_index(text: str, language: syntax.Language, position: int) -> str:
-    """The identifier at a str index; EditError when there is none."""
-    found = syntax.identifier_at(text.encode("utf-8"), language, coords.index_to_byte(text, position))
-    if found is None:
-        raise EditError("no identifier at the cursor to rename")
-    return found[2]
 
 
 def prompt_parts(text: str, region: tuple[int, int], language: syntax.Language, path: str | None,

@@ -284,7 +284,7 @@ def _fill_usage(stats: LoopStats, answer: Answer, whole: bool = True) -> None:
 
 def propose_name(settings: Settings, text: str, path: str | None, language_id: str | None, position: int) -> str:
     """Engine.propose_name on the server: a short greedy answer, the first identifier in it."""
-    from .engine import identifier_at_index
+    from .tasks import identifier_at_index
 
     language = syntax.language_for(path, language_id)
     old = identifier_at_index(text, language, position)

@@ -120,6 +120,14 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id)
 
 
+def identifier_at_index(text: str, language: syntax.Language, position: int) -> str:
+    """The identifier at a str index; EditError when there is none."""
+    found = syntax.identifier_at(text.encode("utf-8"), language, coords.index_to_byte(text, position))
+    if found is None:
+        raise EditError("no identifier at the cursor to rename")
+    return found[2]
+
+
 def check_new_name(language: syntax.Language, new_name: str) -> None:
     """EditError unless `new_name` can name something in the language."""
     if new_name in language.reserved:
@@ -170,17 +178,15 @@ def message_fix(text: str, span: tuple[int, int], diagnostic: str) -> str | None
     if not m or not (m["saw"] in m["want"] or m["want"] in m["saw"]):
         return None  # "expected `;`, found `Ok`" is a missing separator: the syntax repair's job
     saw, want = m["saw"], m["want"]
-    where = LINE_COLUMN.search(diagnostic)
-    if where:
+    start = -1
+    if where := LINE_COLUMN.search(diagnostic):  # at the reported column, else later on that line
         at = coords.index_at_line_column(text, int(where[1]), int(where[2]))
-        for start in (at, text.find(saw, at, text.find("\n", at) if "\n" in text[at:] else len(text))):
-            if start >= 0 and text.startswith(saw, start):
-                return text[:start] + want + text[start + len(saw):]
-    hits = [h.start() for h in re.finditer(re.escape(saw), text[span[0]:span[1]])]
-    if len(hits) == 1:
-        start = span[0] + hits[0]
-        return text[:start] + want + text[start + len(saw):]
-    return None
+        line_end = text.find("\n", at)
+        start = text.find(saw, at, len(text) if line_end < 0 else line_end)
+    if start < 0:
+        hits = [h.start() for h in re.finditer(re.escape(saw), text[span[0]:span[1]])]
+        start = span[0] + hits[0] if len(hits) == 1 else -1
+    return None if start < 0 else text[:start] + want + text[start + len(saw):]
 
 
 def apply_replacements(text: str, edits: list[tuple[int, int, str]]) -> str:

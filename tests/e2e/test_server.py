@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import asyncio
 import re
+import sys
+from pathlib import Path
 
 import pytest
 from lsprotocol import types
@@ -203,7 +205,7 @@ async def test_undo_refuses_when_the_edited_text_was_changed(client):
     assert client.editor.texts[uri] == typed  # the user's typing is never touched
 
 
-RUFF_ARGV = [str(__import__("pathlib").Path(__import__("sys").executable).parent / "ruff"), "check", "--no-cache", "--isolated",
+RUFF_ARGV = [str(Path(sys.executable).parent / "ruff"), "check", "--no-cache", "--isolated",
              "--select", "E711", "--output-format=json", "--stdin-filename", "{file}", "-"]
 
 
