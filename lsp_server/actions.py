@@ -6,19 +6,10 @@ import dataclasses
 from dataclasses import dataclass
 
 from . import coords, syntax
+from .commands import EDIT, EDIT_FROM_COMMENT, FIX, RENAME
 from .engine.request import EditRequest
 from .engine.tasks import Task, build_request, check_new_name, identifier_at_index
 from .errors import EditError
-
-# Commands (workspace/executeCommand); each takes one object argument.
-EDIT = "specedit.edit"  # {uri, range?, instruction}
-EDIT_FROM_COMMENT = "specedit.editFromComment"  # {uri, range?}
-RENAME = "specedit.rename"  # {uri, position, newName?}
-FIX = "specedit.fix"  # {uri, range, message}
-APPLY_SKETCH = "specedit.applySketch"  # {uri, sketch}
-CANCEL = "specedit.cancel"  # {uri?}
-UNDO = "specedit.undo"  # {uri}: revert the document's last AI edit in one step
-COMMANDS = [EDIT, EDIT_FROM_COMMENT, RENAME, FIX, APPLY_SKETCH, CANCEL, UNDO]
 
 # Regions larger than this (bytes) are narrowed to the enclosing syntax node.
 SCOPE_MAX_BYTES = 6000
@@ -55,13 +46,6 @@ class Plan:
             return start, end
         size = self.hidden[1] - self.hidden[0]
         return min(start, self.hidden[0]), end + size if end >= self.hidden[0] else max(end, self.hidden[1])
-
-    def doc_offset(self, offset: int) -> int:
-        """A str index relative to the request's span -> the same place relative to doc_span."""
-        absolute = self.request.span[0] + offset
-        if self.hidden is not None and absolute > self.hidden[0]:
-            absolute += self.hidden[1] - self.hidden[0]
-        return absolute - self.doc_span[0]
 
 
 def scope(text: str, language: syntax.Language, start: int, end: int) -> tuple[int, int]:

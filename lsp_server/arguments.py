@@ -7,7 +7,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from . import actions
+from . import commands
 
 # String fields of command arguments.
 STRINGS = ("instruction", "message", "sketch", "newName")
@@ -56,13 +56,13 @@ def command_argument(command: str, args: tuple) -> dict:
             arg[key] = raw[key]
     if raw.get("fixEdits") is not None:
         arg["fixEdits"] = _fix_edits(raw["fixEdits"])
-    if command == actions.RENAME:
+    if command == commands.RENAME:
         arg["position"] = _position(raw.get("position") or (raw.get("range") or {}).get("start"), "position")
-    if command == actions.FIX and "range" not in arg:
+    if command == commands.FIX and "range" not in arg:
         raise JsonRpcInvalidParams("specedit.fix needs the diagnostic's range")
-    if command == actions.APPLY_SKETCH and not arg.get("sketch"):
+    if command == commands.APPLY_SKETCH and not arg.get("sketch"):
         raise JsonRpcInvalidParams("specedit.applySketch needs the sketch text")
-    if command == actions.EDIT and not (arg.get("instruction") or "").strip():
+    if command == commands.EDIT and not (arg.get("instruction") or "").strip():
         raise JsonRpcInvalidParams("specedit.edit needs an instruction (the editor prompts for it, or use a '# ai: ...' comment)")
     return arg
 

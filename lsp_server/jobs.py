@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from . import actions, coords
+from . import actions, commands, coords
 from .arguments import lsp_range
 from .engine.engine import EditResult, Engine, Progress
 from .errors import Cancelled, EditError, ModelError
@@ -143,31 +143,31 @@ class Jobs:
         selection = None
         if arg.get("range") is not None:
             selection = (coords.index_at(text, arg["range"].start, enc), coords.index_at(text, arg["range"].end, enc))
-        if job.command == actions.EDIT:
+        if job.command == commands.EDIT:
             return actions.plan_edit(text, path, lang, arg.get("instruction") or "", selection)
-        if job.command == actions.EDIT_FROM_COMMENT:
+        if job.command == commands.EDIT_FROM_COMMENT:
             return actions.plan_from_comment(text, path, lang, selection)
-        if job.command == actions.RENAME:
+        if job.command == commands.RENAME:
             return actions.plan_rename(text, path, lang, coords.index_at(text, arg["position"], enc), arg["newName"])
-        if job.command == actions.FIX:
+        if job.command == commands.FIX:
             fix = [(coords.index_at(text, e["range"].start, enc), coords.index_at(text, e["range"].end, enc), e["newText"])
                    for e in arg.get("fixEdits") or []]
             return actions.plan_fix(text, path, lang, selection or (0, 0), arg.get("message") or "", fix or None)
-        if job.command == actions.APPLY_SKETCH:
+        if job.command == commands.APPLY_SKETCH:
             return actions.plan_sketch(text, path, lang, arg["sketch"], self.server.settings.sketch_markers)
         raise EditError(f"unknown command {job.command}")
 
     async def run(self, job: Job) -> None:
         loop = asyncio.get_running_loop()
         try:
-            if job.command == actions.RENAME and not job.argument.get("newName"):
+            if job.command == commands.RENAME and not job.argument.get("newName"):
                 job.argument["newName"] = await loop.run_in_executor(self.worker, self.propose_name, job)
             plan = self.plan(job)
         except (EditError, ModelError, JsonRpcInvalidParams) as exc:
             self.finish(job, False, str(exc))
             return
         doc = self.server.document(job.uri)
-        stream = EditStream(doc.source, plan.doc_span, map_offset=plan.doc_offset)
+        stream = EditStream(doc.source, plan.doc_span, hidden=plan.hidden)
         latest: list[Progress] = []
         wake = asyncio.Event()
 

@@ -11,7 +11,7 @@ from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol
 
-from . import __version__, actions, coords
+from . import __version__, actions, commands, coords
 from .arguments import command_argument, lsp_range
 from .config import Settings, settings_from_client
 from .diagnostics import Diagnostics
@@ -166,9 +166,9 @@ def build_server() -> SpecEditServer:
                 argument["range"] = lsp_range(diagnostic.range)
                 if isinstance(diagnostic.data, dict) and diagnostic.data.get("fixEdits"):
                     argument["fixEdits"] = diagnostic.data["fixEdits"]  # the linter's fix becomes the draft
-            elif action.command == actions.RENAME:
+            elif action.command == commands.RENAME:
                 argument["position"] = {"line": params.range.start.line, "character": params.range.start.character}
-            elif start != end or action.command == actions.EDIT_FROM_COMMENT:
+            elif start != end or action.command == commands.EDIT_FROM_COMMENT:
                 argument["range"] = lsp_range(params.range)
             result.append(types.CodeAction(
                 title=action.title,
@@ -185,15 +185,15 @@ def build_server() -> SpecEditServer:
             ls.document(arg["uri"])
             return ls.jobs.submit(command, arg)
 
-    for name in (actions.EDIT, actions.EDIT_FROM_COMMENT, actions.RENAME, actions.FIX, actions.APPLY_SKETCH):
+    for name in (commands.EDIT, commands.EDIT_FROM_COMMENT, commands.RENAME, commands.FIX, commands.APPLY_SKETCH):
         register(name)
 
-    @server.command(actions.CANCEL)
+    @server.command(commands.CANCEL)
     def cancel(ls: SpecEditServer, *args: Any) -> dict:
         uri = args[0].get("uri") if args and isinstance(args[0], dict) else None
         return {"cancelled": ls.jobs.cancel(uri)}
 
-    @server.command(actions.UNDO)
+    @server.command(commands.UNDO)
     async def undo(ls: SpecEditServer, *args: Any) -> dict:
         # Without a uri (Helix's workspace command sends no arguments): the last AI edit of any document.
         uri = args[0].get("uri") if len(args) == 1 and isinstance(args[0], dict) else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .coords import position_at
 from .textedits import Hunk, HunkStream, apply_hunks, diff_hunks
 
 
@@ -25,24 +26,25 @@ class EditStream:
 
     `expected` is the document text the client should have (its text at the start, plus every batch
     sent). Before each batch, rebase() compares it with the server's current copy: typing outside the
-    region shifts the region; typing inside it stops the edit. Str indices throughout.
+    region moves the region; typing inside it stops the edit. Str indices throughout.
+
+    The engine saw the region without `hidden` (a document span inside it, e.g. a directive comment
+    the edit consumes); its sync points are re-based into the document here, and only here.
     """
 
-    def __init__(self, document: str, region: tuple[int, int], map_offset=None):
+    def __init__(self, document: str, region: tuple[int, int], hidden: tuple[int, int] | None = None):
         self.expected = document
         start, end = region
         self.original_region = document[start:end]
-        self.region_start = start
-        self._hunks = HunkStream(self.original_region, start)
-        self._shift = 0  # how far typing before the region moved it since the start
-        self._map = map_offset or (lambda o: o)
+        self.region_start = start  # moves with typing before the region
+        self._hunks = HunkStream(self.original_region, 0)  # hunks relative to the region's start
+        self._hidden = None if hidden is None else (hidden[0] - start, hidden[1] - hidden[0])  # (where, length)
         self.sent_batches = 0
 
     @property
     def region(self) -> tuple[int, int]:
         """The region in the current document: its start, and its end after what was streamed so far."""
-        start = self.region_start + self._shift
-        return start, start + len(self.original_region) + self._hunks.delta
+        return self.region_start, self.region_start + len(self.original_region) + self._hunks.delta
 
     def rebase(self, current: str) -> None:
         """Accept the user's edits outside the region; StaleDocument if they touched it."""
@@ -53,22 +55,26 @@ class EditStream:
         old_end = len(self.expected) - suffix  # changed span in expected: [prefix, old_end)
         start, end = self.region
         if old_end <= start:
-            self._shift += len(current) - len(self.expected)
-        elif prefix >= end:
-            pass
-        else:
-            line = current.count("\n", 0, prefix) + 1
+            self.region_start += len(current) - len(self.expected)
+        elif prefix < end:
+            line = position_at(current, prefix, "utf-32").line + 1
             raise StaleDocument(f"the document changed inside the region being edited (line {line}); stopped")
         self.expected = current
+
+    def region_offset(self, engine_offset: int) -> int:
+        """A str index into the region as the engine saw it -> the same place in the original region."""
+        if self._hidden is not None and engine_offset > self._hidden[0]:
+            return engine_offset + self._hidden[1]
+        return engine_offset
 
     def snapshot(self) -> tuple:
         """Everything a batch changes, to restore() when the client refuses the batch."""
         hunks = self._hunks
-        return (self.expected, self._shift, self.sent_batches, hunks._done_orig, hunks._done_out, hunks._delta)
+        return (self.expected, self.region_start, self.sent_batches, hunks._done_orig, hunks._done_out, hunks._delta)
 
     def restore(self, state: tuple) -> None:
         hunks = self._hunks
-        self.expected, self._shift, self.sent_batches, hunks._done_orig, hunks._done_out, hunks._delta = state
+        self.expected, self.region_start, self.sent_batches, hunks._done_orig, hunks._done_out, hunks._delta = state
 
     def revert(self) -> Batch | None:
         """One batch that puts the original region back over what was streamed (for failures and undo)."""
@@ -79,7 +85,7 @@ class EditStream:
         if sync is None:
             return None
         try:
-            hunks = self._hunks.advance(output, self._map(sync[0]), sync[1])
+            hunks = self._hunks.advance(output, self.region_offset(sync[0]), sync[1])
         except ValueError:  # a sync point behind what was streamed (the model repeated code): wait for the next
             return None
         return self._batch(hunks)
@@ -88,7 +94,7 @@ class EditStream:
         return self._batch(self._hunks.finish(output))
 
     def _batch(self, hunks: list[Hunk]) -> Batch | None:
-        hunks = [Hunk(h.start + self._shift, h.end + self._shift, h.new_text) for h in hunks]
+        hunks = [Hunk(h.start + self.region_start, h.end + self.region_start, h.new_text) for h in hunks]
         if not hunks:
             return None
         before = self.expected

@@ -180,3 +180,23 @@ def test_a_sync_point_behind_what_was_streamed_is_skipped_not_an_internal_error(
     if (batch := stream.finish(output)) is not None:
         current = apply_as_client(current, batch, "utf-16")
     assert current == output
+
+
+def test_a_hidden_directive_comment_is_skipped_by_sync_points_and_removed():
+    # The engine saw the region without the comment line; its sync points count without it.
+    document = "x = 0\ndef area(w, h):\n    # ai: add a docstring\n    total = w * h\n    return total\n"
+    start = document.index("def")
+    hidden = (document.index("    # ai:"), document.index("    total"))
+    seen = document[start:hidden[0]] + document[hidden[1]:]
+    output = seen.replace("):\n", '):\n    """The area."""\n', 1)
+    stream = EditStream(document, (start, len(document)), hidden=hidden)
+    assert stream.region_offset(0) == 0
+    assert stream.region_offset(seen.index("total")) == document.index("total") - start
+    current = document
+    # Synced on "    return total" (both sides copy from there): the docstring is final, the comment gone.
+    sync = (seen.index("    return"), output.index("    return"))
+    current = apply_as_client(current, stream.advance(output, sync), "utf-16")
+    assert "# ai:" not in current and '"""The area."""' in current
+    if (batch := stream.finish(output)) is not None:
+        current = apply_as_client(current, batch, "utf-16")
+    assert current == document[:start] + output
