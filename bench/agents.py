@@ -22,10 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 from lsp_server import Engine, Settings, Task, build_request
+from lsp_server.tomlcompat import tomllib
 
 ROOT = Path(__file__).resolve().parent
 SPECEDIT = str(Path(sys.executable).parent / "specedit")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 from lsp_server import Task
+from lsp_server.tomlcompat import tomllib
 
 KINDS = ("edit", "rename", "fix", "sketch")
 TASK_KEYS = {"file", "source", "kind", "category", "instruction", "description", "lines", "symbol",

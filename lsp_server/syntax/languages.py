@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import functools
 import importlib
 import importlib.resources
@@ -12,12 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
-log = logging.getLogger(__name__)
+from ..tomlcompat import tomllib
 
-try:  # Python >= 3.11
-    import tomllib as _toml
-except ModuleNotFoundError:  # pragma: no cover - Python 3.10
-    _toml = None
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -57,19 +53,6 @@ def grammars_root():
     return Path(__file__).resolve().parents[2] / "grammars"
 
 
-def _parse_toml(text: str) -> dict[str, Any]:
-    if _toml is not None:
-        return _toml.loads(text)
-    # Flat `key = "string"` / `key = ["list"]` files only: enough for language.toml on Python 3.10.
-    table: dict[str, Any] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, value = line.split("=", 1)
-            table[key.strip()] = ast.literal_eval(value.strip())
-    return table
-
-
 def _load_ts_language(spec: dict[str, Any]):
     """The tree-sitter Language for a spec, or None when its grammar wheel is not installed."""
     try:
@@ -96,7 +79,7 @@ def _registry() -> tuple[dict[str, dict], dict[str, str], dict[str, str]]:
         toml_file = entry / "language.toml"
         if not (entry.is_dir() and toml_file.is_file()):
             continue
-        spec = _parse_toml(toml_file.read_text(encoding="utf-8"))
+        spec = tomllib.loads(toml_file.read_text(encoding="utf-8"))
         spec.setdefault("name", entry.name)
         specs[spec["name"]] = spec
         for ext in spec.get("extensions", []):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import asyncio
 import re
-import tomllib
 from pathlib import Path
 from typing import Union
 
@@ -18,6 +17,7 @@ from pygls.lsp.client import LanguageClient
 from pygls.protocol import default_converter
 
 from clientlib import CLIENT_SETTINGS, EDITORS, JOB_TIMEOUT_S
+from lsp_server.tomlcompat import tomllib
 
 pytestmark = pytest.mark.client
 

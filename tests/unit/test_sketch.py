@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from lsp_server.errors import EditError
 from lsp_server.engine.sketch import DEFAULT_MARKERS, marker_patterns, merge_sketch, split_sketch
 from lsp_server.engine.tasks import Task, build_request
+from lsp_server.tomlcompat import tomllib
 
 SKETCHES = Path(__file__).resolve().parents[2] / "bench" / "sketches"
 CASES = sorted(p for p in SKETCHES.iterdir() if (p / "task.toml").exists())
