@@ -1,4 +1,4 @@
-"""`specedit serve | edit | apply | demo | bench`: the command line over the same engine the server uses."""
+"""`specedit serve | edit | apply | demo | bench | models`: the command line over the same engine the server uses."""
 
 from __future__ import annotations
 
@@ -46,7 +46,10 @@ def settings_from_args(args) -> Settings:
 
 
 def add_model_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", metavar="GGUF", help="a GGUF model file (default: the embedded gemma-3-270m)")
+    from .models import DEFAULT_MODEL
+
+    p.add_argument("--model", metavar="GGUF|NAME",
+                   help=f"a GGUF model file or a model name (`specedit models` lists them; default: {DEFAULT_MODEL})")
     p.add_argument("--hf-repo", metavar="OWNER/REPO:FILE", help="opt-in: download a GGUF from Hugging Face")
     p.add_argument("--n-ctx", type=int, help="context size in tokens (default: the model's, at most 16384)")
     p.add_argument("--n-threads", type=int, help="CPU threads (default: all cores)")
@@ -151,6 +154,17 @@ def cmd_bench(args) -> int:
     return run_benchmark(args, settings_from_args(args))
 
 
+def cmd_models(args) -> int:
+    from .errors import ModelError
+    from .models import status_lines
+
+    try:
+        print("\n".join(status_lines(args.assemble)))
+    except ModelError as exc:
+        raise CliError(str(exc)) from exc
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="specedit", description="Local AI code edits with speculative decoding.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log to stderr")
@@ -200,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--compare-chunks", action="store_true", help="also run ours with fixed-size chunks (syntax-aligned vs fixed)")
     add_model_args(p)
     p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("models", help="the model names --model accepts: installed or not, and their files")
+    p.add_argument("--assemble", nargs="*", metavar="NAME", help="assemble and verify these (no name: every installed one)")
+    p.set_defaults(func=cmd_models)
     return parser
 
 

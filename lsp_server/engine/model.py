@@ -110,11 +110,12 @@ def check_gguf(path: str) -> str:
 
 
 def resolve_model_path(settings: ModelSettings) -> str:
-    if settings.path:
-        return check_gguf(settings.path)
-    if settings.hf_repo:
+    """The GGUF to load: a path, a model name (lsp_server/models.py), a download, or the default model."""
+    from .. import models
+
+    if settings.hf_repo and not settings.path:
         return check_gguf(download_model(settings.hf_repo))
-    return check_gguf(embedded_model_path())
+    return check_gguf(models.resolve(settings.path))
 
 
 @dataclass
