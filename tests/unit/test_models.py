@@ -83,7 +83,7 @@ def test_registry_holds_the_three_names_with_their_pinned_parts():
 
 
 def test_the_extras_in_pyproject_pin_exactly_the_registry_parts():
-    import tomllib
+    from lsp_server.tomlcompat import tomllib
 
     root = Path(__file__).resolve().parents[2]
     extras = tomllib.loads((root / "pyproject.toml").read_text())["project"]["optional-dependencies"]
