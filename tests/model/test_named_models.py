@@ -1,0 +1,48 @@
+"""A model loaded by name: qwen2.5-coder-0.5b assembled from its PyPI parts, verified, and decoding code."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from lsp_server import models
+from lsp_server.config import ModelSettings
+from lsp_server.engine.model import Model
+
+pytestmark = pytest.mark.model
+
+NAME = "qwen2.5-coder-0.5b"
+
+
+@pytest.fixture(scope="module")
+def coder():
+    entry = models.MODELS[NAME]
+    if not models.installed(entry):
+        pytest.skip(f"the {NAME} parts are not installed: {entry.install} (make setup installs them)")
+    model = Model(ModelSettings(path=NAME, n_ctx=512, n_threads=int(os.environ.get("SPECEDIT_TEST_THREADS", "1"))))
+    yield model
+    model.close()
+
+
+def test_the_name_loads_the_verified_assembled_file(coder):
+    entry = models.MODELS[NAME]
+    assert coder.info.path == str(models.assembled_path(entry))
+    assert models.is_verified(entry, models.assembled_path(entry))
+    assert "qwen2" in coder.info.description.lower()
+    # An instruct model: prompted through its own ChatML template.
+    assert coder.info.chat_template and "<|im_start|>" in coder.info.chat_template
+    assert not coder.info.embedded
+
+
+def test_it_completes_a_line_of_code_greedily(coder):
+    coder.reset()
+    prompt = coder.tokenize(b"def add(a, b):\n    return", add_bos=coder.add_bos)
+    logits = coder.decode(prompt, logits_at=[len(prompt) - 1])
+    out = []
+    for _ in range(4):
+        token = int(np.argmax(logits[0]))
+        out.append(token)
+        logits = coder.decode([token], logits_at=[0])
+    assert coder.detokenize(out).startswith(b" a + b")
