@@ -182,11 +182,18 @@ def message_fix(text: str, span: tuple[int, int], diagnostic: str) -> str | None
     if where := LINE_COLUMN.search(diagnostic):  # at the reported column, else later on that line
         at = coords.index_at_line_column(text, int(where[1]), int(where[2]))
         line_end = text.find("\n", at)
-        start = text.find(saw, at, len(text) if line_end < 0 else line_end)
+        start = next(iter(_standalone(text, saw, want, at, len(text) if line_end < 0 else line_end)), -1)
     if start < 0:
-        hits = [h.start() for h in re.finditer(re.escape(saw), text[span[0]:span[1]])]
-        start = span[0] + hits[0] if len(hits) == 1 else -1
+        hits = _standalone(text, saw, want, *span)
+        start = hits[0] if len(hits) == 1 else -1
     return None if start < 0 else text[:start] + want + text[start + len(saw):]
+
+
+def _standalone(text: str, saw: str, want: str, lo: int, hi: int) -> list[int]:
+    """Where `saw` starts in text[lo:hi], leaving out those inside a `want` (the '==' of a '===' is no '==')."""
+    wanted = [(h.start(), h.end()) for h in re.finditer(re.escape(want), text)] if saw in want else []
+    starts = [lo + h.start() for h in re.finditer(re.escape(saw), text[lo:hi])]
+    return [s for s in starts if not any(a <= s and s + len(saw) <= b for a, b in wanted)]
 
 
 def apply_replacements(text: str, edits: list[tuple[int, int, str]]) -> str:
@@ -240,10 +247,27 @@ def _is_subsequence(short: str, long: str) -> bool:
     return all(ch in letters for ch in short)
 
 
+def _one_slip(wrong: str, name: str) -> bool:
+    """Whether `wrong` is `name` with one slip of the keys: a letter typed twice, two neighbours swapped, other case."""
+    if wrong != name and wrong.lower() == name.lower():
+        return True
+    if len(wrong) == len(name) + 1:
+        return any(wrong[i] == wrong[i + 1] and wrong[:i] + wrong[i + 1:] == name for i in range(len(name)))
+    if len(wrong) == len(name):
+        diff = [i for i in range(len(name)) if wrong[i] != name[i]]
+        return (len(diff) == 2 and diff[1] == diff[0] + 1
+                and wrong[diff[0]] == name[diff[1]] and wrong[diff[1]] == name[diff[0]])
+    return False
+
+
 def closest_name(wrong: str, names: set[str]) -> str | None:
-    """The defined name `wrong` most likely stands for: one it abbreviates or misses letters of
-    (its letters in order: `segs` -> `segments`, `totl` -> `total`), else the closest spelling."""
+    """The defined name `wrong` most likely stands for: the one it is a single slip away from (`resultt`,
+    `totla`, `NAME`), else one it abbreviates or misses letters of (its letters in order: `segs` ->
+    `segments`, `totl` -> `total`), else the closest spelling."""
     ordered = sorted(names)
+    slips = [n for n in ordered if _one_slip(wrong, n)]
+    if len(slips) == 1:
+        return slips[0]
     fuller = [n for n in ordered if len(n) > len(wrong) and n[0] == wrong[0] and _is_subsequence(wrong, n)]
     if fuller:
         return max(fuller, key=lambda n: difflib.SequenceMatcher(None, wrong, n).ratio())
