@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 
 from .config import Settings
@@ -75,15 +76,20 @@ def add_marker_arg(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_edit(args) -> int:
+    from . import linters
     from .engine.engine import Engine
     from .errors import EditError, ModelError
     from .engine.tasks import build_request, parse_lines, task_from
 
+    if args.more_paths or os.path.isdir(args.path):
+        return cmd_rename_files(args)
     text = read_source(args.path)
     sketch = read_sketch(args.sketch) if args.sketch else None
     try:
         task = task_from(args.instruction, parse_lines(args.lines), args.symbol, args.new_name, args.diagnostic,
                          sketch, args.marker)
+        if task.kind == "fix":  # a message that names a linter's rule: that linter's fix is the draft
+            task.fix_edits = linters.fix_for_rule(args.path, text, task.diagnostic or "")
         request = build_request(text, task, path=args.path)
         engine = Engine(settings_from_args(args))
         result = engine.edit(request)
@@ -114,6 +120,41 @@ def cmd_edit(args) -> int:
         sys.stdout.flush()
         print(json.dumps(result.stats_json()))
     return status if result.changed else EXIT_UNCHANGED
+
+
+def cmd_rename_files(args) -> int:
+    """`edit --symbol X --new-name Y PATH...`: the rename in every file given and every language file
+    under every folder given; a diff per file (or --write: all files or none), --json: one answer per file."""
+    from .apply import loaded_engine
+    from .errors import EditError
+    from .multifile import rename_files, write_outcomes
+
+    if not (args.symbol and args.new_name) or args.instruction or args.diagnostic or args.sketch or args.lines:
+        raise CliError("several files or a folder take a rename only: --symbol and --new-name, no -i, --diagnostic, "
+                       "--sketch or --lines")
+    engine = loaded_engine(settings_from_args(args))
+    try:
+        outcomes = rename_files(engine, args.symbol, args.new_name, [args.path, *args.more_paths], args.force)
+    except EditError as exc:
+        raise CliError(str(exc)) from exc
+    if args.write:
+        write_outcomes(outcomes, atomic=True)  # a rename half done across files breaks the build
+    for o in outcomes:
+        if args.json:
+            print(json.dumps(o.answer(with_diff=not args.write)))
+        elif not o.ok:
+            print(f"specedit: {o.path}: {o.error}", file=sys.stderr)
+        elif not args.write:
+            sys.stdout.write(o.diff())
+    if not all(o.ok for o in outcomes):
+        return 1
+    return 0 if any(o.changed for o in outcomes) else EXIT_UNCHANGED
+
+
+def cmd_mcp(args) -> int:
+    from .mcp_server import serve
+
+    return serve(settings_from_args(args), root=args.root)
 
 
 def cmd_serve(args) -> int:
@@ -178,8 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=2087)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("edit", help="edit one file and print the result")
+    p = sub.add_parser("edit", help="edit one file and print the result (a rename: files and folders)")
     p.add_argument("path")
+    p.add_argument("more_paths", nargs="*", metavar="PATH",
+                   help="a rename across files: more files or folders (their files of known languages)")
     p.add_argument("-i", "--instruction", help="what to change")
     p.add_argument("--lines", metavar="A:B", help="only rewrite lines A..B (1-based, inclusive)")
     p.add_argument("--symbol", help="rename: the symbol to rename (with --new-name)")
@@ -195,12 +238,23 @@ def build_parser() -> argparse.ArgumentParser:
     add_model_args(p)
     p.set_defaults(func=cmd_edit)
 
-    p = sub.add_parser("apply", help="a batch of edits and sketches, one JSON request per line")
-    p.add_argument("--jsonl", required=True, metavar="FILE", help="requests, one JSON object per line ('-' for stdin)")
+    p = sub.add_parser("apply", help="a batch of edits (JSON lines), or one unified diff or SEARCH/REPLACE text")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--jsonl", metavar="FILE", help="requests, one JSON object per line ('-' for stdin)")
+    source.add_argument("--diff", metavar="FILE", help="a unified diff of one or many files ('-' for stdin)")
+    source.add_argument("--blocks", metavar="FILE", help="file paths, each followed by SEARCH/REPLACE blocks ('-' for stdin)")
+    p.add_argument("--root", default=".", metavar="DIR", help="--diff/--blocks: the folder their paths start from (default .)")
+    p.add_argument("--atomic", action="store_true", help="--diff/--blocks: write every file or none")
+    p.add_argument("--force", action="store_true", help="--diff/--blocks: write even if an edit introduces syntax errors")
     p.add_argument("--dry-run", action="store_true", help="do not write files; answers carry a unified diff")
     add_marker_arg(p)
     add_model_args(p)
     p.set_defaults(func=cmd_apply)
+
+    p = sub.add_parser("mcp", help="a Model Context Protocol server on stdio: edit_file, rename_symbol, fix_diagnostic")
+    p.add_argument("--root", default=".", metavar="DIR", help="relative paths in tool calls start here (default .)")
+    add_model_args(p)
+    p.set_defaults(func=cmd_mcp)
 
     p = sub.add_parser("demo", help="a real edit of the bundled sample, next to plain decoding")
     add_model_args(p)

@@ -4,17 +4,24 @@ Four output formats: `file:line:col: message` lines (most linters), ruff's JSON
 (`--output-format=json`, with `fix.edits`), eslint's JSON (`-f json`, with `fix`) and rustc's or
 clippy's JSON lines (`--error-format json`, with suggested replacements).
 A finding's fix is the draft the model verifies when the user picks "Fix with AI".
+`fix_for_rule` does the same for the command line and `apply`: a fix request whose message names a
+rule runs that rule's linter (ruff, eslint, clippy-driver, found on PATH, never in the workspace).
 """
 
 from __future__ import annotations
 
 import asyncio
+import difflib
 import json
 import re
+import shutil
 import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from . import coords
+from . import coords, syntax
 
 LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?:(?P<col>\d+):?)?\s*(?P<message>.+)$")
 TIMEOUT_S = 20.0
@@ -173,3 +180,79 @@ def fix_for(findings: list[Finding], diagnostic: str) -> list[tuple[int, int, st
         if f.fix and (f.message == diagnostic or diagnostic in f.message or f.message in diagnostic):
             return f.fix
     return None
+
+
+# -- a fix request that names a linter's rule: run that linter for its fix ---------------------------
+
+RUFF_CODE = re.compile(r"(?<![\w-])([A-Z]{1,4}\d{3,4})\b")
+ESLINT_RULE = re.compile(r"\(((?:@[\w-]+/)?[a-z][a-z0-9-]*(?:/[a-z0-9-]+)?)\)\s*$|\s((?:@[\w-]+/)?[a-z]+(?:-[a-z0-9]+)+)\s*$")
+CLIPPY_LINT = re.compile(r"clippy::(\w+)")
+DIAGNOSTIC_LINE = re.compile(r":(\d+)(?::\d+)?:|\bline (\d+)\b")
+# {file}: the file's path; {rule}: the rule the message names; {out}: a temporary folder for build output.
+RULE_LINTERS = {
+    "python": ("ruff", ["check", "--select", "{rule}", "--output-format=json", "--stdin-filename", "{file}", "-"]),
+    "javascript": ("eslint", ["--no-config-lookup", "--rule", "{rule}: error", "--format", "json",
+                              "--stdin", "--stdin-filename", "{file}"]),
+    "rust": ("clippy-driver", ["--edition", "2021", "--crate-type", "lib", "-W", "clippy::{rule}", "--error-format",
+                               "json", "--emit", "metadata", "--out-dir", "{out}", "{file}"]),
+}
+RULE_LINTERS["typescript"] = RULE_LINTERS["tsx"] = RULE_LINTERS["javascript"]
+
+
+def find_linter(name: str) -> str | None:
+    """The linter on PATH, else beside this Python (a venv's ruff), else in ~/.cargo/bin (clippy-driver)."""
+    places = [Path(sys.executable).parent / name, Path.home() / ".cargo" / "bin" / name]
+    return shutil.which(name) or next((str(p) for p in places if p.exists()), None)
+
+
+def named_rule(language: str, diagnostic: str) -> str | None:
+    """The rule a linter message names for a language's linter: 'F401', 'eqeqeq', 'needless_return'; rustc's
+    and clippy's messages name none, so for Rust every clippy lint runs ('all') and the message picks one."""
+    if language == "python":
+        m = RUFF_CODE.search(diagnostic)
+        return m.group(1) if m else None
+    if language in ("javascript", "typescript", "tsx"):
+        m = ESLINT_RULE.search(diagnostic)
+        return (m.group(1) or m.group(2)) if m else None
+    if language == "rust":
+        m = CLIPPY_LINT.search(diagnostic)
+        return m.group(1) if m else "all"
+    return None
+
+
+def _matching_fix(findings: list[Finding], text: str, diagnostic: str, rule: str) -> list[tuple[int, int, str]] | None:
+    """The fix of the finding the diagnostic is about: on its line when it gives one, most alike in words."""
+    fixed = [f for f in findings if f.fix]
+    line = DIAGNOSTIC_LINE.search(diagnostic)
+    if line:
+        number = int(line.group(1) or line.group(2))
+        fixed = [f for f in fixed if coords.line_number(text, f.start) == number]
+    if rule != "all":
+        fixed = [f for f in fixed if rule in f.message] or fixed
+    if not fixed:
+        return None
+    best = max(fixed, key=lambda f: difflib.SequenceMatcher(None, f.message, diagnostic).ratio())
+    if not line and rule == "all" and difflib.SequenceMatcher(None, best.message, diagnostic).ratio() < 0.5:
+        return None  # a message alone that is not this finding's
+    return best.fix
+
+
+def fix_for_rule(path: str, text: str, diagnostic: str) -> list[tuple[int, int, str]] | None:
+    """For a fix request whose message names a linter's rule: that linter's fix for it, run on the file
+    (ruff for Python, eslint for JavaScript/TypeScript, clippy for Rust), as the server gets it from a
+    configured linter. None when no rule is named, the linter is not installed, fails, or offers no fix."""
+    language = syntax.language_for(path).name
+    rule = named_rule(language, diagnostic)
+    if rule is None or language not in RULE_LINTERS:
+        return None
+    name, args = RULE_LINTERS[language]
+    binary = find_linter(name)
+    if binary is None:
+        return None
+    with tempfile.TemporaryDirectory(prefix="specedit-lint-") as out:
+        argv = [binary] + [a.replace("{rule}", rule).replace("{out}", out) for a in args]
+        try:
+            findings = run_sync(argv, path, text)
+        except LinterError:
+            return None
+    return _matching_fix(findings, text, diagnostic, rule)
