@@ -152,7 +152,10 @@ def cmd_rename_files(args) -> int:
 
 
 def cmd_mcp(args) -> int:
-    from .mcp_server import serve
+    try:
+        from .mcp_server import serve
+    except ImportError as exc:
+        raise CliError(f"specedit mcp needs the mcp package ({exc}): pip install 'specedit[mcp]'") from exc
 
     return serve(settings_from_args(args), root=args.root)
 
