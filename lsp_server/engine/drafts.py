@@ -253,20 +253,21 @@ class Drafter:
             return None
         return src.tokens[i], bool(src.forced) and src.is_forced(i)
 
-    def misplaced(self, piece: bytes) -> bool:
-        """Whether a token the model prefers to a draft-led text's next token is that text's own, from elsewhere.
+    def misplaced(self, piece: bytes, at: int | None = None) -> bool:
+        """Whether text the model prefers at `at` (default: the output's position) of a draft-led text is that text's own, from elsewhere.
 
         A weak model copying a long draft tends to skip ahead (dropping lines) or loop back
         (repeating them); both show as a preferred token that the draft holds a little further on
         or a little before. Only text the draft does not hold nearby counts as the model's change.
         """
-        if self.pos is None or not self.sources[self.source].led:
+        at = self.pos if at is None else at
+        if at is None or not self.sources[self.source].led:
             return False
         src = self.sources[self.source]
         word = piece.strip()
         if not word:
             return True  # whitespace: ending a line early, an extra blank line, other indentation
-        lo, hi = max(0, self.pos - MISPLACED_WINDOW), min(len(src.data), self.pos + MISPLACED_WINDOW)
+        lo, hi = max(0, at - MISPLACED_WINDOW), min(len(src.data), at + MISPLACED_WINDOW)
         return src.data.find(word, lo, hi) >= 0
 
     def forced_mask(self, n: int) -> list[bool]:

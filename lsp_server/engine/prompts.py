@@ -84,6 +84,13 @@ def name_prompt(code: str, fence_lang: str, old_name: str) -> str:
     return f"{_block(fence, fence_lang, code)}\nA clearer name for `{old_name}` in this code is `"
 
 
+def name_message(code: str, fence_lang: str, old_name: str) -> str:
+    """name_prompt as a chat message, for chat endpoints."""
+    fence = fence_for(code)
+    return (f"{_block(fence, fence_lang, code.rstrip())}\nPropose a clearer name for `{old_name}` in this code. "
+            "Answer with the new name only.")
+
+
 def cacheable_prefix(prompt: str) -> str:
     """The part of a prompt that depends only on the file (what warm-up prefills)."""
     return prompt[: prompt.index("Change request:")]

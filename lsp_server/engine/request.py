@@ -33,7 +33,10 @@ class EditRequest:
     language_id: str | None = None
     sketch: str | None = None  # an agent's edit sketch, shown in instruct prompts (its merge is the draft)
     acceptance: str | None = None  # override settings.draft.acceptance for this edit
-    speculate: bool | None = None  # override settings.draft.speculate (False: the plain baseline)
+    speculate: bool | None = None  # override settings.draft.speculate (False: decode one token a pass)
+    # False: plain greedy decoding, no tool draft followed or forced (the unguided baseline); the
+    # original still marks where the region ends.
+    guided: bool = True
 
     def __post_init__(self) -> None:
         if not self.regions:

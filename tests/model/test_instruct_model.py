@@ -96,7 +96,8 @@ def test_the_instruct_model_is_prompted_through_its_chat_template(instruct_engin
     assert not model.info.embedded
     parts = prompts.PromptParts(name="shop.py", fence_lang="python", context=SOURCE, region=None, region_lines=None,
                                 instruction="rename net_total to subtotal", fence="```")
-    prompt, chat = instruct_engine.prompt_text(parts)
+    rendered = instruct_engine.local.render(parts)
+    prompt, chat = rendered.text, rendered.chat
     assert chat, "the chat template did not render: the engine fell back to the completion prompt"
     assert prompt.startswith("<|im_start|>system\n")
     assert prompt.endswith("<|im_end|>\n<|im_start|>assistant\n```python\n")

@@ -1,0 +1,282 @@
+"""The one region runner: prepare a region once, decode it on a backend (local llama.cpp or a server), finish it once.
+
+Everything about drafts, acceptance, budgets and checks of the answer lives here; a backend only
+renders prompts, tokenizes draft texts and decodes (see `Backend`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Callable, Protocol
+
+from .. import coords, syntax
+from ..config import Settings
+from ..errors import Cancelled, EditError
+from . import prompts
+from .drafts import DraftText, Drafter, LineMap, changed_ranges, dropped_lines, line_map
+from .request import EditRequest, Region
+from .speculative import LoopOptions, LoopStats, Step
+
+# Under typical acceptance a re-sync may skip at most this much draft text (bytes): see Drafter.
+MAX_JUMP_LOSSY = 512
+# Tokens of margin kept free in the context beyond the prompt and the draft.
+CONTEXT_SLACK = 16
+
+
+@dataclass
+class Prompt:
+    """What a backend sends: the text, and its tokens where the backend tokenizes locally."""
+
+    text: str
+    chat: bool  # rendered for an instruct model (chat template or chat endpoint)
+    tokens: list[int] | None = None
+
+
+@dataclass
+class Prepared:
+    """One region made ready for decoding: prompt, draft texts, acceptance, budget (no decoding yet)."""
+
+    region: Region
+    prompt: Prompt
+    parts: prompts.PromptParts
+    sources: list[DraftText]  # [the draft that carries the change, the original] or [the original]
+    acceptance: str  # "greedy" | "typical"
+    budget: int  # output tokens the decoder may produce
+    region_bytes: bytes  # the original region, UTF-8
+    guided: bool  # False: plain greedy decoding, the draft only marks where the region ends
+
+    @property
+    def draft_led(self) -> bool:
+        return len(self.sources) == 2
+
+    @property
+    def fence(self) -> str:
+        return self.parts.fence
+
+    @property
+    def chat(self) -> bool:
+        return self.prompt.chat
+
+    @property
+    def prompt_tokens(self) -> list[int]:
+        return self.prompt.tokens or []
+
+    @property
+    def led_to_original(self) -> LineMap | None:
+        """Where the draft that carries the change stands in the original, by unchanged lines."""
+        if not self.draft_led:
+            return None
+        if not hasattr(self, "_led_map"):
+            self._led_map = line_map(self.sources[0].data, self.region_bytes)
+        return self._led_map
+
+
+class Backend(Protocol):
+    """What a region's edit needs of whoever runs the model (engine/local.py, engine/remote.py)."""
+
+    n_ctx: int | None  # the context to fit prompts into, None: the server's own
+    answer_overhead: int  # output tokens an answer spends beyond the code (fence lines, a preamble)
+
+    def prompt(self, parts: prompts.PromptParts, draft: str | None) -> Prompt: ...
+    def draft_text(self, data: bytes) -> DraftText: ...
+    def decode(self, prepared: Prepared, drafter: Drafter, options: LoopOptions, stats: LoopStats,
+               on_step: Callable[[Step], None] | None, cancelled: Callable[[], bool]) -> bytes: ...
+    def complete(self, completion: str, message: str, max_tokens: int) -> str: ...
+
+
+@dataclass
+class Progress:
+    """An edit so far, in the coordinates of a span of the original (a region, or the request's span)."""
+
+    output: str  # the span's new text so far
+    sync: tuple[int, int] | None  # (span chars, output chars) known to correspond; see textedits.HunkStream
+    stats: LoopStats
+    fraction: float  # of the span passed
+    tokens_per_s: float = 0.0  # generation so far
+
+    def rebased(self, orig_before: int, prefix: str, stats: LoopStats, fraction: float, rate: float) -> "Progress":
+        """The same progress inside a larger span: `orig_before` chars of it and `prefix` of output come first."""
+        sync = None if self.sync is None else (orig_before + self.sync[0], len(prefix) + self.sync[1])
+        return Progress(prefix + self.output, sync, stats, fraction, rate)
+
+
+def prompt_parts(text: str, region: tuple[int, int], language: syntax.Language, path: str | None,
+                 instruction: str, fence: str, sketch: str | None = None, excerpt: bool = False) -> prompts.PromptParts:
+    """The prompt's pieces for a region (str span); warm() and edits share it, so their prefixes match.
+
+    excerpt: show only the region (a tool-made draft carries the change, and its margin lines are
+    the context the model needs to verify it); else the file, or a window around the region.
+    """
+    start, end = region
+    whole = start == 0 and end == len(text)
+    ctx_lo, ctx_hi = (start, end) if excerpt else prompts.context_window(text, start, end)
+    return prompts.PromptParts(
+        name=PurePath(path).name if path else "untitled",
+        fence_lang=language.name if language.name != "text" else "",
+        context=text[ctx_lo:ctx_hi],
+        region=None if whole or excerpt else text[start:end],
+        region_lines=None if whole else coords.line_numbers(text, region),
+        instruction=instruction,
+        fence=fence,
+        sketch=sketch,
+    )
+
+
+def prepare(backend: Backend, settings: Settings, request: EditRequest, region: Region) -> Prepared:
+    """Prompt, draft texts, acceptance and budget for one region; EditError if it cannot fit."""
+    language = syntax.language_for(request.path, request.language_id)
+    text = request.text
+    original = text[region.start:region.end]
+    guided = request.guided
+    fence = prompts.fence_for(text, region.draft or "", request.sketch or "")
+    parts = prompt_parts(text, (region.start, region.end), language, request.path,
+                         request.instruction or "apply the change shown in the draft", fence, request.sketch,
+                         excerpt=region.draft is not None)
+    prompt = backend.prompt(parts, region.draft if guided else None)
+    # Each draft ends with the closing fence so the model verifies that too.
+    closing = ("" if not original or original.endswith("\n") else "\n") + fence
+    region_bytes = original.encode("utf-8")
+    original_source = backend.draft_text((original + closing).encode("utf-8"))
+    if settings.draft.syntax_aligned and region.draft is None:
+        align_to_syntax(original_source, syntax.SyntaxIndex(text.encode("utf-8"), language),
+                        coords.index_to_byte(text, region.start))
+    sources = [original_source]
+    if region.draft is not None and guided:
+        # The changed draft leads; the original is there to re-join when the model disagrees.
+        led = backend.draft_text((region.draft + closing).encode("utf-8"))
+        # The tool's changed words are taken as drafted, and so is the first line: it is the
+        # region's unchanged margin, where chat models otherwise start a line of their own.
+        first_line = led.data.find(b"\n") + 1 or len(led.data)
+        led.forced = [(0, first_line)] + [(max(a, first_line), b) for a, b in
+                                           changed_ranges(region_bytes, region.draft.encode("utf-8")) if b > first_line]
+        led.led = True
+        sources.insert(0, led)
+    acceptance = request.acceptance or settings.draft.acceptance
+    if not guided:
+        acceptance = "greedy"
+    elif acceptance == "auto":
+        acceptance = "typical" if len(sources) == 2 else "greedy"
+    budget = token_budget(backend, settings, len(sources[0].tokens), len(prompt.tokens or ()))
+    return Prepared(region, prompt, parts, sources, acceptance, budget, region_bytes, guided)
+
+
+def align_to_syntax(draft: DraftText, index: syntax.SyntaxIndex, offset: int) -> None:
+    """Let the draft's chunks end on syntax boundaries, and re-syncs prefer node starts (offset: the region's byte start)."""
+    from bisect import bisect_right
+
+    ends = index.chunk_ends
+
+    def chunk_end(lo: int, limit: int) -> int | None:
+        i = bisect_right(ends, limit + offset) - 1
+        return ends[i] - offset if i >= 0 and ends[i] >= lo + offset else None
+
+    draft.chunk_end = chunk_end
+    draft.is_sync_start = lambda pos: index.is_sync_start(pos + offset)
+
+
+def token_budget(backend: Backend, settings: Settings, draft_tokens: int, prompt_len: int) -> int:
+    """The output may be the draft's length, half again, and 128 more (a max_new_tokens setting caps it)."""
+    n_ctx = backend.n_ctx
+    if n_ctx is not None and prompt_len + draft_tokens + CONTEXT_SLACK > n_ctx:
+        raise EditError(
+            f"the region ({draft_tokens} tokens, prompt {prompt_len}) does not fit the model's "
+            f"context of {n_ctx} tokens: select a smaller region (--lines) or raise n_ctx", kind="fit")
+    wanted = draft_tokens + draft_tokens // 2 + 128 + backend.answer_overhead
+    if settings.max_new_tokens:
+        wanted = min(wanted, settings.max_new_tokens)
+    return wanted if n_ctx is None else min(wanted, n_ctx - prompt_len - 1)
+
+
+def drafter_for(prepared: Prepared, settings: Settings) -> Drafter:
+    """The drafter over the region's draft texts, kept level with the original while it follows a changed draft."""
+    draft_settings = settings.draft
+    drafter = Drafter(prepared.sources, draft_settings.min, draft_settings.max, draft_settings.syntax_aligned,
+                      max_jump=MAX_JUMP_LOSSY if prepared.acceptance == "typical" else None,
+                      # A tool's draft is trusted: verify it in as few passes as the batch limit allows.
+                      start_tokens=draft_settings.max if prepared.draft_led else draft_settings.start)
+    led_to_original = prepared.led_to_original
+    if led_to_original is not None:
+        # A re-sync into the original starts where the output stands in it, not behind.
+        drafter.mirror(1, lambda pos: (led_to_original.at_or_before(pos) or (0, 0))[1])
+    return drafter
+
+
+def loop_options(prepared: Prepared, settings: Settings, request: EditRequest, base: LoopOptions | None) -> LoopOptions:
+    opts = LoopOptions(**vars(base)) if base else LoopOptions()
+    speculate = settings.draft.speculate if request.speculate is None else request.speculate
+    opts.speculate = speculate and prepared.guided
+    opts.acceptance = prepared.acceptance
+    opts.typical_ratio = settings.draft.typical_ratio
+    opts.max_new_tokens = prepared.budget
+    opts.stop = prepared.fence.encode()
+    # Base models rarely close the fence; chat models following a tool's draft run past its end.
+    opts.stop_at_region_end = not prepared.chat or prepared.draft_led
+    return opts
+
+
+def run_region(backend: Backend, settings: Settings, request: EditRequest, region: Region,
+               on_progress: Callable[[Progress], None] | None, cancelled: Callable[[], bool],
+               options: LoopOptions | None = None) -> tuple[str, LoopStats]:
+    """The region's new text and the loop's stats; Progress (in the region's coordinates) as it decodes."""
+    prepared = prepare(backend, settings, request, region)
+    drafter = drafter_for(prepared, settings)
+    stats = LoopStats()
+
+    def on_step(step: Step) -> None:
+        on_progress(progress_of(step, drafter, prepared, stats))
+
+    output = backend.decode(prepared, drafter, loop_options(prepared, settings, request, options), stats,
+                            on_step if on_progress is not None else None, cancelled)
+    return finish(prepared, output, stats), stats
+
+
+def finish(prepared: Prepared, output: bytes, stats: LoopStats) -> str:
+    """The decoded bytes as the region's new text, or the reason they cannot be (Cancelled, EditError)."""
+    if stats.stop_reason == "cancelled":
+        raise Cancelled()
+    if stats.stop_reason in ("budget", "eos"):
+        raise EditError(f"the model did not finish the edit ({stats.stop_reason} after {stats.output_tokens} tokens)",
+                        kind="model")
+    try:
+        result = output.decode("utf-8")
+    except UnicodeDecodeError:
+        result = output.decode("utf-8", "replace")
+    if not prepared.region_bytes.endswith(b"\n") and result.endswith("\n"):
+        result = result[:-1]  # the closing fence needed a line of its own
+    draft = prepared.region.draft
+    if draft is not None and prepared.guided and (dropped := dropped_lines(draft, result)):
+        # The draft is the intended result (a rename, a fix, a merged sketch); lossy acceptance
+        # must not turn it into a deletion of code the draft kept.
+        raise EditError(f"the model dropped {dropped} line(s) of the prepared edit", kind="model")
+    return result
+
+
+def progress_of(step: Step, drafter: Drafter, prepared: Prepared, stats: LoopStats) -> Progress:
+    """Progress with a sync point: a prefix of the output known to stand for a prefix of the region."""
+    region_bytes = prepared.region_bytes
+    original_source = len(prepared.sources) - 1
+    out_bytes = len(step.output)
+    pos = drafter.pos if drafter.source == original_source else None
+    if drafter.source == 0 and original_source == 1 and drafter.pos is not None:
+        # In a draft that carries the change, the last unchanged line start at or before the
+        # output's position is where draft and original correspond.
+        found = prepared.led_to_original.at_or_before(drafter.pos)
+        if found is not None:
+            out_bytes -= drafter.pos - found[0]
+            pos = found[1]
+    sync = None
+    if pos is not None and pos <= len(region_bytes) and (pos == len(region_bytes) or (region_bytes[pos] & 0xC0) != 0x80):
+        prefix = step.output[:out_bytes]
+        if _valid_utf8(prefix):
+            sync = (len(region_bytes[:pos].decode("utf-8")), len(prefix.decode("utf-8")))
+    fraction = min(1.0, max(drafter.last_pos) / max(1, len(region_bytes)))
+    return Progress(output=step.output.decode("utf-8", "replace"), sync=sync, stats=stats, fraction=fraction)
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False

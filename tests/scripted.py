@@ -1,0 +1,73 @@
+"""A scripted byte-level model for unit tests of the engine (no llama.cpp): it answers what a script says."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+
+EOS = 256
+
+
+class ScriptedModel:
+    """Token i is byte i. After each prompt it writes the answer the script has for the code shown in it.
+
+    `answers` maps a region's original text to what the model writes for it (the fence follows).
+    """
+
+    def __init__(self, answers: dict[str, str], n_ctx: int = 8192):
+        self.answers = {k.encode(): v.encode() + b"```" for k, v in answers.items()}
+        self.kv_tokens: list[int] = []
+        self.n_ctx = n_ctx
+        self.add_bos, self.bos = False, 0
+        self.info = SimpleNamespace(chat_template=None, embedded=True)
+        self.prompt_len = 0
+        self.target = b""
+        self.prefills = 0
+
+    def tokenize(self, data: bytes, *, add_bos: bool = False, special: bool = False) -> list[int]:
+        return list(data)
+
+    def piece(self, token: int) -> bytes:
+        return b"" if token == EOS else bytes([token])
+
+    def is_eog(self, token: int) -> bool:
+        return token == EOS
+
+    def reset(self) -> None:
+        self.kv_tokens = []
+
+    def common_prefix(self, tokens) -> int:
+        n = 0
+        for a, b in zip(self.kv_tokens, tokens):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    def _row(self) -> np.ndarray:
+        produced = len(self.kv_tokens) - self.prompt_len
+        token = self.target[produced] if produced < len(self.target) else EOS
+        row = np.zeros(257, dtype=np.float32)
+        row[token] = 10.0
+        return row
+
+    def prefill(self, tokens, cancelled=None) -> np.ndarray:
+        self.prefills += 1
+        prompt = bytes(tokens)
+        shown = [k for k in self.answers if k in prompt]
+        self.target = self.answers[max(shown, key=len)]
+        self.kv_tokens, self.prompt_len = list(tokens), len(tokens)
+        return self._row()
+
+    def decode(self, tokens, logits_at) -> np.ndarray:
+        rows = []
+        wanted = set(logits_at)
+        for i, token in enumerate(tokens):
+            self.kv_tokens.append(token)
+            if i in wanted:
+                rows.append(self._row())
+        return np.stack(rows)
+
+    def truncate(self, n_keep: int) -> None:
+        del self.kv_tokens[n_keep:]
