@@ -2,12 +2,13 @@
 
 Used by engine/remote.py. Retries 429 and 5xx with backoff; a request field the server refuses by
 name (`prediction`, `stream_options`) is dropped once and remembered; cancellation closes the socket.
-The API key comes from the environment variable the settings name, never from a file.
+The API key comes from the variable the settings name (never a file) and goes only over https or to this machine.
 """
 
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import json
 import os
 import queue
@@ -64,9 +65,22 @@ class Endpoint:
         except ValueError:
             raise ModelError(f"engineUrl has a bad port: {url!r}") from None
         key_env = settings.engine_api_key_env or "OPENAI_API_KEY"
+        api_key = os.environ.get(key_env) or None
+        if api_key and parts.scheme != "https" and not is_loopback(parts.hostname):
+            # Plain http to another machine shows the key on the way (the URL's user-info is left out too).
+            raise ModelError(f"not sending the API key in ${key_env} (engineApiKeyEnv) over plain http to "
+                             f"{parts.hostname}:{port}: set engineUrl to an https:// URL, or to a server on this machine")
         return cls(url=url, scheme=parts.scheme, host=parts.hostname, port=port, base_path=parts.path.rstrip("/"),
-                   model=settings.engine_model or None, api=settings.engine_api, key_env=key_env,
-                   api_key=os.environ.get(key_env) or None)
+                   model=settings.engine_model or None, api=settings.engine_api, key_env=key_env, api_key=api_key)
+
+
+def is_loopback(host: str) -> bool:
+    """`localhost` or a loopback address; other names are not resolved (what they resolve to can change)."""
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])  # without an IPv6 zone (fe80::1%eth0)
+    except ValueError:
+        return host.lower().rstrip(".") == "localhost"
+    return (getattr(address, "ipv4_mapped", None) or address).is_loopback  # ::ffff:127.0.0.1 is 127.0.0.1
 
 
 # -- one HTTP exchange, streamed --------------------------------------------------------------------
