@@ -116,11 +116,13 @@ def plan_from_comment(text: str, path: str | None, language_id: str | None, sele
 
 
 def plan_rename(text: str, path: str | None, language_id: str | None, position: int, new_name: str) -> Plan:
-    """Rename the identifier at a position; the deterministic rename is the draft (its changed lines are rewritten)."""
+    """Rename the binding at a position (a local within its scope, a method or module-level name everywhere);
+    the deterministic rename is the draft (its changed lines are rewritten)."""
     language = syntax.language_for(path, language_id)
     old_name = identifier_at_index(text, language, position)
     check_new_name(language, new_name or "")
-    request = build_request(text, Task("rename", f"rename {old_name} to {new_name}", None, old_name, new_name), path, language_id)
+    task = Task("rename", f"rename {old_name} to {new_name}", None, old_name, new_name, position=position)
+    request = build_request(text, task, path, language_id)
     return Plan(request, title=f"Rename {old_name} → {new_name}")
 
 

@@ -79,7 +79,7 @@ def cmd_edit(args) -> int:
     from . import linters
     from .engine.engine import Engine
     from .errors import EditError, ModelError
-    from .engine.tasks import build_request, parse_lines, task_from
+    from .engine.tasks import build_request, parse_lines, position_at, task_from
 
     if args.more_paths or os.path.isdir(args.path):
         return cmd_rename_files(args)
@@ -87,7 +87,7 @@ def cmd_edit(args) -> int:
     sketch = read_sketch(args.sketch) if args.sketch else None
     try:
         task = task_from(args.instruction, parse_lines(args.lines), args.symbol, args.new_name, args.diagnostic,
-                         sketch, args.marker)
+                         sketch, args.marker, position_at(text, args.at))
         if task.kind == "fix":  # a message that names a linter's rule: that linter's fix is the draft
             task.fix_edits = linters.fix_for_rule(args.path, text, task.diagnostic or "")
         request = build_request(text, task, path=args.path)
@@ -230,6 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lines", metavar="A:B", help="only rewrite lines A..B (1-based, inclusive)")
     p.add_argument("--symbol", help="rename: the symbol to rename (with --new-name)")
     p.add_argument("--new-name", help="rename: the new name")
+    p.add_argument("--at", metavar="LINE:COL", help="rename: only the binding of the --symbol at this place (a local "
+                   "within its scope); without it, every occurrence in the file")
     p.add_argument("--diagnostic", help="fix: the linter or compiler message to fix")
     p.add_argument("--sketch", metavar="FILE", help="apply an edit sketch ('... existing code ...' lines for the rest; '-': stdin)")
     add_marker_arg(p)
@@ -288,6 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "edit" and args.sketch and (args.instruction or args.symbol or args.diagnostic or args.lines):
         print("specedit: --sketch applies to the whole file on its own: leave out -i, --symbol, --diagnostic and --lines",
               file=sys.stderr)
+        return 2
+    if args.command == "edit" and args.at and not args.symbol:
+        print("specedit: --at needs --symbol and --new-name", file=sys.stderr)
         return 2
     if args.command == "edit" and args.symbol and not args.new_name:
         print("specedit: --symbol needs --new-name", file=sys.stderr)

@@ -11,17 +11,24 @@ from .engine.tasks import Task, build_request
 from .fileio import unified_diff
 
 SAMPLE = Path(__file__).resolve().parent / "samples" / "inventory.py"
-TASK = Task(kind="edit", instruction="rename total to subtotal")
+INSTRUCTION = "rename total to subtotal"
+
+
+def demo_task(text: str) -> Task:
+    """The rename as "Rename with AI" makes it with the cursor on the method's name: the method and its
+    calls are renamed, the method's local variable `total` stays."""
+    return Task("rename", INSTRUCTION, symbol="total", new_name="subtotal", position=text.index("def total(") + len("def "))
 
 
 def run_demo(settings: Settings, out=sys.stdout) -> int:
     text = SAMPLE.read_text(encoding="utf-8")
     engine = Engine(settings)
-    print(f"specedit demo: {TASK.instruction!r} on {SAMPLE.name} ({text.count(chr(10))} lines)", file=out)
+    print(f"specedit demo: {INSTRUCTION!r} (the method) on {SAMPLE.name} ({text.count(chr(10))} lines)", file=out)
     print("loading the model...", file=out, flush=True)
     engine.model  # load before timing
-    request = build_request(text, TASK, path=str(SAMPLE))
-    plain_request = build_request(text, TASK, path=str(SAMPLE))
+    task = demo_task(text)
+    request = build_request(text, task, path=str(SAMPLE))
+    plain_request = build_request(text, task, path=str(SAMPLE))
     plain_request.speculate = False
     results = {}
     for name, req in (("plain", plain_request), ("speculative", request)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
@@ -50,14 +51,30 @@ class Task:
     # fix: a tool's fix for the diagnostic (a linter's autofix), as replacements (start, end, new text)
     # in str indices of the whole text; it becomes the draft the model verifies.
     fix_edits: list[tuple[int, int, str]] | None = None
+    # rename: a str index in the occurrence under the cursor; then only that binding is renamed (a local
+    # within its scope, a method or module-level name everywhere). None: every occurrence of the name.
+    position: int | None = None
 
 
 def task_from(instruction: str | None = None, lines: tuple[int, int] | None = None, symbol: str | None = None,
               new_name: str | None = None, diagnostic: str | None = None, sketch: str | None = None,
-              markers: list[str] | None = None) -> Task:
+              markers: list[str] | None = None, position: int | None = None) -> Task:
     """A task from the fields the CLI and the batch mode take; which ones are given says its kind."""
     kind = ("sketch" if sketch is not None else "rename" if symbol else "fix" if diagnostic else "edit")
-    return Task(kind, instruction or "", lines, symbol, new_name, diagnostic, sketch, markers)
+    return Task(kind, instruction or "", lines, symbol, new_name, diagnostic, sketch, markers, position=position)
+
+
+def position_at(text: str, spec: str | None) -> int | None:
+    """'LINE:COL' (1-based, the column in characters, as editors show it) -> a str index; None for no spec."""
+    if not spec:
+        return None
+    m = re.fullmatch(r"\s*(\d+)\s*:\s*(\d+)\s*", spec)
+    if not m or int(m[1]) < 1 or int(m[2]) < 1:
+        raise EditError(f"bad position {spec!r}: use LINE:COL, both 1-based")
+    line, column = int(m[1]), int(m[2])
+    if line > text.count("\n") + 1:
+        raise EditError(f"line {line} is past the end of the file ({text.count(chr(10)) + 1} lines)")
+    return coords.index_at_line_column(text, line, column)
 
 
 # The edges (CLI flags, JSON lines) parse "A:B"; inside, spans are str indices.
@@ -70,7 +87,7 @@ def infer_kind(task: Task, language: syntax.Language | None = None) -> Task:
         m = RENAME_INSTRUCTION.match(task.instruction)
         lang = language or syntax.language_for(None)
         if m and lang.identifier.fullmatch(m.group("old")) and lang.identifier.fullmatch(m.group("new")):
-            return Task("rename", task.instruction, task.lines, m.group("old"), m.group("new"), None)
+            return dataclasses.replace(task, kind="rename", symbol=m.group("old"), new_name=m.group("new"))
     return task
 
 
@@ -102,7 +119,8 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
             raise EditError("a rename needs the symbol and the new name")
         check_new_name(language, task.new_name)
         instruction = instruction or f"rename {task.symbol} to {task.new_name}"
-        renamed = syntax.rename_draft(text.encode(), language, task.symbol, task.new_name).decode()
+        renamed = syntax.rename_draft(text.encode(), language, task.symbol, task.new_name,
+                                      _occurrence_at(text, language, task)).decode()
         drafted = text[:span[0]] + _same_lines(text, span, renamed) + text[span[1]:]
         if drafted == text:
             where = "the file" if span == (0, len(text)) else "lines {}-{}".format(*coords.line_numbers(text, span))
@@ -126,6 +144,19 @@ def identifier_at_index(text: str, language: syntax.Language, position: int) -> 
     if found is None:
         raise EditError("no identifier at the cursor to rename")
     return found[2]
+
+
+def _occurrence_at(text: str, language: syntax.Language, task: Task) -> int | None:
+    """The byte offset of the renamed name under the task's position (None without one); EditError when the
+    identifier there is another name."""
+    if task.position is None:
+        return None
+    found = syntax.identifier_at(text.encode("utf-8"), language, coords.index_to_byte(text, task.position))
+    if found is None or found[2] != task.symbol:
+        there = "no identifier" if found is None else repr(found[2])
+        line = coords.line_number(text, task.position)
+        raise EditError(f"the position given (line {line}) is on {there}, not {task.symbol!r}: nothing to rename there")
+    return found[0]
 
 
 def check_new_name(language: syntax.Language, new_name: str) -> None:

@@ -134,6 +134,25 @@ def captures_near(language: Language, source: bytes, kind: str, start: int, end:
     return {name: sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte)) for name, nodes in found.items()}
 
 
+def _predicate(name: str, args: list[tuple[str, str]], _pattern: int, captured: dict[str, list[tree_sitter.Node]]) -> bool:
+    """Predicates tree-sitter leaves to its host: `(#has-parent? @capture kind ...)`, true when every node
+    captured there has a parent of one of the kinds (which the query names, not this code)."""
+    if name == "has-parent?" and args and args[0][1] == "capture":
+        kinds = {value for value, what in args[1:] if what == "string"}
+        return all(n.parent is not None and n.parent.type in kinds for n in captured.get(args[0][0], ()))
+    log.error("unknown query predicate #%s", name)
+    return False
+
+
+def matches(language: Language, source: bytes, kind: str) -> list[tuple[dict[str, str | None], dict[str, list[tree_sitter.Node]]]]:
+    """Every match of query `kind` over `source`: (the pattern's #set! properties, capture name -> nodes)."""
+    compiled = query(language, kind)
+    if compiled is None:
+        return []
+    found = tree_sitter.QueryCursor(compiled).matches(parse(language, source).root_node, predicate=_predicate)
+    return [(compiled.pattern_settings(index), captured) for index, captured in found]
+
+
 @functools.lru_cache(maxsize=64)
 def query_from_text(language: Language, text: str) -> tree_sitter.Query | None:
     """A query built in code from language-neutral patterns only (e.g. `(_)` with #eq?)."""

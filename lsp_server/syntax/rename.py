@@ -8,6 +8,7 @@ import tree_sitter
 
 from . import queries
 from .languages import Language
+from .locals import Bindings
 
 
 def _word(name: bytes) -> re.Pattern[bytes]:
@@ -27,7 +28,7 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(lo <= start and end <= hi for lo, hi in spans)
 
 
-def rename_draft(source: bytes, language: Language, name: str, new_name: str) -> bytes:
+def rename_draft(source: bytes, language: Language, name: str, new_name: str, at: int | None = None) -> bytes:
     """`source` with `name` renamed to `new_name` (whole identifiers only; UTF-8 bytes in and out).
 
     Renamed: every identifier node whose text == name (the @identifier captures of
@@ -35,6 +36,11 @@ def rename_draft(source: bytes, language: Language, name: str, new_name: str) ->
     inside a string @literal: a dictionary key or a log message is data, not the name), and
     whole-word mentions in @comment and @prose nodes (comments, docstrings). Unknown language: a
     whole-word replace over the whole text.
+
+    at: a byte offset in the occurrence under the cursor; then only the occurrences of the same
+    binding are renamed (grammars/<lang>/locals.scm, see syntax/locals.py): a local variable or a
+    parameter within its scope, and a module-level name, an attribute or a method everywhere
+    except where a local of the same name shadows it. None: every occurrence (file-wide).
     """
     if not name or name == new_name:
         return source
@@ -43,15 +49,19 @@ def rename_draft(source: bytes, language: Language, name: str, new_name: str) ->
     if not language.has_grammar:
         return word.sub(lambda _: new, source)
     literals = queries.ranges(language, source, "names", ("literal",))
-    spans = {s for s in _leaves_named(language, source, name) if not _inside(literals, *s)}
+    nodes = {s for s in _leaves_named(language, source, name) if not _inside(literals, *s)}
     identifiers = queries.captures(language, source, "names").get("identifier", ())
-    spans.update((n.start_byte, n.end_byte) for n in identifiers if n.text == old)
+    nodes.update((n.start_byte, n.end_byte) for n in identifiers if n.text == old)
     prose = queries.ranges(language, source, "textobjects", ("comment",))
     prose += queries.ranges(language, source, "names", ("prose",))
-    for start, end in prose:
-        spans.update(m.span() for m in word.finditer(source, start, end))
+    words = {m.span() for start, end in prose for m in word.finditer(source, start, end)}
+    if at is not None:
+        bindings = Bindings(source, language, old)
+        target = bindings.at(at)
+        nodes = {s for s in nodes if bindings.of_node(s) == target}
+        words = {s for s in words if bindings.of_word(s) == target}
     out, last = [], 0
-    for start, end in sorted(spans):
+    for start, end in sorted(nodes | words):
         if start < last:
             continue  # nested capture of a span already replaced
         out += [source[last:start], new]
