@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -23,6 +24,17 @@ def find_linter(name: str) -> str | None:
     places = [Path(sys.executable).parent / name, Path.home() / ".cargo" / "bin" / name]
     places += sorted((Path.home() / ".cache" / "specedit").glob(f"eslint-*/node_modules/.bin/{name}"))
     return shutil.which(name) or next((str(p) for p in places if p.exists()), None)
+
+
+def on_the_line(findings: list, text: str, diagnostic: str) -> list:
+    """The findings on the line the diagnostic names ('file:LINE:col: ...'): two findings may share a message
+    (eslint's curly, ruff's E711 twice); without a line, or with none there, all of them."""
+    where = re.search(r":(\d+):(?:\d+:)?", diagnostic)
+    if where is None:
+        return findings
+    line = int(where[1])
+    there = [f for f in findings if text.count("\n", 0, f.start) + 1 == line]
+    return there or findings
 
 
 def with_linter_fix(bt: BenchTask) -> tuple[BenchTask, str | None]:
@@ -51,7 +63,7 @@ def with_linter_fix(bt: BenchTask) -> tuple[BenchTask, str | None]:
             return bt, f"the linter failed ({exc}): diagnostic only"
         finally:
             os.chdir(cwd)
-    fix = fix_for(findings, bt.task.diagnostic or "")
+    fix = fix_for(on_the_line(findings, bt.text, bt.task.diagnostic or ""), bt.task.diagnostic or "")
     if not fix:
         return bt, f"{bt.linter[0]} offers no fix for the diagnostic: diagnostic only"
     task = dataclasses.replace(bt.task, fix_edits=fix)

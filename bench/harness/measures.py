@@ -46,17 +46,35 @@ def _measured(records: Sequence[dict]) -> list[dict]:
     return [r for r in records if r.get("ours") and r.get("plain")]
 
 
+def count(records: Sequence[dict], key: str) -> int:
+    return sum(1 for r in records if r.get(key))
+
+
+def fraction(records: Sequence[dict], key: str) -> float | None:
+    """The share of records whose `key` is true (a record without it counts as false)."""
+    return rounded(count(records, key) / len(records)) if records else None
+
+
+def contribution(records: Sequence[dict]) -> float | None:
+    """Correct with the model minus correct by the tool's draft alone, as a share of the records."""
+    return rounded((count(records, "correct") - count(records, "draft_only_correct")) / len(records)) if records else None
+
+
 def group_summary(records: Sequence[dict]) -> dict:
-    """Counts, correctness and latency medians of one group of tasks."""
+    """Counts, correctness (with the model, by the tool's draft alone, by plain decoding) and medians of one group."""
     ok = _measured(records)
-    correct = sum(1 for r in records if r.get("correct"))
     return {
         "tasks": len(records),
-        "correct": correct,
-        "correct_fraction": rounded(correct / len(records)) if records else None,
+        "correct": count(records, "correct"),
+        "correct_fraction": fraction(records, "correct"),
+        "draft_only_correct": count(records, "draft_only_correct"),
+        "draft_only_correct_fraction": fraction(records, "draft_only_correct"),
+        "model_contribution": contribution(records),
+        "plain_correct": count(records, "plain_correct"),
         "median_latency_s": rounded(median(r.get("latency_s") for r in records)),
         "median_first_hunk_s": rounded(median(r.get("first_hunk_s") for r in records)),
         "median_speedup_vs_plain": rounded(median(r.get("speedup_vs_plain") for r in ok)),
+        "median_latency_vs_plain": rounded(median(r.get("latency_vs_plain") for r in ok)),
     }
 
 
@@ -75,15 +93,22 @@ def summarize(records: Sequence[dict], calibration: Sequence[dict], peak_rss_our
     ceiling = ceiling_from_calibration(calibration)
     best = best_calibration_row(calibration)
     identical = [r["identical_to_plain"] for r in ok if r.get("identical_to_plain") is not None]
+    identical_guided = [r["identical_to_guided"] for r in ok if r.get("identical_to_guided") is not None]
     margins = [r["divergence_margin"] for r in ok if r.get("divergence_margin") is not None]
     judged = [r for r in records if "correct" in r]
     summary = {
         "tasks": len(records),
-        "tasks_failed": sum(1 for r in records if r.get("errors")),
-        "tasks_correct": sum(1 for r in judged if r["correct"]),
-        "correct_fraction": rounded(sum(1 for r in judged if r["correct"]) / len(judged)) if judged else None,
-        "plain_correct_fraction": rounded(sum(1 for r in judged if r.get("plain_correct")) / len(judged)) if judged else None,
+        "tasks_failed": count(records, "errors"),
+        "tasks_correct": count(judged, "correct"),
+        "tasks_with_tool_draft": count(records, "tool_draft"),
+        "correct_fraction": fraction(judged, "correct"),
+        "draft_only_correct_fraction": fraction(judged, "draft_only_correct"),
+        "model_contribution": contribution(judged),
+        "plain_correct_fraction": fraction(judged, "plain_correct"),
+        "guided_correct_fraction": fraction(judged, "guided_correct"),
         "median_speedup_vs_plain": rounded(vs_plain),
+        "median_latency_vs_plain": rounded(median(r.get("latency_vs_plain") for r in ok)),
+        "median_speedup_vs_guided": rounded(median(r.get("speedup_vs_guided") for r in ok)),
         "median_speedup_vs_peer": rounded(median(r.get("speedup_vs_peer") for r in ok)),
         "median_speedup_vs_plain_correct": rounded(median(r.get("speedup_vs_plain") for r in right)),
         "median_speedup_vs_peer_correct": rounded(median(r.get("speedup_vs_peer") for r in right)),
@@ -93,6 +118,7 @@ def summarize(records: Sequence[dict], calibration: Sequence[dict], peak_rss_our
         "ceiling_batch": best["batch"] if best else None,
         "fraction_of_ceiling": rounded(ratio(vs_plain, ceiling)),
         "identical_fraction": rounded(sum(identical) / len(identical)) if identical else None,
+        "guided_identical_fraction": rounded(sum(identical_guided) / len(identical_guided)) if identical_guided else None,
         "max_divergence_margin": rounded(max(margins), 4) if margins else None,
         "warm_prefill_ratio": rounded(median(r.get("warm_prefill_ratio") for r in ok), 4),
         "peak_rss_mb": round(peak_rss_mb, 1),

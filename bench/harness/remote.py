@@ -1,7 +1,8 @@
 """`specedit bench --engine openai`: every task through a shared inference server, same columns where they apply.
 
-No calibration, plain run or peer: those time a local model. Per task: correctness (the same
-checks), latency and first streamed hunk, tokens per second as the server streamed them.
+No calibration, plain or guided run or peer: those time a local model. Per task: correctness (the
+same checks), the tool's draft alone, latency and first streamed hunk, tokens per second as the
+server streamed them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 
 from lsp_server import EditError, Engine, ModelError, Settings, build_request
 
+from .baselines import draft_only
 from .checks import judge
 from .lintfix import with_linter_fix
 from .measures import summarize
@@ -20,7 +22,7 @@ from .timing import measure_edit, peak_rss_mb, run_json
 
 
 def bench_remote_task(bt: BenchTask, engine: Engine, progress) -> dict:
-    from .runner import task_record
+    from .runner import failed_request, task_record
 
     record = task_record(bt)
     bt, note = with_linter_fix(bt)
@@ -29,9 +31,9 @@ def bench_remote_task(bt: BenchTask, engine: Engine, progress) -> dict:
     try:
         request = build_request(bt.text, copy.copy(bt.task), path=str(bt.path))
     except (EditError, ModelError) as exc:
-        record["errors"]["request"] = str(exc)
-        record["correct"], record["why"] = False, f"failed: {exc}"
-        return record
+        return failed_request(record, exc)
+    record["tool_draft"] = request.draft_led
+    record["draft_only_correct"], record["draft_only_why"] = draft_only(bt, request)
     ours = measure_edit(engine, request, track_hunks=True, reset=False)
     record["correct"], record["why"] = judge(bt, ours.text, ours.error)
     if ours.error:

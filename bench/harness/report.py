@@ -8,32 +8,42 @@ from typing import Sequence
 
 from .measures import ratio
 
-COLUMNS = ("task", "lang", "kind", "lines", "out tok", "plain tok/s", "peer tok/s", "ours tok/s",
-           "x plain", "x peer", "passes", "accept %", "latency s", "1st hunk s", "identical", "correct")
-TEXT_COLUMNS = {"task", "lang", "kind", "identical", "correct"}
+COLUMNS = ("task", "lang", "kind", "lines", "out tok", "plain tok/s", "guided tok/s", "peer tok/s", "ours tok/s",
+           "x plain", "x peer", "passes", "accept %", "latency s", "1st hunk s", "= plain", "= guided",
+           "draft ok", "plain ok", "correct")
+TEXT_COLUMNS = {"task", "lang", "kind", "= plain", "= guided", "draft ok", "plain ok", "correct"}
 
 
 def _num(x, fmt: str) -> str:
     return "-" if x is None else format(x, fmt)
 
 
+def _same(identical: bool | None, divergence: int | None) -> str:
+    if identical is None:
+        return "-"
+    if identical:
+        return "yes"
+    return f"no @{divergence}" if divergence is not None else "no"
+
+
+def _yes(value: bool | None) -> str:
+    return "-" if value is None else ("yes" if value else "no")
+
+
 def table_row(r: dict) -> list[str]:
-    plain, peer, ours = r.get("plain") or {}, r.get("peer") or {}, r.get("ours") or {}
+    plain, guided, peer, ours = (r.get(k) or {} for k in ("plain", "guided", "peer", "ours"))
     accept = ratio(ours.get("accepted_tokens"), ours.get("drafted_tokens"))
-    if r.get("identical_to_plain") is None:
-        same = "-"
-    elif r["identical_to_plain"]:
-        same = "yes"
-    else:
-        same = f"no @{r['first_divergence']}" if r.get("first_divergence") is not None else "no"
-    correct = "-" if r.get("correct") is None else ("yes" if r["correct"] else "no")
     return [
         r["name"], r.get("language", "-"), r.get("label") or r.get("kind", "-"), _num(r.get("file_lines"), "d"),
         _num(r.get("output_tokens"), "d"),
-        _num(plain.get("tokens_per_s"), ".1f"), _num(peer.get("tokens_per_s"), ".1f"), _num(ours.get("tokens_per_s"), ".1f"),
+        _num(plain.get("tokens_per_s"), ".1f"), _num(guided.get("tokens_per_s"), ".1f"),
+        _num(peer.get("tokens_per_s"), ".1f"), _num(ours.get("tokens_per_s"), ".1f"),
         _num(r.get("speedup_vs_plain"), ".2f"), _num(r.get("speedup_vs_peer"), ".2f"),
         _num(ours.get("passes"), "d"), _num(None if accept is None else 100 * accept, ".0f"),
-        _num(r.get("latency_s"), ".2f"), _num(r.get("first_hunk_s"), ".2f"), same, correct,
+        _num(r.get("latency_s"), ".2f"), _num(r.get("first_hunk_s"), ".2f"),
+        _same(r.get("identical_to_plain"), r.get("first_divergence")),
+        _same(r.get("identical_to_guided"), r.get("guided_divergence")),
+        _yes(r.get("draft_only_correct")), _yes(r.get("plain_correct")), _yes(r.get("correct")),
     ]
 
 
@@ -64,20 +74,29 @@ def _x(v) -> str:
     return _num(v, ".2f") + ("x" if v is not None else "")
 
 
+def _signed(v) -> str:
+    return "-" if v is None else f"{100 * v:+.0f} points"
+
+
 def _pct(v) -> str:
     return _num(None if v is None else 100 * v, ".0f") + "%"
 
 
 def format_summary(s: dict) -> str:
     lines = [
-        f"correct: {s.get('tasks_correct', 0)} of {s['tasks']} tasks ({_pct(s.get('correct_fraction'))})",
-        f"median speedup vs plain: {_x(s['median_speedup_vs_plain'])} (correct tasks: {_x(s.get('median_speedup_vs_plain_correct'))})"
+        f"correct: {s.get('tasks_correct', 0)} of {s['tasks']} tasks ({_pct(s.get('correct_fraction'))});"
+        f" the tool's draft alone: {_pct(s.get('draft_only_correct_fraction'))}"
+        f" ({s.get('tasks_with_tool_draft', 0)} tasks have one); model contribution: {_signed(s.get('model_contribution'))};"
+        f" plain decoding: {_pct(s.get('plain_correct_fraction'))}, guided: {_pct(s.get('guided_correct_fraction'))}",
+        f"median speedup vs plain (unguided): {_x(s['median_speedup_vs_plain'])} tok/s"
+        f" (correct tasks: {_x(s.get('median_speedup_vs_plain_correct'))}), {_x(s.get('median_latency_vs_plain'))} edit time"
+        f"   vs guided: {_x(s.get('median_speedup_vs_guided'))}"
         f"   vs peer: {_x(s['median_speedup_vs_peer'])} (correct tasks: {_x(s.get('median_speedup_vs_peer_correct'))})",
         f"median latency: {_num(s.get('median_latency_s'), '.2f')} s   first streamed hunk: {_num(s.get('median_first_hunk_s'), '.2f')} s",
         f"verification ceiling: {_x(s['ceiling_speedup'])} (batch {_num(s.get('ceiling_batch'), 'd')})"
         f"   fraction of ceiling: {_num(s['fraction_of_ceiling'], '.2f')}",
-        f"identical to plain: {_pct(s['identical_fraction'])} of tasks"
-        f"   largest plain top-2 margin at a divergence: {_num(s['max_divergence_margin'], '.4f')}",
+        f"identical to plain: {_pct(s['identical_fraction'])} of tasks, to guided: {_pct(s.get('guided_identical_fraction'))}"
+        f"   largest guided top-2 margin at a greedy divergence: {_num(s['max_divergence_margin'], '.4f')}",
         f"warm prefill / cold prefill (median): {_num(s['warm_prefill_ratio'], '.3f')}",
         f"peak RSS: {s['peak_rss_ours_mb']:.0f} MB before the peer was loaded, {s['peak_rss_mb']:.0f} MB in all",
     ]
@@ -86,8 +105,10 @@ def format_summary(s: dict) -> str:
     if s.get("tasks_failed"):
         lines.append(f"tasks with errors: {s['tasks_failed']} of {s['tasks']}")
     for label, g in (s.get("by_kind") or {}).items():
-        lines.append(f"  {label}: {g['correct']}/{g['tasks']} correct, median latency {_num(g['median_latency_s'], '.2f')} s, "
-                     f"first hunk {_num(g['median_first_hunk_s'], '.2f')} s, x plain {_x(g['median_speedup_vs_plain'])}")
+        lines.append(f"  {label}: {g['correct']}/{g['tasks']} correct (draft alone {g.get('draft_only_correct', 0)},"
+                     f" plain {g.get('plain_correct', 0)}), median latency {_num(g['median_latency_s'], '.2f')} s, "
+                     f"first hunk {_num(g['median_first_hunk_s'], '.2f')} s, x plain {_x(g['median_speedup_vs_plain'])}"
+                     f" tok/s, {_x(g.get('median_latency_vs_plain'))} edit time")
     cal = " ".join(f"{r['batch']}:{r['ms_per_token']:.2f}" + (f" [{r['min_ms_per_token']:.2f}-{r['max_ms_per_token']:.2f}]"
                                                               if "min_ms_per_token" in r else "")
                    for r in s["calibration"])

@@ -1,4 +1,4 @@
-"""`specedit bench`: every task through plain decoding, ours and the peer, in one process with one loaded model."""
+"""`specedit bench`: every task as the tool's draft alone, plain and guided decoding, ours and the peer, with one loaded model."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from lsp_server import EditError, Engine, ModelError, Settings, build_request
 from lsp_server.config import default_threads
 from lsp_server.syntax import language_for
 
+from .baselines import draft_only, guided, unguided
 from .checks import judge
 from .lintfix import with_linter_fix
 from .measures import first_divergence, ratio, rounded, summarize
@@ -43,10 +44,18 @@ def task_record(bt: BenchTask) -> dict:
     return record
 
 
-def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progress) -> tuple[dict, dict]:
-    """Plain, ours (cold, then warm) and optionally fixed chunks for one task; correctness of ours and plain.
+def failed_request(record: dict, exc: Exception) -> dict:
+    """A task whose request could not be built: wrong with the model and with the draft alone."""
+    record["errors"]["request"] = str(exc)
+    record["correct"], record["why"] = False, f"failed: {exc}"
+    record["draft_only_correct"], record["draft_only_why"] = False, f"failed: {exc}"
+    return record
 
-    Returns the task's record and what the peer needs later (prompt tokens, plain's token ids).
+
+def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progress) -> tuple[dict, dict]:
+    """The tool's draft alone, plain (unguided), guided, ours (cold, then warm) and optionally fixed chunks for one task.
+
+    Returns the task's record and what the peer needs later (plain's prompt tokens and token ids).
     """
     record = task_record(bt)
     bt, note = with_linter_fix(bt)
@@ -54,29 +63,38 @@ def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progr
         record["linter_fix"] = note
     try:
         request = build_request(bt.text, copy.copy(bt.task), path=str(bt.path))
+        plain_request, guided_request = unguided(request), guided(request)
         prompt_tokens = prompt_tokens_of(engine, request)
+        plain_prompt = prompt_tokens_of(engine, plain_request)  # chat prompts show ours the draft, plain not
     except (EditError, ModelError) as exc:
-        record["errors"]["request"] = str(exc)
-        record["correct"], record["why"] = False, f"failed: {exc}"
-        return record, {}
+        return failed_request(record, exc), {}
+    record["tool_draft"] = request.draft_led
+    record["draft_only_correct"], record["draft_only_why"] = draft_only(bt, request)
     record["acceptance"] = _acceptance(engine.settings, request)
     record["prompt_tokens"] = len(prompt_tokens)
-    plain_request = dataclasses.replace(request, speculate=False)
 
     plain = measure_edit(engine, plain_request)
     progress(f"plain {_brief(plain)}")
+    runs = {"plain": plain}
+    if request.draft_led:  # without a tool draft, guided decodes exactly as plain
+        runs["guided"] = measure_edit(engine, guided_request)
+        progress(f"guided {_brief(runs['guided'])}")
+    guided_run = runs.get("guided", plain)
     ours = measure_edit(engine, request, track_hunks=True)
     record["correct"], record["why"] = judge(bt, ours.text, ours.error)
     record["plain_correct"] = judge(bt, plain.text, plain.error)[0]
+    record["guided_correct"] = judge(bt, guided_run.text, guided_run.error)[0]
     if not record["correct"] and ours.output is not None:
         record["output"] = ours.output  # what ours wrote in place of the span, to see what went wrong
-    progress(f"ours {_brief(ours)}; {'correct' if record['correct'] else 'not correct: ' + record['why']}")
+    progress(f"ours {_brief(ours)}; {'correct' if record['correct'] else 'not correct: ' + record['why']}"
+             f" (draft alone: {'correct' if record['draft_only_correct'] else record['draft_only_why']})")
     # The same request again on the warm cache, stopped after its first pass: only its prefill matters.
     warm = measure_edit(engine, request, reset=False, stop_after=0)
-    for stage, run in (("plain", plain), ("ours", ours), ("ours_warm", warm)):
+    for stage, run in (*runs.items(), ("ours", ours), ("ours_warm", warm)):
         if run.error:
             record["errors"][stage] = run.error
     record["plain"] = run_json(plain)
+    record["guided"] = run_json(guided_run)
     record["ours"] = run_json(ours, ours=True)
     record["latency_s"] = round(ours.wall_s, 4)
     record["first_hunk_s"] = rounded(ours.first_hunk_s, 4)
@@ -84,26 +102,45 @@ def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progr
         return record, {}
     record["output_tokens"] = plain.stats.output_tokens
     record["speedup_vs_plain"] = rounded(ratio(ours.stats.tokens_per_s, plain.stats.tokens_per_s))
+    record["latency_vs_plain"] = rounded(ratio(plain.wall_s, ours.wall_s))
     record["identical_to_plain"] = ours.output == plain.output
+    # Token lists can differ past the stop point (a verified chunk may run past the fence) even
+    # when the texts agree: only a text difference is a divergence.
+    record["first_divergence"] = (None if record["identical_to_plain"]
+                                  else first_divergence(ours.stats.output_token_ids, plain.stats.output_token_ids))
     start, end = span_of(request)
     # An edit the model did not make is all copying: its speedup says little about real edits.
     record["changed_region"] = ours.output.rstrip("\n") != bt.text[start:end].rstrip("\n")
-    # Token lists can differ past the stop point (a verified chunk may run past the fence) even
-    # when the texts agree: only a text difference is a divergence.
-    divergence = None if record["identical_to_plain"] else first_divergence(ours.stats.output_token_ids, plain.stats.output_token_ids)
-    record["first_divergence"] = divergence
-    record["divergence_margin"] = None
-    if LoopOptions is not None and divergence is not None and divergence < plain.stats.output_tokens:
-        # Re-run plain only as far as the divergence, recording its top-2 logit margins.
-        probe = measure_edit(engine, plain_request, options=LoopOptions(record_margins=True), stop_after=divergence)
-        if probe.stats is not None and len(probe.stats.margins) > divergence:
-            record["divergence_margin"] = round(probe.stats.margins[divergence], 4)
-    record["stop_reason"] = {"plain": plain.stats.stop_reason, "ours": ours.stats.stop_reason}
+    _against_guided(record, engine, guided_request, guided_run, ours)
+    record["stop_reason"] = {stage: run.stats.stop_reason for stage, run in (*runs.items(), ("ours", ours))
+                             if run.stats is not None}
     if warm.stats is not None and ours.stats.prefill_s > 0:
         record["warm_prefill_ratio"] = round(warm.stats.prefill_s / ours.stats.prefill_s, 4)
     if fixed_engine is not None:
         _compare_chunks(record, fixed_engine, request, ours, progress)
-    return record, {"prompt_tokens": prompt_tokens, "plain_tokens": list(plain.stats.output_token_ids)}
+    return record, {"prompt_tokens": plain_prompt, "plain_tokens": list(plain.stats.output_token_ids)}
+
+
+def _against_guided(record: dict, engine: Engine, guided_request, guided_run: Run, ours: Run) -> None:
+    """Ours against the same rule one token a pass: identical, else where, and (greedy) the top-2 margin there."""
+    record["divergence_margin"] = None
+    if guided_run.stats is None:
+        record["identical_to_guided"] = record["guided_divergence"] = None
+        return
+    if guided_run.stats.output_tokens:
+        record["speedup_vs_guided"] = rounded(ratio(ours.stats.tokens_per_s, guided_run.stats.tokens_per_s))
+    record["identical_to_guided"] = ours.output == guided_run.output
+    divergence = (None if record["identical_to_guided"]
+                  else first_divergence(ours.stats.output_token_ids, guided_run.stats.output_token_ids))
+    record["guided_divergence"] = divergence
+    # Only greedy acceptance promises guided's tokens exactly; under typical the bound is a ratio, not a top-2 margin.
+    if (LoopOptions is None or divergence is None or record.get("acceptance") != "greedy"
+            or divergence >= guided_run.stats.output_tokens):
+        return
+    # Re-run guided only as far as the divergence, recording its top-2 logit margins.
+    probe = measure_edit(engine, guided_request, options=LoopOptions(record_margins=True), stop_after=divergence)
+    if probe.stats is not None and len(probe.stats.margins) > divergence:
+        record["divergence_margin"] = round(probe.stats.margins[divergence], 4)
 
 
 def _compare_chunks(record: dict, fixed_engine: Engine, request, ours: Run, progress) -> None:

@@ -255,14 +255,19 @@ def test_ceiling_is_one_token_median_over_best_batched_median():
 
 
 def record(name, x_plain, identical=True, margin=None, warm=0.01, peer=None, errors=None, fixed=None,
-           correct=True, why=None, kind="edit", label=None, latency=2.0, first_hunk=0.5):
+           correct=True, why=None, kind="edit", label=None, latency=2.0, first_hunk=0.5, draft_only=False,
+           plain_correct=False, same_as_guided=True):
     r = {
         "name": name, "language": "python", "kind": kind, "label": label or kind, "file_lines": 40, "output_tokens": 300,
-        "plain": {"tokens_per_s": 30.0}, "ours": {"tokens_per_s": 30.0 * x_plain, "passes": 20,
-                                                  "accepted_tokens": 270, "drafted_tokens": 300},
-        "speedup_vs_plain": x_plain, "identical_to_plain": identical,
-        "first_divergence": None if identical else 44, "divergence_margin": margin, "warm_prefill_ratio": warm,
+        "plain": {"tokens_per_s": 30.0}, "guided": {"tokens_per_s": 32.0},
+        "ours": {"tokens_per_s": 30.0 * x_plain, "passes": 20, "accepted_tokens": 270, "drafted_tokens": 300},
+        "speedup_vs_plain": x_plain, "speedup_vs_guided": 30.0 * x_plain / 32.0, "latency_vs_plain": 2 * x_plain,
+        "identical_to_plain": identical, "first_divergence": None if identical else 44,
+        "identical_to_guided": same_as_guided, "guided_divergence": None if same_as_guided else 12,
+        "divergence_margin": margin, "warm_prefill_ratio": warm,
         "correct": correct, "why": why, "latency_s": latency, "first_hunk_s": first_hunk,
+        "tool_draft": draft_only, "draft_only_correct": draft_only, "plain_correct": plain_correct,
+        "guided_correct": plain_correct,
     }
     if peer is not None:
         r["peer"] = {"tokens_per_s": peer}
@@ -277,17 +282,22 @@ def record(name, x_plain, identical=True, margin=None, warm=0.01, peer=None, err
 
 def test_summary_medians_fractions_and_margins():
     records = [
-        record("a", 2.0, peer=40.0, latency=1.0, first_hunk=0.2),
+        record("a", 2.0, peer=40.0, latency=1.0, first_hunk=0.2, draft_only=True, plain_correct=True),
         record("b", 3.0, identical=False, margin=0.07, peer=45.0, warm=0.03, correct=False, why="unchanged",
-               kind="fix", label="fix/syntax", latency=3.0, first_hunk=3.0),
+               kind="fix", label="fix/syntax", latency=3.0, first_hunk=3.0, draft_only=True, same_as_guided=False),
         record("c", 4.0, identical=False, margin=0.2, warm=0.02, latency=5.0, first_hunk=1.0),
         {"name": "d", "kind": "edit", "label": "edit", "errors": {"request": "bad line range"}, "correct": False,
          "why": "failed: bad line range"},
     ]
     s = summarize(records, CALIBRATION, peak_rss_ours_mb=700.0, peak_rss_mb=3500.0)
     assert s["tasks"] == 4 and s["tasks_failed"] == 1
-    assert s["tasks_correct"] == 2 and s["correct_fraction"] == 0.5 and s["plain_correct_fraction"] == 0.0
-    assert s["median_speedup_vs_plain"] == 3.0
+    assert s["tasks_correct"] == 2 and s["correct_fraction"] == 0.5 and s["plain_correct_fraction"] == 0.25
+    # The draft alone gets a and b right: the model adds c and loses b.
+    assert s["draft_only_correct_fraction"] == 0.5 and s["model_contribution"] == 0.0
+    assert s["tasks_with_tool_draft"] == 2 and s["guided_correct_fraction"] == 0.25
+    assert s["median_speedup_vs_plain"] == 3.0 and s["median_latency_vs_plain"] == 6.0
+    assert s["median_speedup_vs_guided"] == pytest.approx(90 / 32, abs=1e-3)
+    assert s["guided_identical_fraction"] == pytest.approx(2 / 3, abs=1e-3)
     assert s["median_speedup_vs_plain_correct"] == 3.0  # a and c
     assert s["median_speedup_vs_peer"] == pytest.approx((60 / 40 + 90 / 45) / 2, abs=1e-3)
     assert s["median_speedup_vs_peer_correct"] == pytest.approx(60 / 40, abs=1e-3)
@@ -300,12 +310,17 @@ def test_summary_medians_fractions_and_margins():
     assert (s["peak_rss_ours_mb"], s["peak_rss_mb"]) == (700.0, 3500.0)
     assert s["calibration"] == CALIBRATION
     assert s["wrong"] == {"b": "unchanged", "d": "failed: bad line range"}
-    assert s["by_kind"]["edit"] == {"tasks": 3, "correct": 2, "correct_fraction": 0.667, "median_latency_s": 3.0,
-                                    "median_first_hunk_s": 0.6, "median_speedup_vs_plain": 3.0}
-    assert s["by_kind"]["fix/syntax"]["correct"] == 0 and s["by_kind"]["fix/syntax"]["median_latency_s"] == 3.0
+    assert s["by_kind"]["edit"] == {"tasks": 3, "correct": 2, "correct_fraction": 0.667, "draft_only_correct": 1,
+                                    "draft_only_correct_fraction": 0.333, "model_contribution": 0.333, "plain_correct": 1,
+                                    "median_latency_s": 3.0, "median_first_hunk_s": 0.6, "median_speedup_vs_plain": 3.0,
+                                    "median_latency_vs_plain": 6.0}
+    fix = s["by_kind"]["fix/syntax"]
+    assert fix["correct"] == 0 and fix["draft_only_correct"] == 1 and fix["model_contribution"] == -1.0
+    assert fix["median_latency_s"] == 3.0
     assert "median_aligned_vs_fixed" not in s
     text = format_summary(s)
-    assert "correct: 2 of 4 tasks (50%)" in text and "fix/syntax: 0/1 correct" in text and "64:4.00 [1.00-4.50]" in text
+    assert "correct: 2 of 4 tasks (50%); the tool's draft alone: 50% (2 tasks have one); model contribution: +0 points" in text
+    assert "fix/syntax: 0/1 correct (draft alone 1, plain 0)" in text and "64:4.00 [1.00-4.50]" in text
 
 
 def test_summary_compares_chunkings_only_when_measured():
@@ -317,22 +332,25 @@ def test_summary_of_nothing_has_no_numbers():
     s = summarize([], CALIBRATION, 1.0, 1.0)
     assert s["median_speedup_vs_plain"] is None and s["fraction_of_ceiling"] is None
     assert s["identical_fraction"] is None and s["max_divergence_margin"] is None and s["correct_fraction"] is None
+    assert s["draft_only_correct_fraction"] is None and s["model_contribution"] is None
     format_summary(s)  # renders with dashes, does not raise
 
 
 def test_table_has_a_header_rule_and_one_row_per_task():
-    records = [record("py_stats", 2.5, peer=40.0), record("go_router", 1.5, identical=False, correct=False, why="unchanged",
-                                                         kind="fix", label="fix/lint"), {"name": "broken"}]
+    records = [record("py_stats", 2.5, peer=40.0),
+               record("go_router", 1.5, identical=False, correct=False, why="unchanged", kind="fix", label="fix/lint",
+                      draft_only=True, same_as_guided=False),
+               {"name": "broken"}]
     lines = format_table(records).splitlines()
     assert [c.strip() for c in lines[0].strip("|").split("|")] == list(COLUMNS)
     assert set(lines[1]) <= set("|-:")
     assert len(lines) == 2 + len(records)
     assert all(len(line) == len(lines[0]) for line in lines)  # padded columns line up
     cells = [c.strip() for c in lines[2].strip("|").split("|")]
-    assert cells == ["py_stats", "python", "edit", "40", "300", "30.0", "40.0", "75.0", "2.50", "1.88", "20", "90",
-                     "2.00", "0.50", "yes", "yes"]
+    assert cells == ["py_stats", "python", "edit", "40", "300", "30.0", "32.0", "40.0", "75.0", "2.50", "1.88", "20", "90",
+                     "2.00", "0.50", "yes", "yes", "no", "no", "yes"]
     cells = [c.strip() for c in lines[3].strip("|").split("|")]
-    assert cells[2] == "fix/lint" and cells[-2:] == ["no @44", "no"]
+    assert cells[2] == "fix/lint" and cells[-5:] == ["no @44", "no @12", "yes", "no", "no"]
     assert [c.strip() for c in lines[4].strip("|").split("|")][1:] == ["-"] * (len(COLUMNS) - 1)
     assert format_wrong(records).strip().splitlines() == ["Not correct:", "- go_router: unchanged"]
 
@@ -377,3 +395,40 @@ def test_a_lint_task_takes_the_linters_fix_as_its_draft(tmp_path):
     assert with_linter_fix(missing) == (missing, "no-such-linter-x is not installed: diagnostic only")
     plain = load_task(make_task(tmp_path, "plain", GOOD))
     assert with_linter_fix(plain) == (plain, None)
+
+
+def test_two_findings_with_one_message_are_told_apart_by_the_diagnostics_line():
+    from bench.harness.lintfix import on_the_line
+    from lsp_server.linters import Finding, fix_for
+
+    text = "if (a) b();\nif (c) d();\n"
+    first = Finding(0, 11, "Expected { after 'if' condition. (curly)", [(7, 11, "{b();}")])
+    second = Finding(12, 23, "Expected { after 'if' condition. (curly)", [(19, 23, "{d();}")])
+    diagnostic = "x.js:2:1: Expected { after 'if' condition. (curly)"
+    assert fix_for([first, second], diagnostic) == first.fix  # by message alone: the first one
+    assert fix_for(on_the_line([first, second], text, diagnostic), diagnostic) == second.fix
+    assert on_the_line([first, second], text, "Expected { after 'if' condition.") == [first, second]  # no line given
+    assert on_the_line([first], text, "x.js:2:1: Expected {") == [first]  # nothing on that line: all of them
+
+
+@pytest.mark.parametrize("name, correct, why", [
+    ("py_inventory_rename_total", True, None),  # the tree-sitter rename is the whole answer
+    ("c_ringbuf_fix_syntax", True, None),  # a one-token syntax repair
+    ("py_stats_add_docstring", False, "no tool draft: the draft is the original"),
+])
+def test_the_tools_draft_alone_is_judged_like_ours(name, correct, why):
+    from bench.harness.baselines import draft_only
+
+    (bt,) = [bt for bt in BUNDLED if bt.name == name]
+    request = build_request(bt.text, bt.task, path=str(bt.path))
+    assert draft_only(bt, request) == (correct, why)
+
+
+def test_the_baselines_are_the_same_request_decoded_plainly():
+    from bench.harness.baselines import guided, unguided
+
+    (bt,) = [bt for bt in BUNDLED if bt.name == "py_inventory_rename_total"]
+    request = build_request(bt.text, bt.task, path=str(bt.path))
+    plain, led = unguided(request), guided(request)
+    assert (plain.speculate, plain.guided) == (False, False) and (led.speculate, led.guided) == (False, True)
+    assert plain.regions == led.regions == request.regions and request.guided and request.speculate is None
