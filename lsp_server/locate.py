@@ -6,7 +6,8 @@ Three passes, each used only when the one before finds nothing:
 
 1. exact: the old lines as they stand (line endings aside);
 2. whitespace: the old lines with runs of whitespace collapsed (re-indented code, trailing
-   spaces, tabs); added lines take the file's indentation;
+   spaces, tabs); added lines take the file's indentation; then the same with line breaks
+   elsewhere (a brace moved to its own line);
 3. fuzzy: the place most old lines vote for (lines equal up to whitespace), aligned line by
    line; context lines may have drifted (reworded, missing, extra lines in the file) but every
    removed line must still be there, equal or nearly so.
@@ -85,6 +86,42 @@ def _moved(start: int, hint: int | None) -> str:
     return f"{abs(delta)} line(s) {'below' if delta > 0 else 'above'} line {hint}"
 
 
+def _similarity(a: str, b: str) -> float:
+    """1 for equal lines (blank ones count little), else how alike two lines are, 0 under SIMILAR_LINE."""
+    if a == b:
+        return 1.0 if a else 0.3
+    if not a or not b:
+        return 0.0
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < SIMILAR_LINE or matcher.quick_ratio() < SIMILAR_LINE:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio if ratio >= SIMILAR_LINE else 0.0
+
+
+def _best_pairs(old: list[str], window: list[str]) -> list[tuple[int, int]]:
+    """Old lines paired in order with window lines so that the summed similarity is largest (an
+    alignment by dynamic programming: unlike difflib's longest block first, a repeated line such as
+    a closing brace cannot pull the alignment away from the lines around it)."""
+    m, w = len(old), len(window)
+    sim = [[_similarity(a, b) for b in window] for a in old]
+    best = [[0.0] * (w + 1) for _ in range(m + 1)]
+    for i in range(1, m + 1):
+        for j in range(1, w + 1):
+            paired = best[i - 1][j - 1] + sim[i - 1][j - 1] if sim[i - 1][j - 1] else -1.0
+            best[i][j] = max(paired, best[i - 1][j], best[i][j - 1])
+    pairs, i, j = [], m, w
+    while i and j:
+        if sim[i - 1][j - 1] and best[i][j] == best[i - 1][j - 1] + sim[i - 1][j - 1]:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
 def _choose(found: list[int], hint: int | None, cursor: int, what: str) -> int:
     """The one of several equal places: nearest the hint, else the only one after the previous hunk."""
     if len(found) == 1:
@@ -125,7 +162,8 @@ class Placer:
         if not old:
             placement = self._insert_only(hunk, hint)
         else:
-            placement = self._exact(hunk, hint) or self._whitespace(hunk, hint) or self._fuzzy(hunk, hint)
+            placement = (self._exact(hunk, hint) or self._whitespace(hunk, hint) or self._reflowed(hunk, hint)
+                         or self._fuzzy(hunk, hint))
         if placement is None:
             raise Unplaced("its lines are not in the file, even allowing for whitespace and drifted context")
         self.taken.append((placement.start, placement.end))
@@ -165,6 +203,36 @@ class Placer:
         lines = self._render(hunk, start, start + len(old), pairs, indents)
         where = f", {_moved(start, hint)}" if hint is not None and start != hint - 1 else ""
         return Placement(start, start + len(old), lines, RELOCATED, f"whitespace differs from the file{where}")
+
+    def _reflowed(self, hunk: Hunk, hint: int | None) -> Placement | None:
+        """The old lines with their line breaks elsewhere (a brace on its own line, a call split in
+        two): the file's lines whose text, all whitespace aside, is the old lines' text."""
+        want = "".join("".join(line.split()) for line in hunk.old)
+        if len(want) < 8:
+            return None
+        squeezed = ["".join(line.split()) for line in self.bare]
+        found = []
+        for s in range(len(squeezed)):
+            if not squeezed[s] or not want.startswith(squeezed[s]):
+                continue
+            joined, e = "", s
+            while e < len(squeezed) and len(joined) < len(want):
+                joined += squeezed[e]
+                e += 1
+            if joined == want and self.free(s, e):
+                found.append((s, e))
+        if not found:
+            return None
+        start = _choose([s for s, _ in found], hint, self.cursor, "its lines (line breaks aside)")
+        end = dict(found)[start]
+        first = next((line for line in hunk.old if line.strip()), "")
+        indents = {_indent(first): _indent(self.lines[start])}
+        eol = self.eol
+        lines = [self._reindent(line, indents) + eol for line in hunk.new]
+        if end == len(self.lines) and not self.lines[-1].endswith("\n") and lines:
+            lines[-1] = lines[-1].rstrip("\r\n")
+        where = f", {_moved(start, hint)}" if hint is not None and start != hint - 1 else ""
+        return Placement(start, end, lines, RELOCATED, f"line breaks differ from the file{where}")
 
     # -- fuzzy ------------------------------------------------------------------------------
 
@@ -211,31 +279,10 @@ class Placer:
     def _align(self, hunk: Hunk, lo: int, hi: int):
         """(score, start, end, pairs old index -> file line, drifted lines) for the hunk in lines [lo, hi), or None."""
         old = [_loose(line) for line in hunk.old]
-        window = self.loose[lo:hi]
-        pairs: dict[int, int] = {}
-        weight = 0.0
-        drifted = 0
-        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, window, autojunk=False).get_opcodes():
-            if tag == "equal":
-                for k in range(i2 - i1):
-                    pairs[i1 + k] = lo + j1 + k
-                    weight += 1.0
-            elif tag == "replace":
-                j = j1
-                for i in range(i1, i2):  # pair reworded lines in order, each with the most alike left
-                    best, best_ratio = None, SIMILAR_LINE
-                    for jj in range(j, j2):
-                        ratio = difflib.SequenceMatcher(None, old[i], window[jj]).ratio()
-                        if ratio > best_ratio:
-                            best, best_ratio = jj, ratio
-                    if best is not None:
-                        pairs[i] = lo + best
-                        weight += best_ratio
-                        drifted += 1
-                        j = best + 1
+        pairs = {i: lo + j for i, j in _best_pairs(old, self.loose[lo:hi])}
         old_ops = [op for op, _ in hunk.ops if op != "+"]
         for i in (i for i, op in enumerate(old_ops) if op == "-"):
-            if i not in pairs or difflib.SequenceMatcher(None, old[i], self.loose[pairs[i]]).ratio() < SIMILAR_REMOVED:
+            if i not in pairs or _similarity(old[i], self.loose[pairs[i]]) < SIMILAR_REMOVED:
                 return None  # a line to remove is not there: applying the rest would be a guess
         counted = sum(1 for line in old if line) or 1
         score = sum(1.0 if self.loose[f] == old[i] else 0.8 for i, f in pairs.items() if old[i]) / counted
@@ -244,7 +291,7 @@ class Placer:
         start, end = min(pairs.values()), max(pairs.values()) + 1
         if not self.free(start, end):
             return None
-        drifted += sum(1 for i in range(len(old)) if i not in pairs and old[i])
+        drifted = sum(1 for i in range(len(old)) if old[i] and (i not in pairs or self.loose[pairs[i]] != old[i]))
         return score, start, end, pairs, drifted
 
     # -- the new lines ----------------------------------------------------------------------

@@ -103,6 +103,13 @@ def _best_suffix(original: list[str], lines: list[str], lo: int) -> tuple[int, i
     return best
 
 
+def _without_trailing_blanks(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
@@ -176,7 +183,18 @@ def merge_sketch(original: str, sketch: str, markers: tuple[str, ...] = DEFAULT_
             if similar is not None:
                 start, head = similar, 1  # the chunk's first line is an edited original line
         search_from = start + head if head else cursor
-        end, tail = _best_suffix(lines, chunk.lines[head:], search_from)
+        body = _without_trailing_blanks(chunk.lines[head:])
+        blanks = len(chunk.lines) - head - len(body)
+        anchored = body
+        if head == 0:
+            # New code first, then a blank line, then the anchor: the anchor is what follows the
+            # blank line, not the closing lines the new code shares with the block before it.
+            last_blank = max((i for i, line in enumerate(body) if not line.strip()), default=None)
+            anchored = body if last_blank is None else body[last_blank + 1:]
+        end, tail = _best_suffix(lines, anchored, search_from)
+        while tail and blanks and end < len(lines) and not lines[end].strip():
+            end += 1  # the chunk's trailing blank lines stand for the file's after its anchor
+            blanks -= 1
         if head == 0 and tail == 0:
             raise EditError("a sketch chunk matches nothing in the file: include a line of existing code around each change")
         if head == 0:
