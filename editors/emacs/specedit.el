@@ -24,6 +24,12 @@
 ;;
 ;; Eglot runs one server per buffer: the modes in `specedit-major-modes' use
 ;; specedit instead of the default server for that mode.
+;;
+;; A project may ship its own .venv/bin/specedit (and a cloned repository can
+;; ship any program under that name): it runs only once you trust the project,
+;; through `trusted-content' (Emacs 30+) or, in older Emacs, by answering the
+;; question asked once per project (remembered in `specedit-trust-file').
+;; M-x specedit-trust-project trusts the current project (C-u: no longer).
 
 ;;; Code:
 
@@ -39,8 +45,12 @@
 
 (defcustom specedit-server-command nil
   "Command line of the server, e.g. (\"/path/to/specedit\" \"serve\").
-nil: <project>/.venv/bin/specedit if it exists, else specedit on PATH."
+nil: <project>/.venv/bin/specedit if it exists and you trust the project
+\(see `specedit-trust-project'), else specedit on PATH."
   :type '(choice (const :tag "Find it" nil) (repeat string)))
+;; A project's .dir-locals.el must not choose the program to run, nor the
+;; linters, model file, URL and key variable inside the settings.
+(put 'specedit-server-command 'risky-local-variable t)
 
 (defcustom specedit-settings nil
   "Server settings, a plist sent as initializationOptions.
@@ -48,6 +58,14 @@ Keys: :modelPath :nCtx :nThreads :nGpuLayers :useExtraBufts :draftMin
 :draftMax :streaming (\"lines\"/\"off\") :acceptance (\"greedy\"/\"typical\")
 :linters.  Example: (:modelPath \"~/models/coder.gguf\" :nGpuLayers 99)."
   :type 'plist)
+(put 'specedit-settings 'risky-local-variable t)
+
+(defcustom specedit-trust-file (locate-user-emacs-file "specedit-trust.eld")
+  "File keeping which projects may run their own .venv/bin/specedit.
+Used where Emacs has no `trusted-content' (before Emacs 30): the
+answer to the question asked once per project is kept here."
+  :type 'file)
+(put 'specedit-trust-file 'risky-local-variable t)
 
 (defcustom specedit-major-modes
   '(python-mode python-ts-mode js-mode js-ts-mode typescript-mode typescript-ts-mode
@@ -67,17 +85,103 @@ Keys: :uri :job :ok (t or :json-false) :message :stats.")
 ;; Declared so that `let' binds them dynamically whichever eglot defines them.
 (defvar eglot-confirm-server-initiated-edits)
 (defvar eglot-confirm-server-edits)
+;; Emacs 30+; checked with `fboundp' before use.
+(defvar trusted-content)
+(declare-function trusted-content-p "files" ())
 
 (defclass specedit-eglot-server (eglot-lsp-server) ()
   :documentation "The specedit language server.")
 
+(defun specedit--project-root ()
+  "The current project's root directory, or `default-directory'."
+  (let ((project (project-current)))
+    (file-name-as-directory (expand-file-name (if project (project-root project) default-directory)))))
+
+(defun specedit--trust-answers ()
+  "The remembered answers: an alist of (ROOT . TRUSTED)."
+  (when (file-readable-p specedit-trust-file)
+    (with-temp-buffer
+      (insert-file-contents specedit-trust-file)
+      (let ((answers (ignore-errors (read (current-buffer)))))
+        (and (listp answers) (cl-every #'consp answers) answers)))))
+
+(defun specedit--remember-trust (root trusted)
+  "Keep TRUSTED (t or nil) as the answer for ROOT in `specedit-trust-file'."
+  (let ((answers (cons (cons root trusted)
+                       (cl-remove root (specedit--trust-answers) :key #'car :test #'equal))))
+    (make-directory (file-name-directory (expand-file-name specedit-trust-file)) t)
+    (with-temp-file specedit-trust-file
+      (let ((print-length nil) (print-level nil))
+        (prin1 answers (current-buffer))
+        (insert "\n")))))
+
+(defun specedit--trusted-content-p (file)
+  "Whether `trusted-content' (Emacs 30+) covers FILE."
+  (with-temp-buffer
+    ;; `trusted-content-p' judges the current buffer by its file's true name.
+    (setq buffer-file-truename (abbreviate-file-name (file-truename file)))
+    (trusted-content-p)))
+
+(defun specedit-project-trusted-p (root venv)
+  "Whether the user trusts the project at ROOT to run VENV, its own server.
+With `trusted-content' (Emacs 30+) that decides; else the user is asked
+once per project and the answer is kept in `specedit-trust-file'."
+  (if (fboundp 'trusted-content-p)
+      (specedit--trusted-content-p venv)
+    (let ((known (assoc root (specedit--trust-answers))))
+      (if known
+          (eq (cdr known) t)
+        (condition-case nil
+            (let ((trusted (yes-or-no-p
+                            (format "specedit: %s ships its own server, %s.  Trust this project and run it? "
+                                    root venv))))
+              (specedit--remember-trust root (and trusted t))
+              trusted)
+          ;; No one to ask (a batch Emacs without input): not trusted, and nothing remembered.
+          ((error quit) nil))))))
+
+(defvar specedit--told-untrusted nil
+  "Project roots already told that their server was not started.")
+
 (defun specedit--server-program ()
   "The server's argv for the current project."
   (or specedit-server-command
-      (let* ((project (project-current))
-             (root (if project (project-root project) default-directory))
+      (let* ((root (specedit--project-root))
              (venv (expand-file-name ".venv/bin/specedit" root)))
-        (list (if (file-executable-p venv) venv "specedit") "serve"))))
+        (cond ((not (file-executable-p venv)) (list "specedit" "serve"))
+              ((specedit-project-trusted-p root venv) (list venv "serve"))
+              (t (unless (member root specedit--told-untrusted)
+                   (push root specedit--told-untrusted)
+                   (message "specedit: not starting %s: this project is not trusted (M-x specedit-trust-project trusts it, or set `specedit-server-command'); using specedit on PATH"
+                            venv))
+                 (list "specedit" "serve"))))))
+
+;;;###autoload
+(defun specedit-trust-project (&optional distrust)
+  "Trust the current project: its .venv/bin/specedit may run; restart the server.
+With prefix argument DISTRUST, no longer trust it.  Emacs 30+ records
+this in `trusted-content', older Emacs in `specedit-trust-file'."
+  (interactive "P")
+  (let ((root (specedit--project-root)))
+    (if (fboundp 'trusted-content-p)
+        (let ((entry (abbreviate-file-name (file-truename root))))
+          (when (eq trusted-content :all)
+            (user-error "`trusted-content' is :all: every project is trusted already"))
+          (customize-save-variable 'trusted-content
+                                   (if distrust
+                                       (delete entry (copy-sequence trusted-content))
+                                     (cons entry (delete entry (copy-sequence trusted-content))))))
+      (specedit--remember-trust root (not distrust)))
+    (setq specedit--told-untrusted (delete root specedit--told-untrusted))
+    (message "specedit: %s %s; restarting the server" (if distrust "no longer trusting" "trusted") root)
+    (specedit--restart)))
+
+(defun specedit--restart ()
+  "Shut down the specedit server of this buffer, if any, and start it again."
+  (let ((server (eglot-current-server)))
+    (when (and server (cl-typep server 'specedit-eglot-server))
+      (eglot-shutdown server)
+      (apply #'eglot (eglot--guess-contact)))))
 
 (defun specedit--contact (&optional _interactive)
   "Eglot contact: the specedit server class and its command line."

@@ -24,6 +24,7 @@ from clientlib import (
     assert_renamed,
     client_env,
 )
+from untrusted import make_untrusted_project
 
 pytestmark = pytest.mark.client
 
@@ -198,3 +199,66 @@ def test_neovim_review_shows_a_diff_and_accept_applies_it(nvim, specedit_exe, wo
     assert report["text_before_after_command"] == original  # nothing streamed: offered as a diff
     assert report["after_changed"] is True
     assert_renamed(original, file.read_text())
+
+
+# -- trust: a project's own .venv server runs only once the user trusts the project ------------------
+
+TRUST_HARNESS = Path(__file__).parent / "trust" / "nvim_trust.lua"
+
+
+def run_nvim_in_project(nvim: Path, project, state: Path, result: Path, then: str = "") -> dict:
+    """Neovim set up with no cmd, in `project`, with its own trust database under `state`."""
+    (state / "nvim").mkdir(parents=True, exist_ok=True)
+    completed = subprocess.run(
+        [nvim, "--headless", "--clean", "-n", "-u", TRUST_HARNESS, project.file],
+        env=client_env(SPECEDIT_NVIM_RTP=str(EDITORS / "neovim"), SPECEDIT_MARKERS=str(project.markers),
+                       SPECEDIT_RESULT=str(result), SPECEDIT_THEN=then, XDG_STATE_HOME=str(state),
+                       PATH=project.path_env()),
+        cwd=project.root, capture_output=True, text=True, timeout=180,
+    )
+    report = json.loads(result.read_text()) if result.exists() else {}
+    assert completed.returncode == 0 and not report.get("error"), (report, completed.stderr[-3000:])
+    for phase in report["phases"]:
+        phase["ran"] = set(phase["ran"] or [])  # an empty list comes back as {}
+    return report
+
+
+def test_neovim_does_not_start_an_untrusted_projects_venv_server_and_says_why_until_it_is_trusted(nvim, specedit_exe,
+                                                                                                     tmp_path):
+    project = make_untrusted_project(tmp_path, specedit_exe)
+    state = tmp_path / "state"
+    report = run_nvim_in_project(nvim, project, state, tmp_path / "first.json", then="SpecEditTrust")
+    untrusted, trusted = report["phases"]
+    # Untrusted: the user's own specedit (PATH) serves the buffer; the project's script never ran.
+    assert untrusted["attached"] is True and untrusted["ran"] == set(), report
+    said = [m for m in report["messages"] if "not trusted" in m]
+    assert len(said) == 1 and str(project.venv_server) in said[0] and ":SpecEditTrust" in said[0], report["messages"]
+    # :SpecEditTrust: the project's server runs now, in a restarted client.
+    assert trusted["attached"] is True and trusted["ran"] == {"venv"}, report
+    assert any(m.startswith(f"specedit: trusted {project.root}") for m in report["messages"]), report["messages"]
+    # Remembered in Neovim's trust database (the directory, by name): the next session starts it at once.
+    assert f"directory {project.root}" in (state / "nvim" / "trust").read_text()
+    (project.markers / "venv").unlink()
+    again = run_nvim_in_project(nvim, project, state, tmp_path / "again.json")
+    assert again["phases"][0]["ran"] == {"venv"} and not [m for m in again["messages"] if "not trusted" in m], again
+
+
+def test_neovim_trusts_a_venv_script_by_its_contents_and_not_once_it_changes(nvim, specedit_exe, tmp_path):
+    project = make_untrusted_project(tmp_path, specedit_exe)
+    state = tmp_path / "state"
+    (state / "nvim").mkdir(parents=True)
+    # Neovim's own :trust on the script's buffer (as after viewing it), no specedit involved.
+    trusted = subprocess.run(
+        [nvim, "--headless", "--clean", "-n", "-c", f"edit {project.venv_server}", "-c", "trust", "-c", "qall!"],
+        env=client_env(XDG_STATE_HOME=str(state)), capture_output=True, text=True, timeout=60,
+    )
+    assert trusted.returncode == 0, trusted.stderr
+    report = run_nvim_in_project(nvim, project, state, tmp_path / "trusted.json")
+    assert report["phases"][0] == {"name": "start", "attached": True, "ran": {"venv"}}, report
+    # The project changes the script: the trust was in what the user saw, so it is gone.
+    with project.venv_server.open("a") as script:
+        script.write("# changed after it was trusted\n")
+    (project.markers / "venv").unlink()
+    report = run_nvim_in_project(nvim, project, state, tmp_path / "changed.json")
+    assert report["phases"][0]["attached"] is True and report["phases"][0]["ran"] == set(), report
+    assert any("not trusted" in m for m in report["messages"]), report["messages"]

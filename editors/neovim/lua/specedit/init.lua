@@ -1,10 +1,12 @@
 --- specedit for Neovim: registers the `specedit serve` language server and the :SpecEdit commands.
 local M = {}
 
+local trust = require("specedit.trust")
 local uv = vim.uv or vim.loop
 
 M.defaults = {
-  -- argv of the server; nil: <cwd>/.venv/bin/specedit if it exists, else `specedit` on PATH
+  -- argv of the server; nil: <project>/.venv/bin/specedit if it exists and you trust the project
+  -- (:SpecEditTrust, or :trust on the directory), else `specedit` on PATH
   cmd = nil,
   -- server settings (initializationOptions and workspace/didChangeConfiguration), e.g.
   -- { modelPath = "/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", nGpuLayers = 99 }
@@ -22,19 +24,29 @@ local function has(version)
   return vim.fn.has("nvim-" .. version) == 1
 end
 
---- The server's argv: the configured cmd, the project's .venv, or PATH.
-function M.server_cmd(cmd, cwd)
+local function configured(cmd)
+  return type(cmd) == "string" or (type(cmd) == "table" and #cmd > 0)
+end
+
+--- The server's argv: the configured cmd, the trusted project's .venv, or PATH.
+function M.server_cmd(cmd, root)
   if type(cmd) == "string" then
     return { cmd, "serve" }
   end
-  if type(cmd) == "table" and #cmd > 0 then
+  if configured(cmd) then
     return cmd
   end
-  local venv = (cwd or uv.cwd()) .. "/.venv/bin/specedit"
-  if vim.fn.executable(venv) == 1 then
-    return { venv, "serve" }
-  end
-  return { "specedit", "serve" }
+  return trust.default_cmd(root or uv.cwd())
+end
+
+--- Without a configured cmd the argv depends on the project (its .venv, if trusted): chosen when
+--- the client starts, in the root Neovim found (0.12+ passes the config; 0.11: the cwd).
+local function start_in_project(dispatchers, client_config)
+  local root = client_config and client_config.root_dir or uv.cwd()
+  return vim.lsp.rpc.start(M.server_cmd(nil, root), dispatchers, {
+    cwd = client_config and client_config.cmd_cwd,
+    env = client_config and client_config.cmd_env,
+  })
 end
 
 --- The running specedit client attached to `bufnr`, or nil with a message.
@@ -305,7 +317,7 @@ function M.client_config()
   local config = M.config
   return {
     name = "specedit",
-    cmd = M.server_cmd(config.cmd),
+    cmd = configured(config.cmd) and M.server_cmd(config.cmd) or start_in_project,
     filetypes = config.filetypes,
     root_markers = config.root_markers,
     init_options = config.settings,
@@ -328,6 +340,12 @@ function M.create_user_commands()
   command("SpecEditUndo", M.undo, { desc = "specedit: revert the last AI edit in one step" })
   command("SpecEditAccept", M.accept, { desc = "specedit: apply the AI edit shown for review" })
   command("SpecEditReject", M.reject, { desc = "specedit: drop the AI edit shown for review" })
+  command("SpecEditTrust", M.trust_project, { desc = "specedit: trust this project (its .venv server may run)" })
+end
+
+--- The project of `bufnr`: the nearest directory with a root marker, else the cwd.
+local function project_root(bufnr)
+  return vim.fs.root and vim.fs.root(bufnr, M.config.root_markers) or uv.cwd()
 end
 
 local function start_for_buffer(bufnr)
@@ -335,9 +353,21 @@ local function start_for_buffer(bufnr)
     return
   end
   local config = M.client_config()
-  local root = vim.fs.root and vim.fs.root(bufnr, config.root_markers) or uv.cwd()
-  config.root_dir = root or uv.cwd()
+  config.root_dir = project_root(bufnr)
+  config.cmd = M.server_cmd(M.config.cmd, config.root_dir)
   vim.lsp.start(config, { bufnr = bufnr })
+end
+
+--- :SpecEditTrust: trust the current project (vim.secure's database), then restart the server in it.
+function M.trust_project()
+  local root = project_root(vim.api.nvim_get_current_buf())
+  local trusted, why = trust.trust(root)
+  if not trusted then
+    vim.notify("specedit: could not trust " .. root .. ": " .. tostring(why), vim.log.levels.ERROR)
+    return
+  end
+  vim.notify("specedit: trusted " .. trusted .. "; restarting the server", vim.log.levels.INFO)
+  trust.restart_clients(start_for_buffer)
 end
 
 --- setup{ cmd = {...}, settings = {...}, filetypes = {...}, progress = "echo"|"notify"|false }
