@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from lsp_server import EditError, Task, build_request
+from lsp_server import Task, build_request
 from lsp_server.engine import prompts
 
 pytestmark = pytest.mark.model
@@ -140,27 +140,28 @@ def test_bench_sketch_applies_exactly(instruct_engine):
     assert result.text == (folder / "config_loader.expected.py").read_text()
 
 
-def test_free_form_edit_finishes_or_fails_clearly(instruct_engine):
-    """A 135M model follows instructions poorly: it may do anything, but it must end or say why not."""
+def test_free_form_edit_ends_at_its_closing_fence_and_rewrites_only_its_region(instruct_engine):
+    """The chat path ends a free-form answer at the fence the template opened (not the budget, not eos).
+
+    What the 135M model writes there is its own business (measured: it rewrote net_total's body
+    instead of adding a docstring); the greedy output is fixed for a given model and prompt, so
+    the outcome is too, and an EditError here is a failure, not an accepted alternative.
+    """
     instruct_engine.model.reset()
     request = build_request(SOURCE, Task("edit", "add a docstring to net_total", (6, 10)), path="shop.py")
-    try:
-        result = instruct_engine.edit(request)
-    except EditError as exc:
-        assert str(exc).endswith("nothing was changed"), str(exc)
-    else:
-        assert result.stats.stop_reason == "end"
-        # Only the region was rewritten.
-        assert result.text.startswith(SOURCE[: result.region[0]]) and result.text.endswith(SOURCE[result.region[1]:])
+    result = instruct_engine.edit(request)
+    assert result.stats.stop_reason == "end" and result.changed
+    assert result.new_region.startswith("def net_total(prices):\n")
+    # Only the region was rewritten.
+    assert result.text.startswith(SOURCE[: result.region[0]]) and result.text.endswith(SOURCE[result.region[1]:])
 
 
-def test_free_form_edit_of_the_whole_file_stops(instruct_engine):
-    try:
-        result = instruct_engine.edit(build_request(SOURCE, Task("edit", "add type hints"), path="shop.py"))
-    except EditError as exc:
-        assert "nothing was changed" in str(exc)
-    else:
-        assert result.stats.stop_reason == "end"
+def test_free_form_edit_of_the_whole_file_ends_at_its_closing_fence(instruct_engine):
+    # Measured: the model answers with one function for the whole file. Nothing keeps a free-form
+    # answer from dropping code: only a tool's draft is checked for dropped lines.
+    instruct_engine.model.reset()
+    result = instruct_engine.edit(build_request(SOURCE, Task("edit", "add type hints"), path="shop.py"))
+    assert result.stats.stop_reason == "end" and result.changed
 
 
 def test_warm_prefills_the_chat_prompt_prefix_an_edit_then_reuses(instruct_engine):
@@ -168,10 +169,7 @@ def test_warm_prefills_the_chat_prompt_prefix_an_edit_then_reuses(instruct_engin
     warmed = instruct_engine.warm(SOURCE, "shop.py")
     assert warmed > 0 and instruct_engine.warm(SOURCE, "shop.py") == 0  # the second finds it cached
     request = build_request(SOURCE, Task("edit", "add a docstring to net_total", (6, 10)), path="shop.py")
-    try:
-        result = instruct_engine.edit(request)
-    except EditError as exc:
-        pytest.skip(f"the free-form edit failed, so its statistics are unknown: {exc}")
+    result = instruct_engine.edit(request)  # it finishes (see the test above): its statistics are known
     # All but the warmed prefix's last token, which BPE may merge with the text after it ("\n\n").
     assert result.stats.prefill_tokens <= result.stats.prompt_tokens - warmed + 1
 
@@ -209,14 +207,13 @@ def test_cli_sketch_with_the_instruct_model(tmp_path, instruct_model_path):
     assert path.read_text() == SKETCHED
 
 
-def test_cli_free_form_edit_writes_or_leaves_the_file_alone(tmp_path, instruct_model_path):
+def test_cli_free_form_edit_writes_only_its_lines(tmp_path, instruct_model_path):
     path = tmp_path / "shop.py"
     path.write_text(SOURCE)
     done = _specedit(tmp_path, "edit", path.name, "--model", instruct_model_path, "-i", "add a docstring to net_total",
                      "--lines", "6:10", "--write")
-    if done.returncode != 0:
-        assert path.read_text() == SOURCE
-        message = done.stderr.strip()
-        assert message and "Traceback" not in message, message
-    else:
-        assert path.read_text() != "" and path.read_text().startswith(SOURCE.split("def net_total")[0])
+    # The same greedy answer as through the engine above: it finishes and changes lines 6-10 only.
+    assert done.returncode == 0, done.stderr
+    written = path.read_text()
+    lines = SOURCE.splitlines(keepends=True)
+    assert written != SOURCE and written.startswith("".join(lines[:5])) and written.endswith("".join(lines[10:]))
