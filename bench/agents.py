@@ -1,4 +1,4 @@
-"""Agent workloads (issue 8), measured side by side in one run:
+"""Agent workloads, measured side by side in one run:
 
 1. A batch of small edits across several files (24 renames in 6 files, 7 sketches in 7 more)
    through one `specedit apply --jsonl -` process, versus one `specedit edit` process per edit.
@@ -8,8 +8,14 @@
    the same output); "original_only" drafts from the original with greedy acceptance, as an
    instruction edit would; a variant that does not finish reports its speed until it stopped.
 
-Run: .venv/bin/python bench/agents.py [sketches] [batch]
-(writes bench/results/agents.json; about 30 minutes on 2 cores, half of it each part)
+3. Edits as agents send them (bench/agents/edits.jsonl: unified diffs with stale line numbers or
+   drifted context, diffs without line numbers, search/replace pairs and SEARCH/REPLACE blocks
+   whose search text is not verbatim, sketches), each through `apply` on a fresh copy of
+   bench/agents/repo with one loaded model: correct (the file is the expected one), per-edit
+   latency, total wall time; and what `git apply` and `patch --fuzz=3` make of the same diffs.
+
+Run: .venv/bin/python bench/agents.py [sketches] [batch] [edits]
+(writes bench/results/agents.json; sketches and batch about 15 minutes each on 2 cores, edits a few)
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from lsp_server import Engine, Settings, Task, build_request
+from lsp_server import Engine, Region, Settings, Task, build_request
+from lsp_server.apply import answer_request
 from lsp_server.tomlcompat import tomllib
 
 ROOT = Path(__file__).resolve().parent
@@ -117,7 +124,8 @@ def measure_sketches() -> list[dict]:
         variants = {
             "ours": ours,  # the merged sketch leads, the original backs it up
             "plain": dataclasses.replace(ours, speculate=False),  # one token per forward pass
-            "original_only": dataclasses.replace(ours, draft=None),  # speculation from the original alone
+            # speculation from the original alone
+            "original_only": dataclasses.replace(ours, regions=[Region(r.start, r.end) for r in ours.regions]),
         }
         for label, request in variants.items():
             engine.model.reset()  # every variant starts cold: same prompt, same prefill
@@ -140,26 +148,120 @@ def measure_sketches() -> list[dict]:
     return rows
 
 
-def summary(report: dict) -> dict:
-    rows = report["sketches"]
+def baseline_applies(argv: list[str], diff: str, repo: Path, path: Path, pristine: str, expected: str) -> bool:
+    """Whether a patch tool (git apply, patch) turns the file into the expected one; the file is put back."""
+    patch_file = repo.parent / "edit.diff"
+    patch_file.write_text(diff)
+    subprocess.run([*argv, str(patch_file)], cwd=repo, capture_output=True, text=True)
+    correct = path.read_text() == expected
+    path.write_text(pristine)
+    return correct
 
-    def ratios(label: str) -> list[float]:
-        return [r["ours"]["tokens_per_s"] / r[label]["tokens_per_s"] for r in rows
-                if "tokens_per_s" in r["ours"] and "tokens_per_s" in r.get(label, {})]
 
-    return {
-        "sketch_correct": f"{sum(r['ours'].get('correct', False) for r in rows)}/{len(rows)}",
-        "sketch_median_speedup_vs_plain": round(statistics.median(ratios("plain")), 2),
-        "sketch_median_speedup_vs_original_only": round(statistics.median(ratios("original_only")), 2),
-        "batch_speedup_vs_process_per_edit": report["batch"]["speedup"],
+def measure_edits() -> dict:
+    """Every edit of bench/agents/edits.jsonl on its own, through apply with one model loaded first."""
+    edits = [json.loads(line) for line in (ROOT / "agents" / "edits.jsonl").read_text().splitlines() if line]
+    started = time.perf_counter()
+    engine = Engine(Settings())
+    engine.load()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        repo = Path(tmp) / "repo"
+        shutil.copytree(ROOT / "agents" / "repo", repo)
+        for edit in edits:
+            path = repo / edit["file"]
+            pristine = path.read_text()
+            request = dict(edit["request"])
+            if "file" in request:
+                request["file"] = str(repo / request["file"])
+            else:
+                request["root"] = str(repo)
+            began = time.perf_counter()
+            answer = answer_request(engine, request)
+            latency = time.perf_counter() - began
+            result = path.read_text()
+            files = answer.get("files") or [answer]
+            row = {"id": edit["id"], "kind": edit["kind"], "stale": edit["stale"], "drift": edit["drift"],
+                   "loose": edit["loose"], "ok": answer["ok"], "correct": result == edit["expected"],
+                   "latency_s": round(latency, 3), "hunks": [h["status"] for f in files for h in f.get("hunks", [])],
+                   "as_drafted": all(f.get("as_drafted", True) for f in files)}
+            if not answer["ok"]:
+                row["error"] = answer.get("error")
+                row["untouched"] = result == pristine  # nothing written for an edit that failed its checks
+            path.write_text(pristine)
+            if "diff" in request:
+                row["git_apply"] = baseline_applies(["git", "apply", "-p1"], request["diff"], repo, path, pristine,
+                                                    edit["expected"])
+                row["patch_fuzz3"] = baseline_applies(["patch", "-p1", "--fuzz=3", "--batch", "--forward", "-s",
+                                                       "--no-backup-if-mismatch", "-r", "-", "-i"], request["diff"],
+                                                      repo, path, pristine, edit["expected"])
+            rows.append(row)
+    total = time.perf_counter() - started
+    return {"edits": rows, "summary": edits_summary(rows, total, len({e["file"] for e in edits}))}
+
+
+GROUPS = {"diff": ("diff", "udiff"), "replace": ("replace", "blocks"), "sketch": ("sketch",)}
+
+
+def edits_summary(rows: list[dict], total_s: float, files: int) -> dict:
+    def share(selected: list[dict], key: str = "correct") -> str:
+        return f"{sum(r[key] for r in selected)}/{len(selected)}"
+
+    diffs = [r for r in rows if "git_apply" in r]
+    out = {
+        "edits": len(rows), "files": files, "correct": share(rows),
+        "correct_fraction": round(sum(r["correct"] for r in rows) / len(rows), 3),
+        "median_latency_s": round(statistics.median(r["latency_s"] for r in rows), 3),
+        "total_wall_s": round(total_s, 1),
+        "stale_line_numbers_correct": share([r for r in rows if r["stale"]]),
+        "drifted_context_correct": share([r for r in rows if r["drift"]]),
+        "search_not_verbatim_correct": share([r for r in rows if r["loose"]]),
+        "diffs_git_apply_correct": share(diffs, "git_apply"),
+        "diffs_patch_fuzz3_correct": share(diffs, "patch_fuzz3"),
+        "diffs_ours_correct_where_git_apply_fails": share([r for r in diffs if not r["git_apply"]]),
+        "failed_and_written": [r["id"] for r in rows if not r["ok"] and not r.get("untouched", True)],
+        "refused_without_reason": [r["id"] for r in rows if not r["ok"] and not r.get("error")],
+        "wrong": {r["id"]: r.get("error") or "written, but not the expected file" for r in rows if not r["correct"]},
     }
+    for group, kinds in GROUPS.items():
+        selected = [r for r in rows if r["kind"] in kinds]
+        out[f"{group}_correct"] = share(selected)
+        if selected:
+            out[f"{group}_median_latency_s"] = round(statistics.median(r["latency_s"] for r in selected), 3)
+    return out
+
+
+def summary(report: dict) -> dict:
+    out = {}
+    if "sketches" in report:
+        rows = report["sketches"]
+
+        def ratios(label: str) -> list[float]:
+            return [r["ours"]["tokens_per_s"] / r[label]["tokens_per_s"] for r in rows
+                    if "tokens_per_s" in r["ours"] and "tokens_per_s" in r.get(label, {})]
+
+        out.update({
+            "sketch_correct": f"{sum(r['ours'].get('correct', False) for r in rows)}/{len(rows)}",
+            "sketch_median_speedup_vs_plain": round(statistics.median(ratios("plain")), 2),
+            "sketch_median_speedup_vs_original_only": round(statistics.median(ratios("original_only")), 2),
+        })
+    if "batch" in report:
+        out["batch_speedup_vs_process_per_edit"] = report["batch"]["speedup"]
+    if "edits" in report:
+        out["agent_edits"] = report["edits"]["summary"]
+    return out
 
 
 def main(argv: list[str]) -> int:
-    """Both parts, or only those named (`sketches`, `batch`): the others are kept from the last run."""
-    parts = set(argv) or {"sketches", "batch"}
+    """Every part, or only those named (`sketches`, `batch`, `edits`): the others are kept from the last run."""
+    everything = {"sketches", "batch", "edits"}
+    parts = set(argv) or everything
+    if parts - everything:
+        raise SystemExit(f"unknown parts: {', '.join(sorted(parts - everything))}; choose from {', '.join(sorted(everything))}")
     out = ROOT / "results" / "agents.json"
-    report = json.loads(out.read_text()) if out.exists() and parts != {"sketches", "batch"} else {}
+    report = json.loads(out.read_text()) if out.exists() and parts != everything else {}
+    if "edits" in parts:
+        report["edits"] = measure_edits()
     if "sketches" in parts:
         report["sketches"] = measure_sketches()
     if "batch" in parts:
