@@ -13,7 +13,10 @@ from lsp_server.tomlcompat import tomllib
 KINDS = ("edit", "rename", "fix", "sketch")
 TASK_KEYS = {"file", "source", "kind", "category", "instruction", "description", "lines", "symbol",
              "new_name", "diagnostic", "linter", "sketch", "expected", "expect_source", "bug", "check"}
-CHECK_KEYS = {"must_contain", "must_not_contain", "unchanged", "must_parse"}
+CHECK_KEYS = {"must_contain", "must_not_contain", "unchanged", "must_parse", "must_match", "must_not_match",
+              "changed_only", "same_code", "same_ast_except", "imports_used", "names_defined", "python_test"}
+PYTHON_CHECKS = ("same_ast_except", "imports_used", "names_defined", "python_test")  # need a .py source
+AST_PARTS = ("annotations", "docstrings", "imports")  # what same_ast_except may leave out
 BUG_KEYS = {"line", "old", "new"}
 
 
@@ -29,6 +32,14 @@ class Checks:
     must_not_contain: list[str] = field(default_factory=list)
     unchanged: list[tuple[int, int]] = field(default_factory=list)  # original lines kept verbatim, 1-based inclusive
     must_parse: bool = True
+    must_match: list[str] = field(default_factory=list)  # regular expressions (re.MULTILINE) on the rewritten lines
+    must_not_match: list[str] = field(default_factory=list)
+    changed_only: list[tuple[int, int]] = field(default_factory=list)  # the only input lines that may change
+    same_code: bool = False  # every token but comments and docstrings kept, layout free
+    same_ast_except: list[str] = field(default_factory=list)  # python: same AST but for these AST_PARTS
+    imports_used: bool = False  # python: no import the result adds goes unused
+    names_defined: bool = False  # python: no name the result uses is undefined
+    python_test: str | None = None  # python: statements run after the result's code; they must not raise
 
 
 @dataclass
@@ -125,7 +136,27 @@ def _source(folder: Path, spec: dict) -> tuple[Path, str]:
     return path, _read(path, "source")
 
 
-def _checks(spec: dict) -> Checks | None:
+def _line_ranges(raw: dict, key: str) -> list[tuple[int, int]]:
+    ranges = []
+    for spec_lines in _strings(raw, key):
+        try:
+            ranges.append(parse_lines(spec_lines))
+        except LinesError as exc:
+            raise TaskFileError(f"check.{key}: {exc}") from exc
+    return ranges
+
+
+def _patterns(raw: dict, key: str) -> list[str]:
+    patterns = _strings(raw, key)
+    for pattern in patterns:
+        try:
+            re.compile(pattern, re.MULTILINE)
+        except re.error as exc:
+            raise TaskFileError(f"check.{key}: {pattern!r} is not a regular expression: {exc}") from exc
+    return patterns
+
+
+def _checks(spec: dict, path: Path) -> Checks | None:
     raw = spec.get("check")
     if raw is None:
         return None
@@ -134,16 +165,22 @@ def _checks(spec: dict) -> Checks | None:
     unknown = sorted(set(raw) - CHECK_KEYS)
     if unknown:
         raise TaskFileError(f"unknown check keys {', '.join(unknown)} (known: {', '.join(sorted(CHECK_KEYS))})")
-    unchanged = []
-    for spec_lines in _strings(raw, "unchanged"):
-        try:
-            unchanged.append(parse_lines(spec_lines))
-        except LinesError as exc:
-            raise TaskFileError(f"check.unchanged: {exc}") from exc
-    must_parse = raw.get("must_parse", True)
-    if not isinstance(must_parse, bool):
-        raise TaskFileError("check.must_parse must be true or false")
-    return Checks(_strings(raw, "must_contain"), _strings(raw, "must_not_contain"), unchanged, must_parse)
+    for key in ("must_parse", "same_code", "imports_used", "names_defined"):
+        if not isinstance(raw.get(key, False), bool):
+            raise TaskFileError(f"check.{key} must be true or false")
+    parts = _strings(raw, "same_ast_except")
+    if any(p not in AST_PARTS for p in parts):
+        raise TaskFileError(f"check.same_ast_except takes {', '.join(AST_PARTS)}")
+    test = raw.get("python_test")
+    if test is not None and (not isinstance(test, str) or not test.strip()):
+        raise TaskFileError("check.python_test must be a non-empty string of Python statements")
+    python_only = [k for k in PYTHON_CHECKS if raw.get(k)]
+    if python_only and path.suffix != ".py":
+        raise TaskFileError(f"check.{python_only[0]} needs a Python source, not {path.name}")
+    return Checks(_strings(raw, "must_contain"), _strings(raw, "must_not_contain"), _line_ranges(raw, "unchanged"),
+                  raw.get("must_parse", True), _patterns(raw, "must_match"), _patterns(raw, "must_not_match"),
+                  _line_ranges(raw, "changed_only"), raw.get("same_code", False), parts,
+                  raw.get("imports_used", False), raw.get("names_defined", False), test)
 
 
 def _bugs(spec: dict) -> list[dict]:
@@ -204,7 +241,7 @@ def load_task(folder: Path) -> BenchTask:
         if expected is not None:
             raise TaskFileError("give at most one of 'expected' and 'expect_source'")
         expected = _read(folder / spec["expected"], "expected file")
-    checks = _checks(spec)
+    checks = _checks(spec, path)
     if expected is None and checks is None:
         raise TaskFileError("no expected result: give 'expected', 'expect_source' or a [check] table")
     linter = _strings(spec, "linter") or None
