@@ -122,6 +122,19 @@ def _best_pairs(old: list[str], window: list[str]) -> list[tuple[int, int]]:
     return pairs[::-1]
 
 
+def _reindent(line: str, reference: tuple[str, str] | None) -> str:
+    """An added line moved the way its reference line moved: (the agent's indentation, the file's)."""
+    if reference is None or not line.strip() or reference[0] == reference[1]:
+        return line
+    agent, file = reference
+    own = _indent(line)
+    if own.startswith(agent):
+        return file + line[len(agent):]
+    if agent.startswith(own) and len(file) >= len(agent) - len(own):
+        return file[:len(file) - (len(agent) - len(own))] + line[len(own):]
+    return line
+
+
 def _choose(found: list[int], hint: int | None, cursor: int, what: str) -> int:
     """The one of several equal places: nearest the hint, else the only one after the previous hunk."""
     if len(found) == 1:
@@ -176,7 +189,7 @@ class Placer:
         if hint is None:
             raise Unplaced("it only adds lines and gives neither context nor a line number to place them")
         at = min(hint - 1, len(self.lines))
-        return Placement(at, at, self._render(hunk, at, at, {}, {}), EXACT, "")
+        return Placement(at, at, self._render(hunk, at, at, {}), EXACT, "")
 
     def _exact(self, hunk: Hunk, hint: int | None) -> Placement | None:
         old = hunk.old
@@ -185,7 +198,7 @@ class Placer:
             return None
         start = _choose(found, hint, self.cursor, "its lines")
         pairs = {i: start + i for i in range(len(old))}
-        lines = self._render(hunk, start, start + len(old), pairs, {})
+        lines = self._render(hunk, start, start + len(old), pairs)
         if hint is None or start == hint - 1:
             return Placement(start, start + len(old), lines, EXACT, "")
         return Placement(start, start + len(old), lines, RELOCATED, f"found {_moved(start, hint)}")
@@ -199,8 +212,7 @@ class Placer:
             return None
         start = _choose(found, hint, self.cursor, "its lines (whitespace aside)")
         pairs = {i: start + i for i in range(len(old))}
-        indents = self._indent_map(hunk.old, pairs)
-        lines = self._render(hunk, start, start + len(old), pairs, indents)
+        lines = self._render(hunk, start, start + len(old), pairs)
         where = f", {_moved(start, hint)}" if hint is not None and start != hint - 1 else ""
         return Placement(start, start + len(old), lines, RELOCATED, f"whitespace differs from the file{where}")
 
@@ -226,9 +238,9 @@ class Placer:
         start = _choose([s for s, _ in found], hint, self.cursor, "its lines (line breaks aside)")
         end = dict(found)[start]
         first = next((line for line in hunk.old if line.strip()), "")
-        indents = {_indent(first): _indent(self.lines[start])}
+        reference = (_indent(first), _indent(self.lines[start]))
         eol = self.eol
-        lines = [self._reindent(line, indents) + eol for line in hunk.new]
+        lines = [_reindent(line, reference) + eol for line in hunk.new]
         if end == len(self.lines) and not self.lines[-1].endswith("\n") and lines:
             lines[-1] = lines[-1].rstrip("\r\n")
         where = f", {_moved(start, hint)}" if hint is not None and start != hint - 1 else ""
@@ -271,8 +283,7 @@ class Placer:
             raise Unplaced(f"its lines fit {len(rivals) + 1} places about equally well (lines "
                            f"{_lines_at([start] + [r[1] for r in rivals])}): add context lines that tell them apart",
                            ambiguous=True)
-        indents = self._indent_map(old, pairs)
-        lines = self._render(hunk, start, end, pairs, indents)
+        lines = self._render(hunk, start, end, pairs)
         where = f", {_moved(start, hint)}" if hint is not None and start != hint - 1 else ""
         return Placement(start, end, lines, RELOCATED, f"{drifted} context line(s) differ from the file{where}")
 
@@ -296,34 +307,18 @@ class Placer:
 
     # -- the new lines ----------------------------------------------------------------------
 
-    def _indent_map(self, old: list[str], pairs: dict[int, int]) -> dict[str, str]:
-        """The agent's indentation -> the file's, learned from the paired old lines."""
-        found: dict[str, str] = {}
-        for i, f in pairs.items():
-            if old[i].strip() and self.lines[f].strip():
-                found.setdefault(_indent(old[i]), _indent(self.lines[f]))
-        return found
-
-    def _reindent(self, line: str, indents: dict[str, str]) -> str:
-        if not indents or not line.strip():
-            return line
-        own = _indent(line)
-        if own in indents:
-            return indents[own] + line[len(own):]
-        # An indentation the context did not show: shift it like the deepest known prefix of it.
-        for key in sorted(indents, key=len, reverse=True):
-            if own.startswith(key):
-                return indents[key] + line[len(key):]
-        shallowest = min(indents, key=len)
-        target = indents[shallowest]
-        if shallowest.startswith(target) and own.startswith(shallowest[len(target):]):
-            return line[len(shallowest) - len(target):]  # the agent indented everything by a constant more
-        return line
-
-    def _render(self, hunk: Hunk, start: int, end: int, pairs: dict[int, int], indents: dict[str, str]) -> list[str]:
+    def _render(self, hunk: Hunk, start: int, end: int, pairs: dict[int, int]) -> list[str]:
         """The lines [start, end) become: context as the file has it, removed lines gone, added lines
-        in the file's indentation and line ending; file lines the hunk does not know are kept."""
+        in the file's indentation and line ending; file lines the hunk does not know are kept.
+
+        An added line is indented like the nearest old line after it (else before it) that the file
+        has: as much deeper or shallower than that line as the agent wrote it.
+        """
         out: list[str] = []
+        old = hunk.old
+        references = [(_indent(old[i]), _indent(self.lines[f])) if old[i].strip() and self.lines[f].strip() else None
+                      for i, f in sorted(pairs.items())]
+        reference_at = {i: r for (i, _), r in zip(sorted(pairs.items()), references) if r is not None}
 
         def emit(lines: list[str]) -> None:
             for line in lines:
@@ -335,7 +330,10 @@ class Placer:
         old_index = 0
         for op, text in hunk.ops:
             if op == "+":
-                emit([self._reindent(text, indents) + self.eol])
+                after = [i for i in reference_at if i >= old_index]
+                before = [i for i in reference_at if i < old_index]
+                reference = reference_at[min(after)] if after else reference_at[max(before)] if before else None
+                emit([_reindent(text, reference) + self.eol])
                 continue
             target = pairs.get(old_index)
             old_index += 1
