@@ -81,7 +81,7 @@ def cmd_edit(args) -> int:
     from .errors import EditError, ModelError
     from .engine.tasks import build_request, parse_lines, position_at, task_from
 
-    if args.more_paths or os.path.isdir(args.path):
+    if args.more_paths or (args.symbol and os.path.isdir(args.path)):
         return cmd_rename_files(args)
     text = read_source(args.path)
     sketch = read_sketch(args.sketch) if args.sketch else None

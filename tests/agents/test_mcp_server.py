@@ -13,16 +13,7 @@ from mcp import Client, StdioServerParameters  # noqa: E402
 
 pytestmark = pytest.mark.model
 ROOT = Path(__file__).resolve().parents[2]
-BASKET = '''def total(prices):
-    result = 0
-    for price in prices:
-        result += price
-    return result
-
-
-def average(prices):
-    return total(prices) / len(prices)
-'''
+BASKET = (ROOT / "tests" / "data" / "cli" / "basket.py").read_text()
 
 
 def server(root: Path) -> StdioServerParameters:
