@@ -83,8 +83,8 @@ MODELS: dict[str, NamedModel] = {m.name: m for m in (
     ),
 )}
 
-# The model used when no path or name is given (switching it also changes how the default is
-# prompted: see ModelInfo.embedded in engine/model.py).
+# The model used when no path or name is given. A model is prompted through its chat template
+# when its GGUF has one (instruct models), else with the completion layout (base models).
 DEFAULT_MODEL = "gemma-3-270m"
 
 _BLOCK = 1 << 20

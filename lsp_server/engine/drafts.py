@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -15,6 +15,16 @@ MIN_SOLID_AT_SYNC_START = 4
 MIN_SOLID_ELSEWHERE = 8
 # How far around the output's position a draft-led text is searched for a token the model prefers (bytes).
 MISPLACED_WINDOW = 2048
+# A re-sync is tentative until the output has followed the draft this far past it (bytes): a tail that
+# matched by chance (a new docstring's "Return the" matching the next function's) is then dropped
+# without moving where later searches start, and gives no sync point to stream.
+CONFIRM_BYTES = 12
+# A re-sync may land anywhere ahead with a tail of FAR_TAIL bytes, a shorter tail only within
+# FAR_JUMP * its length / FAR_TAIL bytes of where the output last stood.
+FAR_JUMP = 1024
+FAR_TAIL = 32
+# Under greedy acceptance a re-sync may also land this far behind (bytes).
+BACK_WINDOW = 512
 
 
 @dataclass
@@ -37,6 +47,9 @@ class DraftText:
     # The intended result (a rename, a fix, a merged sketch): under lossy acceptance the model may
     # write new text into it, but not skip ahead in it or repeat it (see Drafter.misplaced).
     led: bool = False
+    # Tokens (with their text) of a piece of `data`, for drafting from a position inside a token: a
+    # model's own tokens need not end where the draft's do (BPE merges differ with context).
+    retokenize: Callable[[bytes], list[tuple[int, bytes]]] | None = None
     token_at: dict[int, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -52,7 +65,10 @@ class DraftText:
 
     def is_forced(self, token_index: int) -> bool:
         """Whether token i overlaps a forced byte range."""
-        lo, hi = self.starts[token_index], self.starts[token_index + 1]
+        return self.overlaps_forced(self.starts[token_index], self.starts[token_index + 1])
+
+    def overlaps_forced(self, lo: int, hi: int) -> bool:
+        """Whether bytes [lo, hi) overlap a forced byte range."""
         i = bisect_right(self.forced, (hi, hi)) - 1
         while i >= 0 and self.forced[i][1] > lo:
             if self.forced[i][0] < hi:
@@ -131,6 +147,8 @@ class Drafter:
         self.pos: int | None = 0  # byte offset in sources[self.source] the output has reached
         self.last_pos = [0] * len(self.sources)  # per source: where the output last stood in it
         self.stats = DraftStats()
+        self.tentative_from: int | None = None  # where an unconfirmed re-sync landed (see CONFIRM_BYTES)
+        self._proposed: list[tuple[int, int]] = []  # byte spans of the tokens propose() returned last
         # source index -> where a position in source 0 stands in that source (see mirror)
         self.mirrors: dict[int, Callable[[int], int]] = {}
 
@@ -152,8 +170,13 @@ class Drafter:
 
     @property
     def original_pos(self) -> int | None:
-        """Byte offset in the original the output is aligned to, or None while it is not."""
-        return self.pos if self.source == 0 else None
+        """Byte offset in the original the output is aligned to, or None while it is not (or not surely)."""
+        return self.pos if self.source == 0 and self.tentative_from is None else None
+
+    @property
+    def confirmed_pos(self) -> int | None:
+        """Byte offset in the current source the output is surely aligned to, or None."""
+        return self.pos if self.tentative_from is None else None
 
     @property
     def at_content_end(self) -> bool:
@@ -177,22 +200,26 @@ class Drafter:
             src = self.sources[self.source]
             if src.data.startswith(produced, self.pos):
                 self.pos += len(produced)
-                self._moved()
+                if self.tentative_from is not None and self.pos - self.tentative_from >= CONFIRM_BYTES:
+                    self.tentative_from = None
+                if self.tentative_from is None:
+                    self._moved()
                 return
             self.stats.divergences += 1
             self.pos = None
+            self.tentative_from = None
         self._resync(output)
 
     def _resync(self, output: bytes) -> None:
         """After a divergence: find where the tail of the output re-joins a draft text.
 
-        Search each source forward from where the output last stood in it (nearest first), the
-        first source first, with the longest tail that matches; the match must end on a token
-        start so drafting can resume with the pre-tokenized draft.
+        Tails of several lengths are looked up around where the output last stood in each source;
+        the first source that has a match wins (it is the intended result: the original, or a draft
+        carrying the change), and within it the match nearest ahead (a longer tail breaks ties).
+        Short tails may not land far away, where they match by chance; under greedy acceptance a
+        match a little behind counts too (a wrong re-sync confirmed earlier is undone that way).
         """
-        # The first source is the intended result (the original, or a draft carrying the change):
-        # the output goes back to it whenever it can.
-        order = range(len(self.sources))
+        best: tuple[int, int, int, int] | None = None  # (source, cost, -tail length, end)
         for length in SYNC_TAILS:
             if len(output) < length:
                 continue
@@ -200,39 +227,52 @@ class Drafter:
             solid = len(tail) - sum(tail.count(c) for c in b" \t\r\n")
             if solid < MIN_SOLID_AT_SYNC_START:
                 continue
-            for index in order:
-                end = self._find_forward(self.sources[index], tail, self.last_pos[index], solid, self.max_jump)
-                if end is not None:
-                    self.source, self.pos = index, end
-                    self._moved()
-                    self.stats.resyncs += 1
-                    return
+            for index, src in enumerate(self.sources):
+                found = self._find_near(src, tail, self.last_pos[index], solid)
+                if found is not None and (best is None or (index, found[0], -length) < best[:3]):
+                    best = (index, found[0], -length, found[1])
+        if best is not None:
+            self.source, self.pos = best[0], best[3]
+            self.tentative_from = self.pos
+            self.stats.resyncs += 1
 
-    @staticmethod
-    def _find_forward(src: DraftText, tail: bytes, from_pos: int, solid: int, max_jump: int | None) -> int | None:
-        start = max(0, from_pos - len(tail))
-        limit = len(src.data) if max_jump is None else min(len(src.data), from_pos + max_jump + len(tail))
-        while True:
-            hit = src.data.find(tail, start, limit)
-            if hit < 0:
-                return None
+    def _find_near(self, src: DraftText, tail: bytes, anchor: int, solid: int) -> tuple[int, int] | None:
+        """(cost, end) of the match of `tail` in `src` nearest `anchor` (bytes), or None: ahead costs its
+        distance, behind four times it."""
+        reach = len(src.data) if len(tail) >= FAR_TAIL else FAR_JUMP * len(tail) // FAR_TAIL
+        if self.max_jump is not None:
+            reach = min(reach, self.max_jump)
+        back = BACK_WINDOW if self.max_jump is None else 0
+        start = max(0, anchor - len(tail) - back)
+        limit = min(len(src.data), anchor + reach + len(tail))
+        best = None
+        while (hit := src.data.find(tail, start, limit)) >= 0:
             end = hit + len(tail)
             trusted = solid >= MIN_SOLID_ELSEWHERE or src.sync_start(end)
-            if end in src.token_at and trusted:
-                return end
+            if (end in src.token_at or src.retokenize is not None) and trusted:
+                cost = end - anchor if end >= anchor else 4 * (anchor - end)
+                if best is None or cost < best[0]:
+                    best = (cost, end)
+                if end >= anchor:
+                    break  # later matches are farther ahead
             start = hit + 1
+        return best
 
     # -- what next -------------------------------------------------------------------
 
     def propose(self) -> list[int]:
-        """The next draft chunk (token ids), or [] when the output is not at a token start of a draft."""
+        """The next draft chunk (token ids), or [] when the output stands nowhere in a draft it can draft from."""
+        self._proposed = []
         if self.pos is None:
             return []
         src = self.sources[self.source]
         first = src.token_at.get(self.pos)
+        head: list[tuple[int, int, int]] = []
         if first is None:
-            return []
-        last = min(first + self.length, len(src.tokens))
+            first, head = self._bridge(src)
+            if first is None:
+                return []
+        last = min(first + max(0, self.length - len(head)), len(src.tokens))
         if self.syntax_aligned and src.chunk_end is not None and last - first > self.min_tokens:
             # End the chunk on a syntax boundary; a token that straddles it goes to the next chunk.
             lo = src.starts[first + self.min_tokens]
@@ -241,7 +281,27 @@ class Drafter:
                 cut = bisect_right(src.starts, boundary) - 1
                 if cut - first >= self.min_tokens:
                     last = cut
-        return src.tokens[first:last]
+        chunk = head + [(src.tokens[i], src.starts[i], src.starts[i + 1]) for i in range(first, last)]
+        self._proposed = [(lo, hi) for _, lo, hi in chunk]
+        return [token for token, _, _ in chunk]
+
+    def _bridge(self, src: DraftText) -> tuple[int | None, list[tuple[int, int, int]]]:
+        """From inside a draft token to the next token start after the line's end: that text tokenized anew.
+
+        Returns (the index of the draft token the chunk continues with, [(token, start, end)] before it).
+        """
+        if src.retokenize is None:
+            return None, []
+        line_end = src.data.find(b"\n", self.pos)
+        j = bisect_left(src.starts, len(src.data) if line_end < 0 else line_end + 1)
+        stop = src.starts[j] if j < len(src.starts) else len(src.data)
+        head, at = [], self.pos
+        for token, piece in src.retokenize(src.data[self.pos:stop]):
+            head.append((token, at, at + len(piece)))
+            at += len(piece)
+        if at != stop or not head:
+            return None, []  # the pieces do not spell the text: draft nothing rather than something wrong
+        return min(j, len(src.tokens)), head
 
     def peek(self) -> tuple[int, bool] | None:
         """The next draft token at the output's position and whether it is forced, or None."""
@@ -249,9 +309,13 @@ class Drafter:
             return None
         src = self.sources[self.source]
         i = src.token_at.get(self.pos)
-        if i is None:
+        if i is not None:
+            return src.tokens[i], bool(src.forced) and src.is_forced(i)
+        _, head = self._bridge(src)
+        if not head:
             return None
-        return src.tokens[i], bool(src.forced) and src.is_forced(i)
+        token, lo, hi = head[0]
+        return token, bool(src.forced) and src.overlaps_forced(lo, hi)
 
     def misplaced(self, piece: bytes, at: int | None = None) -> bool:
         """Whether text the model prefers at `at` (default: the output's position) of a draft-led text is that text's own, from elsewhere.
@@ -272,11 +336,10 @@ class Drafter:
 
     def forced_mask(self, n: int) -> list[bool]:
         """For the chunk propose() just returned (n tokens): which of them are forced."""
-        if n == 0 or self.pos is None or not self.sources[self.source].forced:
-            return [False] * n
         src = self.sources[self.source]
-        first = src.token_at[self.pos]
-        return [src.is_forced(first + j) for j in range(n)]
+        if not src.forced:
+            return [False] * n
+        return [src.overlaps_forced(lo, hi) for lo, hi in self._proposed[:n]]
 
     def feedback(self, drafted: int, accepted: int) -> None:
         """Adapt the chunk length to how much of the last chunk the model accepted."""

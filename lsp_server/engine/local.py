@@ -42,10 +42,10 @@ class LocalBackend:
             self._model = None
 
     def render(self, parts: prompts.PromptParts) -> Prompt:
-        """The model's chat template for instruct models, else the completion layout (not tokenized)."""
+        """The model's chat template for instruct models, else (base models: no template) the completion layout."""
         model = self.model
         template = model.info.chat_template
-        if template and not model.info.embedded:
+        if template:
             bos = model.piece(model.bos).decode("utf-8", "replace") if model.add_bos else ""
             try:
                 return Prompt(prompts.render_chat(parts, template, bos, ""), chat=True)
@@ -65,6 +65,7 @@ class LocalBackend:
     def draft_text(self, data: bytes) -> DraftText:
         model = self.model
         draft = DraftText.from_tokens(model.tokenize(data), model.piece)
+        draft.retokenize = lambda piece: [(token, model.piece(token)) for token in model.tokenize(piece)]
         fence_at = data.rfind(b"`" * 3)
         draft.content_end = len(draft.data) - (len(data) - fence_at) if draft.data.endswith(data[fence_at:]) else None
         return draft

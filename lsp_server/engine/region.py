@@ -257,13 +257,14 @@ def progress_of(step: Step, drafter: Drafter, prepared: Prepared, stats: LoopSta
     region_bytes = prepared.region_bytes
     original_source = len(prepared.sources) - 1
     out_bytes = len(step.output)
-    pos = drafter.pos if drafter.source == original_source else None
-    if drafter.source == 0 and original_source == 1 and drafter.pos is not None:
+    at = drafter.confirmed_pos
+    pos = at if drafter.source == original_source else None
+    if drafter.source == 0 and original_source == 1 and at is not None:
         # In a draft that carries the change, the last unchanged line start at or before the
         # output's position is where draft and original correspond.
-        found = prepared.led_to_original.at_or_before(drafter.pos)
+        found = prepared.led_to_original.at_or_before(at)
         if found is not None:
-            out_bytes -= drafter.pos - found[0]
+            out_bytes -= at - found[0]
             pos = found[1]
     sync = None
     if pos is not None and pos <= len(region_bytes) and (pos == len(region_bytes) or (region_bytes[pos] & 0xC0) != 0x80):

@@ -55,10 +55,10 @@ def run(engine: Engine, bt) -> dict:
 
 
 def start_server(lookup: bool, log_dir: str):
-    from lsp_server.engine.model import embedded_model_path
+    from lsp_server.models import resolve
 
     port = free_port()
-    argv = [sys.executable, "-m", "llama_cpp.server", "--model", embedded_model_path(), "--host", "127.0.0.1",
+    argv = [sys.executable, "-m", "llama_cpp.server", "--model", resolve("gemma-3-270m"), "--host", "127.0.0.1",
             "--port", str(port), "--n_ctx", "16384", "--n_threads", str(THREADS), "--n_threads_batch", str(THREADS)]
     argv += ["--draft_model", "prompt-lookup-decoding"] if lookup else ["--logits_all", "false"]
     log = open(os.path.join(log_dir, f"server-{'lookup' if lookup else 'plain'}.log"), "w")

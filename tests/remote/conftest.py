@@ -178,10 +178,10 @@ def start_llama_server(tmp_dir, prompt_lookup: bool = True, port: int | None = N
         import uvicorn  # noqa: F401
     except ImportError:
         pytest.skip("llama-cpp-python's server needs its extra: .venv/bin/pip install -e '.[test]'")
-    from lsp_server.engine.model import embedded_model_path
+    from lsp_server.models import resolve
 
     port = port or free_port()
-    argv = [sys.executable, "-m", "llama_cpp.server", "--model", embedded_model_path(), "--host", "127.0.0.1",
+    argv = [sys.executable, "-m", "llama_cpp.server", "--model", resolve("gemma-3-270m"), "--host", "127.0.0.1",
             "--port", str(port), "--n_ctx", "8192", "--n_threads", str(_threads()),
             "--n_threads_batch", str(_threads())]
     lookup = prompt_lookup and server_supports_prompt_lookup()

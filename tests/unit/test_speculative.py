@@ -246,3 +246,62 @@ def test_a_deletion_forces_the_word_after_it():
     ranges = changed_ranges(original, draft)
     # Taking `out` (and the line end after the deleted `;`) as drafted keeps `return` and `;` out.
     assert ranges == [(8, 16)] and draft[8:16] == b"out\n    "
+
+
+def two_byte_text(text: bytes) -> DraftText:
+    """A draft tokenized two bytes a token, which can re-tokenize any piece the same way."""
+    starts = list(range(0, len(text), 2)) + [len(text)]
+    tokens = [int.from_bytes(text[a:b].ljust(2, b"\0"), "big") for a, b in zip(starts, starts[1:])]
+    source = DraftText(text, tokens, starts)
+    source.retokenize = lambda piece: [(int.from_bytes(piece[i:i + 2].ljust(2, b"\0"), "big"), piece[i:i + 2])
+                                       for i in range(0, len(piece), 2)]
+    return source
+
+
+def test_drafting_resumes_inside_a_draft_token_by_tokenizing_the_rest_of_the_line():
+    source = two_byte_text(b"aabbc\nddee\n")
+    drafter = Drafter([source], syntax_aligned=False)
+    drafter.advance(b"a", b"a")  # the model's token ends inside the draft's first token
+    assert drafter.pos == 1
+    chunk = drafter.propose()
+    # "abbc\n" tokenized anew (ab, bc, \n), then the draft's own tokens from the next line.
+    assert [drafter._proposed[i] for i in range(3)] == [(1, 3), (3, 5), (5, 6)]
+    assert chunk[3:] == source.tokens[3:] and drafter._proposed[3][0] == 6
+    assert drafter.peek()[0] == chunk[0]
+
+
+def test_forced_bytes_are_found_for_tokens_drafted_inside_a_draft_token():
+    source = two_byte_text(b"aaZZbb\n")
+    source.forced = [(2, 4)]
+    drafter = Drafter([source], syntax_aligned=False)
+    drafter.advance(b"a", b"a")
+    chunk = drafter.propose()
+    assert drafter.forced_mask(len(chunk)) == [True, True, False]  # aZ, Zb overlap the forced ZZ; b\n does not
+
+
+FUNCTIONS = (b"def mean(values):\n    if not values:\n        raise ValueError('mean of empty')\n    return 1\n\n\n"
+             b"def median(values):\n    \"\"\"Return the middle value.\"\"\"\n    if not values:\n"
+             b"        raise ValueError('median of empty')\n    return 2\n")
+
+
+def test_a_re_sync_that_the_output_leaves_at_once_does_not_move_later_searches():
+    drafter = Drafter([draft_text(FUNCTIONS)])
+    output = FUNCTIONS[:18]  # "def mean(values):\n"
+    drafter.advance(output, output)
+    new = b'    """Return the'  # a new docstring: its words match the next function's, by chance
+    drafter.advance(new, output + new)
+    output += new
+    assert drafter.pos is not None and drafter.tentative_from == drafter.pos  # tentative: not confirmed
+    assert drafter.last_pos[0] == 18 and drafter.original_pos is None  # no sync point for streaming
+    rest = b' mean."""\n    if not values:\n        raise'
+    drafter.advance(rest, output + rest)
+    # The output re-joins mean's body, not median's.
+    assert drafter.pos == FUNCTIONS.index(b"        raise ValueError('mean") + len(b"        raise")
+
+
+def test_a_short_tail_does_not_re_sync_far_away():
+    far = b"x = 1\n" + b"#" * 4000 + b"\nvalue_of_y\n"
+    drafter = Drafter([draft_text(far)])
+    drafter.advance(b"x = 1\n", b"x = 1\n")
+    drafter.advance(b"value_of_y", b"x = 1\nvalue_of_y")  # 10 bytes: too short to trust 4 KB ahead
+    assert drafter.pos is None
