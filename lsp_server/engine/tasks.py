@@ -247,7 +247,8 @@ def _same_lines(text: str, span: tuple[int, int], changed_text: str) -> str:
     """The span's lines of a whole-text rewrite that keeps the line count (a rename)."""
     first = text.count("\n", 0, span[0])
     n_lines = text.count("\n", span[0], span[1]) + (0 if text[span[0]:span[1]].endswith("\n") else 1)
-    return "".join(changed_text.splitlines(keepends=True)[first:first + n_lines])
+    # Lines end at "\n" here as above: splitlines() would also cut at a form feed or U+2028.
+    return "\n".join(changed_text.split("\n")[first:first + n_lines]) + ("\n" if changed_text.count("\n") >= first + n_lines else "")
 
 
 def spelling_fix(text: str, span: tuple[int, int] | None, diagnostic: str,
