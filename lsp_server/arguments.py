@@ -1,68 +1,65 @@
-"""The commands' one object argument, checked and with LSP types built (JsonRpcInvalidParams when it is wrong)."""
+"""The commands' one object argument, structured by the settings' converter (JsonRpcInvalidParams naming the bad field)."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from . import commands
+from .config import converter, why_not
 
-# String fields of command arguments.
-STRINGS = ("instruction", "message", "sketch", "newName")
-
-
-def _position(value: Any, name: str) -> types.Position:
-    if not (isinstance(value, dict) and isinstance(value.get("line"), int) and isinstance(value.get("character"), int)):
-        raise JsonRpcInvalidParams(f"{name} must be an LSP Position {{line, character}}")
-    if value["line"] < 0 or value["character"] < 0:
-        raise JsonRpcInvalidParams(f"{name} must not be negative")
-    return types.Position(line=value["line"], character=value["character"])
+# Python field -> the key the JSON argument uses for it.
+JSON_KEYS = {"new_name": "newName", "fix_edits": "fixEdits", "new_text": "newText"}
 
 
-def _range(value: Any, name: str = "range") -> types.Range:
-    if not isinstance(value, dict):
-        raise JsonRpcInvalidParams(f"{name} must be an LSP Range {{start, end}}")
-    return types.Range(start=_position(value.get("start"), f"{name}.start"), end=_position(value.get("end"), f"{name}.end"))
+@dataclass(frozen=True)
+class FixEdit:
+    """One edit of a tool's fix, as a linter's fix travels in a diagnostic's data: an LSP TextEdit."""
+
+    range: types.Range
+    new_text: str
 
 
-def _fix_edits(value: Any) -> list[dict]:
-    """A tool's fix: a list of {range, newText} (LSP TextEdits, as a linter's fix is sent in a diagnostic's data)."""
-    if not isinstance(value, list):
-        raise JsonRpcInvalidParams("fixEdits must be a list of LSP TextEdits")
-    edits = []
-    for item in value:
-        if not (isinstance(item, dict) and isinstance(item.get("newText"), str)):
-            raise JsonRpcInvalidParams("each of fixEdits must be {range, newText}")
-        edits.append({"range": _range(item.get("range"), "fixEdits.range"), "newText": item["newText"]})
-    return edits
+@dataclass
+class CommandArgument:
+    """{uri, range?, position?, instruction?, message?, sketch?, newName?, fixEdits?}; other keys are ignored."""
+
+    uri: str
+    range: types.Range | None = None
+    position: types.Position | None = None
+    instruction: str | None = None
+    message: str | None = None
+    sketch: str | None = None
+    new_name: str | None = None
+    fix_edits: list[FixEdit] | None = None
 
 
-def command_argument(command: str, args: tuple) -> dict:
+for _cls in (FixEdit, CommandArgument):
+    converter.register_structure_hook(_cls, make_dict_structure_fn(
+        _cls, converter, **{name: override(rename=key) for name, key in JSON_KEYS.items() if name in _cls.__dataclass_fields__}))
+
+
+def command_argument(command: str, args: tuple) -> CommandArgument:
     """The one object argument of a command, checked and with LSP types built; JsonRpcInvalidParams if wrong."""
     if len(args) != 1 or not isinstance(args[0], dict):
         raise JsonRpcInvalidParams(f"{command} takes one object argument")
-    raw = args[0]
-    arg: dict = {"uri": raw.get("uri")}
-    if not isinstance(arg["uri"], str):
-        raise JsonRpcInvalidParams(f"{command}: 'uri' must be a string")
-    if raw.get("range") is not None:
-        arg["range"] = _range(raw["range"])
-    for key in STRINGS:
-        if raw.get(key) is not None:
-            if not isinstance(raw[key], str):
-                raise JsonRpcInvalidParams(f"{command}: '{key}' must be a string")
-            arg[key] = raw[key]
-    if raw.get("fixEdits") is not None:
-        arg["fixEdits"] = _fix_edits(raw["fixEdits"])
+    try:
+        arg = converter.structure(args[0], CommandArgument)
+    except (ValueError, TypeError, cattrs.BaseValidationError) as exc:
+        raise JsonRpcInvalidParams(f"{command}: {why_not(exc, names=JSON_KEYS)}") from None
     if command == commands.RENAME:
-        arg["position"] = _position(raw.get("position") or (raw.get("range") or {}).get("start"), "position")
-    if command == commands.FIX and "range" not in arg:
+        arg.position = arg.position or (arg.range.start if arg.range else None)
+        if arg.position is None:
+            raise JsonRpcInvalidParams("specedit.rename needs the position of the name (an LSP Position)")
+    if command == commands.FIX and arg.range is None:
         raise JsonRpcInvalidParams("specedit.fix needs the diagnostic's range")
-    if command == commands.APPLY_SKETCH and not arg.get("sketch"):
+    if command == commands.APPLY_SKETCH and not arg.sketch:
         raise JsonRpcInvalidParams("specedit.applySketch needs the sketch text")
-    if command == commands.EDIT and not (arg.get("instruction") or "").strip():
+    if command == commands.EDIT and not (arg.instruction or "").strip():
         raise JsonRpcInvalidParams("specedit.edit needs an instruction (the editor prompts for it, or use a '# ai: ...' comment)")
     return arg
 

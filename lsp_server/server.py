@@ -9,12 +9,13 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol
+from pygls.protocol import JsonRPCRequestMessage, LanguageServerProtocol, lsp_method
 
 from . import __version__, actions, commands, coords
 from .arguments import command_argument, lsp_range
 from .config import Settings, settings_from_client
 from .diagnostics import Diagnostics
+from .documents import Document, Documents
 from .engine.engine import Engine
 from .jobs import Jobs
 
@@ -40,13 +41,33 @@ class SpecEditProtocol(LanguageServerProtocol):
                                              jsonrpc="2.0")
             raise
 
+    # The server keeps the documents' text itself (documents.py): pygls' copy would split lines
+    # where LSP does not. These replace pygls' own handlers, which would update that copy, and
+    # hand each notification on to the server's handler.
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        yield from self._to_server(types.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        yield from self._to_server(types.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        yield from self._to_server(types.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _to_server(self, method: str, params):
+        if (handler := self.fm.features.get(method)) is not None:
+            yield handler, (params,), None
+
 
 class SpecEditServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("specedit", __version__, protocol_cls=SpecEditProtocol)
         self.settings = Settings()
-        self.engine = Engine(self.settings)
-        self.jobs = Jobs(self, self.engine)
+        self.documents = Documents()
+        self.jobs = Jobs(self, Engine(self.settings))
         self.diagnostics = Diagnostics(self)
         self.warm_timers: dict[str, asyncio.TimerHandle] = {}
 
@@ -55,10 +76,14 @@ class SpecEditServer(LanguageServer):
         encoding = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
         return str(getattr(encoding, "value", encoding))
 
-    def document(self, uri: str):
-        if not isinstance(uri, str) or uri not in self.workspace.text_documents:
+    def document(self, uri: str) -> Document:
+        doc = self.documents.get(uri) if isinstance(uri, str) else None
+        if doc is None:
             raise JsonRpcInvalidParams(f"document {uri!r} is not open in the editor")
-        return self.workspace.get_text_document(uri)
+        return doc
+
+    def notify(self, method: str, params: Any) -> None:
+        self.protocol.notify(method, params)
 
     def tell(self, message: str, kind: types.MessageType = types.MessageType.Info) -> None:
         self.window_show_message(types.ShowMessageParams(type=kind, message=f"specedit: {message}"))
@@ -80,23 +105,23 @@ class SpecEditServer(LanguageServer):
         return None
 
     def apply_settings(self, options: Any) -> None:
-        old_model = self.settings.model
         settings, problems = settings_from_client(options, self.settings)
         if settings.review and self.review_mode is None:
             settings.review = False
             problems.append("review is on, but this editor can show neither change annotations (VS Code's refactor "
                             "preview) nor the specedit plugin's diff; edits stream into the buffer as before")
         review_changed = settings.review != self.settings.review
+        new_backend = backend_settings(settings) != backend_settings(self.settings)
         self.settings = settings
-        self.engine.settings = settings
+        if new_backend:  # the engine holds its model or server: a new one, loaded lazily after running jobs
+            self.jobs.replace_engine(Engine(settings))
+        else:
+            self.jobs.engine.settings = settings
         for problem in problems:
             self.tell(problem, types.MessageType.Warning)
         if review_changed:
             self.tell("review is on: each finished AI edit is offered for review before it lands" if settings.review
                       else "review is off: AI edits stream into the editor")
-        if settings.model != old_model:
-            self.jobs.model_failed = None
-            self.jobs.worker.submit(self.engine.close)  # reloaded lazily, after running jobs
 
     def schedule_warm(self, uri: str) -> None:
         loop = asyncio.get_running_loop()
@@ -105,9 +130,14 @@ class SpecEditServer(LanguageServer):
         self.warm_timers[uri] = loop.call_later(WARM_DELAY_S, lambda: loop.create_task(self.warm(uri)))
 
     async def warm(self, uri: str) -> None:
-        if uri in self.workspace.text_documents:
-            doc = self.workspace.get_text_document(uri)
-            await self.jobs.warm(doc.source, doc.path, doc.language_id)
+        if uri in self.documents:
+            await self.jobs.warm(uri)
+
+
+def backend_settings(settings: Settings) -> tuple:
+    """The settings an engine's backend holds from its start: the model, or the inference server."""
+    return (settings.model, settings.engine, settings.engine_url, settings.engine_model, settings.engine_api,
+            settings.engine_api_key_env)
 
 
 def build_server() -> SpecEditServer:
@@ -126,12 +156,15 @@ def build_server() -> SpecEditServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(ls: SpecEditServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.documents.open(params.text_document)
         ls.diagnostics.check_syntax(params.text_document.uri)
         ls.schedule_warm(params.text_document.uri)
         await ls.diagnostics.lint(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SpecEditServer, params: types.DidChangeTextDocumentParams) -> None:
+        if ls.documents.change(params, ls.encoding) is None:
+            return  # a change to a document that is not open: nothing to apply it to
         ls.diagnostics.check_syntax(params.text_document.uri)
         ls.schedule_warm(params.text_document.uri)
 
@@ -141,8 +174,9 @@ def build_server() -> SpecEditServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SpecEditServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.documents.close(params.text_document.uri)
         ls.diagnostics.forget(params.text_document.uri)
-        ls.jobs.last_edit.pop(params.text_document.uri, None)
+        ls.jobs.applier.forget(params.text_document.uri)
         if (timer := ls.warm_timers.pop(params.text_document.uri, None)) is not None:
             timer.cancel()
 
@@ -153,7 +187,7 @@ def build_server() -> SpecEditServer:
     def code_action(ls: SpecEditServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         # Only cheap work here: Helix resolves code actions on its UI thread.
         doc = ls.document(params.text_document.uri)
-        text, enc = doc.source, ls.encoding
+        text, enc = doc.text, ls.encoding
         start, end = coords.index_at(text, params.range.start, enc), coords.index_at(text, params.range.end, enc)
         diagnostics = list(params.context.diagnostics or [])
         offered = actions.code_actions(text, doc.uri, doc.path, doc.language_id, start, end,
@@ -182,7 +216,7 @@ def build_server() -> SpecEditServer:
         @server.command(command)
         def run(ls: SpecEditServer, *args: Any) -> dict:
             arg = command_argument(command, args)
-            ls.document(arg["uri"])
+            ls.document(arg.uri)
             return ls.jobs.submit(command, arg)
 
     for name in (commands.EDIT, commands.EDIT_FROM_COMMENT, commands.RENAME, commands.FIX, commands.APPLY_SKETCH):
@@ -197,7 +231,7 @@ def build_server() -> SpecEditServer:
     async def undo(ls: SpecEditServer, *args: Any) -> dict:
         # Without a uri (Helix's workspace command sends no arguments): the last AI edit of any document.
         uri = args[0].get("uri") if len(args) == 1 and isinstance(args[0], dict) else None
-        uri = uri or next(reversed(ls.jobs.last_edit), None)
+        uri = uri or ls.jobs.applier.last_uri()
         if uri is None:
             raise JsonRpcInvalidParams("no AI edit to undo")
         ls.document(uri)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,17 +30,24 @@ class EditorState:
     reject_stale: bool = True
 
 
+# LSP ends a line at \r\n, \n or \r and nowhere else (str.splitlines also breaks at \x0c, \x85, U+2028 ...).
+LINE_BREAK = re.compile(r"\r\n|\n|\r")
+
+
 def offset(text: str, pos: types.Position) -> int:
-    """UTF-16 position -> str index (the client negotiates UTF-16, like VS Code)."""
-    lines = text.splitlines(keepends=True)
-    start = sum(len(line) for line in lines[: pos.line])
-    line = lines[pos.line] if pos.line < len(lines) else ""
+    """UTF-16 position -> str index (the client negotiates UTF-16, like VS Code); past a line's end: its end."""
+    starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+    if pos.line >= len(starts):
+        return len(text)
+    start = starts[pos.line]
+    line_break = LINE_BREAK.search(text, start)
+    end = line_break.start() if line_break else len(text)
     units = 0
-    for i, ch in enumerate(line):
-        if units >= pos.character or ch in "\r\n":
-            return start + i
-        units += 2 if ord(ch) > 0xFFFF else 1
-    return start + len(line)
+    for i in range(start, end):
+        if units >= pos.character:
+            return i
+        units += 2 if ord(text[i]) > 0xFFFF else 1
+    return end
 
 
 def apply_text_edits(text: str, edits) -> str:
@@ -47,6 +55,13 @@ def apply_text_edits(text: str, edits) -> str:
     for start, end, new in spans:
         text = text[:start] + new + text[end:]
     return text
+
+
+def incremental_changes(text: str, edits) -> list[types.TextDocumentContentChangePartial]:
+    """The didChange an editor sends for applied edits, as VS Code does: one range per edit, last first,
+    so that each range still holds in the text the changes before it left."""
+    ordered = sorted(edits, key=lambda e: offset(text, e.range.start), reverse=True)
+    return [types.TextDocumentContentChangePartial(range=e.range, text=e.new_text) for e in ordered]
 
 
 CAPABILITIES = types.ClientCapabilities(
@@ -69,13 +84,12 @@ async def client(lsp_client: LanguageClient, request):
             uri, version = change.text_document.uri, change.text_document.version
             if state.reject_stale and version is not None and version != state.versions[uri]:
                 return types.ApplyWorkspaceEditResult(applied=False, failure_reason="version mismatch")
-            new_text = apply_text_edits(state.texts[uri], change.edits)
-            state.texts[uri] = new_text
+            changes = incremental_changes(state.texts[uri], change.edits)
+            state.texts[uri] = apply_text_edits(state.texts[uri], change.edits)
             state.versions[uri] += 1
             lsp_client.text_document_did_change(types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=state.versions[uri]),
-                content_changes=[types.TextDocumentContentChangeWholeDocument(text=new_text)],
-            ))
+                content_changes=changes))
         state.applied.append(params)
         for hook in list(state.on_apply):
             await hook(lsp_client)
@@ -113,6 +127,18 @@ def open_document(client: LanguageClient, name: str, text: str | None = None, la
     client.text_document_did_open(types.DidOpenTextDocumentParams(
         text_document=types.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)))
     return uri
+
+
+def edit_document(client: LanguageClient, uri: str, start: tuple[int, int], end: tuple[int, int], new_text: str) -> None:
+    """The user types: an incremental didChange of one range (UTF-16 positions), applied to the editor's copy too."""
+    edit = types.TextEdit(range=types.Range(types.Position(*start), types.Position(*end)), new_text=new_text)
+    state = client.editor
+    changes = incremental_changes(state.texts[uri], [edit])
+    state.texts[uri] = apply_text_edits(state.texts[uri], [edit])
+    state.versions[uri] += 1
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=state.versions[uri]),
+        content_changes=changes))
 
 
 def change_document(client: LanguageClient, uri: str, new_text: str) -> None:

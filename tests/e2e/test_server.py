@@ -12,7 +12,7 @@ import pytest
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from lsp_server import actions
+from lsp_server import commands
 
 from .conftest import change_document, open_document, run_command, wait_job
 
@@ -25,8 +25,8 @@ def pos(line: int, character: int) -> dict:
 
 
 async def test_initialize_advertises_every_command(client):
-    commands = client.init_result.capabilities.execute_command_provider.commands
-    assert set(actions.COMMANDS) <= set(commands)
+    advertised = client.init_result.capabilities.execute_command_provider.commands
+    assert set(commands.COMMANDS) <= set(advertised)
 
 
 async def test_code_actions_offer_rename_edit_directive_and_fix(client):
@@ -42,7 +42,7 @@ async def test_code_actions_offer_rename_edit_directive_and_fix(client):
     assert any(t.startswith("Apply AI instruction from comment: add a docstring") for t in titles)
     assert "Apply AI edit…" in titles
     name, arguments = action_command(next(a for a in result if a.title.startswith("Fix with AI")))
-    assert name == actions.FIX and arguments[0]["message"].startswith("F821")
+    assert name == commands.FIX and arguments[0]["message"].startswith("F821")
     assert arguments[0]["range"]["start"] == {"line": 2, "character": 11}
 
 
@@ -60,7 +60,7 @@ def action_command(action) -> tuple[str, list]:
 async def test_rename_with_ai_streams_edits_and_reports_progress(client):
     uri = open_document(client, "cart.py")
     original = client.editor.texts[uri]
-    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
+    started = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
     job = await wait_job(client, started["job"])
     assert job["ok"], job
     final = client.editor.texts[uri]
@@ -77,7 +77,7 @@ async def test_rename_with_ai_streams_edits_and_reports_progress(client):
 async def test_directive_comment_is_consumed(client):
     text = "def add(a, b):\n    # ai: rename a to left\n    return a + b\n"
     uri = open_document(client, "directive.py", text)
-    started = await run_command(client, actions.EDIT_FROM_COMMENT, {"uri": uri, "range": {"start": pos(1, 0), "end": pos(1, 0)}})
+    started = await run_command(client, commands.EDIT_FROM_COMMENT, {"uri": uri, "range": {"start": pos(1, 0), "end": pos(1, 0)}})
     job = await wait_job(client, started["job"])
     assert job["ok"], job
     assert "ai:" not in client.editor.texts[uri]
@@ -86,7 +86,7 @@ async def test_directive_comment_is_consumed(client):
 async def test_fix_with_ai_fixes_an_undefined_name(client):
     text = "def total(items):\n    acc = 0\n    for x in items:\n        acc += x\n    return acx\n"
     uri = open_document(client, "fix.py", text)
-    started = await run_command(client, actions.FIX, {"uri": uri, "range": {"start": pos(4, 11), "end": pos(4, 14)}, "message": "F821 undefined name 'acx'"})
+    started = await run_command(client, commands.FIX, {"uri": uri, "range": {"start": pos(4, 11), "end": pos(4, 14)}, "message": "F821 undefined name 'acx'"})
     job = await wait_job(client, started["job"])
     assert job["ok"], job
     assert client.editor.texts[uri] == text.replace("acx", "acc")
@@ -95,9 +95,9 @@ async def test_fix_with_ai_fixes_an_undefined_name(client):
 async def test_cancel_stops_the_edit_and_leaves_whole_hunks(client):
     body = "".join(f"def f{i}(total):\n    total = total + {i}\n    return total\n\n\n" for i in range(40))
     uri = open_document(client, "big.py", body)
-    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
+    started = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
     await asyncio.sleep(0.3)
-    cancelled = await run_command(client, actions.CANCEL, {"uri": uri})
+    cancelled = await run_command(client, commands.CANCEL, {"uri": uri})
     assert started["job"] in cancelled["cancelled"]
     job = await wait_job(client, started["job"])
     assert not job["ok"] and "cancel" in job["message"]
@@ -107,7 +107,7 @@ async def test_cancel_stops_the_edit_and_leaves_whole_hunks(client):
     renamed_lines = set(body.replace("total", "amount").splitlines())
     assert all(line in original_lines or line in renamed_lines for line in final.splitlines())
     # The model is free for the next request.
-    again = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
+    again = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
     assert (await wait_job(client, again["job"]))["ok"]
 
 
@@ -124,7 +124,7 @@ async def test_typing_inside_the_region_stops_the_edit_and_keeps_the_users_text(
             typed.append(lsp_client.editor.texts[uri])
 
     client.editor.on_apply.append(type_inside)
-    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
+    started = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
     job = await wait_job(client, started["job"])
     if not typed:
         pytest.skip("the edit finished in one applyEdit; nothing to race against")
@@ -141,7 +141,7 @@ async def test_typing_inside_the_region_stops_the_edit_and_keeps_the_users_text(
 @pytest.mark.parametrize("client", [{"modelPath": "/nonexistent/model.gguf"}], indirect=True)
 async def test_bad_model_path_is_reported_and_the_server_stays_up(client):
     uri = open_document(client, "cart.py")
-    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
+    started = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
     job = await wait_job(client, started["job"])
     assert not job["ok"] and "model file not found" in job["message"]
     assert any("model file not found" in m.message for m in client.messages)
@@ -153,24 +153,24 @@ async def test_bad_model_path_is_reported_and_the_server_stays_up(client):
 
 @pytest.mark.parametrize("command, argument, message", [
     ("specedit.nope", {}, "not defined"),
-    (actions.EDIT, {"uri": 42}, "'uri' must be a string"),
-    (actions.EDIT, {"uri": "file:///not/open.py", "instruction": "x"}, "not open"),
-    (actions.RENAME, {"uri": "file:///x.py", "position": "here"}, "Position"),
-    (actions.EDIT, {"uri": "file:///x.py", "range": {"start": 1}, "instruction": "x"}, "Position"),
+    (commands.EDIT, {"uri": 42}, "uri: expected a string, got 42"),
+    (commands.EDIT, {"uri": "file:///not/open.py", "instruction": "x"}, "not open"),
+    (commands.RENAME, {"uri": "file:///x.py", "position": "here"}, "Position"),
+    (commands.EDIT, {"uri": "file:///x.py", "range": {"start": 1}, "instruction": "x"}, "Position"),
 ])
 async def test_bad_commands_get_clear_errors(client, command, argument, message):
     with pytest.raises(JsonRpcException) as info:
         await run_command(client, command, argument)
     assert message in str(info.value)
     # Still answering.
-    assert (await client.workspace_execute_command_async(types.ExecuteCommandParams(command=actions.CANCEL, arguments=[{}]))) == {"cancelled": []}
+    assert (await client.workspace_execute_command_async(types.ExecuteCommandParams(command=commands.CANCEL, arguments=[{}]))) == {"cancelled": []}
 
 
 async def test_apply_sketch_merges_an_edit_sketch(client):
     text = "import os\n\n\ndef a():\n    return 1\n\n\ndef b():\n    return 2\n"
     uri = open_document(client, "sketch.py", text)
     sketch = "# ... existing code ...\ndef b():\n    return 3\n"
-    started = await run_command(client, actions.APPLY_SKETCH, {"uri": uri, "sketch": sketch})
+    started = await run_command(client, commands.APPLY_SKETCH, {"uri": uri, "sketch": sketch})
     job = await wait_job(client, started["job"])
     assert job["ok"], job
     assert client.editor.texts[uri] == text.replace("return 2", "return 3")
@@ -179,29 +179,29 @@ async def test_apply_sketch_merges_an_edit_sketch(client):
 async def test_undo_reverts_the_last_ai_edit_in_one_step_and_keeps_later_typing(client):
     uri = open_document(client, "cart.py")
     original = client.editor.texts[uri]
-    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
+    started = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
     assert (await wait_job(client, started["job"]))["ok"]
     renamed = client.editor.texts[uri]
     assert renamed != original
     # The user types above the edited lines: undo keeps it and reverts only the AI edit, in one applyEdit.
     change_document(client, uri, "# note\n" + renamed)
     applied_before = len(client.editor.applied)
-    result = await run_command(client, actions.UNDO, {"uri": uri})
+    result = await run_command(client, commands.UNDO, {"uri": uri})
     assert result == {"undone": True}
     assert client.editor.texts[uri] == "# note\n" + original
     assert len(client.editor.applied) == applied_before + 1
     with pytest.raises(JsonRpcException, match="no AI edit"):
-        await run_command(client, actions.UNDO, {"uri": uri})
+        await run_command(client, commands.UNDO, {"uri": uri})
 
 
 async def test_undo_refuses_when_the_edited_text_was_changed(client):
     uri = open_document(client, "cart.py")
-    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
+    started = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(4, 5), "newName": "subtotal"})
     assert (await wait_job(client, started["job"]))["ok"]
     typed = client.editor.texts[uri].replace("subtotal", "subtotal_x", 1)
     change_document(client, uri, typed)
     with pytest.raises(JsonRpcException, match="cannot undo"):
-        await run_command(client, actions.UNDO, {"uri": uri})
+        await run_command(client, commands.UNDO, {"uri": uri})
     assert client.editor.texts[uri] == typed  # the user's typing is never touched
 
 

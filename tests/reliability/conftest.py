@@ -21,6 +21,7 @@ from tests.e2e.conftest import (  # noqa: F401  (client is a fixture, re-exporte
     apply_text_edits,
     change_document,
     client,
+    incremental_changes,
     plain,
     run_command,
     wait_job,
@@ -105,11 +106,12 @@ async def workspace_client(lsp_client: LanguageClient, request):
     async def apply_edit(params: types.ApplyWorkspaceEditParams):
         for change in params.edit.document_changes or []:
             uri = change.text_document.uri
+            changes = incremental_changes(state.texts[uri], change.edits)
             state.texts[uri] = apply_text_edits(state.texts[uri], change.edits)
             state.versions[uri] += 1
             lsp_client.text_document_did_change(types.DidChangeTextDocumentParams(
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=state.versions[uri]),
-                content_changes=[types.TextDocumentContentChangeWholeDocument(text=state.texts[uri])]))
+                content_changes=changes))
         state.applied.append(params)
         return types.ApplyWorkspaceEditResult(applied=True)
 

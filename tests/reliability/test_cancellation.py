@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lsprotocol import types
 
-from lsp_server import actions
+from lsp_server import commands
 
 from .conftest import OPTIONS, memory_uri, open_text, pos, run_command, until_generating, wait_job, whole_lines_of
 
@@ -18,7 +18,7 @@ SMALL = "def area(width, height):\n    return width * height\n"
 async def follow_up_edit_completes(client, uri: str) -> None:
     """The model is free again: a small rename on another document completes exactly."""
     other = open_text(client, memory_uri(f"after_{uri.rsplit('/', 1)[-1]}"), SMALL)
-    started = await run_command(client, actions.RENAME, {"uri": other, "position": pos(0, 9), "newName": "w"})
+    started = await run_command(client, commands.RENAME, {"uri": other, "position": pos(0, 9), "newName": "w"})
     job = await wait_job(client, started["job"])
     assert job["ok"], job
     assert client.editor.texts[other] == SMALL.replace("width", "w")
@@ -28,9 +28,9 @@ async def follow_up_edit_completes(client, uri: str) -> None:
 async def test_cancelling_a_queued_job_stops_it_before_it_starts(client):
     busy = open_text(client, memory_uri("busy.py"), LONG)
     queued = open_text(client, memory_uri("queued.py"), SMALL)
-    first = await run_command(client, actions.RENAME, {"uri": busy, "position": pos(0, 7), "newName": "amount"})
-    second = await run_command(client, actions.RENAME, {"uri": queued, "position": pos(0, 9), "newName": "w"})
-    assert (await run_command(client, actions.CANCEL, {"uri": queued}))["cancelled"] == [second["job"]]
+    first = await run_command(client, commands.RENAME, {"uri": busy, "position": pos(0, 7), "newName": "amount"})
+    second = await run_command(client, commands.RENAME, {"uri": queued, "position": pos(0, 9), "newName": "w"})
+    assert (await run_command(client, commands.CANCEL, {"uri": queued}))["cancelled"] == [second["job"]]
     job = await wait_job(client, second["job"])
     assert not job["ok"] and "cancelled before it started" in job["message"]
     assert client.editor.texts[queued] == SMALL
@@ -41,8 +41,8 @@ async def test_cancelling_a_queued_job_stops_it_before_it_starts(client):
 @pytest.mark.parametrize("client", [OPTIONS], indirect=True)
 async def test_cancelling_right_after_the_start_changes_nothing_halfway(client):
     uri = open_text(client, memory_uri("early.py"), LONG)
-    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
-    cancelled = await run_command(client, actions.CANCEL, {})
+    started = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
+    cancelled = await run_command(client, commands.CANCEL, {})
     assert started["job"] in cancelled["cancelled"]
     job = await wait_job(client, started["job"])
     assert not job["ok"] and "cancelled" in job["message"]
@@ -53,7 +53,7 @@ async def test_cancelling_right_after_the_start_changes_nothing_halfway(client):
 @pytest.mark.parametrize("client", [OPTIONS], indirect=True)
 async def test_cancelling_through_the_progress_token_stops_generation(client):
     uri = open_text(client, memory_uri("token.py"), LONG)
-    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
+    started = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(0, 7), "newName": "amount"})
     token = f"specedit-job-{started['job']}"
     assert await until_generating(client, started["job"]), "the edit ended before the model started decoding"
     # The token is the one the client got from window/workDoneProgress/create.
@@ -72,9 +72,9 @@ async def test_cancelling_through_the_progress_token_stops_generation(client):
 @pytest.mark.parametrize("client", [OPTIONS], indirect=True)
 async def test_cancelling_after_the_end_is_a_no_op(client):
     uri = open_text(client, memory_uri("late.py"), SMALL)
-    started = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(0, 9), "newName": "w"})
+    started = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(0, 9), "newName": "w"})
     assert (await wait_job(client, started["job"]))["ok"]
-    assert await run_command(client, actions.CANCEL, {"uri": uri}) == {"cancelled": []}
+    assert await run_command(client, commands.CANCEL, {"uri": uri}) == {"cancelled": []}
     client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token=f"specedit-job-{started['job']}"))
     client.window_work_done_progress_cancel(types.WorkDoneProgressCancelParams(token="no-such-token"))
     assert client.editor.texts[uri] == SMALL.replace("width", "w")

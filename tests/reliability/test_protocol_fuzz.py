@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from lsp_server import actions
+from lsp_server import commands
 
 from .conftest import DATA, RawServer
 
@@ -61,7 +61,7 @@ def valid_request(rnd: random.Random) -> tuple[str, dict]:
         return "textDocument/codeAction", {"textDocument": {"uri": rnd.choice(URIS)}, "range": a_range(rnd),
                                            "context": {"diagnostics": []}}
     if kind < 0.9:
-        command = rnd.choice(actions.COMMANDS + ["specedit.nope", ""])
+        command = rnd.choice(commands.COMMANDS + ["specedit.nope", ""])
         arguments = rnd.choice([[command_argument(rnd)], [junk(rnd)], [], [command_argument(rnd), 1]])
         return "workspace/executeCommand", {"command": command, "arguments": arguments}
     return rnd.choice(["textDocument/hover", "textDocument/definition", "specedit/unknown"]), {
@@ -157,7 +157,7 @@ def run_fuzz(messages: int, seed: int = SEED) -> FuzzRun:
             if server.wait_response(rid, max(0.1, deadline - time.monotonic())) is None:
                 run.unanswered.append((rid, *run.requests[rid]))
         # The server still answers a plain request at the end.
-        last = server.call("workspace/executeCommand", {"command": actions.CANCEL, "arguments": [{}]}, timeout=10)
+        last = server.call("workspace/executeCommand", {"command": commands.CANCEL, "arguments": [{}]}, timeout=10)
         run.alive_throughout &= server.alive and last is not None and "result" in last
     finally:
         run.wall_s = time.monotonic() - started

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from pygls.exceptions import JsonRpcException
 
-from lsp_server import actions
+from lsp_server import commands
 
 from .conftest import OPTIONS, change_document, memory_uri, open_text, pos, rng, run_command, until_generating, wait_job
 
@@ -28,7 +28,7 @@ def body_lines() -> tuple[int, int]:
 async def type_while_generating(client, uri: str, typing) -> tuple[dict, bool]:
     """Start the region rename, let the user type once the model is decoding; (the finished job, typed in time)."""
     first, last = body_lines()
-    started = await run_command(client, actions.EDIT, {"uri": uri, "range": rng((first, 0), (last, 0)), "instruction": "rename total to amount"})
+    started = await run_command(client, commands.EDIT, {"uri": uri, "range": rng((first, 0), (last, 0)), "instruction": "rename total to amount"})
     in_time = await until_generating(client, started["job"])
     if in_time:
         change_document(client, uri, typing(client.editor.texts[uri]))
@@ -73,14 +73,14 @@ async def test_a_second_edit_on_the_same_file_is_refused_while_the_first_runs(cl
     text = HEADER + BODY + TAIL
     uri = open_text(client, memory_uri("same.py"), text)
     first, last = body_lines()
-    started = await run_command(client, actions.EDIT, {"uri": uri, "range": rng((first, 0), (last, 0)), "instruction": "rename total to amount"})
+    started = await run_command(client, commands.EDIT, {"uri": uri, "range": rng((first, 0), (last, 0)), "instruction": "rename total to amount"})
     with pytest.raises(JsonRpcException, match="already running on this file"):
-        await run_command(client, actions.RENAME, {"uri": uri, "position": pos(first, 10), "newName": "sum_"})
+        await run_command(client, commands.RENAME, {"uri": uri, "position": pos(first, 10), "newName": "sum_"})
     job = await wait_job(client, started["job"])
     assert job["ok"], job
     assert client.editor.texts[uri] == HEADER + BODY.replace("total", "amount") + TAIL
     # Once it is done, the file takes edits again.
-    again = await run_command(client, actions.RENAME, {"uri": uri, "position": pos(first, 10), "newName": "total"})
+    again = await run_command(client, commands.RENAME, {"uri": uri, "position": pos(first, 10), "newName": "total"})
     assert (await wait_job(client, again["job"]))["message"]
 
 
@@ -91,8 +91,8 @@ async def test_edits_on_two_files_are_queued_and_both_complete(client):
     uri_one = open_text(client, memory_uri("one.py"), one)
     uri_two = open_text(client, memory_uri("two.py"), two)
     started_one, started_two = await asyncio.gather(
-        run_command(client, actions.RENAME, {"uri": uri_one, "position": pos(0, 9), "newName": "w"}),
-        run_command(client, actions.RENAME, {"uri": uri_two, "position": pos(0, 10), "newName": "who"}),
+        run_command(client, commands.RENAME, {"uri": uri_one, "position": pos(0, 9), "newName": "w"}),
+        run_command(client, commands.RENAME, {"uri": uri_two, "position": pos(0, 10), "newName": "who"}),
     )
     assert started_one["job"] != started_two["job"]
     done_one, done_two = await asyncio.gather(wait_job(client, started_one["job"]), wait_job(client, started_two["job"]))

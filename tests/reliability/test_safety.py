@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from lsp_server import actions
+from lsp_server import commands
 
 from .conftest import DATA, OPTIONS, THREADS, edit_and_wait, open_text, pos
 
@@ -97,7 +97,7 @@ async def test_the_server_never_writes_the_file_it_edits(client, tmp_path):
     path.write_bytes(b"def area(width, height):\n    return width * height\n")
     before = path.stat()
     uri = open_text(client, path.as_uri(), path.read_text())
-    job = await edit_and_wait(client, actions.RENAME, {"uri": uri, "position": pos(0, 9), "newName": "w"})
+    job = await edit_and_wait(client, commands.RENAME, {"uri": uri, "position": pos(0, 9), "newName": "w"})
     assert job["ok"], job
     assert client.editor.texts[uri] == "def area(w, height):\n    return w * height\n"  # the editor's copy changed
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
@@ -117,7 +117,7 @@ async def test_linter_and_model_settings_in_workspace_files_are_ignored(workspac
     uri = open_text(client, path.as_uri(), path.read_text())
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     # The edit loads the embedded model: the workspace's modelPath is not used either.
-    job = await edit_and_wait(client, actions.RENAME, {"uri": uri, "position": pos(0, 9), "newName": "w"})
+    job = await edit_and_wait(client, commands.RENAME, {"uri": uri, "position": pos(0, 9), "newName": "w"})
     assert job["ok"], job
     await asyncio.sleep(1.0)
     assert not MARKER.exists(), f"a linter from the workspace ran: {MARKER.read_text()}"

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from lsp_server import actions
+from lsp_server import commands
 
 from .conftest import OPTIONS, edit_and_wait, memory_uri, open_text, pos, rss_kib, server_pid
 
@@ -29,7 +29,7 @@ async def test_a_hundred_edits_in_one_process_are_each_exact_and_memory_stays_fl
         old, new = NAMES[i % 2], NAMES[(i + 1) % 2]
         before = client.editor.texts[uri]
         assert before == TEXT.format(old, old), f"edit {i}: the document drifted"
-        job = await edit_and_wait(client, actions.RENAME, {"uri": uri, "position": pos(0, 6), "newName": new})
+        job = await edit_and_wait(client, commands.RENAME, {"uri": uri, "position": pos(0, 6), "newName": new})
         assert job["ok"], (i, job)
         # Exactly this edit: nothing left over from an earlier one, nothing extra.
         assert client.editor.texts[uri] == TEXT.format(new, new), f"edit {i}"
