@@ -13,7 +13,6 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import syntax
 from .engine.engine import Engine

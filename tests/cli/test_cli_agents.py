@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import queue
-import shutil
 from pathlib import Path
 
 import pytest
