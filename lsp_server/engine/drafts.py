@@ -47,6 +47,8 @@ class DraftText:
     # The intended result (a rename, a fix, a merged sketch): under lossy acceptance the model may
     # write new text into it, but not skip ahead in it or repeat it (see Drafter.misplaced).
     led: bool = False
+    # Whether the output reaching content_end ends the edit (see Drafter.at_content_end).
+    ends_edit: bool = True
     # Tokens (with their text) of a piece of `data`, for drafting from a position inside a token: a
     # model's own tokens need not end where the draft's do (BPE merges differ with context).
     retokenize: Callable[[bytes], list[tuple[int, bytes]]] | None = None
@@ -180,11 +182,11 @@ class Drafter:
 
     @property
     def at_content_end(self) -> bool:
-        """True when the output has copied a draft text up to the end of its code."""
+        """True when the output has copied a draft text up to the end of its code, and that ends the edit."""
         if self.pos is None:
             return False
-        end = self.sources[self.source].content_end
-        return end is not None and self.pos >= end
+        src = self.sources[self.source]
+        return src.ends_edit and src.content_end is not None and self.pos >= src.content_end
 
     @property
     def overshoot(self) -> int:

@@ -22,6 +22,8 @@ from .speculative import LoopOptions, LoopStats, Step
 MAX_JUMP_LOSSY = 512
 # Tokens of margin kept free in the context beyond the prompt and the draft.
 CONTEXT_SLACK = 16
+# A chat model's answer is cut where it copies past the region into the file's next lines: this many.
+LINES_BEYOND = 4
 
 
 @dataclass
@@ -40,7 +42,9 @@ class Prepared:
     region: Region
     prompt: Prompt
     parts: prompts.PromptParts
-    sources: list[DraftText]  # [the draft that carries the change, the original] or [the original]
+    # [the draft that carries the change, the original] or [the original], then perhaps the original
+    # running on into the lines after the region (where a chat model's answer must end)
+    sources: list[DraftText]
     acceptance: str  # "greedy" | "typical"
     budget: int  # output tokens the decoder may produce
     region_bytes: bytes  # the original region, UTF-8
@@ -48,7 +52,11 @@ class Prepared:
 
     @property
     def draft_led(self) -> bool:
-        return len(self.sources) == 2
+        return self.sources[0].led
+
+    @property
+    def original_index(self) -> int:
+        return 1 if self.draft_led else 0
 
     @property
     def fence(self) -> str:
@@ -142,6 +150,14 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
         align_to_syntax(original_source, syntax.SyntaxIndex(text.encode("utf-8"), language),
                         coords.index_to_byte(text, region.start))
     sources = [original_source]
+    beyond = text[region.end:].split("\n")[:LINES_BEYOND]
+    if prompt.chat and region.draft is None and "".join(beyond).strip():
+        # A chat model closes the fence itself; one that copies on past the region instead is cut at
+        # the region's end (a base model's answer ends where it re-joins that end).
+        original_source.ends_edit = False
+        after = backend.draft_text((original + "\n".join(beyond)).encode("utf-8"))
+        after.content_end = len(region_bytes)
+        sources.append(after)
     if region.draft is not None and guided:
         # The changed draft leads; the original is there to re-join when the model disagrees.
         led = backend.draft_text((region.draft + closing).encode("utf-8"))
@@ -156,7 +172,7 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
     if not guided:
         acceptance = "greedy"
     elif acceptance == "auto":
-        acceptance = "typical" if len(sources) == 2 else "greedy"
+        acceptance = "typical" if sources[0].led else "greedy"
     budget = token_budget(backend, settings, len(sources[0].tokens), len(prompt.tokens or ()))
     return Prepared(region, prompt, parts, sources, acceptance, budget, region_bytes, guided)
 
@@ -210,8 +226,9 @@ def loop_options(prepared: Prepared, settings: Settings, request: EditRequest, b
     opts.typical_ratio = settings.draft.typical_ratio
     opts.max_new_tokens = prepared.budget
     opts.stop = prepared.fence.encode()
-    # Base models rarely close the fence; chat models following a tool's draft run past its end.
-    opts.stop_at_region_end = not prepared.chat or prepared.draft_led
+    # Base models rarely close the fence, chat models run on past a tool's draft or the region: the
+    # draft texts say where the region's code ends (DraftText.ends_edit).
+    opts.stop_at_region_end = True
     return opts
 
 
@@ -255,7 +272,7 @@ def finish(prepared: Prepared, output: bytes, stats: LoopStats) -> str:
 def progress_of(step: Step, drafter: Drafter, prepared: Prepared, stats: LoopStats) -> Progress:
     """Progress with a sync point: a prefix of the output known to stand for a prefix of the region."""
     region_bytes = prepared.region_bytes
-    original_source = len(prepared.sources) - 1
+    original_source = prepared.original_index
     out_bytes = len(step.output)
     at = drafter.confirmed_pos
     pos = at if drafter.source == original_source else None

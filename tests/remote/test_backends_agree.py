@@ -95,3 +95,16 @@ def test_a_free_form_edit_gives_the_same_text_on_both_backends_and_both_apis(stu
     for api in ("completion", "chat"):
         remote = run_remote(stub, request, answers, api=api)
         assert remote.text == local.text == TEXT.replace("return y\n", "return 2 * y\n", 1), api
+
+
+def test_a_chat_answer_that_copies_on_past_the_region_is_cut_at_its_end(stub):
+    request = build_request(TEXT, Task("edit", "double it", (1, 2)), path="m.py")
+    region = request.regions[0]
+    after = TEXT[region.end:region.end + 60]  # the file's next lines, copied on: never a closing fence
+    answers = scripted_answers(request, lambda r: "def g(y):\n    return 2 * y\n" + after)
+    model = ScriptedModel(answers)
+    model.info.chat_template = "{% for m in messages %}{{ m['content'] }}{% endfor %}"
+    local = Engine(Settings(), model=model).edit(request)
+    remote = run_remote(stub, request, answers, api="chat")
+    assert local.text == remote.text == TEXT.replace("return y\n", "return 2 * y\n", 1)
+    assert local.stats.stop_reason == remote.stats.stop_reason == "end"
