@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lsp_server.config import DraftSettings
 from lsp_server.engine.tasks import Task, build_request
 
 pytestmark = pytest.mark.model
@@ -12,7 +13,9 @@ pytestmark = pytest.mark.model
 # Longer than gemma-3's 512-token sliding attention window, so rollback is also checked in the
 # sliding-window layers (the context keeps every position of them: swa_full).
 PROMPT_TOKENS = 600
-KEEP = 3  # draft tokens accepted before the rejected tail
+# Logits from caches filled in batches of different sizes differ by at most this much (max abs):
+# 1.4 times the largest difference measured (1.76, docs/measurements.md 2).
+ROLLBACK_BOUND = 2.5
 
 
 def long_prompt(model, source) -> list[int]:
@@ -22,46 +25,65 @@ def long_prompt(model, source) -> list[int]:
     return tokens[:PROMPT_TOKENS]
 
 
+def decode_after(model, prompt: list[int], batch: list[int], keep: int, token: int) -> np.ndarray:
+    """Logits for `token` after prefilling prompt, decoding `batch` in one pass and keeping its first `keep` tokens."""
+    model.reset()
+    model.prefill(prompt)
+    model.decode(batch, logits_at=range(len(batch)))  # as verification does: logits at every position
+    model.truncate(len(prompt) + keep)
+    assert model.kv_tokens == [*prompt, *batch[:keep]]
+    logits = model.decode([token], logits_at=[0])[0].copy()
+    assert model.kv_tokens == [*prompt, *batch[:keep], token]
+    return logits
+
+
 def test_rollback_leaves_no_trace_of_rejected_draft_tokens(engine, source):
+    """What holds on every CPU, and why.
+
+    Exact: llama.cpp's CPU kernels are deterministic for a given build, thread count and batch
+    shape, and causal attention makes a kept position's keys and values independent of the tokens
+    after it in its batch. So a rollback that forgets the rejected tail entirely gives the very same
+    logits, bit for bit, as a run whose tail held other tokens in a batch of the same size.
+
+    Bounded: against a cache filled in a batch of another size the logits are not bit-identical:
+    llama.cpp picks its matrix kernels by batch size and by the instruction sets of its build
+    (here batches of 32 tokens and more take another path than smaller ones), so the kept
+    positions' keys and values differ in their last bits, and the logits by up to 1.76
+    (docs/measurements.md 2). Only ROLLBACK_BOUND is claimed there, and the same argmax where the
+    top-2 margin exceeds twice the bound (no logit moves further than the bound): the next token
+    here is "height" in `self.width * self.height`, a margin of about 6.
+    """
     model = engine.model
     prompt = long_prompt(model, source)
-    first = model.tokenize(b"\n")[0]
-    draft = model.tokenize(b" a rejected tail the model must forget entirely")
-    token = model.tokenize(b" accepted")[0]
-    assert token != draft[KEEP]
+    kept = model.tokenize(b"\n    return self.width * self")  # the accepted part of a verified chunk
+    # A verification batch of DraftSettings.start tokens (the first chunk's size): what the engine decodes.
+    size = DraftSettings.start - len(kept)
+    rejected = model.tokenize(b" ** 2  # a rejected tail the model must forget entirely" * 8)[:size]
+    other = model.tokenize(b" + 1  # quite another tail of the very same length, and more" * 8)[:size]
+    assert len(rejected) == len(other) == size and other != rejected
+    token = model.tokenize(b".")[0]  # the model's own token after the accepted part
+    assert token != rejected[0]
 
-    # Prefill, verify [first] + draft with logits at every position, keep KEEP draft tokens, decode on.
-    model.reset()
-    model.prefill(prompt)
-    assert model.kv_tokens == prompt
-    logits = model.decode([first, *draft], logits_at=range(len(draft) + 1))
-    assert logits.shape == (len(draft) + 1, model.n_vocab)
-    assert model.kv_tokens == [*prompt, first, *draft]
-    model.truncate(len(prompt) + 1 + KEEP)
-    assert model.kv_tokens == [*prompt, first, *draft[:KEEP]]
-    after_rollback = model.decode([token], logits_at=[0])[0].copy()
-    assert model.kv_tokens == [*prompt, first, *draft[:KEEP], token]
-
-    # The same token from a cache that never held the rejected tail.
-    model.reset()
-    assert model.kv_tokens == []
-    model.prefill(prompt)
-    model.decode([first, *draft[:KEEP]], logits_at=[])
-    fresh = model.decode([token], logits_at=[0])[0].copy()
+    after_rollback = decode_after(model, prompt, [*kept, *rejected], len(kept), token)
+    other_tail = decode_after(model, prompt, [*kept, *other], len(kept), token)
+    assert np.array_equal(after_rollback, other_tail)
 
     # Control: with the rejected tail still in the cache the logits are far off, so the
-    # comparison above would catch a rollback that left it there.
-    model.reset()
-    model.prefill(prompt)
-    model.decode([first, *draft], logits_at=[])
-    stale = model.decode([token], logits_at=[0])[0].copy()
+    # comparisons here would catch a rollback that left it there.
+    stale = decode_after(model, prompt, [*kept, *rejected], len(kept) + len(rejected), token)
+    assert float(np.abs(stale - other_tail).max()) > 2 * ROLLBACK_BOUND
 
+    # A cache that never held a tail: the kept tokens decoded in a batch of their own size.
+    fresh = decode_after(model, prompt, kept, len(kept), token)
     diff = float(np.abs(after_rollback - fresh).max())
-    print(f"max |logit difference| after rollback vs fresh: {diff:.2e}; "
-          f"with the tail left in: {float(np.abs(stale - fresh).max()):.2f}")
+    top2 = np.sort(fresh)[-2:]
+    margin = float(top2[1] - top2[0])
+    print(f"max |logit difference| after rollback vs a fresh batch of another size: {diff:.3f} "
+          f"(bound {ROLLBACK_BOUND}); with the tail left in: {float(np.abs(stale - fresh).max()):.2f}; "
+          f"top-2 margin {margin:.2f}")
+    assert diff <= ROLLBACK_BOUND
+    assert margin > 2 * ROLLBACK_BOUND and model.piece(int(fresh.argmax())) == b"height"
     assert int(after_rollback.argmax()) == int(fresh.argmax())
-    assert np.allclose(after_rollback, fresh, atol=1e-3), diff
-    assert not np.allclose(stale, fresh, atol=0.5)
 
 
 def test_truncate_keeps_the_prefix_and_prefill_reuses_it(engine):

@@ -22,6 +22,7 @@ from typing import Callable
 import pytest
 
 from lsp_server.config import Settings
+from lsp_server.cpu import has_amx
 from lsp_server.engine import openai_client
 
 SERVER_START_TIMEOUT_S = 180
@@ -171,6 +172,24 @@ class LlamaServer:
     prompt_lookup: bool
 
 
+def amx_crash_ahead() -> str | None:
+    """Why `python -m llama_cpp.server` would crash on this machine, or None.
+
+    llama.cpp compiles its AMX weight-repacking path only into a build for AMX (a native build on
+    an Intel CPU with AMX); on such a CPU that path segfaults on the first completion, and
+    llama-cpp-python's server cannot switch it off (its Llama has no use_extra_bufts). The
+    Makefile's build leaves AMX out (lsp_server/cpu.py), so with it this is always None.
+    """
+    import llama_cpp
+
+    if has_amx() and b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info():
+        return ("this llama-cpp-python was built with llama.cpp's AMX path (a native build on an AMX CPU) and its "
+                "server crashes on the first completion here (docs/measurements.md 1); reinstall it as the Makefile "
+                "builds it: CMAKE_ARGS=\"$(python3 lsp_server/cpu.py)\" .venv/bin/pip install --force-reinstall "
+                "--no-cache-dir --no-deps llama-cpp-python")
+    return None
+
+
 def start_llama_server(tmp_dir, prompt_lookup: bool = True, port: int | None = None) -> LlamaServer:
     """`python -m llama_cpp.server` on the embedded model; waits until GET /v1/models answers."""
     try:
@@ -178,6 +197,8 @@ def start_llama_server(tmp_dir, prompt_lookup: bool = True, port: int | None = N
         import uvicorn  # noqa: F401
     except ImportError:
         pytest.skip("llama-cpp-python's server needs its extra: .venv/bin/pip install -e '.[test]'")
+    if reason := amx_crash_ahead():
+        pytest.fail(reason)
     from lsp_server.models import resolve
 
     port = port or free_port()
