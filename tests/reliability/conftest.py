@@ -271,7 +271,3 @@ class RawServer:
                 stream.close()
             except OSError:
                 pass
-
-
-def pytest_configure(config):
-    config.addinivalue_line("markers", "slow: a long run (the soak test); deselect with -m 'not slow'")

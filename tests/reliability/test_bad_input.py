@@ -213,13 +213,13 @@ async def test_an_edit_that_would_break_the_syntax_is_not_left_in_the_document(c
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("client", [{**OPTIONS, "maxNewTokens": 400}], indirect=True)
+# Short verification chunks: the 400 tokens take many passes, so batches stream before the budget runs out.
+@pytest.mark.parametrize("client", [{**OPTIONS, "maxNewTokens": 400, "draftMax": 16}], indirect=True)
 async def test_running_out_of_tokens_after_streaming_leaves_the_document_unchanged(client):
     # A module-level name used in every function: the rename is one region over the whole file.
     text = "LIMIT = 10\n\n\n" + "".join(f"def f{i}(x):\n    x = x + LIMIT\n    return x * LIMIT\n\n\n" for i in range(40))
     uri = open_text(client, memory_uri("budget_streamed.py"), text)
     job = await edit_and_wait(client, commands.RENAME, {"uri": uri, "position": pos(0, 0), "newName": "CEILING"})
     assert not job["ok"] and "did not finish" in job["message"], job
-    if not client.editor.applied:
-        pytest.skip("nothing was streamed before the budget ran out (timing); nothing to check")
-    assert client.editor.texts[uri] == text
+    assert client.editor.applied, "nothing was streamed before the budget ran out"
+    assert client.editor.texts[uri] == text  # what was streamed is taken back
