@@ -28,16 +28,6 @@ def _utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
 
-def byte_to_index(text: str, byte_offset: int) -> int:
-    """UTF-8 byte offset into text -> str index; the offset must fall on a char boundary."""
-    encoded = _utf8(text)
-    if not 0 <= byte_offset <= len(encoded):
-        raise ValueError(f"byte offset {byte_offset} outside 0..{len(encoded)}")
-    if byte_offset < len(encoded) and encoded[byte_offset] & 0xC0 == 0x80:
-        raise ValueError(f"byte offset {byte_offset} is inside a UTF-8 sequence")
-    return len(encoded[:byte_offset].decode("utf-8", "surrogatepass"))
-
-
 def index_to_byte(text: str, index: int) -> int:
     """str index into text -> UTF-8 byte offset."""
     if not 0 <= index <= len(text):
@@ -88,6 +78,12 @@ def _units(text: str, encoding: str) -> int:
 def line_start_indices(text: str) -> list[int]:
     """str index where each line starts; a text ending in a line break has an empty last line."""
     return [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+
+def lsp_lines(text: str) -> list[str]:
+    """text cut into its LSP lines, each with its line break (the last may have none); "" has none."""
+    starts = line_start_indices(text)
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)]) if a < b]
 
 
 def _line_content_end(text: str, starts: list[int], line: int) -> int:

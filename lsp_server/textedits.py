@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types
 
-from .coords import encoding_name, line_start_indices, position_from_starts
+from .coords import encoding_name, line_start_indices, lsp_lines, position_from_starts
 
 
 @dataclass(frozen=True)
@@ -23,12 +23,12 @@ class Hunk:
 
 
 def diff_hunks(old: str, new: str) -> list[Hunk]:
-    """Minimal hunks turning old into new, at LINE granularity (difflib.SequenceMatcher on
-    splitlines(keepends=True), autojunk=False), sorted, non-overlapping, coordinates (str
+    """Minimal hunks turning old into new, at LINE granularity (difflib.SequenceMatcher on LSP
+    lines with their breaks, autojunk=False), sorted, non-overlapping, coordinates (str
     indices) in `old`. Applying them gives exactly `new` (CRLF, no trailing newline, empty
-    strings included)."""
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
+    strings included). Lines end where LSP ends them, so every hunk starts at an editor's line."""
+    old_lines = lsp_lines(old)
+    new_lines = lsp_lines(new)
     old_starts = [0]
     for line in old_lines:
         old_starts.append(old_starts[-1] + len(line))

@@ -8,10 +8,12 @@ from hypothesis import strategies as st
 
 from lsp_server.streaming import EditStream, StaleDocument, single_batch
 from lsp_server.textedits import lsp_text_edits
-from tests.unit.test_textedits_properties import reference_apply
+from tests.unit.test_textedits_properties import NOT_LINE_BREAKS, reference_apply
 
 ENCODINGS = ["utf-8", "utf-16"]
-PIECES = ["a", "b", " ", "\t", "\n", "\r\n", "x = 1\n", "é", "😀", "def f():\n"]
+# With the characters str.splitlines() breaks at and LSP does not: streamed batches and the revert
+# (undo) must place them as LSP counts lines.
+PIECES = ["a", "b", " ", "\t", "\n", "\r\n", "x = 1\n", "é", "😀", "def f():\n", *NOT_LINE_BREAKS]
 texts = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
 # The user's typing starts with a character the document never has, so where it went is unambiguous.
 typed = st.lists(st.sampled_from(["@", "@\n", "@😀", "@\r\n"]), min_size=1, max_size=3).map("".join)

@@ -4,11 +4,11 @@ import pytest
 from lsprotocol import types
 
 from lsp_server.coords import (
-    byte_to_index,
     index_at,
     index_to_byte,
     line_start_indices,
     position_at,
+    str_index,
 )
 from lsp_server.textedits import (
     Hunk,
@@ -111,23 +111,34 @@ def test_index_outside_text_is_rejected():
         ("a\r\nb\rc\nd", [0, 3, 5, 7]),
         ("\r\n\r\n", [0, 2, 4]),
         ("\n\r", [0, 1, 2]),
+        ("a\x0bb\x0cc\x1cd\x1de\x1ef\x85g\u2028h\u2029i\n", [0, 18]),  # str.splitlines() breaks at all of these
     ],
 )
 def test_line_start_indices_follow_lsp_line_breaks(text, expected):
     assert line_start_indices(text) == expected
 
 
+@pytest.mark.parametrize("char", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_a_character_splitlines_breaks_at_is_one_column_of_its_line(char):
+    text = f"a = 1\n{char}b = 2\nc = 3\n"
+    assert position_at(text, text.index("c"), "utf-16") == types.Position(line=2, character=0)
+    assert position_at(text, text.index("b"), "utf-16") == types.Position(line=1, character=1)
+    assert position_at(text, text.index("b"), "utf-8") == types.Position(line=1, character=len(char.encode()))
+    assert index_at(text, types.Position(line=2, character=0), "utf-16") == text.index("c")
+    edits = lsp_text_edits(text, diff_hunks(text, text.replace("c = 3", "C = 3")), "utf-16")
+    assert [(e.range.start.line, e.range.end.line) for e in edits] == [(2, 3)]
+
+
 def test_byte_and_index_convert_both_ways():
     text = "aé😀\n中"  # 1 + 2 + 4 + 1 + 3 bytes
     for index, byte in [(0, 0), (1, 1), (2, 3), (3, 7), (4, 8), (5, 11)]:
-        assert byte_to_index(text, byte) == index
+        assert str_index(text.encode(), byte) == index
         assert index_to_byte(text, index) == byte
 
 
-@pytest.mark.parametrize("byte_offset", [2, 4, 5, 6, -1, 12])
-def test_byte_offset_inside_a_char_or_outside_is_rejected(byte_offset):
-    with pytest.raises(ValueError):
-        byte_to_index("aé😀\n中", byte_offset)
+def test_a_byte_offset_inside_a_char_counts_that_char_as_before_it():
+    source = "aé😀".encode()
+    assert [str_index(source, b) for b in range(len(source) + 1)] == [0, 1, 2, 2, 3, 3, 3, 3]
 
 
 def test_index_to_byte_rejects_out_of_range():
