@@ -27,7 +27,8 @@ INVALID_PARAMS = "specedit/invalidParams"
 
 
 class SpecEditProtocol(LanguageServerProtocol):
-    """pygls' protocol, except that every request gets a response, even one whose params do not deserialize."""
+    """pygls' protocol, except that every request gets a response, even one whose params do not deserialize,
+    and that the documents' text is the server's own (documents.py)."""
 
     def structure_message(self, data):
         if isinstance(data, dict) and "method" in data and "id" in data and "params" not in data:
@@ -170,7 +171,8 @@ def build_server() -> SpecEditServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: SpecEditServer, params: types.DidSaveTextDocumentParams) -> None:
-        await ls.diagnostics.lint(params.text_document.uri)
+        if params.text_document.uri in ls.documents:  # a save of a file that is not open has no text here
+            await ls.diagnostics.lint(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SpecEditServer, params: types.DidCloseTextDocumentParams) -> None:
