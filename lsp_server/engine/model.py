@@ -50,7 +50,7 @@ _log_cb = None
 
 
 def download_model(hf_repo: str) -> str:
-    """Opt-in: fetch "owner/repo:file.gguf" with llama-cpp-python's own Hugging Face downloader."""
+    """Opt-in: fetch "owner/repo:file.gguf" from Hugging Face with huggingface-hub's hf_hub_download."""
     repo, _, filename = hf_repo.partition(":")
     if not repo or not filename:
         raise ModelError(f"hfRepo must look like 'owner/repo:file.gguf', got {hf_repo!r}")
