@@ -41,7 +41,8 @@ def compiled_extension():
 
 
 def test_extension_compiles_with_tsc(compiled_extension):
-    for name in ("extension.js", "settings.js", "commands.js", "serverPath.js", "status.js", "protocol-check.js"):
+    for name in ("extension.js", "settings.js", "commands.js", "serverPath.js", "status.js", "trust.js", "workspaceTrust.js",
+                 "protocol-check.js"):
         assert (compiled_extension / name).exists(), name
 
 

@@ -2,7 +2,8 @@
 installed into code-server (VS Code's web workbench with a Node extension host, from npm), and
 driven in headless Chromium by playwright-core as a person would (editors/vscode/uitest/workbench.js):
 Quick Open, Go to Line, the command palette, input boxes, the light bulb, the status bar, Save;
-then the files on disk are checked.
+then the files on disk are checked. The folder is trusted here (test_client_vscode_trust.py opens
+an untrusted one).
 
 .ci/setup-vscode.sh installs code-server, Chromium and the rest (cached under
 ~/.cache/specedit/code-server-<version>); this test runs it too, so it also works alone. It skips
@@ -17,37 +18,31 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from clientlib import (
     DATA,
-    EDITORS,
-    JOB_TIMEOUT_S,
     RENAME_FILE,
     RENAME_NEW,
-    REPO,
     assert_renamed,
     non_blank_lines,
-    specedit_executable,
+)
+from vscode_workbench import (
+    drive,
+    install_code_server,
+    package_extension,
+    prepare,
+    scenario_or_fail,
+    serving,
 )
 
 pytestmark = [pytest.mark.client, pytest.mark.timeout(2400)]
 
-# Another build of the extension (e.g. an older one, to see a bug come back); default: this checkout.
-EXTENSION = Path(os.environ.get("SPECEDIT_VSCODE_EXTENSION") or EDITORS / "vscode")
-DRIVER = EXTENSION / "uitest" / "workbench.js"
-SETUP = REPO / ".ci" / "setup-vscode.sh"
-CODE_SERVER_VERSION = re.search(r"^CODE_SERVER_VERSION=(\S+)", SETUP.read_text(), re.M).group(1)
 # Only these scenarios (comma-separated names), e.g. while working on one; default: all.
 ONLY = [n for n in os.environ.get("SPECEDIT_VSCODE_SCENARIOS", "").split(",") if n]
-CACHE = Path(os.environ.get("SPECEDIT_VSCODE_CACHE") or Path.home() / ".cache" / "specedit" / f"code-server-{CODE_SERVER_VERSION}")
 
 # The workspace the workbench opens: file name -> text.
 AI_EDIT_TEXT = (
@@ -85,31 +80,6 @@ for node in ast.walk(tree):
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in bound:
         print(f"{path}:{node.lineno}:{node.col_offset + 1}: F821 undefined name '{node.id}'")
 '''
-
-
-def ensure_installed() -> None:
-    """Run .ci/setup-vscode.sh (fast when cached); skip only where it cannot install (not root, no apt-get)."""
-    stamp = CACHE / ".installed"
-    can_install = os.geteuid() == 0 and shutil.which("apt-get") is not None
-    if not can_install:
-        if stamp.exists() and Path("/usr/bin/chromium").exists():
-            return  # installed by root before
-        pytest.skip(f"not root or no apt-get: cannot install code-server and Chromium (run {SETUP} as root)")
-    completed = subprocess.run(["bash", str(SETUP)], capture_output=True, text=True, timeout=3600)
-    if completed.returncode != 0 or not stamp.exists():
-        pytest.fail(f"{SETUP} failed (log: {CACHE}.log):\n{completed.stdout[-3000:]}{completed.stderr[-5000:]}")
-
-
-def run(args: list, timeout: int, **kwargs) -> subprocess.CompletedProcess:
-    completed = subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=timeout, **kwargs)
-    assert completed.returncode == 0, f"{args}:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"
-    return completed
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def workspace_settings(exe: Path, linter: Path, **extra) -> str:
@@ -168,46 +138,12 @@ def scenarios(settings_json: str, missing_model_json: str, broken_server_json: s
     ]
 
 
-def output_logs(user_data: Path) -> list[Path]:
-    return sorted(user_data.glob("logs/*/exthost*/output_logging_*/*"))
-
-
 @pytest.fixture(scope="module")
 def workbench(tmp_path_factory):
     """Runs every scenario once in one workbench; yields (report by scenario name, workspace, paths)."""
-    ensure_installed()
-    exe = specedit_executable()
-    assert exe is not None and exe.exists(), "the specedit console script is not installed (pip install -e .)"
-    root = tmp_path_factory.mktemp("vscode-real")
-    bin_dir = CACHE / "node_modules" / ".bin"
-
-    # The .vsix from this checkout.
-    if not (EXTENSION / "node_modules" / "typescript").exists() or not (EXTENSION / "node_modules" / "vscode-languageclient").exists():
-        run(["npm", "ci", "--no-audit", "--no-fund"], 600, cwd=EXTENSION)
-    vsix = root / "specedit.vsix"
-    run([bin_dir / "vsce", "package", "--out", vsix], 600, cwd=EXTENSION)
-
-    user_data, extensions = root / "user-data", root / "extensions"
-    (user_data / "User").mkdir(parents=True)
-    (user_data / "User" / "settings.json").write_text(json.dumps({
-        "workbench.startupEditor": "none",
-        "workbench.tips.enabled": False,
-        "workbench.enableExperiments": False,
-        "telemetry.telemetryLevel": "off",
-        "update.mode": "none",
-        "extensions.autoUpdate": False,
-        "extensions.autoCheckUpdates": False,
-        "extensions.ignoreRecommendations": True,
-        "security.workspace.trust.enabled": False,
-        "git.enabled": False,
-        "editor.lightbulb.enabled": "on",
-        "files.hotExit": "off",
-    }))
-    config = root / "config.yaml"
-    config.write_text("auth: none\ncert: false\n")
-    code_server = [bin_dir / "code-server", "--config", config, "--user-data-dir", user_data, "--extensions-dir", extensions]
-    installed = run([*code_server, "--install-extension", vsix], 300)
-    assert "specedit" in (installed.stdout + installed.stderr).lower(), installed.stdout + installed.stderr
+    exe, root = prepare(tmp_path_factory, "vscode-real")
+    # These scenarios are about editing, so the folder is trusted: workspace trust is off.
+    code_server, user_data = install_code_server(root, package_extension(root), {"security.workspace.trust.enabled": False})
 
     workspace = root / "workspace"
     (workspace / ".vscode").mkdir(parents=True)
@@ -225,51 +161,15 @@ def workbench(tmp_path_factory):
         (workspace / name).write_text(text)
     originals = {p.name: p.read_text() for p in workspace.glob("*.py")}
 
-    port = free_port()
     server_log = root / "code-server.log"
-    out = root / "out"
-    with open(server_log, "w") as log:
-        process = subprocess.Popen(
-            [str(a) for a in code_server] + ["--auth", "none", "--bind-addr", f"127.0.0.1:{port}", "--disable-telemetry",
-                                             "--disable-update-check", "--disable-workspace-trust",
-                                             "--disable-getting-started-override", str(workspace)],
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, f"code-server did not start: {server_log.read_text()[-3000:]}"
-            time.sleep(0.5)
-        scenario_file = root / "scenarios.json"
-        missing = workspace_settings(exe, linter, **{"specedit.modelPath": MISSING_MODEL})
-        broken = workspace_settings(exe, linter, **{"specedit.serverPath": "/bin/false"})
-        review = workspace_settings(exe, linter, **{"specedit.review": True})
-        scenario_file.write_text(json.dumps([s for s in scenarios(settings_json, missing, broken, review)
-                                             if not ONLY or s["name"] in ONLY]))
-        driven = subprocess.run(
-            ["node", str(DRIVER), "--url", f"http://127.0.0.1:{port}/?folder={workspace}",
-             "--playwright", str(CACHE / "node_modules" / "playwright-core"),
-             "--scenarios", str(scenario_file), "--out", str(out)],
-            capture_output=True, text=True, timeout=2000,
-            env={**os.environ, "SPECEDIT_JOB_TIMEOUT_MS": str((JOB_TIMEOUT_S + 60) * 1000)},
-        )
-        report_file = out / "report.json"
-        assert report_file.exists(), f"the workbench driver wrote no report:\n{driven.stderr[-5000:]}"
-        report = json.loads(report_file.read_text())
-    finally:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
+    missing = workspace_settings(exe, linter, **{"specedit.modelPath": MISSING_MODEL})
+    broken = workspace_settings(exe, linter, **{"specedit.serverPath": "/bin/false"})
+    review = workspace_settings(exe, linter, **{"specedit.review": True})
+    chosen = [s for s in scenarios(settings_json, missing, broken, review) if not ONLY or s["name"] in ONLY]
+    with serving(code_server, workspace, server_log, ["--disable-workspace-trust"]) as url:
+        report, driver, out = drive(url, chosen, root)
     by_name = {s["name"]: s for s in report["scenarios"]}
-    yield {"report": by_name, "workspace": workspace, "originals": originals, "driver": driven.stderr,
+    yield {"report": by_name, "workspace": workspace, "originals": originals, "driver": driver,
            "user_data": user_data, "server_log": server_log, "out": out, "pageErrors": report["pageErrors"]}
 
 
@@ -277,15 +177,7 @@ def check(workbench, name: str) -> dict:
     """The scenario ran every step; else fail with where to look (screenshot, output channel log)."""
     if ONLY and name not in ONLY:
         pytest.skip(f"SPECEDIT_VSCODE_SCENARIOS={','.join(ONLY)}")
-    scenario = workbench["report"].get(name)
-    where = [f"driver: {workbench['driver'][-2000:]}", f"code-server log: {workbench['server_log']}"]
-    where += [f"extension output log: {p}" for p in output_logs(workbench["user_data"])]
-    if scenario is not None and scenario.get("screenshot"):
-        where.append(f"screenshot: {scenario['screenshot']}")
-    if scenario is None or not scenario["ok"]:
-        logs = "".join(f"\n--- {p}\n{p.read_text(errors='replace')[-3000:]}" for p in output_logs(workbench["user_data"]))
-        pytest.fail(f"scenario {name}: {json.dumps(scenario, indent=1)[:4000]}\n" + "\n".join(where) + logs)
-    return scenario
+    return scenario_or_fail(workbench, name)
 
 
 def text_of(workbench, name: str) -> str:

@@ -1,4 +1,4 @@
-/** VS Code glue: starts `specedit serve`, adds the SpecEdit commands, shows job status. */
+/** VS Code glue: starts `specedit serve`, adds the SpecEdit commands, shows job status and what Restricted Mode limits. */
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import {
@@ -19,7 +19,7 @@ import {
   SERVER_COMMANDS,
   validateNewName,
 } from './commands';
-import { resolveServerCommand } from './serverPath';
+import { resolveServerCommand, ServerCommand } from './serverPath';
 import {
   changedOptions,
   didChangeConfigurationParams,
@@ -29,6 +29,8 @@ import {
   SettingLookup,
 } from './settings';
 import { JobDone, JobStatus } from './status';
+import { Restriction, settingValue } from './trust';
+import { currentRestriction } from './workspaceTrust';
 
 let client: LanguageClient | undefined;
 let statusItem: vscode.StatusBarItem;
@@ -36,6 +38,10 @@ let output: vscode.OutputChannel;
 const jobs = new JobStatus();
 /** The server settings last sent (initializationOptions or didChangeConfiguration). */
 let sentSettings: ServerSettings = {};
+/** The folder's .venv server that Restricted Mode did not start (for the status bar's why). */
+let skippedVenv: string | undefined;
+/** What Restricted Mode limits now; undefined when nothing (or the folder is trusted). */
+let restriction: Restriction | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('SpecEdit');
@@ -51,10 +57,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('specedit.applyCommentInstruction', applyCommentInstruction),
     vscode.commands.registerCommand('specedit.cancelEdits', cancelEdits),
     vscode.commands.registerCommand('specedit.undoEdit', undoEdit),
-    vscode.commands.registerCommand('specedit.restartServer', restartClient),
+    vscode.commands.registerCommand('specedit.restartServer', () => restartClient()),
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
+    // Trusted now: start again with the folder's own server, linters, model and engine.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => restartClient(true)),
   );
-  await startClient();
+  await restartClient();
 }
 
 export async function deactivate(): Promise<void> {
@@ -62,21 +70,40 @@ export async function deactivate(): Promise<void> {
   client = undefined;
 }
 
+/** The user's value of `specedit.<key>`; in Restricted Mode the folder's values of restricted keys are ignored. */
 function userSetting(): SettingLookup {
   const config = vscode.workspace.getConfiguration('specedit');
-  return (key) => {
-    const inspected = config.inspect(key);
-    return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
-  };
+  return (key) => settingValue(key, config.inspect(key), vscode.workspace.isTrusted);
+}
+
+function resolveServer(): ServerCommand {
+  const configured = userSetting()('serverPath');
+  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  return resolveServerCommand(typeof configured === 'string' ? configured : '', folders, isExecutable, vscode.workspace.isTrusted);
+}
+
+/** What a start now would run and send; a restart that changes nothing is skipped. */
+function startSignature(): string {
+  const { command, args } = resolveServer();
+  return JSON.stringify({ command, args, settings: initializationOptions(userSetting()).options });
 }
 
 function serverOptions(): ServerOptions {
-  const configured = vscode.workspace.getConfiguration('specedit').get<string>('serverPath', '');
-  const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-  const { command, args } = resolveServerCommand(configured, folders, isExecutable);
+  const resolved = resolveServer();
+  skippedVenv = resolved.skippedVenv;
   // The language client adds --stdio for TransportKind.stdio.
-  output.appendLine(`Starting ${command} ${args.join(' ')} --stdio`);
-  return { command, args, transport: TransportKind.stdio };
+  output.appendLine(`Starting ${resolved.command} ${resolved.args.join(' ')} --stdio`);
+  return { command: resolved.command, args: resolved.args, transport: TransportKind.stdio };
+}
+
+/** Works out what Restricted Mode limits now; says it in the output once each time it changes. */
+function updateRestriction(): void {
+  const next = currentRestriction(skippedVenv);
+  if (next !== undefined && next.tooltip !== restriction?.tooltip) {
+    output.appendLine(next.tooltip);
+  }
+  restriction = next;
+  jobs.restricted(next?.text);
 }
 
 function isExecutable(candidate: string): boolean {
@@ -101,8 +128,14 @@ function settingDefault(key: string): unknown {
   return vscode.workspace.getConfiguration('specedit').inspect(key)?.defaultValue;
 }
 
+/** What the running client was started with (startSignature), or '' before the first start. */
+let startedWith = '';
+
 async function startClient(): Promise<void> {
+  startedWith = startSignature();
   sentSettings = serverSettings();
+  const options = serverOptions();
+  updateRestriction();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
     initializationOptions: sentSettings,
@@ -116,7 +149,7 @@ async function startClient(): Promise<void> {
       },
     },
   };
-  const started = new LanguageClient('specedit', 'SpecEdit', serverOptions(), clientOptions);
+  const started = new LanguageClient('specedit', 'SpecEdit', options, clientOptions);
   client = started;
   started.onNotification('specedit/jobDone', (result: JobDone) => {
     jobs.done(result);
@@ -159,7 +192,32 @@ async function startClient(): Promise<void> {
   }
 }
 
-async function restartClient(): Promise<void> {
+/**
+ * Restarts run one after another (trust, a changed serverPath and the command can come at once) and
+ * queued ones merge. `onlyIfChanged`: skipped when a start now would run and send what the running
+ * client was started with (trusting a folder also changes its settings: one restart, not two).
+ */
+let restarts: Promise<void> = Promise.resolve();
+let restartQueued = false;
+let restartForced = false;
+
+function restartClient(onlyIfChanged = false): Promise<void> {
+  restartForced ||= !onlyIfChanged;
+  if (!restartQueued) {
+    restartQueued = true;
+    restarts = restarts
+      .then(() => {
+        const forced = restartForced;
+        restartQueued = false;
+        restartForced = false;
+        return forced || client === undefined || startSignature() !== startedWith ? stopThenStartClient() : undefined;
+      })
+      .catch((error) => output.appendLine(`Restarting the server: ${error instanceof Error ? error.message : String(error)}`));
+  }
+  return restarts;
+}
+
+async function stopThenStartClient(): Promise<void> {
   const old = client;
   client = undefined;
   try {
@@ -171,11 +229,18 @@ async function restartClient(): Promise<void> {
 }
 
 async function onConfigurationChanged(event: vscode.ConfigurationChangeEvent): Promise<void> {
-  if (event.affectsConfiguration('specedit.serverPath')) {
-    await restartClient();
+  if (event.affectsConfiguration('specedit')) {
+    updateRestriction();
+    refreshStatus();
+  }
+  const affectsServer = SERVER_SETTING_KEYS.some((key) => event.affectsConfiguration(`specedit.${key}`));
+  if (event.affectsConfiguration('specedit.serverPath') || (affectsServer && !client?.isRunning())) {
+    // Another program, or settings that came while the server was (re)starting (as when a folder
+    // is trusted): start again if that changes what it runs with.
+    await restartClient(true);
     return;
   }
-  if (client?.isRunning() && SERVER_SETTING_KEYS.some((key) => event.affectsConfiguration(`specedit.${key}`))) {
+  if (affectsServer && client?.isRunning()) {
     const current = serverSettings();
     const options = changedOptions(sentSettings, current, settingDefault);
     sentSettings = current;
@@ -185,8 +250,13 @@ async function onConfigurationChanged(event: vscode.ConfigurationChangeEvent): P
 
 function refreshStatus(): void {
   statusItem.text = jobs.text();
-  statusItem.command = jobs.busy ? 'specedit.cancelEdits' : 'specedit.editSelection';
-  statusItem.tooltip = jobs.busy ? 'SpecEdit: click to cancel the running AI edit' : 'SpecEdit: AI Edit…';
+  if (jobs.showsRestriction && restriction !== undefined) {
+    statusItem.command = 'workbench.trust.manage';
+    statusItem.tooltip = restriction.tooltip;
+  } else {
+    statusItem.command = jobs.busy ? 'specedit.cancelEdits' : 'specedit.editSelection';
+    statusItem.tooltip = jobs.busy ? 'SpecEdit: click to cancel the running AI edit' : 'SpecEdit: AI Edit…';
+  }
   void vscode.commands.executeCommand('setContext', 'specedit.jobRunning', jobs.busy);
 }
 

@@ -28,6 +28,8 @@ export class JobStatus {
   private progressMessage = '';
   private server: ServerState = 'running';
   private serverMessage = '';
+  /** What Restricted Mode limits (trust.ts), said while nothing newer is to be said. */
+  private restriction = '';
 
   /** The server is starting (again), is up, or did not start / stopped (with why). */
   serverState(state: ServerState, message = ''): void {
@@ -42,6 +44,16 @@ export class JobStatus {
       this.lastMessage = ''; // and the last job's result is old news
       this.lastOk = true;
     }
+  }
+
+  /** Restricted Mode limits something (a short text), or nothing (undefined: the folder is trusted). */
+  restricted(text: string | undefined): void {
+    this.restriction = text ?? '';
+  }
+
+  /** The status bar shows the restriction now (so a click should lead to the trust settings). */
+  get showsRestriction(): boolean {
+    return this.restriction !== '' && !this.busy && this.server === 'running' && this.lastMessage === '';
   }
 
   started(job: number): void {
@@ -91,6 +103,9 @@ export class JobStatus {
     }
     if (this.server === 'failed') {
       return `$(error) SpecEdit: ${truncate(this.serverMessage || 'the server is not running', 60)}`;
+    }
+    if (this.showsRestriction) {
+      return `$(shield) SpecEdit: ${this.restriction}`;
     }
     if (this.lastMessage === '') {
       return '$(sparkle) SpecEdit';

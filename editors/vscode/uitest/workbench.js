@@ -10,7 +10,7 @@
  * in runStep(). Scenarios run in turn in one window; a failed one leaves a screenshot
  * (<out>/<name>-failure.png) and the next one still runs. Writes <out>/report.json:
  * {scenarios: [{name, ok, error, failedStep, jobs: [{text, icon}], statusTexts, notifications,
- * lightbulb, screenshot}], pageErrors}.
+ * lightbulb, screenshot, records: {label: {file name: text}}}], pageErrors}.
  */
 'use strict';
 
@@ -58,7 +58,10 @@ class Scenario {
     this.page = page;
     this.spec = spec;
     this.out = out;
-    this.result = { name: spec.name, ok: false, error: null, failedStep: null, jobs: [], statusTexts: [], notifications: [], lightbulb: null };
+    this.result = {
+      name: spec.name, ok: false, error: null, failedStep: null, jobs: [], statusTexts: [], notifications: [], lightbulb: null,
+      records: {},
+    };
     this.triggerStatus = null;
     this.polling = null;
   }
@@ -171,6 +174,21 @@ class Scenario {
       }, JOB_TIMEOUT_MS, `the status bar to show /${wanted.source}/`);
     } else if (step.waitServer !== undefined) {
       await this.waitServer();
+    } else if (step.record !== undefined) {
+      // What is in folder `step.dir` now (e.g. the marker files programs leave when they run).
+      const files = {};
+      for (const name of fs.readdirSync(step.dir).sort()) {
+        files[name] = fs.readFileSync(path.join(step.dir, name), 'utf8');
+      }
+      this.result.records[step.record] = files;
+    } else if (step.waitFile !== undefined) {
+      await this.waitFor(async () => fs.existsSync(step.waitFile), JOB_TIMEOUT_MS, `the file ${step.waitFile}`);
+    } else if (step.clickStatus !== undefined) {
+      // The SpecEdit status-bar item once it shows /step.clickStatus/ (e.g. Restricted Mode: its command).
+      const wanted = new RegExp(step.clickStatus);
+      await this.waitFor(async () => wanted.test((await readStatus(page))?.text ?? ''), JOB_TIMEOUT_MS,
+        `the status bar to show /${wanted.source}/`);
+      await page.locator('.statusbar-item', { hasText: 'SpecEdit' }).first().click();
     } else if (step.sleep !== undefined) {
       await sleep(step.sleep);
     } else if (step.screenshot !== undefined) {

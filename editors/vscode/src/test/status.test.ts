@@ -79,3 +79,22 @@ test('a restarted server numbers jobs from 1 again: they show as running', () =>
   status.started(1);
   assert.equal(status.busy, true);
 });
+
+test('Restricted Mode is said while idle until a job has something newer to say', () => {
+  const status = new JobStatus();
+  status.restricted("Restricted Mode: not using this folder's serverPath");
+  assert.equal(status.text(), "$(shield) SpecEdit: Restricted Mode: not using this folder's serverPath");
+  assert.equal(status.showsRestriction, true);
+  status.serverState('starting');
+  assert.equal(status.text(), '$(sync~spin) SpecEdit: starting the server');
+  status.serverState('running');
+  status.started(1);
+  assert.equal(status.showsRestriction, false);
+  status.done({ uri: 'file:///a', job: 1, ok: true, message: 'done' });
+  assert.equal(status.text(), '$(check) SpecEdit: done');
+  // Trusted: nothing to say about it.
+  const trusted = new JobStatus();
+  trusted.restricted(undefined);
+  assert.equal(trusted.text(), '$(sparkle) SpecEdit');
+  assert.equal(trusted.showsRestriction, false);
+});
