@@ -154,7 +154,8 @@ def chat_message(p: PromptParts) -> str:
     It starts the same for every edit of a file (warm() prefills that prefix): the lines to
     rewrite, when they are not the whole shown code, are named after the change request.
     """
-    message = ("Apply the change request to the code. Answer with only the edited code in one fenced code block.\n\n"
+    message = ("Apply the change request to the code. Change only what it asks for and copy every other line "
+               "exactly. Answer with only the edited code in one fenced code block.\n\n"
                + user_text(replace(p, sketch=None)))
     if p.region is not None:
         message += f"\nAnswer with only the edited lines {p.region_lines[0]}-{p.region_lines[1]}.\n"

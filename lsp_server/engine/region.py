@@ -161,11 +161,13 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
     if region.draft is not None and guided:
         # The changed draft leads; the original is there to re-join when the model disagrees.
         led = backend.draft_text((region.draft + closing).encode("utf-8"))
-        # The tool's changed words are taken as drafted, and so is the first line: it is the
-        # region's unchanged margin, where chat models otherwise start a line of their own.
+        # The first line is taken as drafted: it is the region's unchanged margin, where chat models
+        # otherwise start a line of their own. So are the tool's changed words, unless they are a
+        # guess (a fix) and the model follows instructions (a base model cannot judge the fix).
         first_line = led.data.find(b"\n") + 1 or len(led.data)
-        led.forced = [(0, first_line)] + [(max(a, first_line), b) for a, b in
-                                           changed_ranges(region_bytes, region.draft.encode("utf-8")) if b > first_line]
+        changed = (changed_ranges(region_bytes, region.draft.encode("utf-8"))
+                   if request.draft_certain or not prompt.chat else [])
+        led.forced = [(0, first_line)] + [(max(a, first_line), b) for a, b in changed if b > first_line]
         led.led = True
         sources.insert(0, led)
     acceptance = request.acceptance or settings.draft.acceptance

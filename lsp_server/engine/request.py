@@ -37,6 +37,10 @@ class EditRequest:
     # False: plain greedy decoding, no tool draft followed or forced (the unguided baseline); the
     # original still marks where the region ends.
     guided: bool = True
+    # Whether the drafts' changed words are what the user asked for (a rename's new name, an agent's
+    # sketch or diff) or a linter's own fix: they are then taken as drafted. A guessed fix (a one-token
+    # syntax repair, the closest defined name) an instruct model may overrule.
+    draft_certain: bool = True
 
     def __post_init__(self) -> None:
         if not self.regions:

@@ -135,7 +135,8 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     if drafted is None or drafted == text:
         return EditRequest(text, instruction, [Region(*span)], path, language_id)
     draft = drafted[span[0]:len(drafted) - (len(text) - span[1])]
-    return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id)
+    return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id,
+                       draft_certain=task.kind != "fix" or bool(task.fix_edits))
 
 
 def identifier_at_index(text: str, language: syntax.Language, position: int) -> str:
