@@ -46,8 +46,9 @@ CHATML = (
 def test_chatml_template_renders_the_user_turn_and_opens_the_answer_with_the_fence():
     prompt = prompts.chat_prompt(parts(instruction="rename a to b"), CHATML, "", "<|im_end|>")
     assert prompt.startswith("<|im_start|>system\nYou are a helpful AI assistant")
-    assert ("<|im_start|>user\nApply the change request to the code. Answer with only the edited code in one fenced "
-            "code block.\n\nOriginal code:\n```python\n") in prompt
+    assert ("<|im_start|>user\nApply the change request to the code. Change only what it asks for and copy every "
+            "other line exactly. Answer with only the edited code in one fenced code block.\n\nOriginal code:\n"
+            "```python\n") in prompt
     assert "Change request: rename a to b\n<|im_end|>\n" in prompt
     assert prompt.endswith("<|im_end|>\n<|im_start|>assistant\n```python\n")
     assert prompts.cacheable_prefix(prompt).endswith("```\n\n")
