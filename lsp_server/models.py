@@ -83,9 +83,11 @@ MODELS: dict[str, NamedModel] = {m.name: m for m in (
     ),
 )}
 
-# The model used when no path or name is given. A model is prompted through its chat template
-# when its GGUF has one (instruct models), else with the completion layout (base models).
-DEFAULT_MODEL = "gemma-3-270m"
+# The model used when no path or name is given, unless the environment variable names another
+# (SPECEDIT_DEFAULT_MODEL: a name or a path). A model is prompted through its chat template when
+# its GGUF has one (instruct models), else with the completion layout (base models).
+DEFAULT_MODEL = "qwen2.5-coder-0.5b"
+DEFAULT_MODEL_ENV = "SPECEDIT_DEFAULT_MODEL"
 
 _BLOCK = 1 << 20
 
@@ -109,10 +111,15 @@ def looks_like_name(value: str) -> bool:
             and not Path(value).expanduser().exists())
 
 
+def default_model() -> str:
+    """The model used when none is given: $SPECEDIT_DEFAULT_MODEL, else DEFAULT_MODEL."""
+    return os.environ.get(DEFAULT_MODEL_ENV, "").strip() or DEFAULT_MODEL
+
+
 def resolve(value: str | None) -> str:
     """The GGUF file for a --model/modelPath value: a known name, a path (returned as given), or none: the default."""
     if not value:
-        value = DEFAULT_MODEL
+        value = default_model()
     if value.strip().lower() in MODELS or looks_like_name(value):
         return str(model_path(find(value)))
     return value
@@ -293,7 +300,7 @@ def status_lines(assemble: list[str] | None = None) -> list[str]:
             where = f"{target} (not verified yet: it is checked when first loaded)"
         else:
             where = "not assembled yet (that happens when it is first loaded)"
-        default = " (default)" if model.name == DEFAULT_MODEL else ""
+        default = " (default)" if model.name == default_model() else ""
         state = "installed" if ready else f"not installed: {model.install}"
         lines.append(f"{model.name}{default}: {model.title}; {model.licence}\n  {state}\n  file: {where}")
     return lines

@@ -17,6 +17,13 @@ import pytest
 
 REQUIRE_TOOLS = "SPECEDIT_REQUIRE_TOOLS"
 
+# The suite runs the engine, the server and the editors on the small base model gemma-3-270m (it
+# also keeps the completion-prompt path tested), in this process and in every server and editor it
+# starts: the default model (qwen2.5-coder-0.5b) takes about twice as long a token on these 2-core
+# machines. The default itself is tested where it is the point: `make run`'s demo
+# (tests/model/test_model_demo.py) and loading it by name (tests/model/test_named_models.py).
+os.environ.setdefault("SPECEDIT_DEFAULT_MODEL", "gemma-3-270m")
+
 # Reasons a test may still skip under `make test`: root-only file-system tricks, /proc, and clippy,
 # which no script of `make test` installs (a Rust toolchain may have it or not).
 MACHINE_LIMITS = (
