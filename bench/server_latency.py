@@ -22,6 +22,8 @@ from lsprotocol import types
 
 from lsp_server.coords import index_at
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.harness: the task's own checks
+
 
 
 
@@ -151,7 +153,27 @@ def scenarios() -> list[dict]:
         "message": "'unicode_whitespace_tran' is not defined",
         "expected": tw,
     })
+    out.append(free_form_scenario())
     return out
+
+
+def free_form_scenario() -> dict:
+    """A free-form edit of one function (type hints and a docstring) in a 60-line file, judged by the
+    benchmark task's own checks (tasks/py_stats_add_docstring): any right wording counts."""
+    from bench.harness.checks import judge
+    from bench.harness.tasks import bench_root, load_task
+
+    task = load_task(bench_root() / "tasks" / "py_stats_add_docstring")
+    text = task.text
+    first = text.index("def mean(")
+    last = text.index("\n\n\n", first)
+    start, end = _find(text, "def mean(", 0), _find(text, text[last - 20:last], 20)
+    return {
+        "name": "free-form edit of a 4-line function in a 60-line file (type hints, a docstring)",
+        "file": "stats_copy.py", "text": text, "language": "python",
+        "command": "specedit.edit", "range": {"start": start, "end": end}, "instruction": task.task.instruction,
+        "judge": lambda result: judge(task, result)[0],
+    }
 
 
 def _find(text: str, needle: str, column_offset: int) -> dict:
@@ -182,9 +204,11 @@ def main() -> int:
             uri = f"file:///tmp/specedit-latency/{i}/{sc['file']}"
             client.open(uri, sc["text"], sc["language"])
             time.sleep(4.0)  # the server warms the model and the file's prompt after 1.5 s idle
-            argument = {"uri": uri, **{k: sc[k] for k in ("position", "newName", "range", "message") if k in sc}}
+            argument = {"uri": uri, **{k: sc[k] for k in ("position", "newName", "range", "message", "instruction")
+                                       if k in sc}}
             job, total, first = client.run(sc["command"], argument)
-            ok = job["ok"] and client.texts[uri] == sc["expected"]
+            result = client.texts[uri]
+            ok = job["ok"] and (sc["judge"](result) if "judge" in sc else result == sc["expected"])
             correct += ok
             totals.append(total)
             if first is not None:

@@ -57,7 +57,7 @@ def download_model(hf_repo: str) -> str:
     try:
         from huggingface_hub import hf_hub_download
     except ImportError as exc:
-        raise ModelError("downloading a model needs the huggingface-hub package: pip install huggingface-hub") from exc
+        raise ModelError("downloading a model needs the huggingface-hub package: pip install 'specedit[hf]'") from exc
     try:
         return hf_hub_download(repo_id=repo, filename=filename)
     except Exception as exc:  # network and hub errors come in many types
