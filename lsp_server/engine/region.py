@@ -6,7 +6,9 @@ renders prompts, tokenizes draft texts and decodes (see `Backend`).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePath
 from typing import Callable, Protocol
 
@@ -70,14 +72,10 @@ class Prepared:
     def prompt_tokens(self) -> list[int]:
         return self.prompt.tokens or []
 
-    @property
+    @cached_property
     def led_to_original(self) -> LineMap | None:
         """Where the draft that carries the change stands in the original, by unchanged lines."""
-        if not self.draft_led:
-            return None
-        if not hasattr(self, "_led_map"):
-            self._led_map = line_map(self.sources[0].data, self.region_bytes)
-        return self._led_map
+        return line_map(self.sources[0].data, self.region_bytes) if self.draft_led else None
 
 
 class Backend(Protocol):
@@ -181,8 +179,6 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
 
 def align_to_syntax(draft: DraftText, index: syntax.SyntaxIndex, offset: int) -> None:
     """Let the draft's chunks end on syntax boundaries, and re-syncs prefer node starts (offset: the region's byte start)."""
-    from bisect import bisect_right
-
     ends = index.chunk_ends
 
     def chunk_end(lo: int, limit: int) -> int | None:
