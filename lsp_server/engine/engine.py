@@ -54,6 +54,7 @@ class EditResult:
             "passes": s.passes,
             "accepted_tokens": s.accepted_tokens,
             "drafted_tokens": s.drafted_tokens,
+            "undrafted_passes": s.undrafted_passes,
             "tokens_per_s": round(s.tokens_per_s, 2),
             "stop_reason": s.stop_reason,
             "regions": self.regions,

@@ -57,6 +57,9 @@ class LoopStats:
     prefill_tokens: int = 0  # evaluated by prefill (the rest came from the cache)
     passes: int = 0
     drafted_tokens: int = 0
+    # Passes with no draft to verify: the output stood nowhere in a draft text (the model writing
+    # its change). accepted/drafted is the acceptance where it copies; these passes are the rest.
+    undrafted_passes: int = 0
     accepted_tokens: int = 0
     stop_reason: str = ""
     output_token_ids: list[int] = field(default_factory=list)
@@ -80,6 +83,7 @@ class LoopStats:
             prefill_tokens=a.prefill_tokens + b.prefill_tokens,
             passes=a.passes + b.passes,
             drafted_tokens=a.drafted_tokens + b.drafted_tokens,
+            undrafted_passes=a.undrafted_passes + b.undrafted_passes,
             accepted_tokens=a.accepted_tokens + b.accepted_tokens,
             stop_reason=b.stop_reason or a.stop_reason,
             output_token_ids=a.output_token_ids + b.output_token_ids,
@@ -219,6 +223,7 @@ def speculative_edit(
         # 5. Roll the cache back past the rejected tail of the draft.
         model.truncate(len(model.kv_tokens) - (len(draft) - k))
         stats.drafted_tokens += len(draft)
+        stats.undrafted_passes += not draft
         stats.accepted_tokens += k
         drafter.feedback(len(draft), k)
         if take(draft[:k]):

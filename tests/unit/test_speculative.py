@@ -133,6 +133,12 @@ def test_resync_returns_to_the_original_after_an_insertion():
     assert drafter.stats.divergences >= 1
     assert drafter.stats.resyncs >= 1
     assert stats.accepted_tokens > len(ORIGINAL) // 2
+    # The inserted line is written without a draft (byte tokens: one pass a byte), and so are the
+    # original's first bytes after it, until the tail holds 8 solid bytes to trust a re-sync in the
+    # middle of a line (MIN_SOLID_ELSEWHERE); the rest is copied in few passes.
+    inserted = len(b"import os\n")
+    assert inserted <= stats.undrafted_passes <= inserted + len(b"def f(x):")
+    assert stats.passes - stats.undrafted_passes <= 4
 
 
 def test_draft_length_grows_after_full_acceptance_and_shrinks_after_rejection():
