@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -21,10 +20,7 @@ from .tasks import BenchTask, default_task_dirs, load_tasks
 from .timing import (CALIBRATION_CONTEXT, Run, calibrate, draft_led, measure_edit, peak_rss_mb, prompt_tokens_of, run_json,
                      span_of)
 
-try:  # internal: only for the margin probe
-    from lsp_server.engine.speculative import LoopOptions
-except ImportError:  # pragma: no cover - moved by a refactoring: the run goes on without margins
-    LoopOptions = None
+from lsp_server.engine.speculative import LoopOptions  # the margin probe
 
 
 def task_record(bt: BenchTask) -> dict:
@@ -134,7 +130,7 @@ def _against_guided(record: dict, engine: Engine, guided_request, guided_run: Ru
                   else first_divergence(ours.stats.output_token_ids, guided_run.stats.output_token_ids))
     record["guided_divergence"] = divergence
     # Only greedy acceptance promises guided's tokens exactly; under typical the bound is a ratio, not a top-2 margin.
-    if (LoopOptions is None or divergence is None or record.get("acceptance") != "greedy"
+    if (divergence is None or record.get("acceptance") != "greedy"
             or divergence >= guided_run.stats.output_tokens):
         return
     # Re-run guided only as far as the divergence, recording its top-2 logit margins.

@@ -88,7 +88,7 @@ def measure_edit(
         run.error = str(exc)
     run.wall_s = time.perf_counter() - t0
     if run.output is None and run.stats is not None and engine.settings.engine == "local":
-        run.output = engine.model.detokenize(run.stats.output_token_ids).decode("utf-8", "replace")
+        run.output = b"".join(engine.model.piece(t) for t in run.stats.output_token_ids).decode("utf-8", "replace")
     if track_hunks and run.first_hunk_s is None:
         run.first_hunk_s = run.wall_s
     return run

@@ -184,9 +184,6 @@ class Model:
             self._pieces[token] = cached
         return cached
 
-    def detokenize(self, tokens: Sequence[int]) -> bytes:
-        return b"".join(self.piece(t) for t in tokens)
-
     def is_eog(self, token: int) -> bool:
         return bool(L.llama_vocab_is_eog(self._vocab, token))
 

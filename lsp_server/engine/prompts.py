@@ -65,8 +65,8 @@ def user_text(p: PromptParts) -> str:
     return "".join(parts)
 
 
-def target_label(p: PromptParts) -> str:
-    return "Updated code"
+# Above the output in the completion layout.
+TARGET_LABEL = "Updated code"
 
 
 def completion_prompt(p: PromptParts) -> str:
@@ -75,7 +75,7 @@ def completion_prompt(p: PromptParts) -> str:
     No edit sketch: a base model reads it as text to continue and copies its '... existing code ...'
     lines into the output; the sketch's merge, as the draft, carries its change instead.
     """
-    return f"{user_text(replace(p, sketch=None))}\n{target_label(p)}:\n{p.opening}"
+    return f"{user_text(replace(p, sketch=None))}\n{TARGET_LABEL}:\n{p.opening}"
 
 
 def name_prompt(code: str, fence_lang: str, old_name: str) -> str:
@@ -118,11 +118,8 @@ def chat_prompt(p: PromptParts, template: str, bos: str, eos: str) -> str:
     raise_exception). `bos` is the BOS text where the tokenizer adds BOS itself ("" otherwise): a
     template that also writes it would give the model two, so a leading one is dropped.
 
-    No edit sketch, as for base models: its merge, as the draft, carries its change, and a model
-    shown the sketch starts its answer from it. Measured on SmolLM2-135M-Instruct (ChatML), the 7
-    bench/sketches tasks plus one small one: shown the sketch, its first token was '#' (it wrote a
-    comment line, then skipped draft lines) and 1 of 8 came out right, 7 refused; without it, 5
-    of 8 right, 2 refused, 1 wrong (code written past the draft's end).
+    No edit sketch, as for base models: its merge, as the draft, carries its change, and a small
+    model shown the sketch starts its answer from it (a comment line, then skipped draft lines).
     """
     import jinja2.ext
     import jinja2.sandbox

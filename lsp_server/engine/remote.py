@@ -68,7 +68,7 @@ class RemoteBackend:
         if chat:
             return Prompt(f"{prompts.chat_message(parts)}\n{proposal}", chat)
         plain = prompts.user_text(dataclasses.replace(parts, sketch=None))
-        return Prompt(f"{plain}\n{proposal}\n{prompts.target_label(parts)}:\n{parts.opening}", chat)
+        return Prompt(f"{plain}\n{proposal}\n{prompts.TARGET_LABEL}:\n{parts.opening}", chat)
 
     def draft_text(self, data: bytes) -> DraftText:
         """A draft text tokenized one byte per token: the Drafter then aligns any streamed text to it."""
@@ -149,7 +149,7 @@ class RemoteBackend:
                 state["end"] = True
                 return True
             if on_step is not None:
-                on_step(Step(bytes(output), 1, drafter.original_pos))
+                on_step(Step(bytes(output)))
             return False
 
         path = "/chat/completions" if chat else "/completions"

@@ -44,8 +44,6 @@ class Step:
     """Progress after one forward pass."""
 
     output: bytes  # everything generated so far
-    new_tokens: int  # tokens this pass added
-    original_pos: int | None  # bytes of the original the output is aligned to, or None
     done: bool = False
 
 
@@ -229,7 +227,7 @@ def speculative_edit(
         if take(draft[:k]):
             stats.stop_reason = "end"
             break
-        yield Step(bytes(output), 1 + k, drafter.original_pos)
+        yield Step(bytes(output))
     stats.generate_s = time.perf_counter() - t1
-    yield Step(bytes(output), 0, drafter.original_pos, done=True)
+    yield Step(bytes(output), done=True)
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
 from . import queries
 from .languages import Language
-from .lines import char_boundary, line_end, line_starts, rest_of_line_is_blank
+from .lines import line_end, line_starts, rest_of_line_is_blank
 
 
 class SyntaxIndex:
@@ -33,19 +33,6 @@ class SyntaxIndex:
                 syncs.add(start)
         self.chunk_ends: list[int] = sorted(ends)
         self.sync_starts: list[int] = sorted(syncs)
-
-    def next_chunk_end(self, pos: int, min_len: int, max_len: int) -> int:
-        """Largest chunk end e with pos+min_len <= e <= pos+max_len; if none, pos+max_len clipped to
-        len(source) (and moved back to a UTF-8 character start). Byte offsets."""
-        size = len(self.source)
-        limit = pos + max_len
-        i = bisect_right(self.chunk_ends, limit) - 1
-        if i >= 0 and self.chunk_ends[i] >= pos + min_len:
-            return self.chunk_ends[i]
-        if limit >= size:
-            return size
-        fallback = char_boundary(self.source, limit)
-        return fallback if fallback > pos else limit
 
     def is_sync_start(self, pos: int) -> bool:
         """True if byte offset `pos` is a line start or the start of a statement-like node."""

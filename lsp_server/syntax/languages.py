@@ -34,10 +34,6 @@ class Language:
     def has_grammar(self) -> bool:
         return self._ts_language is not None
 
-    def is_identifier(self, name: str) -> bool:
-        """Whether `name` can name something in this language (the identifier pattern, not a reserved word)."""
-        return bool(self.identifier.fullmatch(name)) and name not in self.reserved
-
 
 TEXT = Language("text", None)
 

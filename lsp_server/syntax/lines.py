@@ -34,10 +34,3 @@ def line_starts(source: bytes) -> list[int]:
         starts.append(newline + 1)
         newline = find(b"\n", newline + 1)
     return starts
-
-
-def char_boundary(source: bytes, offset: int) -> int:
-    """`offset` moved back to the start of the UTF-8 character it falls inside."""
-    while 0 < offset < len(source) and (source[offset] & 0xC0) == 0x80:
-        offset -= 1
-    return offset

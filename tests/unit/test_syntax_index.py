@@ -75,33 +75,8 @@ def test_statement_end_before_a_trailing_comment_stays_mid_line():
 NEXT_SOURCE = b"a = 1\nb = 22; c = 333\nd = 4\n"  # ends: 6 (line), 12 (`b = 22`), 22, 28 (EOF)
 
 
-def test_next_chunk_end_sample_shape():
+def test_chunk_ends_of_lines_and_mid_line_statements():
     assert SyntaxIndex(NEXT_SOURCE, language_for("a.py")).chunk_ends == [6, 12, 22, 28]
-
-
-@pytest.mark.parametrize(
-    "pos, min_len, max_len, expected",
-    [
-        (0, 1, 100, 28),  # the largest end within reach
-        (0, 1, 20, 12),  # the mid-line statement end
-        (0, 1, 11, 6),
-        (0, 7, 11, 11),  # no end in [7, 11]: pos + max_len
-        (6, 1, 6, 12),
-        (6, 1, 5, 11),
-        (25, 1, 100, 28),  # clipped to EOF
-        (28, 1, 8, 28),  # at EOF
-    ],
-)
-def test_next_chunk_end(pos, min_len, max_len, expected):
-    index = SyntaxIndex(NEXT_SOURCE, language_for("a.py"))
-    assert index.next_chunk_end(pos, min_len, max_len) == expected
-
-
-def test_next_chunk_end_fallback_never_splits_a_utf8_character():
-    source = "s = 'ééééé'\n".encode()
-    index = SyntaxIndex(source, language_for("a.py"))
-    end = index.next_chunk_end(0, 1, 8)  # byte 8 is inside the 2nd 'é' (bytes 7-8)
-    assert end == 7 and source[:end].decode()
 
 
 def test_unknown_language_uses_lines_only():
