@@ -155,7 +155,9 @@ def chat_message(p: PromptParts) -> str:
                "exactly. Answer with only the edited code in one fenced code block.\n\n"
                + user_text(replace(p, sketch=None)))
     if p.region is not None:
-        message += f"\nAnswer with only the edited lines {p.region_lines[0]}-{p.region_lines[1]}.\n"
+        # "Only the edited lines" reads as "only the lines you changed": models then answer a fragment.
+        message += (f"\nAnswer with lines {p.region_lines[0]}-{p.region_lines[1]} in full as they read after the "
+                    "change, every line of them, and nothing else.\n")
     return message
 
 

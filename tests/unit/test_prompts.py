@@ -88,4 +88,5 @@ def test_chat_prompts_of_one_file_share_the_prefix_up_to_the_file_block_end():
     excerpt = prompts.chat_prompt(parts(instruction="rename a to b", region_lines=(1, 2)), CHATML, "", "")
     prefix = prompts.cacheable_prefix(whole)
     assert prefix.endswith("```\n\n") and lines.startswith(prefix) and excerpt.startswith(prefix)
-    assert "Answer with only the edited lines 2-2.\n<|im_end|>" in lines and "edited lines" not in excerpt
+    assert ("Answer with lines 2-2 in full as they read after the change, every line of them, and nothing else.\n"
+            "<|im_end|>") in lines and "Answer with lines" not in excerpt
