@@ -54,7 +54,10 @@ AI_EDIT_TEXT = (
 )
 FIX_TEXT = "def add_up(items):\n    acc = 0\n    for x in items:\n        acc += x\n    return acx\n"
 COMMENT_TEXT = "# ai: rename a to left\ndef add(a, b):\n    return a + b\n"
-CANCEL_TEXT = "".join(f"def f{i}(total):\n    total = total + {i}\n    return total\n\n\n" for i in range(90))
+# A module-level name that every function reads: the rename at its definition spans the file, so it
+# is still running when the test clicks cancel (a parameter's rename would stay in one function).
+CANCEL_TEXT = "total = 0\n\n\n" + "".join(f"def f{i}(x):\n    y = total + x + {i}\n    return y * total\n\n\n"
+                                         for i in range(90))
 SETTINGS_FILE = "settings_total.py"
 UNDO_FILE = "undo_total.py"
 REVIEW_FILE = "review_total.py"
@@ -108,7 +111,7 @@ def scenarios(settings_json: str, missing_model_json: str, broken_server_json: s
             {"open": "directive.py"}, {"goto": "1:3"}, {"command": "SpecEdit: Apply AI instruction from comment"},
             {"waitJob": True}, {"save": True}]},
         {"name": "cancel", "steps": [
-            {"open": "cancel_big.py"}, {"goto": "1:8"}, {"command": "SpecEdit: Rename with AI"},
+            {"open": "cancel_big.py"}, {"goto": "1:1"}, {"command": "SpecEdit: Rename with AI"},
             {"input": "amount", "title": "SpecEdit: Rename with AI"}, {"cancelFromStatusBar": "tok/s"}, {"waitJob": True},
             {"save": True}]},
         {"name": "undo", "steps": [
