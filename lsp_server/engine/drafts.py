@@ -47,8 +47,12 @@ class DraftText:
     # The intended result (a rename, a fix, a merged sketch): under lossy acceptance the model may
     # write new text into it, but not skip ahead in it or repeat it (see Drafter.misplaced).
     led: bool = False
-    # Whether the output reaching content_end ends the edit (see Drafter.at_content_end).
+    # Whether the output reaching content_end ends the edit (see Drafter.at_content_end), and
+    # whether only by crossing it: going on from before content_end (or from its first code after
+    # it: the file's next line after a region) past it, not by a re-sync into a look-alike line
+    # further on.
     ends_edit: bool = True
+    ends_only_when_crossed: bool = False
     # Tokens (with their text) of a piece of `data`, for drafting from a position inside a token: a
     # model's own tokens need not end where the draft's do (BPE merges differ with context).
     retokenize: Callable[[bytes], list[tuple[int, bytes]]] | None = None
@@ -150,6 +154,7 @@ class Drafter:
         self.last_pos = [0] * len(self.sources)  # per source: where the output last stood in it
         self.stats = DraftStats()
         self.tentative_from: int | None = None  # where an unconfirmed re-sync landed (see CONFIRM_BYTES)
+        self.crossed_end = False  # the output went from before the current source's content_end to past it
         self._proposed: list[tuple[int, int]] = []  # byte spans of the tokens propose() returned last
         # source index -> where a position in source 0 stands in that source (see mirror)
         self.mirrors: dict[int, Callable[[int], int]] = {}
@@ -186,7 +191,9 @@ class Drafter:
         if self.pos is None:
             return False
         src = self.sources[self.source]
-        return src.ends_edit and src.content_end is not None and self.pos >= src.content_end
+        if not src.ends_edit or src.content_end is None or self.pos < src.content_end:
+            return False
+        return self.crossed_end or not src.ends_only_when_crossed
 
     @property
     def overshoot(self) -> int:
@@ -201,6 +208,8 @@ class Drafter:
         if self.pos is not None:
             src = self.sources[self.source]
             if src.data.startswith(produced, self.pos):
+                end = src.content_end
+                self.crossed_end |= end is not None and self.pos < end <= self.pos + len(produced)
                 self.pos += len(produced)
                 if self.tentative_from is not None and self.pos - self.tentative_from >= CONFIRM_BYTES:
                     self.tentative_from = None
@@ -236,6 +245,12 @@ class Drafter:
         if best is not None:
             self.source, self.pos = best[0], best[3]
             self.tentative_from = self.pos
+            src = self.sources[self.source]
+            end = src.content_end
+            if end is not None:
+                # The matched tail itself starts at most where the code after content_end starts.
+                first_code = end + len(src.data[end:]) - len(src.data[end:].lstrip())
+                self.crossed_end = self.pos + best[2] <= first_code and end <= self.pos
             self.stats.resyncs += 1
 
     def _find_near(self, src: DraftText, tail: bytes, anchor: int, solid: int) -> tuple[int, int] | None:

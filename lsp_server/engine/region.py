@@ -155,6 +155,7 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
         original_source.ends_edit = False
         after = backend.draft_text((original + "\n".join(beyond)).encode("utf-8"))
         after.content_end = len(region_bytes)
+        after.ends_only_when_crossed = True  # a look-alike line further on (the next function's) is no end
         sources.append(after)
     if region.draft is not None and guided:
         # The changed draft leads; the original is there to re-join when the model disagrees.

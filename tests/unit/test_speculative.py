@@ -311,3 +311,28 @@ def test_a_short_tail_does_not_re_sync_far_away():
     drafter.advance(b"x = 1\n", b"x = 1\n")
     drafter.advance(b"value_of_y", b"x = 1\nvalue_of_y")  # 10 bytes: too short to trust 4 KB ahead
     assert drafter.pos is None
+
+
+def test_a_look_alike_line_after_the_region_does_not_end_the_edit_but_running_on_into_it_does():
+    region = b"def mean(values):\n    return sum(values)\n"
+    beyond = b"\n\ndef median(values: Sequence[float]) -> float:\n    return 0\n"
+
+    def drafter():
+        after = draft_text(region + beyond, content_end=len(region))
+        after.ends_only_when_crossed = True
+        return Drafter([draft_text(region + FENCE, content_end=len(region), ends_edit=False), after])
+    # The model gives mean() the signature median() has: its tail matches after the region.
+    look_alike = b"def mean(values: Sequence[float]) -> float:\n"
+    d = drafter()
+    d.advance(look_alike, look_alike)
+    assert d.source == 1 and d.pos > len(region) and not d.at_content_end
+    # The model writes the region (its last line changed) and runs on into the file's next lines.
+    run_on = b"def mean(values):\n    return sum(values) / 2\n\n\ndef median(values"
+    d = drafter()
+    for i in range(len(run_on)):  # a byte a step, as the loop gives the drafter its tokens
+        d.advance(run_on[i:i + 1], run_on[:i + 1])
+        if d.at_content_end:
+            break
+    assert d.source == 1 and d.at_content_end
+    # Cut where the region ends: the model's last line of it kept, the file's next lines not.
+    assert run_on[:i + 1 - d.overshoot].endswith(b"    return sum(values) / 2\n")
