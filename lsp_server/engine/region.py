@@ -16,7 +16,8 @@ from .. import coords, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
 from . import prompts
-from .drafts import DraftText, Drafter, LineMap, changed_ranges, dropped_lines, line_map
+from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map
+from .drafts import DraftText, Drafter
 from .request import EditRequest, Region
 from .speculative import LoopOptions, LoopStats, Step
 

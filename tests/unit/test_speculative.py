@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lsp_server.engine.drafts import Drafter, DraftText, changed_ranges
+from lsp_server.engine.draftdiff import changed_ranges
+from lsp_server.engine.drafts import Drafter, DraftText
 from lsp_server.engine.speculative import LoopOptions, LoopStats, speculative_edit
 
 EOS = 256

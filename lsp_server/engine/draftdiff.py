@@ -1,0 +1,72 @@
+"""How a draft that carries a change differs from the original: changed words, dropped lines, corresponding line starts."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_right
+
+_WORDS = re.compile(rb"\w+|\s+|.", re.S)
+
+
+def changed_ranges(original: bytes, draft: bytes) -> list[tuple[int, int]]:
+    """Byte ranges of `draft` that differ from `original` (replaced or inserted words), sorted.
+
+    A deletion has no text of its own in the draft: the word right after it stands for it (taking
+    that word as drafted is what keeps the deleted text out, e.g. a linter's `return out;` -> `out`).
+    """
+    a = _WORDS.findall(original)
+    b = _WORDS.findall(draft)
+    offsets = [0]
+    for word in b:
+        offsets.append(offsets[-1] + len(word))
+    ranges = []
+    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("replace", "insert"):
+            ranges.append((offsets[j1], offsets[j2]))
+        elif tag == "delete" and j1 < len(b):
+            ranges.append((offsets[j1], offsets[j1 + 1]))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):  # disjoint, as is_forced expects
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def dropped_lines(draft: str, output: str) -> int:
+    """Non-blank lines of `draft` that `output` left out (deleted, not rewritten)."""
+    a, b = draft.splitlines(), output.splitlines()
+    dropped = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("delete", "replace"):
+            kept = sum(1 for line in b[j1:j2] if line.strip())
+            dropped += max(0, sum(1 for line in a[i1:i2] if line.strip()) - kept)
+    return dropped
+
+
+class LineMap(dict):
+    """Line starts in a draft -> the same line's start in the original (bytes), with the keys sorted."""
+
+    def at_or_before(self, pos: int) -> tuple[int, int] | None:
+        """(line start in the draft, the same line's start in the original) for the last mapped start <= pos."""
+        if not hasattr(self, "_keys"):
+            self._keys = sorted(self)
+        i = bisect_right(self._keys, pos) - 1
+        return (self._keys[i], self[self._keys[i]]) if i >= 0 else None
+
+
+def line_map(draft: bytes, original: bytes) -> LineMap:
+    """Byte offsets of line starts in `draft` -> the same line's start in `original`, for unchanged lines."""
+    a, b = original.splitlines(keepends=True), draft.splitlines(keepends=True)
+    starts_a, starts_b = [0], [0]
+    for line in a:
+        starts_a.append(starts_a[-1] + len(line))
+    for line in b:
+        starts_b.append(starts_b[-1] + len(line))
+    mapping = LineMap()
+    for i1, j1, size in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for k in range(size + 1):
+            mapping[starts_b[j1 + k]] = starts_a[i1 + k]
+    return mapping
