@@ -149,7 +149,7 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
         align_to_syntax(original_source, syntax.SyntaxIndex(text.encode("utf-8"), language),
                         coords.index_to_byte(text, region.start))
     sources = [original_source]
-    beyond = text[region.end:].split("\n")[:LINES_BEYOND]
+    beyond = text[region.end:].split("\n", LINES_BEYOND)[:LINES_BEYOND]  # at most the next lines, not the file
     if prompt.chat and region.draft is None and "".join(beyond).strip():
         # A chat model closes the fence itself; one that copies on past the region instead is cut at
         # the region's end (a base model's answer ends where it re-joins that end).
