@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-# Context shown around a region that is not the whole file (bytes, whole lines).
-CONTEXT_BEFORE_BYTES = 2400
-CONTEXT_AFTER_BYTES = 800
+# A larger file is shown as a window of whole lines around the region, cut at fixed anchors so that
+# nearby regions share it: the file is in blocks of lines, block k the lines that start within
+# [k * CONTEXT_BLOCK_BYTES, (k + 1) * CONTEXT_BLOCK_BYTES) (str indices); the window runs from
+# CONTEXT_BLOCKS_BEFORE blocks before the region's first block to CONTEXT_BLOCKS_AFTER after its last.
+# Every region within one block is shown the same window (one cacheable prefix, which the server
+# warms where the cursor is): 1600-2400 bytes before the region, 800-1600 after it.
+CONTEXT_BLOCK_BYTES = 800
+CONTEXT_BLOCKS_BEFORE = 2
+CONTEXT_BLOCKS_AFTER = 1
 # A file up to this size is shown whole, so every edit of it shares one cacheable prefix.
 WHOLE_FILE_CONTEXT_BYTES = 6000
 
@@ -36,12 +42,27 @@ def fence_for(*texts: str) -> str:
 
 
 def context_window(text: str, start: int, end: int) -> tuple[int, int]:
-    """Str indices of whole lines around [start, end) within the context budget (whole file if small)."""
+    """Str indices of whole lines around [start, end): the whole file if small, else the blocks around
+    the region's (CONTEXT_BLOCK_BYTES), which depend only on the blocks its first and last lines are in."""
     if len(text.encode("utf-8")) <= WHOLE_FILE_CONTEXT_BYTES:
         return 0, len(text)
-    lo = text.rfind("\n", 0, max(0, start - CONTEXT_BEFORE_BYTES)) + 1
-    hi = text.find("\n", min(len(text), end + CONTEXT_AFTER_BYTES))
-    return lo, len(text) if hi < 0 else hi + 1
+    first, last = _block_of(text, start), _block_of(text, max(start, end - 1))
+    return _block_start(text, first - CONTEXT_BLOCKS_BEFORE), _block_start(text, last + 1 + CONTEXT_BLOCKS_AFTER)
+
+
+def _block_of(text: str, index: int) -> int:
+    """The block of the line holding str index `index`: where the line starts, over the block size."""
+    return (text.rfind("\n", 0, min(index, len(text))) + 1) // CONTEXT_BLOCK_BYTES
+
+
+def _block_start(text: str, block: int) -> int:
+    """Where block `block` starts: the first line start at or after block * CONTEXT_BLOCK_BYTES (0, or the file's end)."""
+    at = block * CONTEXT_BLOCK_BYTES
+    if at <= 0:
+        return 0
+    if at >= len(text):
+        return len(text)
+    return text.find("\n", at - 1) + 1 or len(text)
 
 
 def _block(fence: str, lang: str, code: str) -> str:

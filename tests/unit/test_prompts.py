@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lsp_server.engine import prompts
 
@@ -90,3 +92,75 @@ def test_chat_prompts_of_one_file_share_the_prefix_up_to_the_file_block_end():
     assert prefix.endswith("```\n\n") and lines.startswith(prefix) and excerpt.startswith(prefix)
     assert ("Answer with lines 2-2 in full as they read after the change, every line of them, and nothing else.\n"
             "<|im_end|>") in lines and "Answer with lines" not in excerpt
+
+
+# -- the window a larger file is shown through ------------------------------------------------
+
+# 16 KB of code-like lines of every length, a few longer than a block.
+LINES = [("    " * (i % 3) + f"value_{i} = compute({i})" + "  # note" * (i % 7) + "\n") for i in range(300)]
+LINES[40] = "x = '" + "y" * 2000 + "'\n"
+LARGE = "".join(LINES)
+BLOCK = prompts.CONTEXT_BLOCK_BYTES
+spans = st.tuples(st.integers(0, len(LARGE)), st.integers(0, 3000)).map(lambda p: (p[0], min(len(LARGE), p[0] + p[1])))
+
+
+def line_start(text: str, index: int) -> int:
+    return text.rfind("\n", 0, index) + 1
+
+
+@given(spans)
+@settings(max_examples=300, deadline=None)
+def test_the_window_holds_the_region_in_whole_lines_within_the_blocks_around_it(span):
+    start, end = span
+    lo, hi = prompts.context_window(LARGE, start, end)
+    assert lo <= start <= end <= hi
+    assert hi > start or hi == len(LARGE)  # an empty region still has its line
+    assert lo == line_start(LARGE, lo) and (hi == len(LARGE) or LARGE[hi - 1] == "\n")
+    # From the first line starting CONTEXT_BLOCKS_BEFORE blocks before the region's first line's block,
+    # to the first line starting CONTEXT_BLOCKS_AFTER blocks after its last line's block.
+    first_block = line_start(LARGE, start) // BLOCK
+    last_block = line_start(LARGE, max(start, end - 1)) // BLOCK
+    assert lo == 0 or (first_block - prompts.CONTEXT_BLOCKS_BEFORE) * BLOCK <= lo
+    assert lo == 0 or line_start(LARGE, lo - 1) < (first_block - prompts.CONTEXT_BLOCKS_BEFORE) * BLOCK
+    assert hi == len(LARGE) or (last_block + 1 + prompts.CONTEXT_BLOCKS_AFTER) * BLOCK <= hi
+    assert hi == len(LARGE) or line_start(LARGE, hi - 1) < (last_block + 1 + prompts.CONTEXT_BLOCKS_AFTER) * BLOCK
+
+
+@given(st.integers(0, len(LARGE) - 1), st.integers(0, len(LARGE) - 1), st.integers(0, 200), st.integers(0, 200))
+@settings(max_examples=300, deadline=None)
+def test_regions_whose_lines_start_in_the_same_blocks_are_shown_the_same_window(a, b, len_a, len_b):
+    """So the prompt prefix warmed for one region of a block serves every other one of it."""
+    region_a = (a, min(len(LARGE), a + len_a))
+    region_b = (b, min(len(LARGE), b + len_b))
+
+    def blocks(region):
+        start, end = region
+        return line_start(LARGE, start) // BLOCK, line_start(LARGE, max(start, end - 1)) // BLOCK
+
+    window_a, window_b = prompts.context_window(LARGE, *region_a), prompts.context_window(LARGE, *region_b)
+    if blocks(region_a) == blocks(region_b):
+        assert window_a == window_b
+    if blocks(region_a)[0] == blocks(region_b)[0]:  # the same first block: one window starts the other
+        assert window_a[0] == window_b[0]
+
+
+def test_the_window_is_as_large_as_the_fixed_margins_it_replaced_on_average():
+    """The margins were 2400 characters before the region and 800 after (to line ends), for any region:
+    the blocks show 1600-2400 before and 800-1600 after, the same on average (within 2% here)."""
+
+    def fixed_margins(text, start, end):
+        lo = text.rfind("\n", 0, max(0, start - 2400)) + 1
+        hi = text.find("\n", min(len(text), end + 800))
+        return lo, len(text) if hi < 0 else hi + 1
+
+    text = "".join(f"def f{i}(x):\n    return x * {i}\n\n" for i in range(1000))
+    regions = [(s, s + n) for s in range(0, len(text) - 500, 97) for n in (0, 30, 400)]
+    shown = sum(hi - lo for lo, hi in (prompts.context_window(text, *r) for r in regions))
+    before = sum(hi - lo for lo, hi in (fixed_margins(text, *r) for r in regions))
+    assert shown <= 1.02 * before, (shown, before)
+
+
+def test_a_small_file_is_shown_whole():
+    text = "def a():\n    return 1\n" * 100
+    assert len(text) <= prompts.WHOLE_FILE_CONTEXT_BYTES
+    assert prompts.context_window(text, 500, 520) == (0, len(text))
