@@ -51,6 +51,7 @@ class Jobs:
         self.queue: asyncio.Queue[Job] | None = None
         self.next_id = 1
         self.model_failed: str | None = None
+        self.warm_generation = 0  # a running warm-up stops when this moves on (a job, a newer warm-up)
 
     def replace_engine(self, engine: Engine) -> None:
         """Edits from now on run on engine; the old one is closed on the model thread, after the job running now."""
@@ -67,6 +68,7 @@ class Jobs:
         if busy := self.busy(argument.uri):
             raise JsonRpcInvalidParams(
                 f"an AI edit (job {busy[0].id}) is already running on this file; wait for it or run specedit.cancel")
+        self.warm_generation += 1  # a warm-up running now stops at its next chunk: the edit goes first
         job = Job(self.next_id, argument.uri, command, argument)
         self.next_id += 1
         self.jobs[job.id] = job
@@ -287,20 +289,46 @@ class Jobs:
         position = coords.index_at(doc.text, job.argument.position, self.client.encoding)
         return self.engine.propose_name(doc.text, doc.path, doc.language_id, position)
 
-    async def warm(self, uri: str) -> None:
-        """Load the model and prefill the document's prompt prefix, between jobs (an optimisation: never an error)."""
+    async def warm(self, uri: str, at: types.Range | None = None) -> None:
+        """Load the model and prefill the prompt prefix of an edit at `at` (a cursor or selection) in the
+        document, between jobs (an optimisation: never an error). A job submitted meanwhile, or a newer
+        warm-up, stops it between two chunks of its prefill, so it never holds up an edit for long."""
         doc = self.client.document(uri)
         if self.model_failed or self.busy():
             return
+        self.warm_generation += 1
+        generation = self.warm_generation
 
-        def warm_now() -> None:
+        def stale() -> bool:  # model thread: a job or a newer warm-up came in
+            return self.warm_generation != generation
+
+        def warm_now() -> int:
+            if stale():
+                return 0
             self.ensure_model()
-            self.engine.warm(doc.text, doc.path, doc.language_id)
+            # A shared inference server keeps its own prompt cache: no region to find for it.
+            region = None if at is None or self.engine.local is None else self.warm_region(doc, at)
+            return self.engine.warm(doc.text, doc.path, doc.language_id, region, stale)
 
         try:
-            await asyncio.get_running_loop().run_in_executor(self.worker, warm_now)
+            tokens = await asyncio.get_running_loop().run_in_executor(self.worker, warm_now)
+        except Cancelled:
+            return  # what it prefilled stays cached
         except Exception as exc:
             self.client.log_text(f"warm-up skipped: {exc}")
+            return
+        if tokens:
+            self.client.log_text(f"warm-up: prefilled {tokens} prompt tokens for an edit in {doc.uri}")
+
+    def warm_region(self, doc, at: types.Range) -> tuple[int, int] | None:
+        """The region an edit at `at` would rewrite (specedit.edit's plan), None where it has none."""
+        enc = self.client.encoding
+        selection = coords.index_at(doc.text, at.start, enc), coords.index_at(doc.text, at.end, enc)
+        try:
+            region = actions.plan_edit(doc.text, doc.path, doc.language_id, "warm-up", selection).request.regions[0]
+        except EditError:
+            return None
+        return region.start, region.end
 
 
 def progress_message(progress: Progress) -> str:

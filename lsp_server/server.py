@@ -22,6 +22,7 @@ from .jobs import Jobs
 log = logging.getLogger(__name__)
 
 WARM_DELAY_S = 1.5  # idle time after open/change before the cache is warmed with the file
+CURSOR_WARM_DELAY_S = 0.5  # idle time after a code action request (the cursor moved) before warming there
 # Requests whose params do not deserialize are answered by this method's handler (an error).
 INVALID_PARAMS = "specedit/invalidParams"
 
@@ -71,6 +72,9 @@ class SpecEditServer(LanguageServer):
         self.jobs = Jobs(self, Engine(self.settings))
         self.diagnostics = Diagnostics(self)
         self.warm_timers: dict[str, asyncio.TimerHandle] = {}
+        # Where the next edit of a document is likely: the cursor or selection of the last code action
+        # request, or the last change (a large file's prompt shows only a window there).
+        self.warm_at: dict[str, types.Range] = {}
 
     @property
     def encoding(self) -> str:
@@ -124,15 +128,24 @@ class SpecEditServer(LanguageServer):
             self.tell("review is on: each finished AI edit is offered for review before it lands" if settings.review
                       else "review is off: AI edits stream into the editor")
 
-    def schedule_warm(self, uri: str) -> None:
+    def schedule_warm(self, uri: str, at: types.Range | None = None, delay: float = WARM_DELAY_S) -> None:
+        """Warm the prompt of an edit at `at` (else where the last one pointed: the cursor, the last change)
+        once the document has been idle for `delay`; a newer call replaces a pending one."""
         loop = asyncio.get_running_loop()
+        if at is not None:
+            self.warm_at[uri] = at
         if (timer := self.warm_timers.pop(uri, None)) is not None:
             timer.cancel()
-        self.warm_timers[uri] = loop.call_later(WARM_DELAY_S, lambda: loop.create_task(self.warm(uri)))
+        self.warm_timers[uri] = loop.call_later(delay, lambda: loop.create_task(self.warm(uri)))
 
     async def warm(self, uri: str) -> None:
         if uri in self.documents:
-            await self.jobs.warm(uri)
+            await self.jobs.warm(uri, self.warm_at.get(uri))
+
+    def forget_warm(self, uri: str) -> None:
+        self.warm_at.pop(uri, None)
+        if (timer := self.warm_timers.pop(uri, None)) is not None:
+            timer.cancel()
 
 
 def backend_settings(settings: Settings) -> tuple:
@@ -159,7 +172,7 @@ def build_server() -> SpecEditServer:
     async def did_open(ls: SpecEditServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.documents.open(params.text_document)
         ls.diagnostics.check_syntax(params.text_document.uri)
-        ls.schedule_warm(params.text_document.uri)
+        ls.schedule_warm(params.text_document.uri, types.Range(types.Position(0, 0), types.Position(0, 0)))
         await ls.diagnostics.lint(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
@@ -167,7 +180,10 @@ def build_server() -> SpecEditServer:
         if ls.documents.change(params, ls.encoding) is None:
             return  # a change to a document that is not open: nothing to apply it to
         ls.diagnostics.check_syntax(params.text_document.uri)
-        ls.schedule_warm(params.text_document.uri)
+        ranges = [c.range for c in params.content_changes if isinstance(c, types.TextDocumentContentChangePartial)]
+        # Where the last change starts is where it stands in the new text too.
+        at = types.Range(ranges[-1].start, ranges[-1].start) if ranges else None
+        ls.schedule_warm(params.text_document.uri, at)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     async def did_save(ls: SpecEditServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -179,8 +195,7 @@ def build_server() -> SpecEditServer:
         ls.documents.close(params.text_document.uri)
         ls.diagnostics.forget(params.text_document.uri)
         ls.jobs.applier.forget(params.text_document.uri)
-        if (timer := ls.warm_timers.pop(params.text_document.uri, None)) is not None:
-            timer.cancel()
+        ls.forget_warm(params.text_document.uri)
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
@@ -189,6 +204,7 @@ def build_server() -> SpecEditServer:
     def code_action(ls: SpecEditServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         # Only cheap work here: Helix resolves code actions on its UI thread.
         doc = ls.document(params.text_document.uri)
+        ls.schedule_warm(doc.uri, params.range, CURSOR_WARM_DELAY_S)  # an edit there is likely next
         text, enc = doc.text, ls.encoding
         start, end = coords.index_at(text, params.range.start, enc), coords.index_at(text, params.range.end, enc)
         diagnostics = list(params.context.diagnostics or [])

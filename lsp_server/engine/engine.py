@@ -10,7 +10,7 @@ from typing import Callable
 
 from .. import syntax
 from ..config import Settings
-from ..errors import EditError
+from ..errors import Cancelled, EditError
 from . import prompts
 from .local import LocalBackend
 from .model import Model
@@ -24,6 +24,9 @@ from .tasks import identifier_at_index
 CONTEXT_PER_REGION_TOKEN = 4
 # Context kept for the rest of the prompt (excerpt around the region, instruction, template), tokens.
 PROMPT_OVERHEAD_TOKENS = 1500
+# A warm-up prefills this many tokens at a time and stops between them for an edit: a chunk took
+# 0.4-0.7 s on the default model and one thread of this project's CPU (512 at once: 4-6 s).
+WARM_CHUNK_TOKENS = 64
 
 __all__ = ["EditResult", "Engine", "Prepared", "Progress", "split_region"]
 
@@ -194,21 +197,37 @@ class Engine:
             raise EditError(f"the model proposed no new name for {old!r}; give one (newName)")
         return name.group(0)
 
-    def warm(self, text: str, path: str | None = None, language_id: str | None = None) -> int:
-        """Prefill the cache with the prompt prefix free-form edits of this document start with; tokens evaluated."""
+    def warm(self, text: str, path: str | None = None, language_id: str | None = None,
+             region: tuple[int, int] | None = None, cancelled: Callable[[], bool] = lambda: False) -> int:
+        """Prefill the cache with the prompt prefix a free-form edit of this document starts with; tokens evaluated.
+
+        A small file is shown whole, so one prefix serves every edit of it. A larger one is shown as a
+        window around the region (prompts.context_window): `region` (str span: what an edit at the
+        cursor would rewrite) chooses it, and the prefix runs up to the change request, so an edit of
+        that region reuses all of it and one elsewhere in the same blocks the window; None: nothing to
+        warm. Prefilled WARM_CHUNK_TOKENS at a time, `cancelled` asked before each: then Cancelled is
+        raised, and what was prefilled stays cached for the next warm-up or edit.
+        """
         if self.local is None:
             return 0  # the server keeps its own prompt cache
         with self.lock:
-            if prompts.context_window(text, 0, 0) != (0, len(text)):
-                return 0  # large files: the excerpt depends on the region
+            whole = prompts.context_window(text, 0, 0) == (0, len(text))
+            if not whole and region is None:
+                return 0
             language = syntax.language_for(path, language_id)
-            parts = prompt_parts(text, (0, len(text)), language, path, "", prompts.fence_for(text))
+            parts = prompt_parts(text, (0, len(text)) if whole else region, language, path, "",
+                                 prompts.fence_for(text))
             prompt = self.local.render(parts)
             prompt.text = prompts.cacheable_prefix(prompt.text)
             tokens = self.local.tokens(prompt)
-            before = self.model.common_prefix(tokens)
-            if len(tokens) + 64 < self.model.n_ctx:
-                self.model.prefill(tokens)
+            model = self.model
+            before = model.common_prefix(tokens)
+            if len(tokens) + 64 >= model.n_ctx:
+                return 0
+            for stop in range(before + WARM_CHUNK_TOKENS, len(tokens) + WARM_CHUNK_TOKENS, WARM_CHUNK_TOKENS):
+                if cancelled():
+                    raise Cancelled()
+                model.prefill(tokens[:stop])  # evaluates only what the cache does not hold yet
             return len(tokens) - before
 
 

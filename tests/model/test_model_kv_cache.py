@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from lsp_server.config import DraftSettings
+from lsp_server.engine import prompts
+from lsp_server.engine.engine import WARM_CHUNK_TOKENS
 from lsp_server.engine.tasks import Task, build_request
+from lsp_server.errors import Cancelled
 
 pytestmark = pytest.mark.model
 
@@ -151,3 +157,53 @@ def test_a_rename_prompt_carries_only_the_lines_it_changes(engine, source):
     assert sum(len(p.prompt_tokens) for p in prepared) < file_tokens
     result = engine.edit(request)
     assert result.text == request.drafted_text
+
+
+def large_file() -> tuple[str, Task]:
+    """The standard library's textwrap.py (about 20 KB: shown through a window) and an edit of one method."""
+    text = Path(textwrap.__file__).read_text(encoding="utf-8")
+    assert prompts.context_window(text, 0, 0) != (0, len(text))
+    first = text[:text.index("    def _munge_whitespace")].count("\n") + 1
+    return text, Task("edit", "add a comment saying what the method returns", (first, first + 14))
+
+
+def test_a_large_files_prompt_is_warmed_at_a_region_and_an_edit_there_or_nearby_reuses_it(engine):
+    text, task = large_file()
+    request = build_request(text, task, path="textwrap.py")
+    region = request.regions[0]
+    engine.model.reset()
+    warmed = engine.warm(text, "textwrap.py", region=(region.start, region.end))
+    assert warmed > 0 and engine.warm(text, "textwrap.py", region=(region.start, region.end)) == 0
+    assert engine.warm(text, "textwrap.py") == 0  # no region: a large file has no one prefix to warm
+
+    # An edit of the first lines of that region: the same window, another 'code to change'.
+    nearby = build_request(text, Task("edit", "rename text", (task.lines[0], task.lines[0] + 3)), path="textwrap.py")
+    prompt = engine.prepare(nearby).prompt_tokens
+    reused = engine.model.common_prefix(prompt)
+    print(f"warmed {warmed} tokens; an edit of 4 of the lines would reuse {reused} of its {len(prompt)}")
+    assert reused > len(prompt) // 2
+
+    result = engine.edit(request)
+    stats = result.stats
+    print(f"the edit of the region then prefilled {stats.prefill_tokens} of {stats.prompt_tokens}")
+    assert stats.prefill_tokens <= stats.prompt_tokens - warmed + 1
+
+
+def test_a_warm_up_stops_between_chunks_and_what_it_prefilled_stays(engine):
+    text, task = large_file()
+    region = build_request(text, task, path="textwrap.py").regions[0]
+    span = (region.start, region.end)
+    engine.model.reset()
+    whole = engine.warm(text, "textwrap.py", region=span)
+    assert whole > 2 * WARM_CHUNK_TOKENS
+    engine.model.reset()
+    asked = []
+
+    def cancelled() -> bool:  # a job comes in after two chunks
+        asked.append(True)
+        return len(asked) > 2
+
+    with pytest.raises(Cancelled):
+        engine.warm(text, "textwrap.py", region=span, cancelled=cancelled)
+    assert len(engine.model.kv_tokens) == 2 * WARM_CHUNK_TOKENS
+    assert engine.warm(text, "textwrap.py", region=span) == whole - 2 * WARM_CHUNK_TOKENS

@@ -1,0 +1,65 @@
+"""The real server keeps a large file's prompt warm where the cursor is: a code action request there
+(the light bulb asks at every cursor move) prefills the prompt of an edit at that spot, and the edit
+then evaluates only what follows it. Asserted on the tokens the engine reports, never on time."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+
+from lsp_server import commands
+from lsp_server.engine import prompts
+
+from .conftest import JOB_TIMEOUT_S, open_document, run_command, wait_job
+
+pytestmark = pytest.mark.e2e
+
+# The standard library's textwrap.py: about 20 KB, so its prompt shows a window around the region.
+LARGE = Path(textwrap.__file__).read_text(encoding="utf-8")
+WARMED = re.compile(r"warm-up: prefilled (\d+) prompt tokens")
+
+
+async def warmed_tokens(client, after: int) -> int:
+    """Tokens the next warm-up reported (window/logMessage) after the first `after` log messages."""
+
+    async def wait() -> int:
+        while True:
+            for message in client.log_messages[after:]:
+                if found := WARMED.search(message.message):
+                    return int(found.group(1))
+            await asyncio.sleep(0.1)
+
+    return await asyncio.wait_for(wait(), JOB_TIMEOUT_S)
+
+
+async def code_action_at(client, uri: str, line: int, character: int) -> None:
+    here = types.Position(line, character)
+    await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(here, here),
+        context=types.CodeActionContext(diagnostics=[])))
+
+
+@pytest.mark.parametrize("client", [{"acceptance": "auto", "nThreads": 1}], indirect=True)
+async def test_a_code_action_in_a_large_file_warms_the_prompt_of_an_edit_at_the_cursor(client):
+    assert prompts.context_window(LARGE, 0, 0) != (0, len(LARGE))
+    uri = open_document(client, "textwrap_warm.py", LARGE)
+    line = LARGE[:LARGE.index("    def _munge_whitespace")].count("\n") + 2  # the cursor in the method's body
+    seen = len(client.log_messages)
+    await code_action_at(client, uri, line, 8)
+    warmed = await warmed_tokens(client, seen)
+    assert warmed > 500  # the window around the method (textwrap's prompt here is about 1,000 tokens)
+
+    at = {"line": line, "character": 8}
+    started = await run_command(client, commands.EDIT, {"uri": uri, "range": {"start": at, "end": at},
+                                                         "instruction": "add a comment saying what it returns"})
+    job = await wait_job(client, started["job"])
+    stats = job["stats"]
+    assert stats is not None, job  # the edit ran to its end (whatever the small model made of it)
+    print(f"warmed {warmed} tokens; the edit then prefilled {stats['prefill_tokens']} of {stats['prompt_tokens']}")
+    # All but the warmed prefix's last token, which the tokenizer may merge with the text after it.
+    assert stats["prefill_tokens"] <= stats["prompt_tokens"] - warmed + 1
