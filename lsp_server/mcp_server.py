@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Annotated
+from typing import Annotated, Callable
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -49,22 +49,23 @@ Path = Annotated[str, Field(description="the file, absolute or relative to the s
 DryRun = Annotated[bool, Field(description="only show the diff; write nothing")]
 
 
-def report(outcomes: list[FileOutcome], dry_run: bool) -> str:
-    """What happened, for the agent: a line per file, a line per hunk, then the unified diffs."""
+def report(outcomes: list[FileOutcome], dry_run: bool, shown: Callable[[str], str] = str) -> str:
+    """What happened, for the agent: a line per file, a line per hunk, then the unified diffs (paths as `shown`)."""
     lines, diffs = [], []
     for o in outcomes:
+        name = shown(o.path)
         if not o.ok:
-            lines.append(f"{o.path}: not changed: {o.error}")
+            lines.append(f"{name}: not changed: {shown(o.error or '')}")
         elif not o.changed:
-            lines.append(f"{o.path}: unchanged" + (f" ({o.note})" if o.note else ""))
+            lines.append(f"{name}: unchanged" + (f" ({o.note})" if o.note else ""))
         else:
             verb = "would change" if dry_run else "changed"
-            lines.append(f"{o.path}: {verb}" + ("" if o.as_drafted in (None, True) else
-                                                 " (the model's result differs from the prepared draft)"))
-            diffs.append(o.diff())
+            lines.append(f"{name}: {verb}" + ("" if o.as_drafted in (None, True) else
+                                               " (the model's result differs from the prepared draft)"))
+            diffs.append(o.diff(name))
         for h in o.hunks:
             where = f" at line {h.line}" if h.line is not None else ""
-            lines.append(f"  hunk {h.number}: {h.status}{where}" + (f": {h.reason}" if h.reason else ""))
+            lines.append(f"  hunk {h.number}: {h.status}{where}" + (f": {shown(h.reason)}" if h.reason else ""))
     return "\n".join(lines) + ("\n\n" + "".join(diffs) if diffs else "")
 
 
@@ -73,19 +74,33 @@ class Tools:
 
     def __init__(self, engine: Engine, root: str):
         self.engine = engine
-        self.root = root
+        self.root = os.path.abspath(root)
 
     def path(self, path: str) -> str:
         return os.path.normpath(os.path.join(self.root, os.path.expanduser(path)))
 
-    def run(self, request: dict, dry_run: bool) -> str:
+    def shown(self, given: list[str]) -> Callable[[str], str]:
+        """How the answer names files: relative to the root where the agent named them so (every path
+        it gave relative), else as they are. Applied to file names and to the sentences that name them."""
+        if any(os.path.isabs(os.path.expanduser(p)) for p in given):
+            return str
+        prefix = os.path.abspath(self.root).rstrip(os.sep) + os.sep
+
+        def relative(text: str) -> str:
+            # Files under the root lose the root's prefix; the root itself is "."; other paths stay whole.
+            return "." if text == prefix[:-1] else text.replace(prefix, "")
+
+        return relative
+
+    def run(self, request: dict, dry_run: bool, given: list[str]) -> str:
+        shown = self.shown(given)
         try:
             outcomes = file_outcomes(self.engine, check_request(request))
             if not dry_run:
                 write_outcomes(outcomes, atomic=bool(request.get("atomic")))
         except (RequestError, CliError, FileError, EditError, ModelError) as exc:
-            raise ToolError(str(exc)) from exc
-        text = report(outcomes, dry_run)
+            raise ToolError(shown(str(exc))) from exc
+        text = report(outcomes, dry_run, shown)
         if not all(o.ok for o in outcomes):
             raise ToolError(text)
         return text
@@ -108,7 +123,7 @@ class Tools:
             request.update(root=full, atomic=atomic)
         else:
             request["file"] = full
-        return self.run({k: v for k, v in request.items() if v is not None}, dry_run)
+        return self.run({k: v for k, v in request.items() if v is not None}, dry_run, [path])
 
     def rename_symbol(self, symbol: Annotated[str, Field(description="the name to rename")],
                       new_name: Annotated[str, Field(description="its new name")],
@@ -120,7 +135,7 @@ class Tools:
         if not paths:
             raise ToolError("give at least one file or folder in 'paths'")
         request = {"symbol": symbol, "new_name": new_name, "paths": [self.path(p) for p in paths], "atomic": True}
-        return self.run(request, dry_run)
+        return self.run(request, dry_run, paths)
 
     def fix_diagnostic(self, path: Path,
                        diagnostic: Annotated[str, Field(description="the linter's or compiler's message, e.g. "
@@ -129,7 +144,7 @@ class Tools:
                        dry_run: DryRun = False) -> str:
         """Fix a linter or compiler diagnostic in a file (a ruff, eslint or clippy rule runs that linter for its fix)."""
         request = {"file": self.path(path), "diagnostic": diagnostic, "lines": lines}
-        return self.run({k: v for k, v in request.items() if v is not None}, dry_run)
+        return self.run({k: v for k, v in request.items() if v is not None}, dry_run, [path])
 
 
 def build_server(engine: Engine, root: str = ".") -> MCPServer:

@@ -57,8 +57,9 @@ class FileOutcome:
         self.error, self.new = error, None
         return self
 
-    def diff(self) -> str:
-        return unified_diff(self.path, self.old or "", self.new) if self.changed else ""
+    def diff(self, name: str | None = None) -> str:
+        """The change as a unified diff, its headers naming the file `name` (default: its path)."""
+        return unified_diff(name or self.path, self.old or "", self.new) if self.changed else ""
 
     def answer(self, with_diff: bool = False) -> dict:
         out: dict = {"ok": self.ok, "file": self.path}

@@ -43,13 +43,18 @@ async def test_the_tools_have_typed_schemas_edit_files_and_fail_as_tool_errors(t
              "replace": "def average(prices):\nif not prices:\n    return 0.0\nreturn total(prices) / len(prices)\n"}]})
         report = answer.content[0].text
         assert not answer.is_error, report
-        assert "basket.py: changed" in report and "hunk 1: applied after relocation" in report
+        # Named as the agent named it: relative to the root, in the outcome line and the diff's headers.
+        assert report.startswith("basket.py: changed\n") and "--- a/basket.py\n+++ b/basket.py\n" in report, report
+        assert str(tmp_path) not in report
+        assert "hunk 1: applied after relocation" in report
         assert "+    if not prices:\n+        return 0.0\n" in report, report
         assert basket.read_text() == BASKET.replace("def average(prices):\n",
                                                     "def average(prices):\n    if not prices:\n        return 0.0\n")
 
         missing = await client.call_tool("edit_file", {"path": "nowhere.py", "instruction": "add a docstring"})
-        assert missing.is_error and "no such file: " in missing.content[0].text
+        assert missing.is_error and missing.content[0].text.endswith("no such file: nowhere.py"), missing.content[0].text
+        absolute = await client.call_tool("edit_file", {"path": str(tmp_path / "nowhere.py"), "instruction": "add a docstring"})
+        assert absolute.is_error and f"no such file: {tmp_path / 'nowhere.py'}" in absolute.content[0].text
         ambiguous = await client.call_tool("edit_file", {"path": "basket.py", "diff": "@@ ... @@\n-    return 0.0\n+    return None\n\n",
                                                          "instruction": "also this"})
         assert ambiguous.is_error and "give only one of" in ambiguous.content[0].text
@@ -65,6 +70,7 @@ async def test_rename_across_a_folder_answers_per_file_and_writes_them_all(tmp_p
     report = answer.content[0].text
     assert not answer.is_error, report
     assert "pkg/basket.py: changed" in report and "pkg/report.py: changed" in report and "other.py" not in report
+    assert str(tmp_path) not in report and "--- a/pkg/report.py\n" in report, report
     assert "def subtotal(prices):" in (tmp_path / "pkg" / "basket.py").read_text()
     assert (tmp_path / "pkg" / "report.py").read_text() == (
         "from basket import subtotal\n\n\ndef show(prices):\n    # subtotal of the basket\n    print(subtotal(prices))\n")
