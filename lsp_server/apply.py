@@ -1,7 +1,7 @@
 """`specedit apply`: many edits through one loaded model, one JSON answer per request (JSON lines, or one diff or block text).
 
 Request kinds (one per request): `instruction`, `sketch`, `symbol` + `new_name` (`paths` for a
-rename across files), `diagnostic`, `diff` (a unified diff: one file with `file`, else its files
+rename across files; `at`, "LINE:COL" as `specedit edit --at`, for only the binding there), `diagnostic`, `diff` (a unified diff: one file with `file`, else its files
 under `root`), `replace` (a list of search/replace pairs for `file`) and `blocks` (SEARCH/REPLACE
 blocks after file paths, under `root`). Requests for several files answer `files`, one answer
 each; with `atomic` they are written all or none.
@@ -16,7 +16,7 @@ from typing import IO
 
 from . import linters
 from .engine.engine import Engine
-from .engine.tasks import build_request, parse_lines, task_from
+from .engine.tasks import build_request, parse_lines, position_at, task_from
 from .errors import CliError, EditError, ModelError
 from .fileio import FileError, read_source
 from .multifile import FileOutcome, patch_file, patch_files, rename_files, resolve, run_edit, write_outcomes
@@ -24,8 +24,9 @@ from .patches import FilePatch, parse_blocks, parse_diff, parse_replacements
 
 KINDS = ("instruction", "sketch", "symbol", "diagnostic", "diff", "replace", "blocks")
 KNOWN_KEYS = {"file", "instruction", "sketch", "markers", "lines", "symbol", "new_name", "diagnostic", "force", "id",
-              "diff", "replace", "blocks", "root", "paths", "atomic"}
-STRING_KEYS = ("file", "instruction", "sketch", "lines", "symbol", "new_name", "diagnostic", "diff", "blocks", "root")
+              "diff", "replace", "blocks", "root", "paths", "atomic", "at"}
+STRING_KEYS = ("file", "instruction", "sketch", "lines", "symbol", "new_name", "diagnostic", "diff", "blocks", "root",
+               "at")
 
 
 class RequestError(Exception):
@@ -72,6 +73,8 @@ def check_request(request: dict) -> dict:
             raise RequestError("'blocks' name their files themselves: give 'root', not 'file'")
     elif not has_file:
         raise RequestError("'file' (a path) is required")
+    if request.get("at") is not None and (kind != "symbol" or not has_file):
+        raise RequestError("'at' (LINE:COL) goes with a rename of one 'file' ('symbol' + 'new_name')")
     if request.get("root") is not None and kind not in ("diff", "blocks", "symbol"):
         raise RequestError("'root' goes with 'diff', 'blocks' or a rename's 'paths'")
     return request
@@ -110,7 +113,7 @@ def file_outcomes(engine: Engine, request: dict, markers: list[str] | None = Non
     text = read_source(path)
     task = task_from(request.get("instruction"), parse_lines(request.get("lines")), request.get("symbol"),
                      request.get("new_name"), request.get("diagnostic"), request.get("sketch"),
-                     request.get("markers", markers))
+                     request.get("markers", markers), position_at(text, request.get("at")))
     if task.kind == "fix":
         task.fix_edits = linters.fix_for_rule(path, text, task.diagnostic or "")
     return [run_edit(engine, path, text, build_request(text, task, path=path), force)]

@@ -89,3 +89,22 @@ def test_requests_from_stdin(specedit, project, copy_in):
     answer = json.loads(done.stdout)
     assert answer["ok"], answer
     assert "def subtotal(prices):" in (project / "basket.py").read_text()
+
+
+def test_a_rename_at_a_position_renames_only_the_binding_there(specedit, project, copy_in):
+    basket = copy_in("basket.py")
+    before = basket.read_text()
+    done, answers = batch(specedit, project, [
+        # line 4 is `def total(prices):`: only total's parameter, not average's or describe's
+        {"file": "basket.py", "symbol": "prices", "new_name": "amounts", "at": "4:11"},
+        {"file": "basket.py", "symbol": "prices", "new_name": "amounts", "at": "4:1"},  # on `def`, not the name
+        {"file": "basket.py", "symbol": "prices", "new_name": "amounts", "at": "4"},
+        {"file": "basket.py", "instruction": "add a docstring", "at": "4:11"},
+    ])
+    assert [a["ok"] for a in answers] == [True, False, False, False], answers
+    assert "(line 4) is on no identifier, not 'prices': nothing to rename there" in answers[1]["error"]
+    assert "bad position '4': use LINE:COL" in answers[2]["error"]
+    assert "'at' (LINE:COL) goes with a rename" in answers[3]["error"]
+    total = before[before.index("def total"):before.index("def average")]
+    renamed = total.replace("prices", "amounts")
+    assert basket.read_text() == before.replace(total, renamed)
