@@ -12,8 +12,10 @@ _WORDS = re.compile(rb"\w+|\s+|.", re.S)
 def changed_ranges(original: bytes, draft: bytes) -> list[tuple[int, int]]:
     """Byte ranges of `draft` that differ from `original` (replaced or inserted words), sorted.
 
-    A deletion has no text of its own in the draft: the word right after it stands for it (taking
-    that word as drafted is what keeps the deleted text out, e.g. a linter's `return out;` -> `out`).
+    A deletion has no text of its own in the draft: the words on either side of it stand for it
+    (taking them as drafted is what keeps the deleted text out, e.g. a linter's `return out;` ->
+    `out`; the word before, because a tokenizer joins deleted text to it: `>=` -> `>` is the token
+    ` >=` against ` >`, and a model shown the original picks ` >=`).
     """
     a = _WORDS.findall(original)
     b = _WORDS.findall(draft)
@@ -24,8 +26,8 @@ def changed_ranges(original: bytes, draft: bytes) -> list[tuple[int, int]]:
     for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag in ("replace", "insert"):
             ranges.append((offsets[j1], offsets[j2]))
-        elif tag == "delete" and j1 < len(b):
-            ranges.append((offsets[j1], offsets[j1 + 1]))
+        elif tag == "delete":
+            ranges.append((offsets[max(0, j1 - 1)], offsets[min(len(b), j1 + 1)]))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(ranges):  # disjoint, as is_forced expects
         if merged and start <= merged[-1][1]:

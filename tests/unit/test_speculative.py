@@ -248,11 +248,14 @@ def test_a_mirrored_source_re_syncs_from_where_the_output_stands():
     assert drafter.last_pos[1] == 12  # a later re-sync into the original searches from here, not from 0
 
 
-def test_a_deletion_forces_the_word_after_it():
+def test_a_deletion_forces_the_words_on_both_sides():
     original, draft = b"        return out;\n    }\n", b"        out\n    }\n"
     ranges = changed_ranges(original, draft)
     # Taking `out` (and the line end after the deleted `;`) as drafted keeps `return` and `;` out.
-    assert ranges == [(8, 16)] and draft[8:16] == b"out\n    "
+    assert ranges == [(0, 16)] and draft[8:16] == b"out\n    "
+    # `>=` -> `>`: the ` >` before the deleted `=` is forced too (a tokenizer's ` >=` is one token).
+    original, draft = b"if (n >= width) {\n", b"if (n > width) {\n"
+    assert changed_ranges(original, draft) == [(6, 8)] and draft[6:8] == b"> "
 
 
 def two_byte_text(text: bytes) -> DraftText:
