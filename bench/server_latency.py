@@ -4,13 +4,20 @@ Starts the real server (`specedit serve`), opens a file as an editor would (the 
 workspace/applyEdit and sends didChange, like VS Code), lets the warm-up run, then times each scenario
 REPEAT times and prints medians. Also checks that each result is the right edit.
 
-    .venv/bin/python bench/server_latency.py [--repeat 3] [--json bench/results/server_latency.json]
+Then free-form edits in files too large to be shown whole (the prompt shows a window around the
+region), each run cold and warm in turn: cold, the command comes right after the file is opened;
+warm, a code action request at the region comes first (as the light bulb asks when the cursor gets
+there) and the command once the server says it has warmed the prompt. Before each run another file's
+prompt is warmed, so that no run finds the one before it in the cache.
+
+    .venv/bin/python bench/server_latency.py [--repeat 3] [--only-large] [--json bench/results/server_latency.json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -28,6 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.harness: t
 
 
 
+WARMED = re.compile(r"warm-up: prefilled (\d+) prompt tokens")  # the server's log line (lsp_server/jobs.py)
+
+
 def _index(text: str, position: dict) -> int:
     """A UTF-16 LSP position (as VS Code sends and reads them) -> str index."""
     return index_at(text, types.Position(line=position["line"], character=position["character"]), "utf-16")
@@ -43,6 +53,7 @@ class Client:
         self.texts: dict[str, str] = {}
         self.versions: dict[str, int] = {}
         self.jobs_done: list[dict] = []
+        self.logs: list[str] = []  # window/logMessage texts
         self.first_apply: float | None = None
         self.lock = threading.Condition()
         threading.Thread(target=self._read, daemon=True).start()
@@ -69,6 +80,10 @@ class Client:
                 if message["method"] == "specedit/jobDone":
                     with self.lock:
                         self.jobs_done.append(message["params"])
+                        self.lock.notify_all()
+                elif message["method"] == "window/logMessage":
+                    with self.lock:
+                        self.logs.append(message["params"]["message"])
                         self.lock.notify_all()
             else:
                 with self.lock:
@@ -112,6 +127,20 @@ class Client:
         self.versions[uri] += 1
         self.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": self.versions[uri]},
                                                "contentChanges": [{"text": text}]})
+
+    def code_action(self, uri: str, rng: dict) -> None:
+        self.request("textDocument/codeAction", {"textDocument": {"uri": uri}, "range": rng,
+                                                 "context": {"diagnostics": []}})
+
+    def warmed(self, after: int, timeout: float = 300) -> int | None:
+        """Prompt tokens the next warm-up prefilled, from its log line after the first `after` ones (None: none came)."""
+        def found():
+            return next((m for line in self.logs[after:] if (m := WARMED.search(line))), None)
+
+        with self.lock:
+            self.lock.wait_for(found, timeout=timeout)
+            match = found()
+        return None if match is None else int(match.group(1))
 
     def run(self, command: str, argument: dict) -> tuple[dict, float, float | None]:
         """(jobDone, seconds to it, seconds to the first applied edit) for one command."""
@@ -187,47 +216,121 @@ def _line_range(text: str, needle: str) -> dict:
     return {"start": start, "end": {"line": start["line"], "character": start["character"] + len(needle)}}
 
 
+def large_free_form_scenarios() -> list[dict]:
+    """Free-form edits in files too large to be shown whole, from the benchmark's tasks (the selection is
+    the task's lines) and judged by their checks: any right answer counts."""
+    from bench.harness.checks import judge
+    from bench.harness.tasks import bench_root, load_task
+
+    from lsp_server.engine.prompts import context_window
+
+    out = []
+    for name, language, what in (("ts_tokenizer_add_keywords", "typescript", "two keywords added to a list"),
+                                 ("js_cart_subtotal_reduce", "javascript", "a loop rewritten with reduce")):
+        task = load_task(bench_root() / "tasks" / name)
+        text, (first, last) = task.text, task.task.lines
+        assert context_window(text, 0, 0) != (0, len(text)), f"{name}: the file is shown whole"
+        last_line = text.split("\n")[last - 1]
+        out.append({
+            "name": f"{what}: lines {first}-{last} of a {text.count(chr(10))}-line file ({task.path.name})",
+            "file": task.path.name, "text": text, "language": language, "command": "specedit.edit",
+            "range": {"start": {"line": first - 1, "character": 0},
+                      "end": {"line": last - 1, "character": len(last_line)}},
+            "instruction": task.task.instruction,
+            "judge": lambda result, task=task: judge(task, result)[0],
+        })
+    return out
+
+
+def evict(client: Client, n: int) -> None:
+    """Warm another large file's prompt (bench/sources/inventory.py), so the next run finds nothing of its own cached."""
+    from bench.harness.tasks import bench_root
+
+    uri = f"file:///tmp/specedit-latency/evict/{n}/inventory.py"
+    seen = len(client.logs)
+    client.open(uri, (bench_root() / "sources" / "inventory.py").read_text(), "python")
+    client.code_action(uri, {"start": {"line": 700, "character": 4}, "end": {"line": 700, "character": 4}})
+    client.warmed(seen)
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+
+
+def run_once(client: Client, sc: dict, uri: str, mode: str) -> tuple[bool, float, float | None, dict]:
+    """Open the file, run the scenario's command and judge the result: (correct, total s, first hunk s, stats).
+
+    mode "open": the command after 4 s idle (the server warms the model, and a small file's prompt,
+    after 1.5 s); "cold": right after the file is opened; "warm": after a code action request at the
+    command's range and the server's warm-up it starts.
+    """
+    client.open(uri, sc["text"], sc["language"])
+    if mode == "open":
+        time.sleep(4.0)
+    elif mode == "warm":
+        seen = len(client.logs)
+        client.code_action(uri, sc["range"])
+        if client.warmed(seen) is None:
+            print(f"{sc['name']}: no warm-up was reported", file=sys.stderr)
+    argument = {"uri": uri, **{k: sc[k] for k in ("position", "newName", "range", "message", "instruction") if k in sc}}
+    job, total, first = client.run(sc["command"], argument)
+    result = client.texts[uri]
+    ok = job["ok"] and (sc["judge"](result) if "judge" in sc else result == sc["expected"])
+    print(f"{sc['name']} ({mode}): {total:.2f} s, first hunk {first if first is None else round(first, 2)} s, "
+          f"{'correct' if ok else 'WRONG: ' + job['message']}", file=sys.stderr)
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    return ok, total, first, job.get("stats") or {}
+
+
+def medians(runs: list[tuple[bool, float, float | None, dict]]) -> dict:
+    firsts = [r[2] for r in runs if r[2] is not None]
+    prefill = [r[3]["prefill_tokens"] for r in runs if "prefill_tokens" in r[3]]
+    return {"median_total_s": round(statistics.median(r[1] for r in runs), 3),
+            "median_first_hunk_s": round(statistics.median(firsts), 3) if firsts else None,
+            "median_prefill_tokens": statistics.median(prefill) if prefill else None,
+            "correct": f"{sum(r[0] for r in runs)}/{len(runs)}"}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--n-threads", type=int, default=0, help="the server's nThreads (0: its default, every core)")
+    parser.add_argument("--only-large", action="store_true", help="only the large-file free-form edits, cold and warm")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args()
     client = Client([sys.executable, "-m", "lsp_server.cli", "serve"])
     client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {
         "general": {"positionEncodings": ["utf-16"]},
-        "workspace": {"applyEdit": True, "workspaceEdit": {"documentChanges": True}}}})
+        "workspace": {"applyEdit": True, "workspaceEdit": {"documentChanges": True}}},
+        "initializationOptions": {"nThreads": args.n_threads} if args.n_threads else None})
     client.notify("initialized", {})
-    rows = []
-    for sc in scenarios():
-        totals, firsts, correct = [], [], 0
+    rows, large_rows = [], []
+    for sc in [] if args.only_large else scenarios():
+        runs = [run_once(client, sc, f"file:///tmp/specedit-latency/{i}/{sc['file']}", "open") for i in range(args.repeat)]
+        rows.append({"scenario": sc["name"], **medians(runs)})
+    for sc in large_free_form_scenarios():
+        runs: dict[str, list] = {"cold": [], "warm": []}
         for i in range(args.repeat):
-            uri = f"file:///tmp/specedit-latency/{i}/{sc['file']}"
-            client.open(uri, sc["text"], sc["language"])
-            time.sleep(4.0)  # the server warms the model and the file's prompt after 1.5 s idle
-            argument = {"uri": uri, **{k: sc[k] for k in ("position", "newName", "range", "message", "instruction")
-                                       if k in sc}}
-            job, total, first = client.run(sc["command"], argument)
-            result = client.texts[uri]
-            ok = job["ok"] and (sc["judge"](result) if "judge" in sc else result == sc["expected"])
-            correct += ok
-            totals.append(total)
-            if first is not None:
-                firsts.append(first)
-            print(f"{sc['name']}: {total:.2f} s, first hunk {first if first is None else round(first, 2)} s, "
-                  f"{'correct' if ok else 'WRONG: ' + job['message']}", file=sys.stderr)
-            client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
-        rows.append({"scenario": sc["name"], "median_total_s": round(statistics.median(totals), 3),
-                     "median_first_hunk_s": round(statistics.median(firsts), 3) if firsts else None,
-                     "correct": f"{correct}/{args.repeat}"})
+            for mode in runs:  # in turn, so that the machine's load falls on both alike
+                evict(client, i)
+                runs[mode].append(run_once(client, sc, f"file:///tmp/specedit-latency/{mode}/{i}/{sc['file']}", mode))
+        large_rows.append({"scenario": sc["name"], "cold": medians(runs["cold"]), "warm": medians(runs["warm"])})
     client.request("shutdown", None)
     client.notify("exit", None)
-    print("| scenario | command -> finished edit (median s) | command -> first hunk (median s) | correct |")
-    print("|---|---:|---:|---|")
-    for r in rows:
-        print(f"| {r['scenario']} | {r['median_total_s']} | {r['median_first_hunk_s']} | {r['correct']} |")
+    if rows:
+        print("| scenario | command -> finished edit (median s) | command -> first hunk (median s) | correct |")
+        print("|---|---:|---:|---|")
+        for r in rows:
+            print(f"| {r['scenario']} | {r['median_total_s']} | {r['median_first_hunk_s']} | {r['correct']} |")
+        print()
+    print("| large file, free-form | cold: -> finished | cold: -> first hunk | cold: prefilled tokens | cold: correct "
+          "| warm: -> finished | warm: -> first hunk | warm: prefilled tokens | warm: correct |")
+    print("|---|---:|---:|---:|---|---:|---:|---:|---|")
+    for r in large_rows:
+        cold, warm = r["cold"], r["warm"]
+        print(f"| {r['scenario']} | {cold['median_total_s']} s | {cold['median_first_hunk_s']} s | "
+              f"{cold['median_prefill_tokens']} | {cold['correct']} | {warm['median_total_s']} s | "
+              f"{warm['median_first_hunk_s']} s | {warm['median_prefill_tokens']} | {warm['correct']} |")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps(rows, indent=2))
+        Path(args.json).write_text(json.dumps({"scenarios": rows, "large_file_free_form": large_rows}, indent=2))
     return 0
 
 
