@@ -1,6 +1,7 @@
-"""The real server keeps a large file's prompt warm where the cursor is: a code action request there
-(the light bulb asks at every cursor move) prefills the prompt of an edit at that spot, and the edit
-then evaluates only what follows it. Asserted on the tokens the engine reports, never on time."""
+"""The real server keeps a large file's prompt warm where the next edit is likely: a code action
+request (the light bulb asks at every cursor move) or a change prefills the prompt of an edit at that
+spot, and the edit then evaluates only what follows it. Asserted on the tokens the engine reports,
+never on time."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from lsprotocol import types
 from lsp_server import commands
 from lsp_server.engine import prompts
 
-from .conftest import JOB_TIMEOUT_S, open_document, run_command, wait_job
+from .conftest import JOB_TIMEOUT_S, edit_document, open_document, run_command, wait_job
 
 pytestmark = pytest.mark.e2e
 
@@ -44,6 +45,19 @@ async def code_action_at(client, uri: str, line: int, character: int) -> None:
         context=types.CodeActionContext(diagnostics=[])))
 
 
+async def edit_reuses(client, uri: str, line: int, instruction: str, warmed: int) -> None:
+    """An edit at the cursor (line, column 8) evaluates only what follows the `warmed` prompt tokens."""
+    at = {"line": line, "character": 8}
+    started = await run_command(client, commands.EDIT, {"uri": uri, "range": {"start": at, "end": at},
+                                                         "instruction": instruction})
+    job = await wait_job(client, started["job"])
+    stats = job["stats"]
+    assert stats is not None, job  # the edit ran to its end (whatever the small model made of it)
+    print(f"warmed {warmed} tokens; the edit then prefilled {stats['prefill_tokens']} of {stats['prompt_tokens']}")
+    # All but the warmed prefix's last token, which the tokenizer may merge with the text after it.
+    assert stats["prefill_tokens"] <= stats["prompt_tokens"] - warmed + 1
+
+
 @pytest.mark.parametrize("client", [{"acceptance": "auto", "nThreads": 1}], indirect=True)
 async def test_a_code_action_in_a_large_file_warms_the_prompt_of_an_edit_at_the_cursor(client):
     assert prompts.context_window(LARGE, 0, 0) != (0, len(LARGE))
@@ -54,12 +68,17 @@ async def test_a_code_action_in_a_large_file_warms_the_prompt_of_an_edit_at_the_
     warmed = await warmed_tokens(client, seen)
     assert warmed > 500  # the window around the method (textwrap's prompt here is about 1,000 tokens)
 
-    at = {"line": line, "character": 8}
-    started = await run_command(client, commands.EDIT, {"uri": uri, "range": {"start": at, "end": at},
-                                                         "instruction": "add a comment saying what it returns"})
-    job = await wait_job(client, started["job"])
-    stats = job["stats"]
-    assert stats is not None, job  # the edit ran to its end (whatever the small model made of it)
-    print(f"warmed {warmed} tokens; the edit then prefilled {stats['prefill_tokens']} of {stats['prompt_tokens']}")
-    # All but the warmed prefix's last token, which the tokenizer may merge with the text after it.
-    assert stats["prefill_tokens"] <= stats["prompt_tokens"] - warmed + 1
+    await edit_reuses(client, uri, line, "add a comment saying what it returns", warmed)
+
+
+@pytest.mark.parametrize("client", [{"acceptance": "auto", "nThreads": 1}], indirect=True)
+async def test_after_the_user_types_in_a_large_file_the_prompt_there_is_warmed(client):
+    uri = open_document(client, "textwrap_typed.py", LARGE)
+    seen = len(client.log_messages)
+    assert await warmed_tokens(client, seen) > 0  # on open: the top of the file
+    line = LARGE[:LARGE.index("    def _split_chunks")].count("\n") + 1  # the first line of its body
+    seen = len(client.log_messages)
+    edit_document(client, uri, (line, 8), (line, 8), "# keep the chunks in order\n        ")
+    warmed = await warmed_tokens(client, seen)  # after the change, around it
+
+    await edit_reuses(client, uri, line, "say what the comment means", warmed)
