@@ -4,6 +4,9 @@ For a model too slow to run plain and guided decoding beside it in the time at h
 benchmark is `specedit bench`). One line a task, then the count:
 
     .venv/bin/python bench/quick.py --model qwen2.5-coder-1.5b [--n-threads 1] [--only NAME ...]
+
+`--tasks bench/dev` runs the held-out free-form tasks that prompt changes are tried on, so the
+benchmark's own tasks report and do not train.
 """
 
 from __future__ import annotations
@@ -28,13 +31,15 @@ def main() -> int:
     parser.add_argument("--model", help="a GGUF file or a model name (default: the default model)")
     parser.add_argument("--n-threads", type=int, default=0)
     parser.add_argument("--only", nargs="*", help="only the tasks with these names")
+    parser.add_argument("--tasks", nargs="*", type=Path,
+                        help="task folders' parent folders (default: bench/tasks and bench/sketches; bench/dev: the held-out set)")
     args = parser.parse_args()
     settings = Settings()
     settings.model.path = args.model
     settings.model.n_threads = args.n_threads
     engine = Engine(settings)
     engine.model  # loaded before timing
-    tasks, problems = load_tasks(default_task_dirs(), args.only)
+    tasks, problems = load_tasks(args.tasks or default_task_dirs(), args.only)
     for name, message in problems:
         print(f"{name}: {message}", file=sys.stderr)
     by_kind: dict[str, list[tuple[bool, float]]] = {}

@@ -52,13 +52,16 @@ class ScriptedModel:
         row[token] = 10.0
         return row
 
-    def prefill(self, tokens, cancelled=None) -> np.ndarray:
+    def prefill(self, tokens, cancelled=None, then=(), then_logits=()) -> np.ndarray:
         self.prefills += 1
         prompt = bytes(tokens)
         shown = [k for k in self.answers if k in prompt]
         self.target = self.answers[max(shown, key=len)]
+        written = prompt[prompt.rfind(b"\n") + 1:]  # the answer's start the prompt wrote (an indentation)
+        if written and self.target.startswith(written):
+            self.target = self.target[len(written):]
         self.kv_tokens, self.prompt_len = list(tokens), len(tokens)
-        return self._row()
+        return self.decode(then, then_logits) if then else self._row()
 
     def decode(self, tokens, logits_at) -> np.ndarray:
         rows = []

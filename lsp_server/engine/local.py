@@ -17,6 +17,7 @@ class LocalBackend:
     """Holds one model (loaded on first use): prompts in its chat template or the completion layout."""
 
     answer_overhead = 0  # the prompt opens the fence: the answer is the code
+    prefills_answer = True
 
     def __init__(self, settings: ModelSettings, model: Model | None = None):
         self.settings = settings

@@ -28,10 +28,11 @@ class PromptParts:
     instruction: str
     fence: str  # "```" unless the code itself contains one
     sketch: str | None = None  # an edit sketch, shown after the change request
+    lead: str = ""  # the answer's first characters, written for the model (the region's first indentation)
 
     @property
     def opening(self) -> str:
-        return f"{self.fence}{self.fence_lang}\n"
+        return f"{self.fence}{self.fence_lang}\n{self.lead}"
 
 
 def fence_for(*texts: str) -> str:

@@ -7,7 +7,7 @@ renders prompts, tokenizes draft texts and decodes (see `Backend`).
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import PurePath
 from typing import Callable, Protocol
@@ -52,6 +52,7 @@ class Prepared:
     budget: int  # output tokens the decoder may produce
     region_bytes: bytes  # the original region, UTF-8
     guided: bool  # False: plain greedy decoding, the draft only marks where the region ends
+    lead: str = ""  # the region's first characters, written into the prompt as the answer's start
 
     @property
     def draft_led(self) -> bool:
@@ -83,6 +84,7 @@ class Backend(Protocol):
     """What a region's edit needs of whoever runs the model (engine/local.py, engine/remote.py)."""
 
     n_ctx: int | None  # the context to fit prompts into, None: the server's own
+    prefills_answer: bool  # the prompt may write the answer's first characters (not a chat endpoint)
     answer_overhead: int  # output tokens an answer spends beyond the code (fence lines, a preamble)
 
     def prompt(self, parts: prompts.PromptParts, draft: str | None) -> Prompt: ...
@@ -141,13 +143,24 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
                          request.instruction or "apply the change shown in the draft", fence, request.sketch,
                          excerpt=region.draft is not None)
     prompt = backend.prompt(parts, region.draft if guided else None)
+    lead = ""
+    if prompt.chat and region.draft is None and backend.prefills_answer:
+        # The answer starts at the region's indentation: a small instruct model otherwise tends to
+        # write an indented region (a method, a nested block) flush left, as a snippet of its own.
+        # All of it but its last character, which BPE vocabularies join to the word after it
+        # ("   " + " pub", "\t" + "\treturn"): the model then writes its first token as it would.
+        lead = original[:len(original) - len(original.lstrip(" \t"))][:-1]
+        if lead:
+            parts = replace(parts, lead=lead)
+            prompt = backend.prompt(parts, None)
+            original = original[len(lead):]
     # Each draft ends with the closing fence so the model verifies that too.
     closing = ("" if not original or original.endswith("\n") else "\n") + fence
     region_bytes = original.encode("utf-8")
     original_source = backend.draft_text((original + closing).encode("utf-8"))
     if settings.draft.syntax_aligned and region.draft is None:
         align_to_syntax(original_source, syntax.SyntaxIndex(text.encode("utf-8"), language),
-                        coords.index_to_byte(text, region.start))
+                        coords.index_to_byte(text, region.start + len(lead)))
     sources = [original_source]
     beyond = text[region.end:].split("\n", LINES_BEYOND)[:LINES_BEYOND]  # at most the next lines, not the file
     if prompt.chat and region.draft is None and "".join(beyond).strip():
@@ -176,7 +189,7 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
     elif acceptance == "auto":
         acceptance = "typical" if sources[0].led else "greedy"
     budget = token_budget(backend, settings, len(sources[0].tokens), len(prompt.tokens or ()))
-    return Prepared(region, prompt, parts, sources, acceptance, budget, region_bytes, guided)
+    return Prepared(region, prompt, parts, sources, acceptance, budget, region_bytes, guided, lead)
 
 
 def align_to_syntax(draft: DraftText, index: syntax.SyntaxIndex, offset: int) -> None:
@@ -240,12 +253,16 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
     drafter = drafter_for(prepared, settings)
     stats = LoopStats()
 
+    lead = prepared.lead
+
     def on_step(step: Step) -> None:
-        on_progress(progress_of(step, drafter, prepared, stats))
+        progress = progress_of(step, drafter, prepared, stats)
+        on_progress(progress.rebased(len(lead), lead, stats, progress.fraction, progress.tokens_per_s)
+                    if lead else progress)
 
     output = backend.decode(prepared, drafter, loop_options(prepared, settings, request, options), stats,
                             on_step if on_progress is not None else None, cancelled)
-    return finish(prepared, output, stats), stats
+    return lead + finish(prepared, output, stats), stats
 
 
 def finish(prepared: Prepared, output: bytes, stats: LoopStats) -> str:

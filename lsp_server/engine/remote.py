@@ -55,6 +55,7 @@ class RemoteBackend:
         self.chat = settings.engine_api == "chat"
         # A chat answer writes its own fence lines, and may add a sentence before them.
         self.answer_overhead = 64 if self.chat else 0
+        self.prefills_answer = not self.chat  # a chat endpoint's answer is the model's from its first byte
 
     def prompt(self, parts: prompts.PromptParts, draft: str | None) -> Prompt:
         chat = self.chat

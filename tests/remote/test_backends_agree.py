@@ -108,3 +108,33 @@ def test_a_chat_answer_that_copies_on_past_the_region_is_cut_at_its_end(stub):
     remote = run_remote(stub, request, answers, api="chat")
     assert local.text == remote.text == TEXT.replace("return y\n", "return 2 * y\n", 1)
     assert local.stats.stop_reason == remote.stats.stop_reason == "end"
+
+
+CLASS = "class C:\n    def g(self, y):\n        return y\n\n    def h(self):\n        return 1\n"
+
+
+def test_an_indented_region_is_answered_from_its_indentation_on_a_chat_model(stub):
+    # The prompt writes all of the region's first indentation but its last space (BPE joins that one
+    # to the next word): a small model then keeps a method indented instead of writing it flush left.
+    request = build_request(CLASS, Task("edit", "double it", (2, 3)), path="m.py")
+    answers = {CLASS[r.start:r.end]: "    def g(self, y):\n        return 2 * y\n" for r in request.regions}
+    model = ScriptedModel(answers)
+    model.info.chat_template = "{% for m in messages %}{{ m['content'] }}{% endfor %}"
+    engine = Engine(Settings(), model=model)
+    prepared = engine.prepare(request)
+    assert prepared.prompt.text.endswith("```python\n   ") and prepared.lead == "   "
+    seen = []
+    local = engine.edit(request, on_progress=seen.append)
+    assert local.text == CLASS.replace("return y\n", "return 2 * y\n")
+    region = request.regions[0]
+    new_region = local.new_region
+    assert seen and all(p.output.startswith("    def g") for p in seen if len(p.output) >= 9)
+    syncs = [p.sync for p in seen if p.sync is not None]
+    assert syncs
+    for orig, out in syncs:  # the region's text and the output, both counted from the region's start
+        assert CLASS[region.start:region.start + orig].count("\n") == new_region[:out].count("\n")
+        assert new_region[:out].startswith(CLASS[region.start:region.start + min(orig, 28)][:out])
+    # A chat endpoint writes its answer from its first byte: nothing is written for it.
+    remote = run_remote(stub, request, answers, api="chat")
+    assert remote.text == local.text
+    assert not stub.seen[0].body["messages"][0]["content"].endswith("   ")
