@@ -302,23 +302,24 @@ class Jobs:
         def stale() -> bool:  # model thread: a job or a newer warm-up came in
             return self.warm_generation != generation
 
-        def warm_now() -> int:
+        def warm_now() -> tuple[int, tuple[int, int] | None]:
             if stale():
-                return 0
+                return 0, None
             self.ensure_model()
             # A shared inference server keeps its own prompt cache: no region to find for it.
             region = None if at is None or self.engine.local is None else self.warm_region(doc, at)
-            return self.engine.warm(doc.text, doc.path, doc.language_id, region, stale)
+            return self.engine.warm(doc.text, doc.path, doc.language_id, region, stale), region
 
         try:
-            tokens = await asyncio.get_running_loop().run_in_executor(self.worker, warm_now)
+            tokens, region = await asyncio.get_running_loop().run_in_executor(self.worker, warm_now)
         except Cancelled:
             return  # what it prefilled stays cached
         except Exception as exc:
             self.client.log_text(f"warm-up skipped: {exc}")
             return
         if tokens:
-            self.client.log_text(f"warm-up: prefilled {tokens} prompt tokens for an edit in {doc.uri}")
+            lines = "" if region is None else "lines %d-%d of " % coords.line_numbers(doc.text, region)
+            self.client.log_text(f"warm-up: prefilled {tokens} prompt tokens for an edit of {lines}{doc.uri}")
 
     def warm_region(self, doc, at: types.Range) -> tuple[int, int] | None:
         """The region an edit at `at` would rewrite (specedit.edit's plan), None where it has none."""

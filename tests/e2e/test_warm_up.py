@@ -22,16 +22,16 @@ pytestmark = pytest.mark.e2e
 
 # The standard library's textwrap.py: about 20 KB, so its prompt shows a window around the region.
 LARGE = Path(textwrap.__file__).read_text(encoding="utf-8")
-WARMED = re.compile(r"warm-up: prefilled (\d+) prompt tokens")
+WARMED = re.compile(r"warm-up: prefilled (\d+) prompt tokens for an edit of lines (\d+)-(\d+)")
 
 
-async def warmed_tokens(client, after: int) -> int:
-    """Tokens the next warm-up reported (window/logMessage) after the first `after` log messages."""
+async def warmed_tokens(client, line: int) -> int:
+    """Tokens the warm-up of an edit of lines around 1-based `line` reported (window/logMessage)."""
 
     async def wait() -> int:
         while True:
-            for message in client.log_messages[after:]:
-                if found := WARMED.search(message.message):
+            for message in client.log_messages:
+                if (found := WARMED.search(message.message)) and int(found[2]) <= line <= int(found[3]):
                     return int(found.group(1))
             await asyncio.sleep(0.1)
 
@@ -63,9 +63,8 @@ async def test_a_code_action_in_a_large_file_warms_the_prompt_of_an_edit_at_the_
     assert prompts.context_window(LARGE, 0, 0) != (0, len(LARGE))
     uri = open_document(client, "textwrap_warm.py", LARGE)
     line = LARGE[:LARGE.index("    def _munge_whitespace")].count("\n") + 2  # the cursor in the method's body
-    seen = len(client.log_messages)
     await code_action_at(client, uri, line, 8)
-    warmed = await warmed_tokens(client, seen)
+    warmed = await warmed_tokens(client, line + 1)  # the lines at the cursor
     assert warmed > 500  # the window around the method (textwrap's prompt here is about 1,000 tokens)
 
     await edit_reuses(client, uri, line, "add a comment saying what it returns", warmed)
@@ -74,11 +73,9 @@ async def test_a_code_action_in_a_large_file_warms_the_prompt_of_an_edit_at_the_
 @pytest.mark.parametrize("client", [{"acceptance": "auto", "nThreads": 1}], indirect=True)
 async def test_after_the_user_types_in_a_large_file_the_prompt_there_is_warmed(client):
     uri = open_document(client, "textwrap_typed.py", LARGE)
-    seen = len(client.log_messages)
-    assert await warmed_tokens(client, seen) > 0  # on open: the top of the file
+    assert await warmed_tokens(client, 1) > 0  # on open: the top of the file
     line = LARGE[:LARGE.index("    def _split_chunks")].count("\n") + 1  # the first line of its body
-    seen = len(client.log_messages)
     edit_document(client, uri, (line, 8), (line, 8), "# keep the chunks in order\n        ")
-    warmed = await warmed_tokens(client, seen)  # after the change, around it
+    warmed = await warmed_tokens(client, line + 1)  # after the change, around it
 
     await edit_reuses(client, uri, line, "say what the comment means", warmed)
