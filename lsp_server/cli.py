@@ -24,6 +24,8 @@ def settings_from_args(args) -> Settings:
     settings = Settings()
     if getattr(args, "model", None):
         settings.model.path = args.model
+    if getattr(args, "freeform_model", None):
+        settings.freeform_model = args.freeform_model
     if getattr(args, "hf_repo", None):
         settings.model.hf_repo = args.hf_repo
     for name in ("n_ctx", "n_threads", "n_gpu_layers"):
@@ -47,10 +49,13 @@ def settings_from_args(args) -> Settings:
 
 
 def add_model_args(p: argparse.ArgumentParser) -> None:
-    from .models import DEFAULT_MODEL
+    from .models import DEFAULT_FREEFORM_MODEL, DEFAULT_MODEL
 
     p.add_argument("--model", metavar="GGUF|NAME",
                    help=f"a GGUF model file or a model name (`specedit models` lists them; default: {DEFAULT_MODEL})")
+    p.add_argument("--freeform-model", metavar="GGUF|NAME",
+                   help="the model for free-form edits, which no tool drafts ('same': --model's; default: "
+                        f"{DEFAULT_FREEFORM_MODEL} beside the default model, once installed)")
     p.add_argument("--hf-repo", metavar="OWNER/REPO:FILE", help="opt-in: download a GGUF from Hugging Face")
     p.add_argument("--n-ctx", type=int, help="context size in tokens (default: the model's, at most 16384)")
     p.add_argument("--n-threads", type=int, help="CPU threads (default: all cores)")

@@ -62,6 +62,9 @@ class Settings:
     """Everything a user can set: CLI flags, initializationOptions, didChangeConfiguration."""
 
     model: ModelSettings = field(default_factory=ModelSettings)
+    # The model for free-form edits (no tool-made draft), a name or a GGUF path; None: the default
+    # pairing (models.freeform_model), "same": model's. Loaded with model's other settings.
+    freeform_model: str | None = None
     draft: DraftSettings = field(default_factory=DraftSettings)
     streaming: Literal["lines", "off"] = "lines"
     # Offer the finished edit for review instead of streaming it (VS Code: refactor preview; the
@@ -84,6 +87,7 @@ class Settings:
 # Flat camelCase keys the editors send -> (section, field) in Settings.
 _CLIENT_KEYS = {
     "modelPath": ("model", "path"),
+    "freeformModel": (None, "freeform_model"),
     "hfRepo": ("model", "hf_repo"),
     "nCtx": ("model", "n_ctx"),
     "nThreads": ("model", "n_threads"),

@@ -89,6 +89,14 @@ MODELS: dict[str, NamedModel] = {m.name: m for m in (
 DEFAULT_MODEL = "qwen2.5-coder-0.5b"
 DEFAULT_MODEL_ENV = "SPECEDIT_DEFAULT_MODEL"
 
+# Edits with no tool-made draft (free-form instructions) need the model's judgment: with the
+# default model they go to this larger one when it is installed (`make setup` installs it), so a
+# rename or fix stays as fast as the default model makes it and a free-form edit is right more often
+# (README, Results). SPECEDIT_FREEFORM_MODEL names another; "same" keeps every edit on one model.
+DEFAULT_FREEFORM_MODEL = "qwen2.5-coder-1.5b"
+FREEFORM_MODEL_ENV = "SPECEDIT_FREEFORM_MODEL"
+SAME = "same"
+
 _BLOCK = 1 << 20
 
 
@@ -114,6 +122,23 @@ def looks_like_name(value: str) -> bool:
 def default_model() -> str:
     """The model used when none is given: $SPECEDIT_DEFAULT_MODEL, else DEFAULT_MODEL."""
     return os.environ.get(DEFAULT_MODEL_ENV, "").strip() or DEFAULT_MODEL
+
+
+def freeform_model(value: str | None, model: str | None) -> str | None:
+    """The model for free-form edits (a name or a path), None for the edits' own model.
+
+    `value`: the freeformModel setting; unset, $SPECEDIT_FREEFORM_MODEL; unset too, DEFAULT_FREEFORM_MODEL,
+    but only beside the default model (`model` and $SPECEDIT_DEFAULT_MODEL unset: one a user names is
+    theirs for every edit) and only once it is installed. "same": the edits' own model.
+    """
+    value = (value or os.environ.get(FREEFORM_MODEL_ENV, "")).strip()
+    if not value:
+        default = find(DEFAULT_FREEFORM_MODEL)
+        if model or os.environ.get(DEFAULT_MODEL_ENV, "").strip() or not (
+                installed(default) or is_verified(default, assembled_path(default))):
+            return None
+        value = DEFAULT_FREEFORM_MODEL
+    return None if value.lower() == SAME else value
 
 
 def resolve(value: str | None) -> str:

@@ -150,8 +150,8 @@ class SpecEditServer(LanguageServer):
 
 def backend_settings(settings: Settings) -> tuple:
     """The settings an engine's backend holds from its start: the model, or the inference server."""
-    return (settings.model, settings.engine, settings.engine_url, settings.engine_model, settings.engine_api,
-            settings.engine_api_key_env)
+    return (settings.model, settings.freeform_model, settings.engine, settings.engine_url, settings.engine_model,
+            settings.engine_api, settings.engine_api_key_env)
 
 
 def build_server() -> SpecEditServer:

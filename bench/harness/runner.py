@@ -8,6 +8,7 @@ from pathlib import Path
 
 from lsp_server import EditError, Engine, ModelError, Settings, build_request
 from lsp_server.config import default_threads
+from lsp_server.models import SAME
 from lsp_server.syntax import language_for
 
 from .baselines import draft_only, guided, unguided
@@ -180,6 +181,8 @@ def run_benchmark(args, settings: Settings, out=sys.stdout, err=sys.stderr) -> i
         from .remote import run_remote_benchmark
 
         return run_remote_benchmark(args, settings, tasks, out, err)
+    if settings.freeform_model is None:
+        settings.freeform_model = SAME  # one model a run: its calibration, baselines and peer (README: Results)
     engine = Engine(settings)
     try:
         model = engine.model

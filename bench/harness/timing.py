@@ -64,7 +64,7 @@ def measure_edit(
 ) -> Run:
     """Run one edit, recording time to the first streamed hunk; stop_after=n cancels once n+1 tokens are out."""
     if reset:
-        engine.model.reset()  # cold prefill, comparable across runs
+        engine.reset()  # cold prefill, comparable across runs
     run = Run()
     start, end = span_of(request)
     stream = HunkStream(request.text[start:end], start) if track_hunks else None
@@ -88,7 +88,8 @@ def measure_edit(
         run.error = str(exc)
     run.wall_s = time.perf_counter() - t0
     if run.output is None and run.stats is not None and engine.settings.engine == "local":
-        run.output = b"".join(engine.model.piece(t) for t in run.stats.output_token_ids).decode("utf-8", "replace")
+        model = engine.backend_for(request.regions[0]).model
+        run.output = b"".join(model.piece(t) for t in run.stats.output_token_ids).decode("utf-8", "replace")
     if track_hunks and run.first_hunk_s is None:
         run.first_hunk_s = run.wall_s
     return run

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .. import syntax
+from .. import models, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
 from . import prompts
@@ -77,6 +77,12 @@ class Engine:
             self.backend: Backend = RemoteBackend(self.settings)
         else:
             self.local = self.backend = LocalBackend(self.settings.model, model)
+        # Free-form regions (no tool-made draft) may run on a larger model (models.freeform_model).
+        self.freeform: LocalBackend | None = None
+        freeform = None if self.local is None or model is not None else models.freeform_model(
+            self.settings.freeform_model, self.settings.model.path)
+        if freeform is not None:
+            self.freeform = LocalBackend(dataclasses.replace(self.settings.model, path=freeform, hf_repo=None))
         self.lock = threading.Lock()  # the model runs one edit at a time
 
     @property
@@ -90,13 +96,25 @@ class Engine:
         return self.local.model
 
     def load(self) -> None:
-        """Load the local model now (ModelError if it cannot be); a shared inference server needs nothing here."""
-        if self.local is not None:
-            self.local.model
+        """Load the local models now (ModelError if one cannot be); a shared inference server needs nothing here."""
+        for backend in (self.local, self.freeform):
+            if backend is not None:
+                backend.model
+
+    def reset(self) -> None:
+        """Empty the loaded models' caches: the next edit prefills its whole prompt (the benchmark's cold start)."""
+        for backend in (self.local, self.freeform):
+            if backend is not None and backend.loaded:
+                backend.model.reset()
 
     def close(self) -> None:
-        if self.local is not None:
-            self.local.close()
+        for backend in (self.local, self.freeform):
+            if backend is not None:
+                backend.close()
+
+    def backend_for(self, region: Region) -> Backend:
+        """The free-form model for a region without a tool-made draft, where there is one; else the backend."""
+        return self.freeform if self.freeform is not None and region.draft is None else self.backend
 
     def check(self, request: EditRequest) -> syntax.Language:
         """The request's language; EditError when the request cannot be edited at all."""
@@ -116,7 +134,8 @@ class Engine:
     def prepare(self, request: EditRequest, region: Region | None = None) -> Prepared:
         """Prompt, draft texts and budget for one region (default: the first), without decoding."""
         self.check(request)
-        return prepare(self.backend, self.settings, request, region or request.regions[0])
+        region = region or request.regions[0]
+        return prepare(self.backend_for(region), self.settings, request, region)
 
     def edit(
         self,
@@ -152,7 +171,7 @@ class Engine:
                     done = orig_before + p.fraction * (region.end - region.start)
                     on_progress(p.rebased(orig_before, prefix, combined, done / span_len, rate))
 
-                output, stats = run_region(self.backend, self.settings, request, region,
+                output, stats = run_region(self.backend_for(region), self.settings, request, region,
                                            region_progress if on_progress else None, cancelled, options)
                 total = LoopStats.combined(total, stats)
                 composed += output
@@ -172,13 +191,13 @@ class Engine:
         lines (else line ends): each part is edited in turn with the same instruction, never refused."""
         if self.local is None:
             return request  # the server's context is its own (an oversized prompt: its HTTP 400, one sentence)
-        model = self.model
-        limit = (model.n_ctx - PROMPT_OVERHEAD_TOKENS) // CONTEXT_PER_REGION_TOKEN
         regions: list[Region] = []
         for region in request.regions:
             if region.draft is not None:
                 regions.append(region)  # tool-made drafts are already only the changed lines
                 continue
+            model = self.backend_for(region).model
+            limit = (model.n_ctx - PROMPT_OVERHEAD_TOKENS) // CONTEXT_PER_REGION_TOKEN
             regions += split_region(request.text, region, limit, lambda s: len(model.tokenize(s.encode("utf-8"))))
         return request if len(regions) == len(request.regions) else dataclasses.replace(request, regions=regions)
 
@@ -210,6 +229,7 @@ class Engine:
         """
         if self.local is None:
             return 0  # the server keeps its own prompt cache
+        backend = self.freeform or self.local  # the model free-form edits run on
         with self.lock:
             whole = prompts.context_window(text, 0, 0) == (0, len(text))
             if not whole and region is None:
@@ -217,10 +237,10 @@ class Engine:
             language = syntax.language_for(path, language_id)
             parts = prompt_parts(text, (0, len(text)) if whole else region, language, path, "",
                                  prompts.fence_for(text))
-            prompt = self.local.render(parts)
+            prompt = backend.render(parts)
             prompt.text = prompts.cacheable_prefix(prompt.text)
-            tokens = self.local.tokens(prompt)
-            model = self.model
+            tokens = backend.tokens(prompt)
+            model = backend.model
             before = model.common_prefix(tokens)
             if len(tokens) + 64 >= model.n_ctx:
                 return 0

@@ -67,3 +67,21 @@ def test_a_model_that_writes_nothing_new_is_reported_as_unchanged():
     engine = Engine(Settings(), model=ScriptedModel({TEXT[region.start:region.end]: TEXT[region.start:region.end]}))
     result = engine.edit(request)
     assert result.text == TEXT and not result.changed and result.stats_json()["changed"] is False
+
+
+def test_free_form_regions_run_on_the_free_form_model_and_drafted_ones_on_the_engines_own():
+    from lsp_server.config import ModelSettings
+    from lsp_server.engine.local import LocalBackend
+
+    rename = rename_request()
+    edit = build_request(TEXT, Task("edit", "double it", (1, 2)), path="m.py")
+    main = ScriptedModel({TEXT[r.start:r.end]: r.draft for r in rename.regions})
+    freeform = ScriptedModel({TEXT[r.start:r.end]: "def g(y):\n    return 2 * y\n" for r in edit.regions})
+    engine = Engine(Settings(), model=main)
+    engine.freeform = LocalBackend(ModelSettings(), freeform)
+    assert engine.edit(rename).text == TEXT.replace("(y)", "(z)").replace("return y", "return z")
+    assert (main.prefills, freeform.prefills) == (len(rename.regions), 0)
+    assert engine.edit(edit).text == TEXT.replace("return y\n", "return 2 * y\n", 1)
+    assert (main.prefills, freeform.prefills) == (len(rename.regions), 1)
+    engine.warm(TEXT, "m.py")  # what a warm-up prefills is a free-form prompt: the free-form model's
+    assert main.prefills == len(rename.regions)

@@ -258,3 +258,42 @@ def test_cli_assembling_an_unknown_name_is_a_one_line_error(capsys):
     assert main(["models", "--assemble", "llama-70b"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("specedit: 'llama-70b' is neither a model file nor a known model name") and err.count("\n") == 1
+
+
+@pytest.fixture
+def pairing(monkeypatch):
+    """No model named in the environment, and the free-form default installed or not, as the test says."""
+    monkeypatch.delenv(models.DEFAULT_MODEL_ENV, raising=False)
+    monkeypatch.delenv(models.FREEFORM_MODEL_ENV, raising=False)
+
+    def installed(yes: bool) -> None:
+        monkeypatch.setattr(models, "installed", lambda m: yes and m.name == models.DEFAULT_FREEFORM_MODEL)
+        monkeypatch.setattr(models, "is_verified", lambda m, target: False)
+
+    return installed
+
+
+def test_free_form_edits_go_to_the_larger_model_beside_the_default_once_it_is_installed(pairing):
+    pairing(True)
+    assert models.freeform_model(None, None) == models.DEFAULT_FREEFORM_MODEL
+    pairing(False)
+    assert models.freeform_model(None, None) is None  # not installed: the default model does them
+
+
+def test_a_model_the_user_names_does_every_edit_unless_a_free_form_one_is_named_too(pairing, monkeypatch):
+    pairing(True)
+    assert models.freeform_model(None, "my.gguf") is None
+    monkeypatch.setenv(models.DEFAULT_MODEL_ENV, "gemma-3-270m")
+    assert models.freeform_model(None, None) is None
+    assert models.freeform_model("qwen2.5-coder-1.5b", "my.gguf") == "qwen2.5-coder-1.5b"
+
+
+def test_same_keeps_every_edit_on_one_model_from_the_setting_or_the_environment(pairing, monkeypatch):
+    pairing(True)
+    assert models.freeform_model("same", None) is None
+    assert models.freeform_model("SAME", None) is None
+    monkeypatch.setenv(models.FREEFORM_MODEL_ENV, "same")
+    assert models.freeform_model(None, None) is None
+    monkeypatch.setenv(models.FREEFORM_MODEL_ENV, "other.gguf")
+    assert models.freeform_model(None, None) == "other.gguf"
+    assert models.freeform_model("mine.gguf", None) == "mine.gguf"  # the setting over the environment

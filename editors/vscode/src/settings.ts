@@ -3,6 +3,7 @@
 /** Server settings, named as in the server's initializationOptions (all optional: defaults live on the server). */
 export interface ServerSettings {
   modelPath?: string | null;
+  freeformModel?: string | null;
   nCtx?: number;
   nThreads?: number | null;
   nGpuLayers?: number;
@@ -26,6 +27,7 @@ export interface ServerSettings {
 /** Keys of `specedit.*` that are sent to the server one to one (serverPath is the client's own). */
 export const SERVER_SETTING_KEYS = [
   'modelPath',
+  'freeformModel',
   'nCtx',
   'nThreads',
   'nGpuLayers',
@@ -48,12 +50,16 @@ export const SERVER_SETTING_KEYS = [
 
 export type SettingLookup = (key: string) => unknown;
 
+/** Settings whose empty value means the server's default model: sent as null. */
+const MODEL_KEYS: ReadonlySet<string> = new Set(['modelPath', 'freeformModel']);
+
 function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
 }
 
 const VALIDATORS: Record<(typeof SERVER_SETTING_KEYS)[number], (value: unknown) => boolean> = {
   modelPath: (v) => v === null || typeof v === 'string',
+  freeformModel: (v) => v === null || typeof v === 'string',
   nCtx: (v) => isInteger(v) && v >= 0,
   nThreads: (v) => v === null || (isInteger(v) && v > 0),
   nGpuLayers: (v) => isInteger(v) && v >= 0,
@@ -86,7 +92,7 @@ const VALIDATORS: Record<(typeof SERVER_SETTING_KEYS)[number], (value: unknown) 
  *
  * `lookup(key)` returns the user's value for `specedit.<key>`, or undefined when
  * the user did not set it; unset keys are left out so the server's defaults apply.
- * An empty modelPath means "the embedded model" and becomes null. Values of the
+ * An empty modelPath or freeformModel means "the default" and becomes null. Values of the
  * wrong type are dropped and reported in `problems`.
  */
 export function initializationOptions(lookup: SettingLookup): { options: ServerSettings; problems: string[] } {
@@ -97,7 +103,7 @@ export function initializationOptions(lookup: SettingLookup): { options: ServerS
     if (value === undefined) {
       continue;
     }
-    if (key === 'modelPath' && value === '') {
+    if (MODEL_KEYS.has(key) && value === '') {
       value = null;
     }
     if (!VALIDATORS[key](value)) {
@@ -127,7 +133,7 @@ export function changedOptions(previous: ServerSettings, current: ServerSettings
   for (const key of Object.keys(previous)) {
     if (!(key in current)) {
       const value = defaultOf(key);
-      options[key] = value === undefined || (key === 'modelPath' && value === '') ? null : value;
+      options[key] = value === undefined || (MODEL_KEYS.has(key) && value === '') ? null : value;
     }
   }
   return options as ServerSettings;

@@ -6,7 +6,7 @@ import { parse as parseJsonc } from 'jsonc-parser';
  * variable to send as a key: a folder the user has not trusted must not choose them. The same
  * list is package.json's capabilities.untrustedWorkspaces.restrictedConfigurations.
  */
-export const RESTRICTED_KEYS = ['serverPath', 'linters', 'modelPath', 'engineUrl', 'engineApiKeyEnv'] as const;
+export const RESTRICTED_KEYS = ['serverPath', 'linters', 'modelPath', 'freeformModel', 'engineUrl', 'engineApiKeyEnv'] as const;
 
 /** What `WorkspaceConfiguration.inspect` says about one setting (the parts read here). */
 export interface Inspected {

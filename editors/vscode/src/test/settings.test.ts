@@ -16,6 +16,7 @@ test('unset settings are left out so server defaults apply', () => {
 test('every server setting maps one to one by name', () => {
   const values = {
     modelPath: '/models/qwen.gguf',
+    freeformModel: 'qwen2.5-coder-1.5b',
     nCtx: 4096,
     nThreads: 8,
     nGpuLayers: 99,
@@ -76,4 +77,10 @@ test('a setting the user removed is sent at its default, so the server drops the
   );
   assert.deepEqual(changedOptions({ nThreads: 4 }, {}, defaults), { nThreads: null });
   assert.deepEqual(changedOptions({}, { draftMax: 16 }, defaults), { draftMax: 16 });
+});
+
+test('freeformModel is sent as given, and empty means the default pairing (null)', () => {
+  assert.deepEqual(initializationOptions(lookupFrom({ freeformModel: 'same' })).options, { freeformModel: 'same' });
+  assert.deepEqual(initializationOptions(lookupFrom({ freeformModel: '' })).options, { freeformModel: null });
+  assert.deepEqual(initializationOptions(lookupFrom({ freeformModel: 3 })).problems.length, 1);
 });
