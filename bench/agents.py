@@ -14,12 +14,14 @@
    bench/agents/repo with one loaded model: correct (the file is the expected one), per-edit
    latency, total wall time; and what `git apply` and `patch --fuzz=3` make of the same diffs.
 
-Run: .venv/bin/python bench/agents.py [sketches] [batch] [edits]
+Run: .venv/bin/python bench/agents.py [sketches] [batch] [edits] [--model NAME] [--n-threads N] [--out FILE]
 (writes bench/results/agents.json; sketches and batch about 15 minutes each on 2 cores, edits a few)
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import dataclasses
 import json
 import shutil
@@ -28,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from lsp_server import Engine, Region, Settings, Task, build_request
@@ -158,33 +161,55 @@ def baseline_applies(argv: list[str], diff: str, repo: Path, path: Path, pristin
     return correct
 
 
-def measure_edits() -> dict:
-    """Every edit of bench/agents/edits.jsonl on its own, through apply with one model loaded first."""
-    edits = [json.loads(line) for line in (ROOT / "agents" / "edits.jsonl").read_text().splitlines() if line]
-    started = time.perf_counter()
-    engine = Engine(Settings())
-    engine.load()
-    rows = []
+def agent_edits() -> list[dict]:
+    """bench/agents/edits.jsonl: each edit's request, file, kind and expected file."""
+    return [json.loads(line) for line in (ROOT / "agents" / "edits.jsonl").read_text().splitlines() if line]
+
+
+@contextlib.contextmanager
+def agents_repo() -> Iterator[Path]:
+    """A fresh copy of bench/agents/repo, removed afterwards."""
     with tempfile.TemporaryDirectory() as tmp:
         repo = Path(tmp) / "repo"
         shutil.copytree(ROOT / "agents" / "repo", repo)
+        yield repo
+
+
+def answer_edit(engine: Engine, edit: dict, repo: Path) -> tuple[dict, float]:
+    """`apply`'s answer to one edit on the copy of bench/agents/repo at `repo`, and its latency (s)."""
+    request = dict(edit["request"])
+    if "file" in request:
+        request["file"] = str(repo / request["file"])
+    else:
+        request["root"] = str(repo)
+    began = time.perf_counter()
+    answer = answer_request(engine, request)
+    return answer, time.perf_counter() - began
+
+
+def measure_edits(settings: Settings) -> dict:
+    """Every edit of bench/agents/edits.jsonl on its own, through apply with one model loaded first."""
+    edits = agent_edits()
+    started = time.perf_counter()
+    engine = Engine(settings)
+    engine.load()
+    rows = []
+    with agents_repo() as repo:
         for edit in edits:
             path = repo / edit["file"]
             pristine = path.read_text()
-            request = dict(edit["request"])
-            if "file" in request:
-                request["file"] = str(repo / request["file"])
-            else:
-                request["root"] = str(repo)
-            began = time.perf_counter()
-            answer = answer_request(engine, request)
-            latency = time.perf_counter() - began
+            answer, latency = answer_edit(engine, edit, repo)
+            request = edit["request"]
             result = path.read_text()
             files = answer.get("files") or [answer]
             row = {"id": edit["id"], "kind": edit["kind"], "stale": edit["stale"], "drift": edit["drift"],
                    "loose": edit["loose"], "ok": answer["ok"], "correct": result == edit["expected"],
                    "latency_s": round(latency, 3), "hunks": [h["status"] for f in files for h in f.get("hunks", [])],
                    "as_drafted": all(f.get("as_drafted", True) for f in files)}
+            stats = [f["stats"] for f in files if f.get("stats")]
+            if stats:  # where the time went: the prompt's prefill and the verification passes
+                row.update({key: round(sum(s[key] for s in stats), 3) for key in
+                            ("prompt_tokens", "prefill_tokens", "prefill_s", "generate_s", "passes", "regions")})
             if not answer["ok"]:
                 row["error"] = answer.get("error")
                 row["untouched"] = result == pristine  # nothing written for an edit that failed its checks
@@ -254,14 +279,24 @@ def summary(report: dict) -> dict:
 
 def main(argv: list[str]) -> int:
     """Every part, or only those named (`sketches`, `batch`, `edits`): the others are kept from the last run."""
+    parser = argparse.ArgumentParser(description="agent workloads (see the module docstring)")
+    parser.add_argument("parts", nargs="*")
+    parser.add_argument("--model", help="a GGUF file or a model name (default: the default model)")
+    parser.add_argument("--n-threads", type=int, default=0, help="0: all cores")
+    parser.add_argument("--out", default=str(ROOT / "results" / "agents.json"))
+    args = parser.parse_args(argv)
+    settings = Settings()
+    settings.model.path = args.model
+    settings.model.n_threads = args.n_threads or None
     everything = {"sketches", "batch", "edits"}
-    parts = set(argv) or everything
+    parts = set(args.parts) or everything
     if parts - everything:
         raise SystemExit(f"unknown parts: {', '.join(sorted(parts - everything))}; choose from {', '.join(sorted(everything))}")
-    out = ROOT / "results" / "agents.json"
+    out = Path(args.out)
     report = json.loads(out.read_text()) if out.exists() and parts != everything else {}
     if "edits" in parts:
-        report["edits"] = measure_edits()
+        report["edits"] = measure_edits(settings)
+        report["edits"]["summary"].update(model=args.model or "default", n_threads=args.n_threads or "all")
     if "sketches" in parts:
         report["sketches"] = measure_sketches()
     if "batch" in parts:

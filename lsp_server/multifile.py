@@ -25,7 +25,11 @@ from .patches import FilePatch
 from .patching import HunkOutcome, draft_file
 from .writes import create_file, remove_created
 
-PATCH_INSTRUCTION = "Apply the change: the draft already carries it; keep everything else as it is."
+# Short: the model never sees the draft, only the original, and every token of it is prefilled per region.
+PATCH_INSTRUCTION = "Apply the change."
+# Lines of code kept on each side of a patch's changes in the region the model verifies: a hunk brings its
+# own context lines, and every line of margin is paid twice (shown in the prompt, then verified).
+PATCH_MARGIN_LINES = 1
 # Folders a rename across a directory never enters: other people's code, caches, build output.
 SKIPPED_FOLDERS = {"node_modules", "__pycache__", "target", "vendor", ".git", ".hg", ".svn"}
 
@@ -130,7 +134,7 @@ def patch_file(engine: Engine, path: str, patch: FilePatch, force: bool = False)
     if draft.drafted == text:
         outcome.new, outcome.note = text, "the hunks change nothing"
         return outcome
-    regions = change_regions(text, (0, len(text)), draft.drafted)
+    regions = change_regions(text, (0, len(text)), draft.drafted, PATCH_MARGIN_LINES)
     request = EditRequest(text, PATCH_INSTRUCTION, regions, path, sketch=draft.sketch)
     done = run_edit(engine, path, text, request, force)
     done.hunks = draft.hunks

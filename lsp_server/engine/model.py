@@ -212,11 +212,14 @@ class Model:
         return n
 
     def prefill(
-        self, tokens: Sequence[int], cancelled: Callable[[], bool] | None = None
+        self, tokens: Sequence[int], cancelled: Callable[[], bool] | None = None, then: Sequence[int] = (),
+        then_logits: Sequence[int] = (),
     ) -> np.ndarray:
         """Make the cache hold exactly `tokens`, reusing the common prefix; return the last position's logits.
 
         Only the tail past the cached prefix is evaluated; at least one token is, for fresh logits.
+        With `then`: those tokens follow in the prompt's last batch where they fit (one forward pass
+        fewer), and the logits returned are decode()'s at `then_logits`, indices into `then`.
         """
         if len(tokens) >= self.n_ctx:
             raise ModelError(f"prompt of {len(tokens)} tokens does not fit the context of {self.n_ctx}")
@@ -229,9 +232,11 @@ class Model:
                 raise Cancelled()
             part = rest[start : start + self.n_batch]
             last = start + len(part) == len(rest)
+            if last and then and len(part) + len(then) <= self.n_batch:
+                return self.decode([*part, *then], logits_at=[len(part) + i for i in then_logits])
             logits = self.decode(part, logits_at=[len(part) - 1] if last else [])
         assert logits is not None
-        return logits[0]
+        return self.decode(then, then_logits) if then else logits[0]
 
     def decode(self, tokens: Sequence[int], logits_at: Sequence[int]) -> np.ndarray:
         """Evaluate tokens at the next positions; return logits (len(logits_at) x n_vocab) at those indices.

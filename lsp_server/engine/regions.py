@@ -20,15 +20,15 @@ def _line_starts(lines: list[str]) -> list[int]:
     return starts
 
 
-def _grow(old: list[str], first: int, last: int) -> tuple[int, int]:
-    """Lines [first, last) grown by MARGIN_LINES lines with code on each side (blank lines come along free)."""
-    for _ in range(MARGIN_LINES):
+def _grow(old: list[str], first: int, last: int, margin: int = MARGIN_LINES) -> tuple[int, int]:
+    """Lines [first, last) grown by `margin` lines with code on each side (blank lines come along free)."""
+    for _ in range(margin):
         if first == 0:
             break
         first -= 1
         while first > 0 and not old[first].strip():
             first -= 1
-    for _ in range(MARGIN_LINES):
+    for _ in range(margin):
         if last >= len(old):
             break
         last += 1
@@ -37,10 +37,10 @@ def _grow(old: list[str], first: int, last: int) -> tuple[int, int]:
     return first, last
 
 
-def change_regions(text: str, span: tuple[int, int], draft: str) -> list[Region]:
+def change_regions(text: str, span: tuple[int, int], draft: str, margin: int = MARGIN_LINES) -> list[Region]:
     """The regions to rewrite so that text[span] becomes `draft`: one per cluster of changed lines.
 
-    Each region keeps MARGIN_LINES lines of code on each side; clusters whose margins come within
+    Each region keeps `margin` lines of code on each side (MARGIN_LINES unless told); clusters whose margins come within
     JOIN_GAP_LINES lines of each other are joined. Lines between regions are the original's and
     are not rewritten, so the model verifies only around the changes. No change: no regions.
     """
@@ -50,7 +50,7 @@ def change_regions(text: str, span: tuple[int, int], draft: str) -> list[Region]
     opcodes = [op for op in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes() if op[0] != "equal"]
     clusters: list[list[int]] = []  # [old first, old last, new first, new last) in lines
     for _tag, i1, i2, j1, j2 in opcodes:
-        first, last = _grow(old, i1, i2)
+        first, last = _grow(old, i1, i2, margin)
         # The margin lines are unchanged, so they map one to one onto the draft's lines.
         nfirst, nlast = j1 - (i1 - first), j2 + (last - i2)
         if clusters and first - clusters[-1][1] <= JOIN_GAP_LINES:

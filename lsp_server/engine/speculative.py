@@ -17,7 +17,8 @@ class LanguageModel(Protocol):
 
     kv_tokens: list[int]
 
-    def prefill(self, tokens: Sequence[int], cancelled: Callable[[], bool] | None = None) -> np.ndarray: ...
+    def prefill(self, tokens: Sequence[int], cancelled: Callable[[], bool] | None = None, then: Sequence[int] = (),
+                then_logits: Sequence[int] = ()) -> np.ndarray: ...
     def decode(self, tokens: Sequence[int], logits_at: Sequence[int]) -> np.ndarray: ...
     def truncate(self, n_keep: int) -> None: ...
     def common_prefix(self, tokens: Sequence[int]) -> int: ...
@@ -158,7 +159,12 @@ def speculative_edit(
     t0 = time.perf_counter()
     stats.prompt_tokens = len(prompt_tokens)
     stats.prefill_tokens = len(prompt_tokens) - min(model.common_prefix(prompt_tokens), len(prompt_tokens) - 1)
-    row = model.prefill(prompt_tokens, cancelled)  # logits predicting the next output token
+    # A first token that is forced (a tool's draft starts with its unchanged margin line) is taken
+    # whatever the prompt's last row says: the prompt is then evaluated in the first verification's
+    # pass, one forward pass fewer. row None: the prompt is not evaluated yet.
+    first = drafter.peek() if options.speculate else None
+    joined = first is not None and first[1]
+    row = None if joined else model.prefill(prompt_tokens, cancelled)  # logits predicting the next output token
     t1 = time.perf_counter()
     stats.prefill_s = t1 - t0
     output = bytearray()
@@ -196,28 +202,45 @@ def speculative_edit(
             stats.stop_reason = "budget"
             break
         # 2. The next token is free: the row we have predicts it (the draft's, if the rule accepts it).
-        if options.record_margins:
-            stats.margins.append(top2_margin(row))
-        drafted = drafter.peek()
-        next_token = choose(row, drafted, options.acceptance, options.typical_ratio)
-        if (drafted is not None and next_token != drafted[0] and options.acceptance == "typical"
-                and drafter.misplaced(model.piece(next_token))):
-            next_token = drafted[0]  # a skip or a repeat of a draft that carries the change: keep the draft
+        if row is None:
+            next_token = first[0]
+        else:
+            if options.record_margins:
+                stats.margins.append(top2_margin(row))
+            drafted = drafter.peek()
+            next_token = choose(row, drafted, options.acceptance, options.typical_ratio)
+            if (drafted is not None and next_token != drafted[0] and options.acceptance == "typical"
+                    and drafter.misplaced(model.piece(next_token))):
+                next_token = drafted[0]  # a skip or a repeat of a draft that carries the change: keep the draft
         if model.is_eog(next_token):
             stats.stop_reason = "eos"
             break
         if take([next_token]):
+            if row is None:
+                model.prefill(prompt_tokens, cancelled)  # the cache holds the prompt, as always
             stats.stop_reason = "end"
             break
         # 3. Draft the next chunk from where the output stands in a draft text.
         draft = drafter.propose() if options.speculate else []
         draft = draft[: max(0, options.max_new_tokens - len(tokens))]
         forced = drafter.forced_mask(len(draft))
-        # 4. Verify: one decode of [next_token] + draft, logits at every position.
-        logits = model.decode([next_token, *draft], logits_at=range(len(draft) + 1))
+        # 4. Verify: one decode of [next_token] + draft. Row i predicts draft[i]; a forced token is
+        # accepted whatever its row says, so logits come only where a token is checked, and at the end.
+        checked = [i for i, f in enumerate(forced) if not f]
+        if row is None:  # the prompt's tail and the first verification in one pass
+            began = time.perf_counter()
+            logits = model.prefill(prompt_tokens, cancelled, then=[next_token, *draft], then_logits=[*checked, len(draft)])
+            # Its time counts as prefill and generation in proportion to the tokens each evaluated.
+            shared = (time.perf_counter() - began) * stats.prefill_tokens / (stats.prefill_tokens + 1 + len(draft))
+            stats.prefill_s += shared
+            t1 += shared
+        else:
+            logits = model.decode([next_token, *draft], logits_at=[*checked, len(draft)])
         stats.passes += 1
-        k = accepted_count(logits, draft, options.acceptance, options.typical_ratio, forced)
-        row = logits[k].copy()  # predicts the token after the accepted run
+        passed = accepted_count(logits, [draft[i] for i in checked], options.acceptance, options.typical_ratio,
+                                [False] * len(checked))
+        k = checked[passed] if passed < len(checked) else len(draft)  # the first token not accepted
+        row = logits[passed].copy()  # predicts the token after the accepted run
         # 5. Roll the cache back past the rejected tail of the draft.
         model.truncate(len(model.kv_tokens) - (len(draft) - k))
         stats.drafted_tokens += len(draft)

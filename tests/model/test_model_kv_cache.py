@@ -207,3 +207,19 @@ def test_a_warm_up_stops_between_chunks_and_what_it_prefilled_stays(engine):
         engine.warm(text, "textwrap.py", region=span, cancelled=cancelled)
     assert len(engine.model.kv_tokens) == 2 * WARM_CHUNK_TOKENS
     assert engine.warm(text, "textwrap.py", region=span) == whole - 2 * WARM_CHUNK_TOKENS
+
+
+def test_prefill_then_evaluates_the_next_tokens_in_the_prompts_pass(engine):
+    model = engine.model
+    prompt = model.tokenize(b"def area(self):\n    return self.width", add_bos=model.add_bos)
+    then = model.tokenize(b" * self.height\n")
+    model.reset()
+    model.prefill(prompt)
+    apart = np.array(model.decode(then, logits_at=[0, len(then) - 1]))
+    model.reset()
+    calls = model.decode_calls
+    joined = np.array(model.prefill(prompt, then=then, then_logits=[0, len(then) - 1]))
+    assert model.decode_calls == calls + 1  # one pass for the prompt and the tokens after it
+    assert model.kv_tokens == [*prompt, *then]
+    assert float(np.abs(joined - apart).max()) <= ROLLBACK_BOUND  # the same rows, up to batch-size rounding
+    assert (joined.argmax(axis=1) == apart.argmax(axis=1)).all()

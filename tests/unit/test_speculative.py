@@ -45,9 +45,9 @@ class ScriptedModel:
             n += 1
         return n
 
-    def prefill(self, tokens, cancelled=None):
+    def prefill(self, tokens, cancelled=None, then=(), then_logits=()):
         self.kv_tokens = list(tokens)
-        return self._logits(self._predict(self.kv_tokens))
+        return self.decode(then, then_logits) if then else self._logits(self._predict(self.kv_tokens))
 
     def decode(self, tokens, logits_at):
         self.decode_calls += 1
@@ -340,3 +340,28 @@ def test_a_look_alike_line_after_the_region_does_not_end_the_edit_but_running_on
     assert d.source == 1 and d.at_content_end
     # Cut where the region ends: the model's last line of it kept, the file's next lines not.
     assert run_on[:i + 1 - d.overshoot].endswith(b"    return sum(values) / 2\n")
+
+
+def test_a_forced_first_token_is_verified_in_the_prompts_pass():
+    renamed = ORIGINAL.replace(b"total", b"summa")
+    first_line = renamed.index(b"\n") + 1
+    outputs = {}
+    for forced_first in (True, False):
+        model = ScriptedModel(b"p", renamed + FENCE)
+        joined = []
+        prefill = model.prefill
+        model.prefill = lambda tokens, cancelled=None, then=(), then_logits=(): (
+            joined.append(bool(then)) or prefill(tokens, cancelled, then, then_logits))
+        forced = changed_ranges(ORIGINAL, renamed)
+        led = draft_text(renamed + FENCE, content_end=len(renamed), led=True,
+                         forced=[(0, first_line)] + forced if forced_first else forced)
+        drafter = Drafter([led, draft_text(ORIGINAL + FENCE, content_end=len(ORIGINAL))])
+        stats = LoopStats()
+        for step in speculative_edit(model, list(b"p"), drafter, LoopOptions(acceptance="typical"), stats):
+            pass
+        outputs[forced_first] = step.output
+        # The first token is the draft's whatever the prompt's last row says: the prompt's pass carries
+        # the first verification; an unforced first token needs that row first.
+        assert joined == [forced_first], joined
+        assert model.kv_tokens[:1] == list(b"p") and stats.stop_reason == "end"
+    assert outputs[True] == outputs[False] == renamed
