@@ -254,9 +254,18 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
     stats = LoopStats()
 
     lead = prepared.lead
+    last_sync = (0, 0)
 
     def on_step(step: Step) -> None:
+        nonlocal last_sync
         progress = progress_of(step, drafter, prepared, stats)
+        if progress.sync is not None:
+            if progress.sync[0] < last_sync[0] or progress.sync[1] < last_sync[1]:
+                # The model went back to copy earlier lines again (a re-sync behind the last one): the
+                # output streamed so far stays right, so the last sync point stands until it is passed.
+                progress.sync = None
+            else:
+                last_sync = progress.sync
         on_progress(progress.rebased(len(lead), lead, stats, progress.fraction, progress.tokens_per_s)
                     if lead else progress)
 

@@ -85,3 +85,28 @@ def test_free_form_regions_run_on_the_free_form_model_and_drafted_ones_on_the_en
     assert (main.prefills, freeform.prefills) == (len(rename.regions), 1)
     engine.warm(TEXT, "m.py")  # what a warm-up prefills is a free-form prompt: the free-form model's
     assert main.prefills == len(rename.regions)
+
+
+def test_sync_points_never_go_back_when_the_model_copies_earlier_lines_again():
+    # The answer repeats two lines of the region: the drafter re-syncs behind where it stood. A sync
+    # point behind an earlier one would ask the editor to take back text it has already received.
+    text = "".join(f"x{i} = {i}\n" for i in range(40))
+    request = build_request(text, Task("edit", "repeat", (1, 40)), path="m.py")
+    region = request.regions[0]
+    lines = text[region.start:region.end].splitlines(keepends=True)
+    answer = "".join(lines[:30] + lines[10:20] + lines[30:])
+    engine = Engine(Settings(), model=ScriptedModel({text[region.start:region.end]: answer}))
+    seen = []
+    result = engine.edit(request, on_progress=seen.append)
+    assert result.new_region == answer
+    syncs = [p.sync for p in seen if p.sync is not None]
+    assert syncs and all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(syncs, syncs[1:])), syncs
+    # Fed to the server's stream in order, the sync points rebuild exactly the result.
+    stream = EditStream(text, (region.start, region.end))
+    document = text
+    for p in seen:
+        if (batch := stream.advance(p.output, p.sync)) is not None:
+            document = apply_hunks(document, batch.hunks)
+    if (final := stream.finish(result.new_region)) is not None:
+        document = apply_hunks(document, final.hunks)
+    assert document == result.text
