@@ -74,3 +74,18 @@ class ScriptedModel:
 
     def truncate(self, n_keep: int) -> None:
         del self.kv_tokens[n_keep:]
+
+
+def streamed_document(text: str, span: tuple[int, int], events, new_region: str) -> str:
+    """The document an editor ends with when the edit's progress events are fed to the server's stream in order."""
+    from lsp_server.streaming import EditStream
+    from lsp_server.textedits import apply_hunks
+
+    stream = EditStream(text, span)
+    document = text
+    for event in events:
+        if (batch := stream.advance(event.output, event.sync)) is not None:
+            document = apply_hunks(document, batch.hunks)
+    if (final := stream.finish(new_region)) is not None:
+        document = apply_hunks(document, final.hunks)
+    return document

@@ -5,10 +5,7 @@ from __future__ import annotations
 from lsp_server.config import Settings
 from lsp_server.engine.engine import Engine
 from lsp_server.engine.tasks import Task, build_request
-from lsp_server.streaming import EditStream
-from lsp_server.textedits import apply_hunks
-
-from tests.scripted import ScriptedModel
+from tests.scripted import ScriptedModel, streamed_document
 
 TEXT = "def g(y):\n    return y\n\n\n" + "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(30)) + "print(g(y))\n"
 
@@ -49,16 +46,7 @@ def test_two_regions_give_one_result_and_sync_points_across_the_whole_span():
     assert (first.end - span_start, len(first.draft)) in syncs, syncs
     assert syncs == sorted(syncs)
     # Fed to the server's stream in order, the sync points rebuild exactly the result.
-    stream = EditStream(TEXT, (span_start, span_end))
-    document = TEXT
-    for event in events:
-        batch = stream.advance(event.output, event.sync)
-        if batch is not None:
-            document = apply_hunks(document, batch.hunks)
-    final = stream.finish(result.new_region)
-    if final is not None:
-        document = apply_hunks(document, final.hunks)
-    assert document == result.text
+    assert streamed_document(TEXT, (span_start, span_end), events, result.new_region) == result.text
 
 
 def test_a_model_that_writes_nothing_new_is_reported_as_unchanged():
@@ -102,11 +90,4 @@ def test_sync_points_never_go_back_when_the_model_copies_earlier_lines_again():
     syncs = [p.sync for p in seen if p.sync is not None]
     assert syncs and all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(syncs, syncs[1:])), syncs
     # Fed to the server's stream in order, the sync points rebuild exactly the result.
-    stream = EditStream(text, (region.start, region.end))
-    document = text
-    for p in seen:
-        if (batch := stream.advance(p.output, p.sync)) is not None:
-            document = apply_hunks(document, batch.hunks)
-    if (final := stream.finish(result.new_region)) is not None:
-        document = apply_hunks(document, final.hunks)
-    assert document == result.text
+    assert streamed_document(text, (region.start, region.end), seen, result.new_region) == result.text
