@@ -5,7 +5,7 @@ benchmark is `specedit bench`). One line a task, then the count:
 
     .venv/bin/python bench/quick.py --model qwen2.5-coder-1.5b [--n-threads 1] [--only NAME ...]
 
-`--tasks bench/dev` runs the held-out free-form tasks that prompt changes are tried on, so the
+`--tasks bench/dev` runs the held-out tasks (free-form edits, renames) that prompt and decoding changes are tried on, so the
 benchmark's own tasks report and do not train.
 """
 

@@ -59,16 +59,34 @@ class LineMap(dict):
         return (self._keys[i], self[self._keys[i]]) if i >= 0 else None
 
 
-def line_map(draft: bytes, original: bytes) -> LineMap:
-    """Byte offsets of line starts in `draft` -> the same line's start in `original`, for unchanged lines."""
+def _lines(original: bytes, draft: bytes) -> tuple[difflib.SequenceMatcher, list[int], list[int]]:
+    """The line diff of `original` and `draft`, and each one's line starts (with its end)."""
     a, b = original.splitlines(keepends=True), draft.splitlines(keepends=True)
     starts_a, starts_b = [0], [0]
     for line in a:
         starts_a.append(starts_a[-1] + len(line))
     for line in b:
         starts_b.append(starts_b[-1] + len(line))
+    return difflib.SequenceMatcher(None, a, b, autojunk=False), starts_a, starts_b
+
+
+def line_map(draft: bytes, original: bytes) -> LineMap:
+    """Byte offsets of line starts in `draft` -> the same line's start in `original`, for unchanged lines."""
+    matcher, starts_a, starts_b = _lines(original, draft)
     mapping = LineMap()
-    for i1, j1, size in difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+    for i1, j1, size in matcher.get_matching_blocks():
         for k in range(size + 1):
             mapping[starts_b[j1 + k]] = starts_a[i1 + k]
+    return mapping
+
+
+def lines_one_for_one(original: bytes, draft: bytes) -> dict[int, int]:
+    """Line starts in `original` -> the same line's start in `draft`: unchanged lines, and lines a
+    change rewrote one for one (a rename's), with the start of the line after each."""
+    matcher, starts_a, starts_b = _lines(original, draft)
+    mapping: dict[int, int] = {}
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            for k in range(i2 - i1 + 1):
+                mapping[starts_a[i1 + k]] = starts_b[j1 + k]
     return mapping

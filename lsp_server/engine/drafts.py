@@ -25,6 +25,16 @@ FAR_TAIL = 32
 BACK_WINDOW = 512
 
 
+def overlaps(ranges: list[tuple[int, int]], lo: int, hi: int) -> bool:
+    """Whether bytes [lo, hi) overlap one of the sorted, disjoint `ranges`."""
+    i = bisect_right(ranges, (hi, hi)) - 1
+    while i >= 0 and ranges[i][1] > lo:
+        if ranges[i][0] < hi:
+            return True
+        i -= 1
+    return False
+
+
 @dataclass
 class DraftText:
     """One text the output may copy from (the original region, a renamed copy, a sketch), as tokens.
@@ -42,6 +52,9 @@ class DraftText:
     content_end: int | None = None  # where the code ends and the closing fence begins (bytes)
     # Byte ranges the output must take as drafted: the changes a deterministic tool made (a rename).
     forced: list[tuple[int, int]] = field(default_factory=list)
+    # Byte ranges verified greedily whatever the edit's acceptance: text around a tool's guess that the
+    # model may need to change (a rename's prose: "a entrant" -> "an entrant"); sorted and disjoint.
+    strict: list[tuple[int, int]] = field(default_factory=list)
     # The intended result (a rename, a fix, a merged sketch): under lossy acceptance the model may
     # write new text into it, but not skip ahead in it or repeat it (see Drafter.misplaced).
     led: bool = False
@@ -73,12 +86,11 @@ class DraftText:
 
     def overlaps_forced(self, lo: int, hi: int) -> bool:
         """Whether bytes [lo, hi) overlap a forced byte range."""
-        i = bisect_right(self.forced, (hi, hi)) - 1
-        while i >= 0 and self.forced[i][1] > lo:
-            if self.forced[i][0] < hi:
-                return True
-            i -= 1
-        return False
+        return overlaps(self.forced, lo, hi)
+
+    def rule(self, lo: int, hi: int) -> tuple[bool, bool]:
+        """(forced, strict) for a draft token spanning bytes [lo, hi)."""
+        return overlaps(self.forced, lo, hi), overlaps(self.strict, lo, hi)
 
     def sync_start(self, pos: int) -> bool:
         if self.is_sync_start is not None:
@@ -127,6 +139,8 @@ class Drafter:
         self._proposed: list[tuple[int, int]] = []  # byte spans of the tokens propose() returned last
         # source index -> where a position in source 0 stands in that source (see mirror)
         self.mirrors: dict[int, Callable[[int], int]] = {}
+        # source index -> (line starts in that source -> the same line's start in source 0, their sorted keys): see rejoin
+        self.rejoins: dict[int, tuple[dict[int, int], list[int]]] = {}
 
     def mirror(self, index: int, position_in: Callable[[int], int]) -> None:
         """Keep sources[index]'s re-sync start level with the output while it follows source 0.
@@ -135,6 +149,16 @@ class Drafter:
         *that* source, which may be far behind, and the output would repeat code.
         """
         self.mirrors[index] = position_in
+
+    def rejoin(self, index: int, line_starts: dict[int, int]) -> None:
+        """Go back to source 0 (a draft carrying the change) at the first line start where the output, following sources[index], is level with it again.
+
+        Where the model turned away from a tool's guess (a rename's word in a comment) the output
+        follows the original; at the next line the two texts share, the tool's draft leads again,
+        so its later changes are still proposed (and forced where they are certain). Chunks drafted
+        from sources[index] end at such line starts.
+        """
+        self.rejoins[index] = (line_starts, sorted(line_starts))
 
     def _moved(self) -> None:
         self.last_pos[self.source] = self.pos
@@ -184,6 +208,13 @@ class Drafter:
                     self.tentative_from = None
                 if self.tentative_from is None:
                     self._moved()
+                back = self.rejoins.get(self.source)
+                if back is not None and (led_pos := back[0].get(self.pos)) is not None:
+                    tentative = self.tentative_from is not None
+                    self.source, self.pos = 0, led_pos
+                    self.tentative_from = led_pos if tentative else None
+                    if not tentative:
+                        self._moved()
                 return
             self.stats.divergences += 1
             self.pos = None
@@ -267,9 +298,29 @@ class Drafter:
                 cut = bisect_right(src.starts, boundary) - 1
                 if cut - first >= self.min_tokens:
                     last = cut
+        if self.source in self.rejoins:
+            # End the chunk where the output can go back to the draft that leads (see rejoin).
+            last = self._cut(src, first, last, self.rejoins[self.source][1])
+        if src.strict:
+            # And before and after text verified strictly: the model may turn away there, and a
+            # verification pass costs by the token, so drafting on past it is mostly waste.
+            last = self._cut(src, first, last, [at for span in src.strict for at in span])
         chunk = head + [(src.tokens[i], src.starts[i], src.starts[i + 1]) for i in range(first, last)]
         self._proposed = [(lo, hi) for _, lo, hi in chunk]
         return [token for token, _, _ in chunk]
+
+    @staticmethod
+    def _cut(src: DraftText, first: int, last: int, points: list[int]) -> int:
+        """`last`, or the first token start among `points` (sorted bytes) after token `first` and before token `last`."""
+        k = bisect_right(points, src.starts[first])
+        while k < len(points) and points[k] < src.starts[last]:
+            cut = src.token_at.get(points[k])
+            if cut is None:
+                cut = bisect_right(src.starts, points[k]) - 1  # the token the point falls in
+            if cut > first:
+                return cut
+            k += 1
+        return last
 
     def _bridge(self, src: DraftText) -> tuple[int | None, list[tuple[int, int, int]]]:
         """From inside a draft token to the next token start after the line's end: that text tokenized anew.
@@ -289,19 +340,19 @@ class Drafter:
             return None, []  # the pieces do not spell the text: draft nothing rather than something wrong
         return min(j, len(src.tokens)), head
 
-    def peek(self) -> tuple[int, bool] | None:
-        """The next draft token at the output's position and whether it is forced, or None."""
+    def peek(self) -> tuple[int, bool, bool] | None:
+        """The next draft token at the output's position, whether it is forced and whether it is verified strictly, or None."""
         if self.pos is None:
             return None
         src = self.sources[self.source]
         i = src.token_at.get(self.pos)
         if i is not None:
-            return src.tokens[i], bool(src.forced) and src.is_forced(i)
+            return src.tokens[i], *src.rule(src.starts[i], src.starts[i + 1])
         _, head = self._bridge(src)
         if not head:
             return None
         token, lo, hi = head[0]
-        return token, bool(src.forced) and src.overlaps_forced(lo, hi)
+        return token, *src.rule(lo, hi)
 
     def misplaced(self, piece: bytes, at: int | None = None) -> bool:
         """Whether text the model prefers at `at` (default: the output's position) of a draft-led text is that text's own, from elsewhere.
@@ -325,7 +376,14 @@ class Drafter:
         src = self.sources[self.source]
         if not src.forced:
             return [False] * n
-        return [src.overlaps_forced(lo, hi) for lo, hi in self._proposed[:n]]
+        return [overlaps(src.forced, lo, hi) for lo, hi in self._proposed[:n]]
+
+    def strict_mask(self, n: int) -> list[bool]:
+        """For the chunk propose() just returned (n tokens): which of them are verified greedily."""
+        src = self.sources[self.source]
+        if not src.strict:
+            return [False] * n
+        return [overlaps(src.strict, lo, hi) for lo, hi in self._proposed[:n]]
 
     def feedback(self, drafted: int, accepted: int) -> None:
         """Adapt the chunk length to how much of the last chunk the model accepted."""

@@ -16,7 +16,7 @@ from .. import coords, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
 from . import prompts
-from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map
+from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map, lines_one_for_one
 from .drafts import DraftText, Drafter
 from .request import EditRequest, Region
 from .speculative import LoopOptions, LoopStats, Step
@@ -180,7 +180,14 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
         first_line = led.data.find(b"\n") + 1 or len(led.data)
         changed = (changed_ranges(region_bytes, region.draft.encode("utf-8"))
                    if request.draft_certain or not prompt.chat else [])
-        led.forced = [(0, first_line)] + [(max(a, first_line), b) for a, b in changed if b > first_line]
+        margin = first_line
+        if request.prose_guessed and prompt.chat and changed:
+            guessed = prose_changes(request, region, language, changed)
+            changed = [c for c in changed if c not in guessed]
+            led.strict = rest_of_lines(led.data, guessed)
+            if led.strict and led.strict[0][0] < first_line:
+                margin = led.strict[0][0]  # the first line is taken as drafted up to there
+        led.forced = ([(0, margin)] if margin else []) + [(max(a, first_line), b) for a, b in changed if b > first_line]
         led.led = True
         sources.insert(0, led)
     acceptance = request.acceptance or settings.draft.acceptance
@@ -190,6 +197,45 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
         acceptance = "typical" if sources[0].led else "greedy"
     budget = token_budget(backend, settings, len(sources[0].tokens), len(prompt.tokens or ()))
     return Prepared(region, prompt, parts, sources, acceptance, budget, region_bytes, guided, lead)
+
+
+def prose_changes(request: EditRequest, region: Region, language: syntax.Language,
+                  changed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Those of `changed` (byte ranges of the region's draft) that lie in comments or docstrings of the drafted document."""
+    drafted = request.drafted_text
+    base = len(drafted[:request.draft_start(region)].encode("utf-8"))
+    prose = syntax.prose_ranges(drafted.encode("utf-8"), language)
+    return [(a, b) for a, b in changed if any(lo <= base + a and base + b <= hi for lo, hi in prose)]
+
+
+def before_previous_word(data: bytes, at: int) -> int:
+    """Where the blanks before the word before `at` begin (`data[:at]` ends with a word and blanks, or blanks)."""
+    i = at
+    while i > 0 and data[i - 1:i] in b" \t":
+        i -= 1
+    while i > 0 and not data[i - 1:i].isspace():
+        i -= 1
+    while i > 0 and data[i - 1:i] in b" \t":
+        i -= 1
+    return i
+
+
+def rest_of_lines(data: bytes, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For each of `ranges` (sorted), from the word before it to its line's end (with the newline): sorted, disjoint.
+
+    That word is where the model may need to write its own (an article, a verb's number); before it,
+    the line's indentation and comment marker follow the draft as usual.
+    """
+    lines: list[tuple[int, int]] = []
+    for a, b in ranges:
+        lo = max(before_previous_word(data, a), data.rfind(b"\n", 0, a) + 1)
+        hi = data.find(b"\n", max(a, b - 1))
+        hi = len(data) if hi < 0 else hi + 1
+        if lines and lo <= lines[-1][1]:
+            lines[-1] = (lines[-1][0], max(lines[-1][1], hi))
+        else:
+            lines.append((lo, hi))
+    return lines
 
 
 def align_to_syntax(draft: DraftText, index: syntax.SyntaxIndex, offset: int) -> None:
@@ -228,6 +274,9 @@ def drafter_for(prepared: Prepared, settings: Settings) -> Drafter:
     if led_to_original is not None:
         # A re-sync into the original starts where the output stands in it, not behind.
         drafter.mirror(1, lambda pos: (led_to_original.at_or_before(pos) or (0, 0))[1])
+        if prepared.sources[0].strict:
+            led = prepared.sources[0]
+            drafter.rejoin(1, lines_one_for_one(prepared.region_bytes, led.data[:led.content_end]))
     return drafter
 
 

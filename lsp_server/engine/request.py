@@ -41,6 +41,11 @@ class EditRequest:
     # sketch or diff) or a linter's own fix: they are then taken as drafted. A guessed fix (a one-token
     # syntax repair, the closest defined name) an instruct model may overrule.
     draft_certain: bool = True
+    # Whether the drafts' changes inside comments and docstrings are a tool's whole-word guess (a
+    # rename's: "Describe a player" -> "a entrant", "The samples are" -> "The history are"). An
+    # instruct model then verifies those lines greedily, their changed words not forced: it may
+    # fix the words around them, or keep a word that means something else.
+    prose_guessed: bool = False
 
     def __post_init__(self) -> None:
         if not self.regions:
@@ -55,6 +60,12 @@ class EditRequest:
     def draft_led(self) -> bool:
         """Whether a tool made drafts that carry the change (then typical acceptance follows them)."""
         return any(r.draft is not None for r in self.regions)
+
+    def draft_start(self, region: Region) -> int:
+        """Where `region`'s draft starts in drafted_text (str index)."""
+        shift = sum(len(r.draft) - (r.end - r.start) for r in self.regions
+                    if r.start < region.start and r.draft is not None)
+        return region.start + shift
 
     @property
     def drafted_text(self) -> str:

@@ -91,37 +91,39 @@ class LoopStats:
 
 
 def accepted_mask(
-    logits: np.ndarray, draft: Sequence[int], acceptance: str, ratio: float, forced: Sequence[bool]
+    logits: np.ndarray, draft: Sequence[int], acceptance: str, ratio: float, forced: Sequence[bool],
+    strict: Sequence[bool] | None = None,
 ) -> np.ndarray:
     """Per position: does the model accept draft[i] given logits row i (the row predicting it)?
 
     greedy: the draft token is the argmax (lossless up to floating point).
     typical: its probability is at least `ratio` times the top token's (lossy, follows good drafts).
     forced: accepted whatever the model predicts (a deterministic tool's change, e.g. a rename).
+    strict: verified greedily under either rule (text the model may need to change around a tool's guess).
     """
     rows = np.arange(len(draft))
     drafted = np.asarray(draft, dtype=np.int64)
     preds = logits[: len(draft)].argmax(axis=1)
+    ok = preds == drafted
     if acceptance == "typical":
-        ok = logits[rows, drafted] >= logits[rows, preds] + math.log(ratio)
-    else:
-        ok = preds == drafted
+        lossy = logits[rows, drafted] >= logits[rows, preds] + math.log(ratio)
+        ok = lossy if strict is None else np.where(np.asarray(strict, dtype=bool), ok, lossy)
     return ok | np.asarray(forced, dtype=bool)
 
 
-def accepted_count(logits, draft, acceptance, ratio, forced) -> int:
+def accepted_count(logits, draft, acceptance, ratio, forced, strict=None) -> int:
     """How many draft tokens, from the first, the model accepts."""
     if not len(draft):
         return 0
-    bad = np.flatnonzero(~accepted_mask(logits, draft, acceptance, ratio, forced))
+    bad = np.flatnonzero(~accepted_mask(logits, draft, acceptance, ratio, forced, strict))
     return int(bad[0]) if len(bad) else len(draft)
 
 
-def choose(row: np.ndarray, draft_token: tuple[int, bool] | None, acceptance: str, ratio: float) -> int:
+def choose(row: np.ndarray, draft_token: tuple[int, bool, bool] | None, acceptance: str, ratio: float) -> int:
     """The next token from one logits row: the draft's token where the rule accepts it, else the argmax."""
     if draft_token is not None:
-        token, forced = draft_token
-        if accepted_mask(row[None, :], [token], acceptance, ratio, [forced])[0]:
+        token, forced, strict = draft_token
+        if accepted_mask(row[None, :], [token], acceptance, ratio, [forced], [strict])[0]:
             return token
     return int(np.argmax(row))
 
@@ -210,7 +212,7 @@ def speculative_edit(
             drafted = drafter.peek()
             next_token = choose(row, drafted, options.acceptance, options.typical_ratio)
             if (drafted is not None and next_token != drafted[0] and options.acceptance == "typical"
-                    and drafter.misplaced(model.piece(next_token))):
+                    and not drafted[2] and drafter.misplaced(model.piece(next_token))):
                 next_token = drafted[0]  # a skip or a repeat of a draft that carries the change: keep the draft
         if model.is_eog(next_token):
             stats.stop_reason = "eos"
@@ -224,6 +226,7 @@ def speculative_edit(
         draft = drafter.propose() if options.speculate else []
         draft = draft[: max(0, options.max_new_tokens - len(tokens))]
         forced = drafter.forced_mask(len(draft))
+        strict = drafter.strict_mask(len(draft))
         # 4. Verify: one decode of [next_token] + draft. Row i predicts draft[i]; a forced token is
         # accepted whatever its row says, so logits come only where a token is checked, and at the end.
         checked = [i for i, f in enumerate(forced) if not f]
@@ -238,7 +241,7 @@ def speculative_edit(
             logits = model.decode([next_token, *draft], logits_at=[*checked, len(draft)])
         stats.passes += 1
         passed = accepted_count(logits, [draft[i] for i in checked], options.acceptance, options.typical_ratio,
-                                [False] * len(checked))
+                                [False] * len(checked), [strict[i] for i in checked])
         k = checked[passed] if passed < len(checked) else len(draft)  # the first token not accepted
         row = logits[passed].copy()  # predicts the token after the accepted run
         # 5. Roll the cache back past the rejected tail of the draft.

@@ -136,7 +136,7 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
         return EditRequest(text, instruction, [Region(*span)], path, language_id)
     draft = drafted[span[0]:len(drafted) - (len(text) - span[1])]
     return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id,
-                       draft_certain=task.kind != "fix" or bool(task.fix_edits))
+                       draft_certain=task.kind != "fix" or bool(task.fix_edits), prose_guessed=task.kind == "rename")
 
 
 def identifier_at_index(text: str, language: syntax.Language, position: int) -> str:

@@ -7,7 +7,7 @@ from .diagnostics import SyntaxProblem, introduced_problems, syntax_problems
 from .directives import Directive, find_directives
 from .index import SyntaxIndex
 from .languages import Language, known_languages, language_for
-from .rename import rename_draft
+from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
 from .scopes import edit_scope, identifier_at, names_in
 
@@ -23,6 +23,7 @@ __all__ = [
     "known_languages",
     "language_for",
     "names_in",
+    "prose_ranges",
     "rename_draft",
     "repair_draft",
     "syntax_problems",

@@ -28,6 +28,14 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(lo <= start and end <= hi for lo, hi in spans)
 
 
+def prose_ranges(source: bytes, language: Language) -> list[tuple[int, int]]:
+    """Byte ranges of prose in `source`: comments (@comment of textobjects.scm) and docstrings (@prose of names.scm)."""
+    if not language.has_grammar:
+        return []
+    prose = queries.ranges(language, source, "textobjects", ("comment",))
+    return prose + queries.ranges(language, source, "names", ("prose",))
+
+
 def rename_draft(source: bytes, language: Language, name: str, new_name: str, at: int | None = None) -> bytes:
     """`source` with `name` renamed to `new_name` (whole identifiers only; UTF-8 bytes in and out).
 
@@ -52,9 +60,7 @@ def rename_draft(source: bytes, language: Language, name: str, new_name: str, at
     nodes = {s for s in _leaves_named(language, source, name) if not _inside(literals, *s)}
     identifiers = queries.captures(language, source, "names").get("identifier", ())
     nodes.update((n.start_byte, n.end_byte) for n in identifiers if n.text == old)
-    prose = queries.ranges(language, source, "textobjects", ("comment",))
-    prose += queries.ranges(language, source, "names", ("prose",))
-    words = {m.span() for start, end in prose for m in word.finditer(source, start, end)}
+    words = {m.span() for start, end in prose_ranges(source, language) for m in word.finditer(source, start, end)}
     if at is not None:
         bindings = Bindings(source, language, old)
         target = bindings.at(at)

@@ -91,3 +91,51 @@ def test_sync_points_never_go_back_when_the_model_copies_earlier_lines_again():
     assert syncs and all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(syncs, syncs[1:])), syncs
     # Fed to the server's stream in order, the sync points rebuild exactly the result.
     assert streamed_document(text, (region.start, region.end), seen, result.new_region) == result.text
+
+
+CHAT = "{% for m in messages %}{{ m['content'] }}{% endfor %}"  # a chat template: the prompt is a chat
+
+
+def chat_engine(request, answer: str) -> Engine:
+    model = ScriptedModel({request.text[r.start:r.end]: answer for r in request.regions})
+    model.info.chat_template = CHAT
+    return Engine(Settings(), model=model)
+
+
+def test_a_renames_words_in_comments_are_the_models_to_verify_and_its_code_changes_are_forced():
+    text = "# Greet a user, by the user's first name.\ndef greet(user):\n    return 'Hi ' + user.first\n"
+    request = build_request(text, Task("rename", symbol="user", new_name="item"), path="m.py")
+    assert request.prose_guessed and len(request.regions) == 1
+    engine = chat_engine(request, text)
+    prepared = engine.prepare(request, request.regions[0])
+    led = prepared.sources[0]
+    forced = [led.data[a:b] for a, b in led.forced]
+    strict = [led.data[a:b] for a, b in led.strict]
+    # The comment's line is taken as drafted only up to the word before the tool's first change there.
+    assert forced[0] == b"# Greet" and b"item" not in forced[0]
+    assert all(b"#" not in f for f in forced[1:]) and forced.count(b"item") == 2  # the code's two
+    assert strict == [b" a item, by the item's first name.\n"]
+
+
+def test_a_model_that_fixes_the_article_before_a_renamed_word_is_followed():
+    text = "# Greet a user, by the user's first name.\ndef greet(user):\n    return 'Hi ' + user.first\n"
+    request = build_request(text, Task("rename", symbol="user", new_name="item"), path="m.py")
+    answer = "# Greet an item, by the item's first name.\ndef greet(item):\n    return 'Hi ' + item.first\n"
+    assert chat_engine(request, answer).edit(request).text == answer
+
+
+def test_after_the_model_keeps_a_word_in_a_comment_the_tools_rename_leads_again():
+    # The model keeps "user" in the comment (it follows the original there); the code's rename, on
+    # the lines after, is still the tool's and forced (the scripted model would keep "user").
+    text = "# Greet a user, by the user's first name.\ndef greet(user):\n    return 'Hi ' + user.first\n"
+    request = build_request(text, Task("rename", symbol="user", new_name="peer"), path="m.py")
+    result = chat_engine(request, text).edit(request)
+    assert result.text == "# Greet a user, by the user's first name.\ndef greet(peer):\n    return 'Hi ' + peer.first\n"
+
+
+def test_a_base_model_takes_a_renames_comment_words_as_drafted():
+    text = "# Greet a user, by the user's first name.\ndef greet(user):\n    return 'Hi ' + user.first\n"
+    request = build_request(text, Task("rename", symbol="user", new_name="item"), path="m.py")
+    engine = Engine(Settings(), model=ScriptedModel({text: text}))  # no chat template: it cannot judge prose
+    led = engine.prepare(request, request.regions[0]).sources[0]
+    assert not led.strict and led.data[led.forced[0][0]:led.forced[0][1]].startswith(b"# Greet a item")

@@ -7,7 +7,7 @@ import pytest
 
 from lsp_server.engine.draftdiff import changed_ranges
 from lsp_server.engine.drafts import Drafter, DraftText
-from lsp_server.engine.speculative import LoopOptions, LoopStats, speculative_edit
+from lsp_server.engine.speculative import LoopOptions, LoopStats, accepted_mask, speculative_edit
 
 EOS = 256
 FENCE = b"```"
@@ -365,3 +365,14 @@ def test_a_forced_first_token_is_verified_in_the_prompts_pass():
         assert joined == [forced_first], joined
         assert model.kv_tokens[:1] == list(b"p") and stats.stop_reason == "end"
     assert outputs[True] == outputs[False] == renamed
+
+
+def test_strict_bytes_are_verified_greedily_under_typical_acceptance_and_chunks_stop_around_them():
+    source = two_byte_text(b"aabbccddeeff\n")
+    source.strict = [(4, 8)]
+    drafter = Drafter([source], syntax_aligned=False)
+    chunk = drafter.propose()
+    assert drafter.strict_mask(len(chunk)) == [False, False]  # aa bb: the chunk ends where strict text begins
+    logits = np.zeros((2, 8), dtype=np.float32)
+    logits[:, 1] = 1.0  # the model prefers token 1; token 0 is within the typical bound
+    assert list(accepted_mask(logits, [0, 0], "typical", 0.3, [False, False], [False, True])) == [True, False]
