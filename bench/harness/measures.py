@@ -75,6 +75,21 @@ def group_summary(records: Sequence[dict]) -> dict:
         "median_first_hunk_s": rounded(median(r.get("first_hunk_s") for r in records)),
         "median_speedup_vs_plain": rounded(median(r.get("speedup_vs_plain") for r in ok)),
         "median_latency_vs_plain": rounded(median(r.get("latency_vs_plain") for r in ok)),
+        **opened_summary(records),
+    }
+
+
+def opened_summary(records: Sequence[dict]) -> dict:
+    """Medians of the free-form edits timed on an open document (its prompt prefix prefilled), where measured."""
+    opened = [r for r in records if r.get("opened_latency_s") is not None]
+    if not opened:
+        return {}
+    return {
+        "opened_tasks": len(opened),
+        "median_opened_latency_s": rounded(median(r["opened_latency_s"] for r in opened)),
+        "median_opened_first_hunk_s": rounded(median(r.get("opened_first_hunk_s") for r in opened)),
+        "median_opened_prefill_tokens": median(r.get("opened_prefill_tokens") for r in opened),
+        "opened_identical_fraction": fraction(opened, "opened_identical"),
     }
 
 
@@ -121,6 +136,7 @@ def summarize(records: Sequence[dict], calibration: Sequence[dict], peak_rss_our
         "guided_identical_fraction": rounded(sum(identical_guided) / len(identical_guided)) if identical_guided else None,
         "max_divergence_margin": rounded(max(margins), 4) if margins else None,
         "warm_prefill_ratio": rounded(median(r.get("warm_prefill_ratio") for r in ok), 4),
+        **opened_summary(records),
         "peak_rss_mb": round(peak_rss_mb, 1),
         "peak_rss_ours_mb": round(peak_rss_ours_mb, 1),
         "by_kind": by_kind(records),

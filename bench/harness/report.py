@@ -82,6 +82,16 @@ def _pct(v) -> str:
     return _num(None if v is None else 100 * v, ".0f") + "%"
 
 
+def _opened_line(head: str, s: dict) -> list[str]:
+    """The open-document medians, where the run measured them (one line, or none)."""
+    if not s.get("opened_tasks"):
+        return []
+    return [f"{head}median latency {_num(s['median_opened_latency_s'], '.2f')} s, first hunk"
+            f" {_num(s.get('median_opened_first_hunk_s'), '.2f')} s, {_num(s.get('median_opened_prefill_tokens'), '.0f')}"
+            f" prompt tokens prefilled (median, {s['opened_tasks']} tasks; same output as cold:"
+            f" {_pct(s.get('opened_identical_fraction'))})"]
+
+
 def format_summary(s: dict) -> str:
     lines = [
         f"correct: {s.get('tasks_correct', 0)} of {s['tasks']} tasks ({_pct(s.get('correct_fraction'))});"
@@ -98,6 +108,7 @@ def format_summary(s: dict) -> str:
         f"identical to plain: {_pct(s['identical_fraction'])} of tasks, to guided: {_pct(s.get('guided_identical_fraction'))}"
         f"   largest guided top-2 margin at a greedy divergence: {_num(s['max_divergence_margin'], '.4f')}",
         f"warm prefill / cold prefill (median): {_num(s['warm_prefill_ratio'], '.3f')}",
+        *_opened_line("free-form edits of an open document (prompt prefix prefilled, as the server does): ", s),
         f"peak RSS: {s['peak_rss_ours_mb']:.0f} MB before the peer was loaded, {s['peak_rss_mb']:.0f} MB in all",
     ]
     if "median_aligned_vs_fixed" in s:
@@ -108,7 +119,8 @@ def format_summary(s: dict) -> str:
         lines.append(f"  {label}: {g['correct']}/{g['tasks']} correct (draft alone {g.get('draft_only_correct', 0)},"
                      f" plain {g.get('plain_correct', 0)}), median latency {_num(g['median_latency_s'], '.2f')} s, "
                      f"first hunk {_num(g['median_first_hunk_s'], '.2f')} s, x plain {_x(g['median_speedup_vs_plain'])}"
-                     f" tok/s, {_x(g.get('median_latency_vs_plain'))} edit time")
+                     f" tok/s, {_x(g.get('median_latency_vs_plain'))} edit time"
+                     + "".join("; " + line for line in _opened_line("open document: ", g)))
     cal = " ".join(f"{r['batch']}:{r['ms_per_token']:.2f}" + (f" [{r['min_ms_per_token']:.2f}-{r['max_ms_per_token']:.2f}]"
                                                               if "min_ms_per_token" in r else "")
                    for r in s["calibration"])

@@ -87,6 +87,8 @@ def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progr
              f" (draft alone: {'correct' if record['draft_only_correct'] else record['draft_only_why']})")
     # The same request again on the warm cache, stopped after its first pass: only its prefill matters.
     warm = measure_edit(engine, request, reset=False, stop_after=0)
+    if not request.draft_led and engine.local is not None:  # a server keeps its own prompt cache
+        _opened(record, engine, bt, request, ours)
     for stage, run in (*runs.items(), ("ours", ours), ("ours_warm", warm)):
         if run.error:
             record["errors"][stage] = run.error
@@ -116,6 +118,27 @@ def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progr
     if fixed_engine is not None:
         _compare_chunks(record, fixed_engine, request, ours, progress)
     return record, {"prompt_tokens": plain_prompt, "plain_tokens": list(plain.stats.output_token_ids)}
+
+
+def _opened(record: dict, engine: Engine, bt: BenchTask, request, ours: Run) -> None:
+    """A free-form edit of a document the editor has open: the server prefilled its prompt's prefix.
+
+    What `specedit serve` does on didOpen, after changes and when code actions are asked for
+    (Engine.warm on the edit's region), done untimed on a reset cache; then the edit is timed
+    and pays for its change request and answer only. The cold run above is a CLI's or an agent's
+    first edit of a file.
+    """
+    engine.reset()
+    start, end = span_of(request)
+    engine.warm(bt.text, str(bt.path), region=(start, end))
+    run = measure_edit(engine, request, reset=False, track_hunks=True)
+    if run.error or run.stats is None:
+        record["errors"]["ours_opened"] = run.error or "no result"
+        return
+    record["opened_latency_s"] = round(run.wall_s, 4)
+    record["opened_first_hunk_s"] = rounded(run.first_hunk_s, 4)
+    record["opened_prefill_tokens"] = run.stats.prefill_tokens
+    record["opened_identical"] = run.output == ours.output
 
 
 def _against_guided(record: dict, engine: Engine, guided_request, guided_run: Run, ours: Run) -> None:

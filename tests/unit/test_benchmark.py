@@ -323,6 +323,20 @@ def test_summary_medians_fractions_and_margins():
     assert "fix/syntax: 0/1 correct (draft alone 1, plain 0)" in text and "64:4.00 [1.00-4.50]" in text
 
 
+def test_free_form_edits_of_an_open_document_are_summed_up_apart_where_measured():
+    a, b, c = record("a", 2.0, latency=9.0), record("b", 2.0, latency=11.0), record("c", 5.0, kind="rename")
+    a.update(opened_latency_s=2.0, opened_first_hunk_s=1.0, opened_prefill_tokens=60, opened_identical=True)
+    b.update(opened_latency_s=4.0, opened_first_hunk_s=3.0, opened_prefill_tokens=80, opened_identical=False)
+    s = summarize([a, b, c], CALIBRATION, 1.0, 1.0)
+    assert (s["opened_tasks"], s["median_opened_latency_s"], s["median_opened_first_hunk_s"]) == (2, 3.0, 2.0)
+    assert s["median_opened_prefill_tokens"] == 70 and s["opened_identical_fraction"] == 0.5
+    assert s["by_kind"]["edit"]["median_opened_latency_s"] == 3.0 and "opened_tasks" not in s["by_kind"]["rename"]
+    text = format_summary(s)
+    assert "open document (prompt prefix prefilled, as the server does): median latency 3.00 s, first hunk 2.00 s" in text
+    assert "edit: 2/2 correct" in text and "; open document: median latency 3.00 s" in text
+    assert "open document" not in format_summary(summarize([c], CALIBRATION, 1.0, 1.0))
+
+
 def test_summary_compares_chunkings_only_when_measured():
     s = summarize([record("a", 2.0, fixed=50.0), record("b", 3.0, fixed=60.0)], CALIBRATION, 1.0, 1.0)
     assert s["median_aligned_vs_fixed"] == pytest.approx((60 / 50 + 90 / 60) / 2)
