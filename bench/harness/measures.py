@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import statistics
+from bisect import bisect_right
 from typing import Iterable, Sequence
 
 
@@ -93,6 +95,48 @@ def opened_summary(records: Sequence[dict]) -> dict:
     }
 
 
+def copy_split(original: bytes, pieces: Sequence[bytes], from_draft: Sequence[bool]) -> dict:
+    """How ours' output tokens came about on the lines it copied from the original and on the lines it changed.
+
+    A token belongs to the output line it starts on; a line is copied when the line diff of the
+    output against the original region pairs it with an equal line. Per part: its tokens, and how
+    many of them were draft tokens the model verified (the rest were one pass's own next token), so
+    tokens / (tokens - from_draft) is that part's tokens per pass.
+    """
+    output = b"".join(pieces)
+    out_lines = output.splitlines(keepends=True)
+    starts = [0]
+    for line in out_lines:
+        starts.append(starts[-1] + len(line))
+    copied = set()
+    matcher = difflib.SequenceMatcher(None, original.splitlines(keepends=True), out_lines, autojunk=False)
+    for _i, j, size in matcher.get_matching_blocks():
+        copied.update(range(j, j + size))
+    split = {"copied": {"tokens": 0, "from_draft": 0}, "changed": {"tokens": 0, "from_draft": 0}}
+    at = 0
+    for piece, drafted in zip(pieces, from_draft):
+        part = split["copied" if bisect_right(starts, at) - 1 in copied else "changed"]
+        part["tokens"] += 1
+        part["from_draft"] += bool(drafted)
+        at += len(piece)
+    return split
+
+
+def copy_split_summary(records: Sequence[dict]) -> dict:
+    """copy_split summed over the free-form edits (no tool draft) that have one: per part, tokens,
+    the share that came from verified drafts, and tokens per pass."""
+    splits = [r["copy_split"] for r in records if r.get("copy_split") and not r.get("tool_draft")]
+    if not splits:
+        return {}
+    out = {}
+    for part in ("copied", "changed"):
+        tokens = sum(s[part]["tokens"] for s in splits)
+        drafted = sum(s[part]["from_draft"] for s in splits)
+        out[part] = {"tokens": tokens, "from_draft_fraction": rounded(drafted / tokens) if tokens else None,
+                     "tokens_per_pass": rounded(tokens / (tokens - drafted)) if tokens > drafted else None}
+    return {"free_form_copy_split": out}
+
+
 def by_kind(records: Sequence[dict]) -> dict:
     """group_summary per kind label (kind, or kind/category), in label order."""
     labels = sorted({r.get("label") or r.get("kind") or "-" for r in records})
@@ -137,6 +181,7 @@ def summarize(records: Sequence[dict], calibration: Sequence[dict], peak_rss_our
         "max_divergence_margin": rounded(max(margins), 4) if margins else None,
         "warm_prefill_ratio": rounded(median(r.get("warm_prefill_ratio") for r in ok), 4),
         **opened_summary(records),
+        **copy_split_summary(records),
         "peak_rss_mb": round(peak_rss_mb, 1),
         "peak_rss_ours_mb": round(peak_rss_ours_mb, 1),
         "by_kind": by_kind(records),

@@ -92,6 +92,15 @@ def _opened_line(head: str, s: dict) -> list[str]:
             f" {_pct(s.get('opened_identical_fraction'))})"]
 
 
+def _copy_split_line(split: dict | None) -> list[str]:
+    """Free-form edits' tokens on copied and on changed lines: the share from verified drafts, tokens a pass."""
+    if not split:
+        return []
+    parts = [f"{name} lines {split[name]['tokens']} tokens, {_pct(split[name]['from_draft_fraction'])} from verified"
+             f" drafts ({_num(split[name]['tokens_per_pass'], '.2f')} a pass)" for name in ("copied", "changed")]
+    return ["free-form edits' output: " + "; ".join(parts)]
+
+
 def format_summary(s: dict) -> str:
     lines = [
         f"correct: {s.get('tasks_correct', 0)} of {s['tasks']} tasks ({_pct(s.get('correct_fraction'))});"
@@ -109,6 +118,7 @@ def format_summary(s: dict) -> str:
         f"   largest guided top-2 margin at a greedy divergence: {_num(s['max_divergence_margin'], '.4f')}",
         f"warm prefill / cold prefill (median): {_num(s['warm_prefill_ratio'], '.3f')}",
         *_opened_line("free-form edits of an open document (prompt prefix prefilled, as the server does): ", s),
+        *_copy_split_line(s.get("free_form_copy_split")),
         f"peak RSS: {s['peak_rss_ours_mb']:.0f} MB before the peer was loaded, {s['peak_rss_mb']:.0f} MB in all",
     ]
     if "median_aligned_vs_fixed" in s:

@@ -14,7 +14,7 @@ from lsp_server.syntax import language_for
 from .baselines import draft_only, guided, unguided
 from .checks import judge
 from .lintfix import with_linter_fix
-from .measures import first_divergence, ratio, rounded, summarize
+from .measures import copy_split, first_divergence, ratio, rounded, summarize
 from .peer import run_peers
 from .report import full_report, write_results
 from .tasks import BenchTask, default_task_dirs, load_tasks
@@ -85,6 +85,12 @@ def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progr
         record["output"] = ours.output  # what ours wrote in place of the span, to see what went wrong
     progress(f"ours {_brief(ours)}; {'correct' if record['correct'] else 'not correct: ' + record['why']}"
              f" (draft alone: {'correct' if record['draft_only_correct'] else record['draft_only_why']})")
+    if len(request.regions) == 1 and engine.local is not None and ours.stats is not None \
+            and len(ours.stats.from_draft) == ours.stats.output_tokens:
+        piece = engine.backend_for(request.regions[0]).model.piece
+        start, end = span_of(request)
+        record["copy_split"] = copy_split(bt.text[start:end].encode(), [piece(t) for t in ours.stats.output_token_ids],
+                                          ours.stats.from_draft)
     # The same request again on the warm cache, stopped after its first pass: only its prefill matters.
     warm = measure_edit(engine, request, reset=False, stop_after=0)
     if not request.draft_led and engine.local is not None:  # a server keeps its own prompt cache

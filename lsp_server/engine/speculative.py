@@ -62,6 +62,9 @@ class LoopStats:
     accepted_tokens: int = 0
     stop_reason: str = ""
     output_token_ids: list[int] = field(default_factory=list)
+    # Per output token of the local loop: whether it was a draft token the model verified (True) or
+    # a pass's own next token (False); what the benchmark splits by copied and changed lines.
+    from_draft: list[bool] = field(default_factory=list)
     margins: list[float] = field(default_factory=list)
 
     @property
@@ -86,6 +89,7 @@ class LoopStats:
             accepted_tokens=a.accepted_tokens + b.accepted_tokens,
             stop_reason=b.stop_reason or a.stop_reason,
             output_token_ids=a.output_token_ids + b.output_token_ids,
+            from_draft=a.from_draft + b.from_draft,
             margins=a.margins + b.margins,
         )
 
@@ -172,12 +176,13 @@ def speculative_edit(
     output = bytearray()
     tokens = stats.output_token_ids
 
-    def take(new_tokens: Sequence[int]) -> bool:
+    def take(new_tokens: Sequence[int], drafted: bool = False) -> bool:
         """Append accepted tokens to the output; True when the edit is complete (fence or region end)."""
         before = len(output)
         for tok in new_tokens:
             output.extend(model.piece(tok))
         tokens.extend(new_tokens)
+        stats.from_draft.extend([drafted] * len(new_tokens))
         drafter.advance(bytes(output[before:]), bytes(output))
         cut = stop_index(output, options.stop, before, options.stop_at_line_start)
         if cut is None and options.stop_at_region_end and drafter.at_content_end:
@@ -192,6 +197,7 @@ def speculative_edit(
             kept += 1
             pos += len(model.piece(tok))
         del tokens[len(tokens) - len(new_tokens) + kept :]
+        del stats.from_draft[len(tokens):]
         del output[cut:]
         return True
 
@@ -250,7 +256,7 @@ def speculative_edit(
         stats.undrafted_passes += not draft
         stats.accepted_tokens += k
         drafter.feedback(len(draft), k)
-        if take(draft[:k]):
+        if take(draft[:k], drafted=True):
             stats.stop_reason = "end"
             break
         yield Step(bytes(output))

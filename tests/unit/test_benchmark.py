@@ -446,3 +446,19 @@ def test_the_baselines_are_the_same_request_decoded_plainly():
     plain, led = unguided(request), guided(request)
     assert (plain.speculate, plain.guided) == (False, False) and (led.speculate, led.guided) == (False, True)
     assert plain.regions == led.regions == request.regions and request.guided and request.speculate is None
+
+
+def test_copy_split_counts_draft_tokens_on_copied_and_changed_lines():
+    from bench.harness.measures import copy_split, copy_split_summary
+
+    original = b"a = 1\nb = 2\nc = 3\n"
+    pieces = [b"a = 1\n", b"b", b" = ", b"20", b"\n", b"c = 3\n"]  # line 2 changed
+    split = copy_split(original, pieces, [True, False, True, False, True, True])
+    assert split == {"copied": {"tokens": 2, "from_draft": 2}, "changed": {"tokens": 4, "from_draft": 2}}
+    free, drafted = record("a", 2.0), record("b", 2.0, draft_only=True)
+    free["copy_split"] = drafted["copy_split"] = split
+    summary = copy_split_summary([free, drafted])["free_form_copy_split"]  # the drafted edit does not count
+    assert summary["copied"] == {"tokens": 2, "from_draft_fraction": 1.0, "tokens_per_pass": None}
+    assert summary["changed"] == {"tokens": 4, "from_draft_fraction": 0.5, "tokens_per_pass": 2.0}
+    assert "changed lines 4 tokens, 50% from verified drafts (2.00 a pass)" in format_summary(
+        summarize([free], CALIBRATION, 1.0, 1.0))

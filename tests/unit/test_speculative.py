@@ -110,6 +110,10 @@ def test_speculative_output_equals_plain_output(name):
     assert spec_stats.stop_reason == plain_stats.stop_reason == "end"
     assert spec_stats.passes <= plain_stats.passes
     assert plain_stats.passes == plain_stats.output_tokens  # one decode per output token; the stop token came free
+    # Each output token is a pass's own or a verified draft token: one pass's own token per pass at most.
+    assert len(spec_stats.from_draft) == spec_stats.output_tokens and not any(plain_stats.from_draft)
+    assert spec_stats.output_tokens - sum(spec_stats.from_draft) <= spec_stats.passes
+    assert sum(spec_stats.from_draft) <= spec_stats.accepted_tokens
 
 
 def test_unchanged_code_is_verified_in_few_passes():
