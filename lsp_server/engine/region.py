@@ -6,6 +6,7 @@ renders prompts, tokenizes draft texts and decodes (see `Backend`).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -224,11 +225,14 @@ def rest_of_lines(data: bytes, ranges: list[tuple[int, int]]) -> list[tuple[int,
     """For each of `ranges` (sorted), from the word before it to its line's end (with the newline): sorted, disjoint.
 
     That word is where the model may need to write its own (an article, a verb's number); before it,
-    the line's indentation and comment marker follow the draft as usual.
+    the line's indentation and first word (a comment marker) follow the draft as usual: a model
+    free there may skip the comment line altogether.
     """
     lines: list[tuple[int, int]] = []
     for a, b in ranges:
-        lo = max(before_previous_word(data, a), data.rfind(b"\n", 0, a) + 1)
+        line = data.rfind(b"\n", 0, a) + 1
+        first_word = re.match(rb"[ \t]*\S*", data[line:a]).end() + line
+        lo = min(a, max(before_previous_word(data, a), first_word))
         hi = data.find(b"\n", max(a, b - 1))
         hi = len(data) if hi < 0 else hi + 1
         if lines and lo <= lines[-1][1]:

@@ -139,3 +139,14 @@ def test_a_base_model_takes_a_renames_comment_words_as_drafted():
     engine = Engine(Settings(), model=ScriptedModel({text: text}))  # no chat template: it cannot judge prose
     led = engine.prepare(request, request.regions[0]).sources[0]
     assert not led.strict and led.data[led.forced[0][0]:led.forced[0][1]].startswith(b"# Greet a item")
+
+
+def test_strict_text_starts_at_the_word_before_a_guess_and_never_before_the_lines_first_word():
+    from lsp_server.engine.region import rest_of_lines
+
+    data = b"x = 1\n    # user data, as a user gave it\n    '''user'''\n"
+    spans = [(data.index(w, 8), data.index(w, 8) + 4) for w in (b"user",)]
+    spans.append((data.index(b"user", spans[0][1]), data.index(b"user", spans[0][1]) + 4))
+    spans.append((data.index(b"'''user") + 3, data.index(b"'''user") + 7))
+    got = [data[a:b] for a, b in rest_of_lines(data, spans)]
+    assert got == [b" user data, as a user gave it\n", b"user'''\n"]
