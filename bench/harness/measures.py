@@ -92,6 +92,7 @@ def opened_summary(records: Sequence[dict]) -> dict:
         "median_opened_first_hunk_s": rounded(median(r.get("opened_first_hunk_s") for r in opened)),
         "median_opened_prefill_tokens": median(r.get("opened_prefill_tokens") for r in opened),
         "opened_identical_fraction": fraction(opened, "opened_identical"),
+        "opened_correct": count(opened, "opened_correct"),
     }
 
 

@@ -88,8 +88,8 @@ def _opened_line(head: str, s: dict) -> list[str]:
         return []
     return [f"{head}median latency {_num(s['median_opened_latency_s'], '.2f')} s, first hunk"
             f" {_num(s.get('median_opened_first_hunk_s'), '.2f')} s, {_num(s.get('median_opened_prefill_tokens'), '.0f')}"
-            f" prompt tokens prefilled (median, {s['opened_tasks']} tasks; same output as cold:"
-            f" {_pct(s.get('opened_identical_fraction'))})"]
+            f" prompt tokens prefilled (median, {s['opened_tasks']} tasks; correct {s.get('opened_correct', 0)};"
+            f" same output as cold: {_pct(s.get('opened_identical_fraction'))})"]
 
 
 def _copy_split_line(split: dict | None) -> list[str]:

@@ -145,6 +145,7 @@ def _opened(record: dict, engine: Engine, bt: BenchTask, request, ours: Run) -> 
     record["opened_first_hunk_s"] = rounded(run.first_hunk_s, 4)
     record["opened_prefill_tokens"] = run.stats.prefill_tokens
     record["opened_identical"] = run.output == ours.output
+    record["opened_correct"] = judge(bt, run.text, run.error)[0]
 
 
 def _against_guided(record: dict, engine: Engine, guided_request, guided_run: Run, ours: Run) -> None:

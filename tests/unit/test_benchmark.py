@@ -325,11 +325,13 @@ def test_summary_medians_fractions_and_margins():
 
 def test_free_form_edits_of_an_open_document_are_summed_up_apart_where_measured():
     a, b, c = record("a", 2.0, latency=9.0), record("b", 2.0, latency=11.0), record("c", 5.0, kind="rename")
-    a.update(opened_latency_s=2.0, opened_first_hunk_s=1.0, opened_prefill_tokens=60, opened_identical=True)
-    b.update(opened_latency_s=4.0, opened_first_hunk_s=3.0, opened_prefill_tokens=80, opened_identical=False)
+    a.update(opened_latency_s=2.0, opened_first_hunk_s=1.0, opened_prefill_tokens=60, opened_identical=True,
+             opened_correct=True)
+    b.update(opened_latency_s=4.0, opened_first_hunk_s=3.0, opened_prefill_tokens=80, opened_identical=False,
+             opened_correct=False)
     s = summarize([a, b, c], CALIBRATION, 1.0, 1.0)
     assert (s["opened_tasks"], s["median_opened_latency_s"], s["median_opened_first_hunk_s"]) == (2, 3.0, 2.0)
-    assert s["median_opened_prefill_tokens"] == 70 and s["opened_identical_fraction"] == 0.5
+    assert s["median_opened_prefill_tokens"] == 70 and s["opened_identical_fraction"] == 0.5 and s["opened_correct"] == 1
     assert s["by_kind"]["edit"]["median_opened_latency_s"] == 3.0 and "opened_tasks" not in s["by_kind"]["rename"]
     text = format_summary(s)
     assert "open document (prompt prefix prefilled, as the server does): median latency 3.00 s, first hunk 2.00 s" in text
