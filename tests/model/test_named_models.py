@@ -46,3 +46,21 @@ def test_it_completes_a_line_of_code_greedily(coder):
         out.append(token)
         logits = coder.decode([token], logits_at=[0])
     assert b"".join(coder.piece(t) for t in out).startswith(b" a + b")
+
+
+def test_a_rename_on_the_coder_model_fixes_the_article_its_comment_rename_breaks(coder):
+    # Not a benchmark task: the tool's rename writes "an parcel"; the instruct model verifies the
+    # comment's words itself (the code's renames stay forced).
+    from lsp_server.config import Settings
+    from lsp_server.engine.engine import Engine
+    from lsp_server.engine.tasks import Task, build_request
+
+    text = ("def ship(order, express=False):\n"
+            "    # Ship an order; an order above 50 ships free.\n"
+            "    cost = 0.0 if order.total > 50 else 4.5\n"
+            "    return order.total + (2 * cost if express else cost)\n")
+    request = build_request(text, Task("rename", symbol="order", new_name="parcel"), path="ship.py")
+    coder.reset()
+    result = Engine(Settings(), model=coder).edit(request)
+    assert "def ship(parcel, express=False):" in result.text and "return parcel.total" in result.text
+    assert "an parcel" not in result.text.lower(), result.text
