@@ -80,14 +80,6 @@ class DraftText:
         data = b"".join(piece(t) for t in tokens)
         return cls(data=data, tokens=list(tokens), starts=starts, **kw)
 
-    def is_forced(self, token_index: int) -> bool:
-        """Whether token i overlaps a forced byte range."""
-        return self.overlaps_forced(self.starts[token_index], self.starts[token_index + 1])
-
-    def overlaps_forced(self, lo: int, hi: int) -> bool:
-        """Whether bytes [lo, hi) overlap a forced byte range."""
-        return overlaps(self.forced, lo, hi)
-
     def rule(self, lo: int, hi: int) -> tuple[bool, bool]:
         """(forced, strict) for a draft token spanning bytes [lo, hi)."""
         return overlaps(self.forced, lo, hi), overlaps(self.strict, lo, hi)
@@ -373,17 +365,16 @@ class Drafter:
 
     def forced_mask(self, n: int) -> list[bool]:
         """For the chunk propose() just returned (n tokens): which of them are forced."""
-        src = self.sources[self.source]
-        if not src.forced:
-            return [False] * n
-        return [overlaps(src.forced, lo, hi) for lo, hi in self._proposed[:n]]
+        return self._mask(self.sources[self.source].forced, n)
 
     def strict_mask(self, n: int) -> list[bool]:
         """For the chunk propose() just returned (n tokens): which of them are verified greedily."""
-        src = self.sources[self.source]
-        if not src.strict:
+        return self._mask(self.sources[self.source].strict, n)
+
+    def _mask(self, ranges: list[tuple[int, int]], n: int) -> list[bool]:
+        if not ranges:
             return [False] * n
-        return [overlaps(src.strict, lo, hi) for lo, hi in self._proposed[:n]]
+        return [overlaps(ranges, lo, hi) for lo, hi in self._proposed[:n]]
 
     def feedback(self, drafted: int, accepted: int) -> None:
         """Adapt the chunk length to how much of the last chunk the model accepted."""
