@@ -341,4 +341,7 @@ def progress_message(progress: Progress) -> str:
 def progress_line(stats: dict) -> str:
     drafted = stats["drafted_tokens"]
     accepted = 100 * stats["accepted_tokens"] / drafted if drafted else 0
-    return f"{stats['output_tokens']} tok, {stats['tokens_per_s']:.0f} tok/s, {accepted:.0f}% accepted"
+    line = f"{stats['output_tokens']} tok, {stats['tokens_per_s']:.0f} tok/s, {accepted:.0f}% accepted"
+    if stats.get("kept_units"):
+        line += f"; kept {stats['kept_units']} definition(s) the model left out"
+    return line

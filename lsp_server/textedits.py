@@ -116,6 +116,7 @@ class HunkStream:
         self._region_start = region_start
         self._done_orig = 0  # original_region[:_done_orig] has been handled ...
         self._done_out = 0  # ... and became output[:_done_out]
+        self._streamed = ""  # that output[:_done_out]
         self._delta = 0
 
     @property
@@ -141,8 +142,19 @@ class HunkStream:
         return self._emit(orig_w[: len(orig_w) - hold_back], out_w[: len(out_w) - hold_back])
 
     def finish(self, output: str) -> list[Hunk]:
-        """The rest: diff of the remaining original vs the remaining output (whole region end), current-document coordinates."""
-        return self._emit(self._original[self._done_orig :], output[self._done_out :])
+        """The rest: diff of the remaining original vs the remaining output (whole region end), current-document coordinates.
+
+        The final output is what the region becomes even where it differs from what was streamed
+        (the engine put back lines the model left out): then the whole region is diffed as it now reads.
+        """
+        if output.startswith(self._streamed):
+            return self._emit(self._original[self._done_orig :], output[self._done_out :])
+        current = self._streamed + self._original[self._done_orig :]
+        hunks = [Hunk(self._region_start + h.start, self._region_start + h.end, h.new_text)
+                 for h in diff_hunks(current, output)]
+        self._done_orig, self._done_out, self._streamed = len(self._original), len(output), output
+        self._delta = len(output) - len(self._original)
+        return hunks
 
     def _emit(self, orig_part: str, out_part: str) -> list[Hunk]:
         """Diff the next handled parts, shift the hunks into current-document coordinates, move on."""
@@ -151,5 +163,6 @@ class HunkStream:
         hunks = [Hunk(base + h.start, base + h.end, h.new_text) for h in diff_hunks(orig_part, out_part)]
         self._done_orig += len(orig_part)
         self._done_out += len(out_part)
+        self._streamed += out_part
         self._delta += len(out_part) - len(orig_part)
         return hunks

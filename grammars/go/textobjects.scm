@@ -16,3 +16,6 @@
 (field_declaration_list) @block.outer
 
 (comment) @comment
+
+; The name a definition without a name field declares (region units, engine/keep.py).
+(type_declaration (type_spec name: (_) @definition.name))

@@ -25,3 +25,6 @@
   (line_comment)
   (block_comment)
 ] @comment
+
+; The name a definition without a name field declares (region units, engine/keep.py).
+(impl_item type: (_) @definition.name)

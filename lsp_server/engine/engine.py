@@ -60,6 +60,7 @@ class EditResult:
             "undrafted_passes": s.undrafted_passes,
             "tokens_per_s": round(s.tokens_per_s, 2),
             "stop_reason": s.stop_reason,
+            "kept_units": s.kept_units,
             "regions": self.regions,
             "changed": self.changed,
         }

@@ -19,6 +19,7 @@ from ..errors import Cancelled, EditError
 from . import prompts
 from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map, lines_one_for_one
 from .drafts import DraftText, Drafter
+from .keep import keep_definitions
 from .request import EditRequest, Region
 from .speculative import LoopOptions, LoopStats, Step
 
@@ -324,7 +325,12 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
 
     output = backend.decode(prepared, drafter, loop_options(prepared, settings, request, options), stats,
                             on_step if on_progress is not None else None, cancelled)
-    return lead + finish(prepared, output, stats), stats
+    result = lead + finish(prepared, output, stats)
+    if region.draft is None:
+        language = syntax.language_for(request.path, request.language_id)
+        result, stats.kept_units = keep_definitions(request.text, region.start, region.end, result,
+                                                    request.instruction, language)
+    return result, stats
 
 
 def finish(prepared: Prepared, output: bytes, stats: LoopStats) -> str:

@@ -66,6 +66,8 @@ class LoopStats:
     # a pass's own next token (False); what the benchmark splits by copied and changed lines.
     from_draft: list[bool] = field(default_factory=list)
     margins: list[float] = field(default_factory=list)
+    # Definitions (or a statement's edge) a free-form answer left out that were put back (engine/keep.py).
+    kept_units: int = 0
 
     @property
     def output_tokens(self) -> int:
@@ -91,6 +93,7 @@ class LoopStats:
             output_token_ids=a.output_token_ids + b.output_token_ids,
             from_draft=a.from_draft + b.from_draft,
             margins=a.margins + b.margins,
+            kept_units=a.kept_units + b.kept_units,
         )
 
 

@@ -9,13 +9,14 @@ from .index import SyntaxIndex
 from .languages import Language, known_languages, language_for
 from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
-from .scopes import edit_scope, identifier_at, names_in
+from .scopes import Unit, edit_scope, identifier_at, names_in, region_units
 
 __all__ = [
     "Directive",
     "Language",
     "SyntaxIndex",
     "SyntaxProblem",
+    "Unit",
     "edit_scope",
     "find_directives",
     "identifier_at",
@@ -24,6 +25,7 @@ __all__ = [
     "language_for",
     "names_in",
     "prose_ranges",
+    "region_units",
     "rename_draft",
     "repair_draft",
     "syntax_problems",

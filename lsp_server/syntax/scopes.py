@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from . import queries
 from .languages import Language
@@ -99,3 +100,71 @@ def identifier_at(source: bytes, language: Language, offset: int) -> tuple[int, 
         if match.start() <= offset <= match.end():
             return match.start(), match.end(), match.group().decode("utf-8", "replace")
     return None
+
+
+# Siblings that belong to the definition after them when they end on the line just above it.
+_ATTACHED = ("comment", "attribute", "decorator", "annotation")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """Whole lines [start, end) of a region that stand or fall together (byte offsets into the source).
+
+    A definition (with the comments, attributes and decorators right above it) has its `name` and
+    `header`, the text of its first line up to the end of the name ("pub fn rows", "def spread").
+    An edge is the part inside the region of a statement that crosses the region's start or end
+    (a decorator whose class runs on past it): no name, nothing of it may go.
+    """
+
+    start: int
+    end: int
+    name: str | None = None
+    header: str | None = None
+
+
+def _name_node(node, named: list):
+    """The identifier a definition node declares: its `name` field, looking through decorators and
+    declarators, else the first @definition.name capture inside it (grammars/<lang>/textobjects.scm)."""
+    inner = node
+    for _ in range(4):
+        name = inner.child_by_field_name("name")
+        if name is not None:
+            return name
+        inner = inner.child_by_field_name("definition") or inner.child_by_field_name("declarator")
+        if inner is None:
+            break
+    return next((n for n in named if node.start_byte <= n.start_byte and n.end_byte <= node.end_byte), None)
+
+
+def region_units(source: bytes, language: Language, start: int, end: int) -> list[Unit]:
+    """The named definitions lying whole inside the region [start, end) (outermost only), and its edges, sorted.
+
+    `start`, `end` are line starts (or the source's end). Unknown language: none.
+    """
+    if not language.has_grammar:
+        return []
+    found = queries.captures(language, source, "textobjects")
+    units: list[Unit] = []
+    outer: list[tuple[int, int]] = []
+    for node in sorted((n for cap in ("function.outer", "class.outer") for n in found.get(cap, ())),
+                       key=lambda n: (n.start_byte, -n.end_byte)):
+        lo, hi = line_start(source, node.start_byte), line_end(source, max(node.start_byte, node.end_byte - 1))
+        if not (start <= lo and hi <= end) or any(s <= lo and hi <= e for s, e in outer):
+            continue
+        outer.append((lo, hi))
+        name = _name_node(node, found.get("definition.name", []))
+        if name is None:
+            continue
+        header = b" ".join(source[line_start(source, name.start_byte):name.end_byte].split()).decode("utf-8", "replace")
+        first, previous = node, node.prev_named_sibling
+        while (previous is not None and any(word in previous.type for word in _ATTACHED)
+               and previous.end_point[0] >= first.start_point[0] - 1 and line_start(source, previous.start_byte) >= start):
+            first, previous = previous, previous.prev_named_sibling
+        units.append(Unit(line_start(source, first.start_byte), hi, name.text.decode("utf-8", "replace"), header))
+    statements = [n for cap in queries.SCOPE_CAPTURES for n in found.get(cap, ())]
+    heads = [line_end(source, n.end_byte - 1) for n in statements if n.start_byte < start < n.end_byte <= end]
+    tails = [line_start(source, n.start_byte) for n in statements if start <= n.start_byte < end < n.end_byte]
+    for edge in ([Unit(start, max(heads))] if heads else []) + ([Unit(min(tails), end)] if tails else []):
+        if edge.start < edge.end and not any(u.start < edge.end and edge.start < u.end for u in units):
+            units.append(edge)
+    return sorted(units, key=lambda u: (u.start, u.end))

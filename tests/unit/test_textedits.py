@@ -232,6 +232,21 @@ def test_stream_shifts_later_hunks_by_earlier_ones():
     assert stream.delta == 2
 
 
+def test_stream_finishes_on_the_final_text_where_it_differs_from_what_was_streamed():
+    # The model skipped "a" and "b" (streamed as deleted); the engine put them back in the final text.
+    region = "a\nb\nc\n"
+    document = "xx" + region + "yy"
+    stream = HunkStream(region, 2)
+    first = stream.advance("C\n", 6, 2)
+    assert first == [Hunk(2, 8, "C\n")]
+    document = apply_hunks(document, first)
+    final = "a\nb\nC\n"
+    rest = stream.finish(final)
+    assert apply_hunks(document, rest) == "xx" + final + "yy"
+    assert stream.delta == 0
+    assert stream.finish(final) == []
+
+
 def test_stream_inserts_whole_lines_before_copied_text():
     region = "keep\n"
     output = "new\nkeep\n"
