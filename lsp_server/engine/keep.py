@@ -34,19 +34,21 @@ def _rewritten(unit: syntax.Unit, answer: list[str]) -> bool:
                for line in answer if not _COMMENT.match(line))
 
 
+def _asks_to_remove(instruction: str, source: bytes, language: syntax.Language, lo: int, hi: int) -> bool:
+    """Whether the request's words may mean code should go. Quoted text and the region's own names are
+    not its words: 'the remove method' and 'the docstring "Delete the record."' ask to remove nothing."""
+    words = _QUOTED.sub(" ", instruction)
+    names = sorted(syntax.names_in(source, language, lo, hi), key=len, reverse=True)
+    if names:
+        words = re.sub("|".join(rf"(?<![\w$]){re.escape(n)}(?![\w$])" for n in names), " ", words)
+    return bool(REMOVING.search(words))
+
+
 def keep_definitions(text: str, start: int, end: int, output: str, instruction: str,
                      language: syntax.Language) -> tuple[str, int]:
     """`output` (the new text of text[start:end]) with what it left out put back; and how many units that was."""
     source = text.encode("utf-8")
     lo, hi = len(text[:start].encode("utf-8")), len(text[:end].encode("utf-8"))
-    # Quoted text and the region's own names are not the request's words: 'the remove method' and
-    # 'the docstring "Delete the record."' ask to remove nothing.
-    words = _QUOTED.sub(" ", instruction)
-    names = sorted(syntax.names_in(source, language, lo, hi), key=len, reverse=True)
-    if names:
-        words = re.sub("|".join(rf"(?<![\w$]){re.escape(n)}(?![\w$])" for n in names), " ", words)
-    if REMOVING.search(words):
-        return output, 0
     units = syntax.region_units(source, language, lo, hi)
     if not units:
         return output, 0
@@ -76,7 +78,7 @@ def keep_definitions(text: str, start: int, end: int, output: str, instruction: 
         if unit.name is None and any(line.strip() in present for line in lines):
             continue
         left_out.append((first, last))
-    if not left_out:
+    if not left_out or _asks_to_remove(instruction, source, language, lo, hi):
         return output, 0
     gone = {i for first, last in left_out for i in range(first, last)}
     inserts: dict[int, list[tuple[list[str], list[str], list[str]]]] = {}  # answer line -> (blanks, unit, blanks)

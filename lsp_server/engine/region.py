@@ -309,25 +309,32 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
 
     lead = prepared.lead
     last_sync = (0, 0)
+    free_form = region.draft is None
+    language = syntax.language_for(request.path, request.language_id)
 
     def on_step(step: Step) -> None:
         nonlocal last_sync
         progress = progress_of(step, drafter, prepared, stats)
+        if lead:
+            progress = progress.rebased(len(lead), lead, stats, progress.fraction, progress.tokens_per_s)
         if progress.sync is not None:
             if progress.sync[0] < last_sync[0] or progress.sync[1] < last_sync[1]:
                 # The model went back to copy earlier lines again (a re-sync behind the last one): the
                 # output streamed so far stays right, so the last sync point stands until it is passed.
                 progress.sync = None
+            elif free_form and keep_definitions(request.text, region.start, region.start + progress.sync[0],
+                                                progress.output[:progress.sync[1]], request.instruction, language)[1]:
+                # The model skipped a definition that the finished edit will put back: streaming the
+                # deletion now would show it gone, then back. The stream waits for the final text.
+                progress.sync = None
             else:
                 last_sync = progress.sync
-        on_progress(progress.rebased(len(lead), lead, stats, progress.fraction, progress.tokens_per_s)
-                    if lead else progress)
+        on_progress(progress)
 
     output = backend.decode(prepared, drafter, loop_options(prepared, settings, request, options), stats,
                             on_step if on_progress is not None else None, cancelled)
     result = lead + finish(prepared, output, stats)
-    if region.draft is None:
-        language = syntax.language_for(request.path, request.language_id)
+    if free_form:
         result, stats.kept_units = keep_definitions(request.text, region.start, region.end, result,
                                                     request.instruction, language)
     return result, stats

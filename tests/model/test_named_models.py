@@ -64,3 +64,30 @@ def test_a_rename_on_the_coder_model_fixes_the_article_its_comment_rename_breaks
     result = Engine(Settings(), model=coder).edit(request)
     assert "def ship(parcel, express=False):" in result.text and "return parcel.total" in result.text
     assert "an parcel" not in result.text.lower(), result.text
+
+
+def test_a_free_form_edit_of_one_method_in_a_wider_region_keeps_the_others(coder):
+    # Not a benchmark task: the request names one of three methods; whatever the model answers
+    # with, the methods it was not asked about are in the result (engine/keep.py).
+    from lsp_server.config import Settings
+    from lsp_server.engine.engine import Engine
+    from lsp_server.engine.tasks import Task, build_request
+
+    text = ("class Stack:\n"
+            "    def __init__(self):\n"
+            "        self.items = []\n"
+            "\n"
+            "    def push(self, item):\n"
+            "        self.items.append(item)\n"
+            "\n"
+            "    def peek(self):\n"
+            "        return self.items[-1]\n")
+    request = build_request(text, Task("edit", instruction='Add the docstring """The top item, left on the stack.""" '
+                                                           "to peek.", lines=(2, 9)), path="stack.py")
+    settings = Settings()
+    settings.freeform_model = "same"  # the loaded 0.5B, not the free-form model a default install adds
+    coder.reset()
+    result = Engine(settings, model=coder).edit(request)
+    for kept in ("    def __init__(self):\n        self.items = []\n", "    def push(self, item):\n        self.items.append(item)\n"):
+        assert kept in result.text, result.text
+    assert '    def peek(self):\n        """The top item, left on the stack."""\n        return self.items[-1]' in result.text, result.text

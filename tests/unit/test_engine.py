@@ -93,6 +93,26 @@ def test_sync_points_never_go_back_when_the_model_copies_earlier_lines_again():
     assert streamed_document(text, (region.start, region.end), seen, result.new_region) == result.text
 
 
+def test_a_definition_the_answer_skips_is_put_back_and_its_deletion_never_streamed():
+    # Asked about h alone, the answer is h alone: g and k come back, and no sync point ever
+    # streams them away first.
+    text = "".join(f"def {n}(v):\n    return v + {i}\n\n\n" for i, n in enumerate("ghk")) + "print(h(1))\n"
+    request = build_request(text, Task("edit", "Make h add 10.", (1, 12)), path="m.py")
+    region = request.regions[0]
+    answer = "def h(v):\n    return v + 10\n"
+    engine = Engine(Settings(), model=ScriptedModel({text[region.start:region.end]: answer}))
+    seen = []
+    result = engine.edit(request, on_progress=seen.append)
+    assert result.new_region == text[region.start:region.end].replace("v + 1\n", "v + 10\n")
+    assert result.stats.kept_units == 2
+    original = text[region.start:region.end]
+    for p in seen:
+        for name in ("def g(v):", "def k(v):") if p.sync is not None else ():
+            # What a sync point makes final never lacks a definition the original part it stands for has.
+            assert name not in original[:p.sync[0]] or name in p.output[:p.sync[1]], p
+    assert streamed_document(text, (region.start, region.end), seen, result.new_region) == result.text
+
+
 CHAT = "{% for m in messages %}{{ m['content'] }}{% endfor %}"  # a chat template: the prompt is a chat
 
 
