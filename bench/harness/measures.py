@@ -183,6 +183,8 @@ def summarize(records: Sequence[dict], calibration: Sequence[dict], peak_rss_our
         "warm_prefill_ratio": rounded(median(r.get("warm_prefill_ratio") for r in ok), 4),
         **opened_summary(records),
         **copy_split_summary(records),
+        "kept_units_tasks": {run: [r["name"] for r in records if (r.get(run) or {}).get("kept_units")]
+                             for run in ("ours", "plain")},
         "peak_rss_mb": round(peak_rss_mb, 1),
         "peak_rss_ours_mb": round(peak_rss_ours_mb, 1),
         "by_kind": by_kind(records),

@@ -101,6 +101,14 @@ def _copy_split_line(split: dict | None) -> list[str]:
     return ["free-form edits' output: " + "; ".join(parts)]
 
 
+def _kept_line(kept: dict | None) -> list[str]:
+    """Free-form answers that left out definitions the engine put back (engine/keep.py), by run."""
+    if not kept or not any(kept.values()):
+        return []
+    return ["definitions a free-form answer left out, put back: " + "; ".join(
+        f"{run} {len(names)} task(s)" + (f" ({', '.join(names)})" if names else "") for run, names in kept.items())]
+
+
 def format_summary(s: dict) -> str:
     lines = [
         f"correct: {s.get('tasks_correct', 0)} of {s['tasks']} tasks ({_pct(s.get('correct_fraction'))});"
@@ -119,6 +127,7 @@ def format_summary(s: dict) -> str:
         f"warm prefill / cold prefill (median): {_num(s['warm_prefill_ratio'], '.3f')}",
         *_opened_line("free-form edits of an open document (prompt prefix prefilled, as the server does): ", s),
         *_copy_split_line(s.get("free_form_copy_split")),
+        *_kept_line(s.get("kept_units_tasks")),
         f"peak RSS: {s['peak_rss_ours_mb']:.0f} MB before the peer was loaded, {s['peak_rss_mb']:.0f} MB in all",
     ]
     if "median_aligned_vs_fixed" in s:

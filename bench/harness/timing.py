@@ -106,6 +106,7 @@ def run_json(run: Run, ours: bool = False) -> dict | None:
         "wall_s": round(run.wall_s, 4),
         "stop_reason": s.stop_reason,
         "prefill_s": round(s.prefill_s, 4),
+        "kept_units": s.kept_units,
     }
     if ours:
         out.update(
