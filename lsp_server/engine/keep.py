@@ -1,4 +1,4 @@
-"""What a free-form answer may not leave out: whole definitions the request does not name (pure, str).
+"""What a free-form answer may not leave out: the whole definitions of its region (pure, str).
 
 A small model asked to change one function of a region often answers with that function alone,
 or skips the ones around it, though the prompt asks for every line. Lines it did not write are
@@ -81,19 +81,22 @@ def keep_definitions(text: str, start: int, end: int, output: str, instruction: 
     if not left_out or _asks_to_remove(instruction, source, language, lo, hi):
         return output, 0
     gone = {i for first, last in left_out for i in range(first, last)}
+    # Where the answer stands for the original: its equal lines, but not a left-out unit's "}" that
+    # happened to pair with one of the answer's.
+    anchors = {i: j for i, j in matched.items() if i not in gone}
     inserts: dict[int, list[tuple[list[str], list[str], list[str]]]] = {}  # answer line -> (blanks, unit, blanks)
     for first, last in left_out:
-        before = max((i for i in matched if i < first), default=-1)
-        after = min((i for i in matched if i >= last), default=len(original))
+        before = max((i for i in anchors if i < first), default=-1)
+        after = min((i for i in anchors if i >= last), default=len(original))
         # At the answer's start or end where it stood at the region's; else ahead of the answer's new
         # text where nothing but left-out units precedes it in the gap, else after it.
         ahead = all(i in gone or not original[i].strip() for i in range(before + 1, first))
         if all(i in gone or not original[i].strip() for i in range(last, len(original))):
             at = len(answer)
         elif ahead:
-            at = matched[before] + 1 if before >= 0 else 0
+            at = anchors[before] + 1 if before >= 0 else 0
         else:
-            at = matched[after] if after < len(original) else len(answer)
+            at = anchors[after] if after < len(original) else len(answer)
         head, tail = first, last
         while head > 0 and not original[head - 1].strip():
             head -= 1
