@@ -69,12 +69,11 @@ class EditStream:
 
     def snapshot(self) -> tuple:
         """Everything a batch changes, to restore() when the client refuses the batch."""
-        hunks = self._hunks
-        return (self.expected, self.region_start, self.sent_batches, hunks._done_orig, hunks._done_out, hunks._delta)
+        return (self.expected, self.region_start, self.sent_batches, self._hunks.snapshot())
 
     def restore(self, state: tuple) -> None:
-        hunks = self._hunks
-        self.expected, self.region_start, self.sent_batches, hunks._done_orig, hunks._done_out, hunks._delta = state
+        self.expected, self.region_start, self.sent_batches, hunks = state
+        self._hunks.restore(hunks)
 
     def revert(self) -> Batch | None:
         """One batch that puts the original region back over what was streamed (for failures and undo)."""

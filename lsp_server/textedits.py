@@ -124,6 +124,13 @@ class HunkStream:
         """Length change applied so far: sum of len(new_text) - (end - start)."""
         return self._delta
 
+    def snapshot(self) -> tuple:
+        """Where the stream stands, to restore() when the client refuses a batch."""
+        return (self._done_orig, self._done_out, self._streamed, self._delta)
+
+    def restore(self, state: tuple) -> None:
+        self._done_orig, self._done_out, self._streamed, self._delta = state
+
     def advance(self, output: str, orig_upto: int, out_upto: int) -> list[Hunk]:
         """Hunks for the newly final part: diff original_region[done_o:orig_upto] vs output[done_out:out_upto],
         emitted only up to the last LINE boundary that both sides agree on (so hunks are whole lines; a partial
@@ -134,6 +141,8 @@ class HunkStream:
             raise ValueError(f"orig_upto {orig_upto} outside {self._done_orig}..{len(self._original)}")
         if not self._done_out <= out_upto <= len(output):
             raise ValueError(f"out_upto {out_upto} outside {self._done_out}..{len(output)}")
+        if not output.startswith(self._streamed):
+            return self._resync(output, orig_upto, out_upto)
         orig_w = self._original[self._done_orig : orig_upto]
         out_w = output[self._done_out : out_upto]
         hold_back = _safe_cut(orig_w, out_w)
@@ -145,15 +154,20 @@ class HunkStream:
         """The rest: diff of the remaining original vs the remaining output (whole region end), current-document coordinates.
 
         The final output is what the region becomes even where it differs from what was streamed
-        (the engine put back lines the model left out): then the whole region is diffed as it now reads.
+        (the engine put back lines the model left out): then the region is diffed as it now reads.
         """
-        if output.startswith(self._streamed):
-            return self._emit(self._original[self._done_orig :], output[self._done_out :])
-        current = self._streamed + self._original[self._done_orig :]
+        if not output.startswith(self._streamed):
+            return self._resync(output, len(self._original), len(output))
+        return self._emit(self._original[self._done_orig :], output[self._done_out :])
+
+    def _resync(self, output: str, orig_upto: int, out_upto: int) -> list[Hunk]:
+        """output[:out_upto] stands for original_region[:orig_upto] though what was streamed differs from its
+        start: the hunks that turn the region's text as streamed so far into it, up to there."""
+        current = self._streamed + self._original[self._done_orig : orig_upto]
         hunks = [Hunk(self._region_start + h.start, self._region_start + h.end, h.new_text)
-                 for h in diff_hunks(current, output)]
-        self._done_orig, self._done_out, self._streamed = len(self._original), len(output), output
-        self._delta = len(output) - len(self._original)
+                 for h in diff_hunks(current, output[:out_upto])]
+        self._done_orig, self._done_out, self._streamed = orig_upto, out_upto, output[:out_upto]
+        self._delta = out_upto - orig_upto
         return hunks
 
     def _emit(self, orig_part: str, out_part: str) -> list[Hunk]:

@@ -3,10 +3,10 @@
 A small model asked to change one function of a region often answers with that function alone,
 or skips the ones around it, though the prompt asks for every line. Lines it did not write are
 deleted code. A definition lying whole in the region (with the comments and attributes above it)
-that the answer left out, not one of its lines and not its header rewritten, is put back where it
-stood; so is the part of a statement that crosses the region's edge (a decorator whose class runs
-on past it). A request that may mean removing, moving, merging or renaming code is taken at its
-word: nothing is put back.
+that the answer left out, not one of its lines kept and its name not in the answer's new code,
+is put back where it stood; so is a decorator or attribute at the region's end whose definition
+runs on past it. A request that may mean removing, moving, merging, converting or renaming code
+is taken at its word: nothing is put back.
 """
 
 from __future__ import annotations
@@ -16,107 +16,146 @@ import re
 
 from .. import syntax
 
-# Words of a request that may mean whole definitions should go; then the answer stands as written.
-REMOVING = re.compile(r"\b(remov|delet|drop|strip|eliminat|get rid|inlin|merg|combin|consolidat|dedup|"
-                      r"de-dup|collaps|move|moving|unused|dead|prun|cut|trim|extract|split|renam)", re.I)
+# Words of a request that may mean whole definitions should go or change their form; then the
+# answer stands as written.
+REMOVING = re.compile(
+    r"\b(remov|delet|drop|strip|eliminat|get rid|get \w+ out|no longer|inlin|merg|combin|consolidat|unif|"
+    r"single|one (?:function|method|class)|dedup|de-dup|collaps|move|moving|unused|dead|prun|cut|trim|"
+    r"extract|split|renam|convert|turn|transform|wrap|group|sort|reorder|order|namespace|record|namedtuple|"
+    r"arrow|lambda|rewrite (?:it|them|these|this) as)", re.I)
 _QUOTED = re.compile(r'"""[\s\S]*?"""|"[^"\n]*"|`[^`\n]*`|(?<!\w)\'[^\'\n]*\'(?!\w)')
-# Lines that say nothing alone ("}", "]);"): an answer has them anyway, so they do not show a unit was kept.
+# A word that names code after a name: "the remove method" speaks of `remove`, it asks to remove nothing.
+_NAMES_CODE = r"(?=\s*(?:\(|method|function|func|fn|class|struct|type|field|property|attribute|variable|constant))"
+# Lines that say nothing alone ("}", "]);", blank): an answer has them anyway, so they show nothing.
 _WORDLESS = re.compile(r"^\W*$")
-# A line that is a comment only: a name there is prose, not the definition.
+# A line that is a comment only: a name there is prose, not code.
 _COMMENT = re.compile(r"^\s*(#|//|/\*|\*|--|;)")
+_LINES = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
-def _rewritten(unit: syntax.Unit, answer: list[str]) -> bool:
-    """Whether a code line of the answer names the unit with a word of its header ("pub async fn push" for "pub fn push")."""
-    name = re.compile(rf"(?<![\w$]){re.escape(unit.name)}(?![\w$])")
-    words = set(re.findall(r"[\w$]+", unit.header)) - {unit.name}
-    return any(name.search(line) and words & set(re.findall(r"[\w$]+", line))
-               for line in answer if not _COMMENT.match(line))
+def _lines(text: str) -> list[str]:
+    """Lines with their endings, split at \\n only (str.splitlines also splits at \\x0c, \\x85, \\u2028 ...)."""
+    return _LINES.findall(text)
+
+
+class Keeper:
+    """The units of one region (text[start:end], str indices) and whether the request may remove them."""
+
+    def __init__(self, text: str, start: int, end: int, instruction: str, language: syntax.Language):
+        source = text.encode("utf-8")
+        self.base = len(text[:start].encode("utf-8"))
+        self.units = syntax.region_units(source, language, self.base, self.base + len(text[start:end].encode("utf-8")))
+        self.region = text[start:end]
+        self.original = _lines(self.region)
+        self.newline = "\r\n" if self.region.count("\r\n") * 2 > self.region.count("\n") else "\n"
+        self.removing = bool(self.units) and _asks_to_remove(instruction, source, language, self.base,
+                                                             self.base + len(self.region.encode("utf-8")))
+        self.ends = sorted(len(self.region.encode("utf-8")[:u.end - self.base].decode("utf-8", "replace"))
+                           for u in self.units)  # where each unit ends, str index into the region
+
+    def left_out(self, output: str, upto: int | None = None) -> int:
+        """How many units of region[:upto] (default: all of it) the answer `output` left out."""
+        if self.removing or not self.units:
+            return 0
+        return len(self._left_out(output, upto)[0])
+
+    def keep(self, output: str) -> tuple[str, int]:
+        """`output` (the region's new text) with the units it left out put back; and how many there were."""
+        if self.removing or not self.units:
+            return output, 0
+        left_out, answer, anchors = self._left_out(output, None)
+        if not left_out:
+            return output, 0
+        original = self.original
+        gone = {i for first, last in left_out for i in range(first, last)}
+        inserts: dict[int, list[tuple[list[str], list[str], list[str]]]] = {}  # answer line -> (blanks, unit, blanks)
+        for first, last in left_out:
+            before = max((i for i in anchors if i < first), default=-1)
+            after = min((i for i in anchors if i >= last), default=len(original))
+            # At the answer's end where nothing of the region followed it; ahead of the answer's new
+            # text where nothing but left-out units precedes it in the gap; else after that text.
+            if all(i in gone or not original[i].strip() for i in range(last, len(original))):
+                at = len(answer)
+            elif all(i in gone or not original[i].strip() for i in range(before + 1, first)):
+                at = anchors[before] + 1 if before >= 0 else 0
+            else:
+                at = anchors[after] if after < len(original) else len(answer)
+            head, tail = first, last
+            while head > 0 and not original[head - 1].strip():
+                head -= 1
+            while tail < len(original) and not original[tail].strip():
+                tail += 1
+            inserts.setdefault(at, []).append((original[head:first], original[first:last], original[last:tail]))
+        lines: list[str] = []
+        for i in range(len(answer) + 1):
+            pieces = inserts.get(i, [])
+            for n, (blanks_before, unit_lines, blanks_after) in enumerate(pieces):
+                if lines and not lines[-1].endswith("\n"):
+                    lines[-1] += self.newline
+                if lines and lines[-1].strip():
+                    lines += blanks_before  # kept apart from the line above as in the original
+                lines += [line if line.endswith("\n") else line + self.newline for line in unit_lines]
+                if n == len(pieces) - 1 and i < len(answer) and answer[i].strip():
+                    lines += blanks_after  # and from the answer's next line
+            if i < len(answer):
+                lines.append(answer[i])
+        result = "".join(lines)
+        if not output.endswith("\n") and result.endswith("\n") and not self.region.endswith("\n"):
+            result = result[: -len(self.newline) if result.endswith(self.newline) else -1]
+        return result, len(left_out)
+
+    def _left_out(self, output: str, upto: int | None) -> tuple[list[tuple[int, int]], list[str], dict[int, int]]:
+        """(the left-out units as region line ranges, the answer's lines, original line -> answer line anchors)."""
+        region = self.region if upto is None else self.region[:upto]
+        original = _lines(region)
+        line_of: dict[int, int] = {}  # byte offset of a region line's start -> its index
+        at = self.base
+        for i, line in enumerate(original):
+            line_of[at] = i
+            at += len(line.encode("utf-8"))
+        line_of[at] = len(original)
+        answer = _lines(output)
+        matched: dict[int, int] = {}  # original line -> the answer's equal line
+        for block in difflib.SequenceMatcher(None, original, answer, autojunk=False).get_matching_blocks():
+            for k in range(block.size):
+                matched[block.a + k] = block.b + k
+        new_code = [answer[j] for j in set(range(len(answer))) - set(matched.values()) if not _COMMENT.match(answer[j])]
+        present = {line.strip() for line in answer}
+        left_out = []
+        for unit in self.units:
+            first, last = line_of.get(unit.start), line_of.get(unit.end)
+            if first is None or last is None:
+                continue  # past `upto`
+            lines = [line for line in original[first:last] if line.strip()]
+            if not lines or any(i in matched and not _WORDLESS.match(original[i]) for i in range(first, last)):
+                continue
+            if unit.name is not None:
+                # Declared again in the answer's new code ("const add = ...", "area() {", "fn rows(&self)"):
+                # rewritten under its name, not left out. A use ("self.rows", "(p Point)") is not that.
+                declared = re.compile(rf"(?<![\w$.>:]){re.escape(unit.name)}\s*(?:\(|=(?![=>])|:=)")
+                if any(declared.search(line) for line in new_code):
+                    continue
+            elif any(line.strip() in present for line in lines):
+                continue
+            left_out.append((first, last))
+        gone = {i for first, last in left_out for i in range(first, last)}
+        # Where the answer stands for the original: equal lines with words, not a blank or a "}" that
+        # happened to pair with one of the answer's, and not one of a left-out unit.
+        anchors = {i: j for i, j in matched.items() if i not in gone and not _WORDLESS.match(original[i])}
+        return left_out, answer, anchors
 
 
 def _asks_to_remove(instruction: str, source: bytes, language: syntax.Language, lo: int, hi: int) -> bool:
-    """Whether the request's words may mean code should go. Quoted text and the region's own names are
-    not its words: 'the remove method' and 'the docstring "Delete the record."' ask to remove nothing."""
+    """Whether the request's words may mean code should go or change form. Quoted text is not its words,
+    nor a region's name followed by a word for code: 'the remove method' asks to remove nothing."""
     words = _QUOTED.sub(" ", instruction)
     names = sorted(syntax.names_in(source, language, lo, hi), key=len, reverse=True)
     if names:
-        words = re.sub("|".join(rf"(?<![\w$]){re.escape(n)}(?![\w$])" for n in names), " ", words)
+        words = re.sub("|".join(rf"(?<![\w$.]){re.escape(n)}(?![\w$]){_NAMES_CODE}" for n in names), " ", words)
     return bool(REMOVING.search(words))
 
 
 def keep_definitions(text: str, start: int, end: int, output: str, instruction: str,
                      language: syntax.Language) -> tuple[str, int]:
-    """`output` (the new text of text[start:end]) with what it left out put back; and how many units that was."""
-    source = text.encode("utf-8")
-    lo, hi = len(text[:start].encode("utf-8")), len(text[:end].encode("utf-8"))
-    units = syntax.region_units(source, language, lo, hi)
-    if not units:
-        return output, 0
-    original = text[start:end].splitlines(keepends=True)
-    line_of: dict[int, int] = {}  # byte offset of a region line's start -> its index
-    at = lo
-    for i, line in enumerate(original):
-        line_of[at] = i
-        at += len(line.encode("utf-8"))
-    line_of[at] = len(original)
-    answer = output.splitlines(keepends=True)
-    present = {line.strip() for line in answer}
-    matched: dict[int, int] = {}  # original line -> the answer's line, where equal
-    for block in difflib.SequenceMatcher(None, original, answer, autojunk=False).get_matching_blocks():
-        for k in range(block.size):
-            matched[block.a + k] = block.b + k
-    left_out = []
-    for unit in units:
-        first, last = line_of.get(unit.start), line_of.get(unit.end)
-        if first is None or last is None:
-            continue
-        lines = [line for line in original[first:last] if line.strip()]
-        if not lines or any(i in matched and not _WORDLESS.match(original[i]) for i in range(first, last)):
-            continue
-        if unit.name is not None and _rewritten(unit, answer):
-            continue
-        if unit.name is None and any(line.strip() in present for line in lines):
-            continue
-        left_out.append((first, last))
-    if not left_out or _asks_to_remove(instruction, source, language, lo, hi):
-        return output, 0
-    gone = {i for first, last in left_out for i in range(first, last)}
-    # Where the answer stands for the original: its equal lines, but not a left-out unit's "}" that
-    # happened to pair with one of the answer's.
-    anchors = {i: j for i, j in matched.items() if i not in gone}
-    inserts: dict[int, list[tuple[list[str], list[str], list[str]]]] = {}  # answer line -> (blanks, unit, blanks)
-    for first, last in left_out:
-        before = max((i for i in anchors if i < first), default=-1)
-        after = min((i for i in anchors if i >= last), default=len(original))
-        # At the answer's start or end where it stood at the region's; else ahead of the answer's new
-        # text where nothing but left-out units precedes it in the gap, else after it.
-        ahead = all(i in gone or not original[i].strip() for i in range(before + 1, first))
-        if all(i in gone or not original[i].strip() for i in range(last, len(original))):
-            at = len(answer)
-        elif ahead:
-            at = anchors[before] + 1 if before >= 0 else 0
-        else:
-            at = anchors[after] if after < len(original) else len(answer)
-        head, tail = first, last
-        while head > 0 and not original[head - 1].strip():
-            head -= 1
-        while tail < len(original) and not original[tail].strip():
-            tail += 1
-        inserts.setdefault(at, []).append((original[head:first], original[first:last], original[last:tail]))
-    lines: list[str] = []
-    for i in range(len(answer) + 1):
-        pieces = inserts.get(i, [])
-        for n, (blanks_before, unit_lines, blanks_after) in enumerate(pieces):
-            if lines and not lines[-1].endswith("\n"):
-                lines[-1] += "\n"
-            if lines and lines[-1].strip():
-                lines += blanks_before  # kept apart from the line above as in the original
-            lines += [line if line.endswith("\n") else line + "\n" for line in unit_lines]
-            if n == len(pieces) - 1 and i < len(answer) and answer[i].strip():
-                lines += blanks_after  # and from the answer's next line
-        if i < len(answer):
-            lines.append(answer[i])
-    result = "".join(lines)
-    if not text[start:end].endswith("\n") and result.endswith("\n") and not output.endswith("\n"):
-        result = result[:-1]
-    return result, len(left_out)
+    """`output` (the new text of text[start:end]) with the units it left out put back; and how many there were."""
+    return Keeper(text, start, end, instruction, language).keep(output)

@@ -19,7 +19,7 @@ from ..errors import Cancelled, EditError
 from . import prompts
 from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map, lines_one_for_one
 from .drafts import DraftText, Drafter
-from .keep import keep_definitions
+from .keep import Keeper
 from .request import EditRequest, Region
 from .speculative import LoopOptions, LoopStats, Step
 
@@ -309,8 +309,20 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
 
     lead = prepared.lead
     last_sync = (0, 0)
-    free_form = region.draft is None
-    language = syntax.language_for(request.path, request.language_id)
+    keeper = None
+    if region.draft is None:
+        keeper = Keeper(request.text, region.start, region.end, request.instruction,
+                        syntax.language_for(request.path, request.language_id))
+    held, checked = False, 0
+
+    def holds(progress: Progress) -> bool:
+        """Whether the sync point's final prefix lacks a definition the finished edit will put back:
+        streaming the deletion would show it gone, then back, so the stream waits for the final text."""
+        nonlocal held, checked
+        if keeper is not None and not held and any(checked < e <= progress.sync[0] for e in keeper.ends):
+            held = keeper.left_out(progress.output[:progress.sync[1]], progress.sync[0]) > 0
+        checked = max(checked, progress.sync[0])
+        return held
 
     def on_step(step: Step) -> None:
         nonlocal last_sync
@@ -322,10 +334,7 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
                 # The model went back to copy earlier lines again (a re-sync behind the last one): the
                 # output streamed so far stays right, so the last sync point stands until it is passed.
                 progress.sync = None
-            elif free_form and keep_definitions(request.text, region.start, region.start + progress.sync[0],
-                                                progress.output[:progress.sync[1]], request.instruction, language)[1]:
-                # The model skipped a definition that the finished edit will put back: streaming the
-                # deletion now would show it gone, then back. The stream waits for the final text.
+            elif holds(progress):
                 progress.sync = None
             else:
                 last_sync = progress.sync
@@ -334,9 +343,8 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
     output = backend.decode(prepared, drafter, loop_options(prepared, settings, request, options), stats,
                             on_step if on_progress is not None else None, cancelled)
     result = lead + finish(prepared, output, stats)
-    if free_form:
-        result, stats.kept_units = keep_definitions(request.text, region.start, region.end, result,
-                                                    request.instruction, language)
+    if keeper is not None:
+        result, stats.kept_units = keeper.keep(result)
     return result, stats
 
 

@@ -110,16 +110,14 @@ _ATTACHED = ("comment", "attribute", "decorator", "annotation")
 class Unit:
     """Whole lines [start, end) of a region that stand or fall together (byte offsets into the source).
 
-    A definition (with the comments, attributes and decorators right above it) has its `name` and
-    `header`, the text of its first line up to the end of the name ("pub fn rows", "def spread").
-    An edge is the part inside the region of a statement that crosses the region's start or end
-    (a decorator whose class runs on past it): no name, nothing of it may go.
+    A definition (with the comments, attributes and decorators right above it) has its `name`. An
+    edge (no name) is the region's last lines when they are only what is attached to a definition
+    that starts after the region: the decorator of a class that runs on past it.
     """
 
     start: int
     end: int
     name: str | None = None
-    header: str | None = None
 
 
 def _name_node(node, named: list):
@@ -137,7 +135,7 @@ def _name_node(node, named: list):
 
 
 def region_units(source: bytes, language: Language, start: int, end: int) -> list[Unit]:
-    """The named definitions lying whole inside the region [start, end) (outermost only), and its edges, sorted.
+    """The named definitions lying whole inside the region [start, end) (outermost only), and its edge, sorted.
 
     `start`, `end` are line starts (or the source's end). Unknown language: none.
     """
@@ -155,16 +153,21 @@ def region_units(source: bytes, language: Language, start: int, end: int) -> lis
         name = _name_node(node, found.get("definition.name", []))
         if name is None:
             continue
-        header = b" ".join(source[line_start(source, name.start_byte):name.end_byte].split()).decode("utf-8", "replace")
         first, previous = node, node.prev_named_sibling
-        while (previous is not None and any(word in previous.type for word in _ATTACHED)
+        while (previous is not None and _attached(previous)
                and previous.end_point[0] >= first.start_point[0] - 1 and line_start(source, previous.start_byte) >= start):
             first, previous = previous, previous.prev_named_sibling
-        units.append(Unit(line_start(source, first.start_byte), hi, name.text.decode("utf-8", "replace"), header))
-    statements = [n for cap in queries.SCOPE_CAPTURES for n in found.get(cap, ())]
-    heads = [line_end(source, n.end_byte - 1) for n in statements if n.start_byte < start < n.end_byte <= end]
-    tails = [line_start(source, n.start_byte) for n in statements if start <= n.start_byte < end < n.end_byte]
-    for edge in ([Unit(start, max(heads))] if heads else []) + ([Unit(min(tails), end)] if tails else []):
-        if edge.start < edge.end and not any(u.start < edge.end and edge.start < u.end for u in units):
-            units.append(edge)
+        units.append(Unit(line_start(source, first.start_byte), hi, name.text.decode("utf-8", "replace")))
+    for node in found.get("statement.outer", ()):
+        inside = [c for c in node.named_children if c.start_byte < end]
+        if start <= node.start_byte < end < node.end_byte and inside and all(map(_attached, inside)):
+            edge = Unit(line_start(source, node.start_byte), end)
+            if not any(u.start < edge.end and edge.start < u.end for u in units):
+                units.append(edge)
+            break
     return sorted(units, key=lambda u: (u.start, u.end))
+
+
+def _attached(node) -> bool:
+    """A comment, attribute, decorator or annotation: it belongs to the definition after it."""
+    return any(word in node.type for word in _ATTACHED)

@@ -70,7 +70,7 @@ def test_region_units_are_outermost_definitions_with_their_doc_and_the_edges():
     source = PYTHON.encode()
     start = source.index(b"    def take")
     units = region_units(source, language_for("shelf.py"), start, source.index(b"class Book"))
-    assert [(u.name, u.header) for u in units] == [("take", "def take"), ("count", "def count"), (None, None)]
+    assert [u.name for u in units] == ["take", "count", None]
     assert source[units[-1].start:units[-1].end] == b"@dataclass\n"  # the decorator of a class that runs on
     rust = RUST.encode()
     units = region_units(rust, language_for("grid.rs"), rust.index(b"    pub fn width"), rust.index(b"}\n", rust.index(b"Grid::new")) + 2)
@@ -121,7 +121,8 @@ def test_quoted_text_and_the_regions_names_are_not_requests_to_remove():
     region = text[span[0]:span[1]]
     # Asked to document `remove`, the model answered with remove alone and dropped the decorator below.
     answer = '    def remove(self, title):\n        """Delete the book called `title`."""\n        return self.books.pop(self.index(title))\n'
-    kept, count = _keep(text, span, answer, 'Add the docstring "Delete the book called `title`." to remove.', "shelf.py")
+    kept, count = _keep(text, span, answer, 'Add the docstring "Delete the book called `title`." to the remove method.',
+                        "shelf.py")
     assert count == 3  # add, count and the decorator
     assert kept == region.replace("        return self.books.pop", '        """Delete the book called `title`."""\n'
                                   "        return self.books.pop")
@@ -136,6 +137,51 @@ def test_units_go_back_around_the_answers_new_text_in_order_and_apart():
     assert count == 2
     assert kept == ("// Point is a place on the map.\ntype Point struct {\n\tX, Y int\n}\n\n" + answer
                     + "\nfunc origin() Point {\n\treturn Point{}\n}\n")
+
+
+def test_a_rewritten_last_statement_of_a_block_is_not_put_back():
+    # The region is the function's last line, its parent runs from above it: nothing of the region is a unit.
+    text = "def total(items):\n    count = 0\n    for item in items:\n        count += item\n    return count\n"
+    span = _region(text, "    return count", "    return count")
+    assert _keep(text, span, "    return count or None\n", "Return None when the total is zero.", "t.py") == (
+        "    return count or None\n", 0)
+    span = _region(text, "    count = 0", "    return count")
+    answer = "    return sum(items)\n"
+    assert _keep(text, span, answer, "Use sum.", "t.py") == (answer, 0)
+
+
+@pytest.mark.parametrize("name, text, answer, instruction", [
+    ("ops.js", "function add(a, b) {\n  return a + b;\n}\n\nfunction mul(a, b) {\n  return a * b;\n}\n",
+     "const add = (a, b) => a + b;\nconst mul = (a, b) => a * b;\n", "Use const and => for these."),
+    ("shape.py", "class Point:\n    def __init__(self, x, y):\n        self.x, self.y = x, y\n",
+     "Point = collections.namedtuple('Point', 'x y')\n", "Make it a namedtuple."),
+    ("area.py", "def square(x):\n    return x * x\n\n\ndef cube(x):\n    return x ** 3\n",
+     "def power(x, n):\n    return x ** n\n", "Replace these two with a single power(x, n)."),
+    ("store.py", "class Store:\n    def get(self, k):\n        return self.d[k]\n\n    def delete(self, k):\n        del self.d[k]\n",
+     "class Store:\n    def get(self, k):\n        return self.d[k]\n", "delete the delete method"),
+])
+def test_a_definition_rewritten_under_its_name_or_asked_away_is_not_put_back(name, text, answer, instruction):
+    assert _keep(text, (0, len(text)), answer, instruction, name) == (answer, 0)
+
+
+def test_units_go_back_in_their_order_when_the_answer_adds_a_definition():
+    text = "class S:\n" + "".join(f"    def f{i}(self):\n        return {i}\n\n" for i in range(4))
+    text = text.rstrip("\n") + "\n"
+    span = _region(text, "    def f0", "        return 3")
+    answer = ("    def f2(self):\n        return 20\n\n    def extra(self):\n        return 9\n\n"
+              "    def f3(self):\n        return 3\n")
+    kept, count = _keep(text, span, answer, "Make f2 return 20 and add extra.", "s.py")
+    assert count == 2
+    assert [line.split("(")[0].strip() for line in kept.splitlines() if "def " in line] == [
+        "def f0", "def f1", "def f2", "def extra", "def f3"]
+
+
+def test_put_back_lines_keep_the_regions_line_ends_and_odd_characters():
+    text = 'def a():\r\n    return "x\u2028y"\r\n\r\n\r\ndef b():\r\n    return 1'
+    answer = "def b():\r\n    return 2"
+    kept, count = _keep(text, (0, len(text)), answer, "Make b return 2.", "m.py")
+    assert count == 1
+    assert kept == 'def a():\r\n    return "x\u2028y"\r\n\r\n\r\ndef b():\r\n    return 2'
 
 
 def test_unknown_language_and_no_units_leave_the_answer_as_it_is():

@@ -247,6 +247,33 @@ def test_stream_finishes_on_the_final_text_where_it_differs_from_what_was_stream
     assert stream.finish(final) == []
 
 
+def test_a_refused_batch_restored_and_sent_again_leaves_the_stream_where_it_was():
+    from lsp_server.streaming import EditStream
+
+    document = "head\na\nb\nc\nd\ntail\n"
+    stream = EditStream(document, (5, 13))
+    output = "A\nb\nC\nd\n"
+    saved = stream.snapshot()
+    assert stream.advance(output, (4, 4)) is not None  # "a\nb\n" -> "A\nb\n", then refused by the editor
+    stream.restore(saved)
+    first = stream.advance(output, (4, 4))  # sent again
+    rest = stream.finish(output)
+    assert apply_hunks(apply_hunks(document, first.hunks), rest.hunks) == "head\n" + output + "tail\n"
+
+
+def test_a_sync_point_after_a_final_text_that_differs_from_what_was_streamed_resyncs():
+    region = "a\nb\nc\nd\n"
+    document = "xx" + region + "yy"
+    stream = HunkStream(region, 2)
+    first = stream.advance("C\n", 6, 2)  # "a", "b" skipped and streamed as deleted
+    document = apply_hunks(document, first)
+    # The region's final text (a later region finished): "a" and "b" put back.
+    final = "a\nb\nC\nD\n"
+    second = stream.advance(final, 8, len(final))
+    assert apply_hunks(document, second) == "xx" + final + "yy"
+    assert stream.finish(final) == []
+
+
 def test_stream_inserts_whole_lines_before_copied_text():
     region = "keep\n"
     output = "new\nkeep\n"
