@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .. import syntax
+from .. import coords, syntax
 
 # Words of a request that may mean whole definitions should go or change their form; then the
 # answer stands as written.
@@ -30,12 +30,7 @@ _NAMES_CODE = r"(?=\s*(?:\(|method|function|func|fn|class|struct|type|field|prop
 _WORDLESS = re.compile(r"^\W*$")
 # A line that is a comment only: a name there is prose, not code.
 _COMMENT = re.compile(r"^\s*(#|//|/\*|\*|--|;)")
-_LINES = re.compile(r"[^\n]*\n|[^\n]+$")
-
-
-def _lines(text: str) -> list[str]:
-    """Lines with their endings, split at \\n only (str.splitlines also splits at \\x0c, \\x85, \\u2028 ...)."""
-    return _LINES.findall(text)
+_BREAKS = ("\n", "\r")
 
 
 class Keeper:
@@ -43,15 +38,15 @@ class Keeper:
 
     def __init__(self, text: str, start: int, end: int, instruction: str, language: syntax.Language):
         source = text.encode("utf-8")
-        self.base = len(text[:start].encode("utf-8"))
-        self.units = syntax.region_units(source, language, self.base, self.base + len(text[start:end].encode("utf-8")))
+        lo, hi = coords.byte_span(text, (start, end))
+        self.base = lo
+        self.units = syntax.region_units(source, language, lo, hi)
         self.region = text[start:end]
-        self.original = _lines(self.region)
+        self.original = coords.lsp_lines(self.region)
         self.newline = "\r\n" if self.region.count("\r\n") * 2 > self.region.count("\n") else "\n"
-        self.removing = bool(self.units) and _asks_to_remove(instruction, source, language, self.base,
-                                                             self.base + len(self.region.encode("utf-8")))
-        self.ends = sorted(len(self.region.encode("utf-8")[:u.end - self.base].decode("utf-8", "replace"))
-                           for u in self.units)  # where each unit ends, str index into the region
+        self.removing = bool(self.units) and _asks_to_remove(instruction, source, language, lo, hi)
+        # Where each unit ends, as a str index into the region.
+        self.ends = sorted(coords.str_index(source, u.end) - start for u in self.units)
 
     def left_out(self, output: str, upto: int | None = None) -> int:
         """How many units of region[:upto] (default: all of it) the answer `output` left out."""
@@ -90,31 +85,31 @@ class Keeper:
         for i in range(len(answer) + 1):
             pieces = inserts.get(i, [])
             for n, (blanks_before, unit_lines, blanks_after) in enumerate(pieces):
-                if lines and not lines[-1].endswith("\n"):
+                if lines and not lines[-1].endswith(_BREAKS):
                     lines[-1] += self.newline
                 if lines and lines[-1].strip():
                     lines += blanks_before  # kept apart from the line above as in the original
-                lines += [line if line.endswith("\n") else line + self.newline for line in unit_lines]
+                lines += [line if line.endswith(_BREAKS) else line + self.newline for line in unit_lines]
                 if n == len(pieces) - 1 and i < len(answer) and answer[i].strip():
                     lines += blanks_after  # and from the answer's next line
             if i < len(answer):
                 lines.append(answer[i])
         result = "".join(lines)
-        if not output.endswith("\n") and result.endswith("\n") and not self.region.endswith("\n"):
+        if not output.endswith(_BREAKS) and result.endswith(_BREAKS) and not self.region.endswith(_BREAKS):
             result = result[: -len(self.newline) if result.endswith(self.newline) else -1]
         return result, len(left_out)
 
     def _left_out(self, output: str, upto: int | None) -> tuple[list[tuple[int, int]], list[str], dict[int, int]]:
         """(the left-out units as region line ranges, the answer's lines, original line -> answer line anchors)."""
         region = self.region if upto is None else self.region[:upto]
-        original = _lines(region)
+        original = coords.lsp_lines(region)
         line_of: dict[int, int] = {}  # byte offset of a region line's start -> its index
         at = self.base
         for i, line in enumerate(original):
             line_of[at] = i
             at += len(line.encode("utf-8"))
         line_of[at] = len(original)
-        answer = _lines(output)
+        answer = coords.lsp_lines(output)
         matched: dict[int, int] = {}  # original line -> the answer's equal line
         for block in difflib.SequenceMatcher(None, original, answer, autojunk=False).get_matching_blocks():
             for k in range(block.size):
