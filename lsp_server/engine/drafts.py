@@ -161,6 +161,16 @@ class Drafter:
     # -- where are we ----------------------------------------------------------------
 
     @property
+    def led(self) -> bool:
+        """Whether the output follows a draft that carries the change (a tool's: a rename, a fix, a sketch)."""
+        return self.sources[self.source].led
+
+    @property
+    def state(self) -> str:
+        """"rejoined" while a re-sync is unconfirmed (the match may be chance), else "following"."""
+        return "rejoined" if self.tentative_from is not None else "following"
+
+    @property
     def original_pos(self) -> int | None:
         """Byte offset in the original the output is aligned to, or None while it is not (or not surely)."""
         return self.pos if self.source == 0 and self.tentative_from is None else None
@@ -269,8 +279,13 @@ class Drafter:
 
     # -- what next -------------------------------------------------------------------
 
-    def propose(self) -> list[int]:
-        """The next draft chunk (token ids), or [] when the output stands nowhere in a draft it can draft from."""
+    def propose(self, length: int | None = None) -> list[int]:
+        """The next draft chunk (token ids), or [] when the output stands nowhere in a draft it can draft from.
+
+        Its length is `length` tokens when given (a pacer's choice), else the adaptive one, less where
+        it ends on a syntax boundary.
+        """
+        length = self.length if length is None else length
         self._proposed = []
         if self.pos is None:
             return []
@@ -281,7 +296,7 @@ class Drafter:
             first, head = self._bridge(src)
             if first is None:
                 return []
-        last = min(first + max(0, self.length - len(head)), len(src.tokens))
+        last = min(first + max(0, length - len(head)), len(src.tokens))
         if self.syntax_aligned and src.chunk_end is not None and last - first > self.min_tokens:
             # End the chunk on a syntax boundary; a token that straddles it goes to the next chunk.
             lo = src.starts[first + self.min_tokens]

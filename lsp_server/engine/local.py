@@ -9,6 +9,7 @@ from ..errors import ModelError
 from . import prompts
 from .drafts import DraftText, Drafter
 from .model import Model
+from .pacing import Pacer
 from .region import Prepared, Prompt
 from .speculative import LoopOptions, LoopStats, Step, speculative_edit
 
@@ -22,6 +23,7 @@ class LocalBackend:
     def __init__(self, settings: ModelSettings, model: Model | None = None):
         self.settings = settings
         self._model = model
+        self.pacer = Pacer()  # pass costs and acceptance, learned while the model runs
 
     @property
     def loaded(self) -> bool:
@@ -41,6 +43,7 @@ class LocalBackend:
         if self._model is not None:
             self._model.close()
             self._model = None
+            self.pacer = Pacer()
 
     def render(self, parts: prompts.PromptParts) -> Prompt:
         """The model's chat template for instruct models, else (base models: no template) the completion layout."""
@@ -75,7 +78,8 @@ class LocalBackend:
                on_step: Callable[[Step], None] | None, cancelled: Callable[[], bool]) -> bytes:
         step = None
         try:
-            for step in speculative_edit(self.model, prepared.prompt_tokens, drafter, options, stats, cancelled):
+            for step in speculative_edit(self.model, prepared.prompt_tokens, drafter, options, stats, cancelled,
+                                         self.pacer):
                 if on_step is not None and not step.done:
                     on_step(step)
         except ModelError:

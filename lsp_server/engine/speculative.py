@@ -10,6 +10,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 import numpy as np
 
 from .drafts import Drafter
+from .pacing import Pacer
 
 
 class LanguageModel(Protocol):
@@ -159,8 +160,12 @@ def speculative_edit(
     options: LoopOptions,
     stats: LoopStats,
     cancelled: Callable[[], bool] = lambda: False,
+    pacer: Pacer | None = None,
 ) -> Iterator[Step]:
     """Generate the edited region after the prompt, yielding a Step per forward pass.
+
+    With a `pacer`, a chunk drafted from the original (not a tool's draft, whose changes are forced)
+    is cut to the length expected to give the most tokens per second of the pass (engine/pacing.py).
 
     Ends at the closing fence, an end-of-generation token, the token budget, or cancellation
     (stats.stop_reason says which). The KV cache afterwards holds the prompt and accepted output.
@@ -232,8 +237,12 @@ def speculative_edit(
             stats.stop_reason = "end"
             break
         # 3. Draft the next chunk from where the output stands in a draft text.
-        draft = drafter.propose() if options.speculate else []
-        draft = draft[: max(0, options.max_new_tokens - len(tokens))]
+        paced = options.speculate and pacer is not None and row is not None and not drafter.led
+        budget = max(0, options.max_new_tokens - len(tokens))
+        draft = drafter.propose(drafter.max_tokens if paced else None)[:budget] if options.speculate else []
+        state, ahead = drafter.state, draft[:1]  # ahead: the draft's next token, to learn from when none is sent
+        if paced and draft and (length := pacer.length(len(draft), state)) < len(draft):
+            draft = drafter.propose(length)[:length] if length else []
         forced = drafter.forced_mask(len(draft))
         strict = drafter.strict_mask(len(draft))
         # 4. Verify: one decode of [next_token] + draft. Row i predicts draft[i]; a forced token is
@@ -247,11 +256,17 @@ def speculative_edit(
             stats.prefill_s += shared
             t1 += shared
         else:
+            began = time.perf_counter()
             logits = model.decode([next_token, *draft], logits_at=[*checked, len(draft)])
         stats.passes += 1
         passed = accepted_count(logits, [draft[i] for i in checked], options.acceptance, options.typical_ratio,
                                 [False] * len(checked), [strict[i] for i in checked])
         k = checked[passed] if passed < len(checked) else len(draft)  # the first token not accepted
+        if paced:  # the pass's cost (the decode and reading its logits), and whether the model took the draft
+            if draft:
+                pacer.observe(state, 1 + len(draft), time.perf_counter() - began, len(draft), k)
+            else:  # none sent: did the model's next token follow the draft anyway?
+                pacer.observe(state, 1, time.perf_counter() - began, len(ahead), int(logits[passed].argmax()) in ahead)
         row = logits[passed].copy()  # predicts the token after the accepted run
         # 5. Roll the cache back past the rejected tail of the draft.
         model.truncate(len(model.kv_tokens) - (len(draft) - k))

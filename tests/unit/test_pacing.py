@@ -1,0 +1,151 @@
+"""Pacing: pass costs learned from timings, acceptance per drafter state, and the draft length they choose."""
+
+from __future__ import annotations
+
+import pytest
+
+from lsp_server.engine.drafts import Drafter
+from lsp_server.engine.pacing import PRIOR, Acceptance, Pacer, PassCosts, best_length
+from lsp_server.engine.speculative import LoopOptions, LoopStats, speculative_edit
+
+from tests.unit.test_speculative import EDITS, FENCE, ORIGINAL, ScriptedModel, draft_text
+
+# A 2-core CPU's pass costs (seconds by tokens evaluated): about linear to 8 tokens, then cheaper by the token.
+CPU = {1: 0.044, 2: 0.092, 5: 0.173, 9: 0.300, 17: 0.339, 33: 0.504, 65: 0.684, 129: 1.145}
+
+
+def costs(table: dict[int, float]) -> PassCosts:
+    pc = PassCosts()
+    for size, seconds in table.items():
+        pc.record(size, seconds)
+    return pc
+
+
+def test_pass_costs_are_medians_interpolated_between_sizes():
+    pc = PassCosts()
+    assert pc.cost(1) is None and not pc.known
+    for seconds in (0.05, 0.04, 0.90):  # a slow first pass of a size does not count for much
+        pc.record(1, seconds)
+    assert pc.cost(1) == pytest.approx(0.05) and not pc.known
+    pc.record(11, 0.55)
+    assert pc.known
+    assert pc.cost(6) == pytest.approx(0.05 + 0.5 * 0.5)
+    assert pc.cost(22) == pytest.approx(1.10)  # past the largest size: in proportion to it
+    assert costs({4: 0.1, 8: 0.2}).cost(2) is None  # below the smallest size nothing is known
+    assert not costs({4: 0.1, 8: 0.2}).known  # nor, without one-token passes, what drafting saves
+
+
+def test_a_slow_pass_does_not_make_a_size_dear_for_good():
+    pc = costs({1: 0.044, 17: 0.339, 65: 0.684})
+    pc.record(9, 0.900)  # another process had the CPU
+    assert pc.cost(9) == pytest.approx(0.339)  # never more than a longer pass
+    assert pc.cost(129) == pytest.approx(0.684 + (0.684 - 0.339) * 64 / 48)  # along the last segment
+
+
+def test_flat_costs_verify_the_whole_draft():
+    gpu = costs({1: 0.010, 65: 0.011, 257: 0.014})
+    for chance in (0.97, 0.99):
+        assert best_length(64, chance, gpu.cost) == 64
+    assert best_length(64, 0.3, gpu.cost) > 0  # even a doubtful draft costs next to nothing
+
+
+def test_a_cpu_drafts_nothing_where_the_model_often_turns_away():
+    assert best_length(64, 0.5, costs(CPU).cost) == 0
+
+
+def test_a_cpu_verifies_long_runs_where_the_model_copies():
+    assert best_length(64, 0.987, costs(CPU).cost) == 64
+    assert best_length(200, 0.987, costs(CPU).cost) >= 64
+
+
+def test_an_uncertain_draft_is_cut_to_where_a_pass_is_cheap_by_the_token():
+    # 16 tokens cost about what 8 do here: a doubtful draft is cut to the end of that step, not to 8.
+    length = best_length(64, 0.93, costs(CPU).cost)
+    assert length == 16
+
+
+def test_acceptance_follows_the_model_per_state():
+    acc = Acceptance()
+    prior = PRIOR["rejoined"][0] / sum(PRIOR["rejoined"])
+    assert acc.chance("rejoined") == pytest.approx(prior)
+    for _ in range(30):
+        acc.observe("rejoined", drafted=16, taken=0)  # every re-join was chance
+    assert acc.chance("rejoined") < 0.5
+    assert acc.chance("following") == pytest.approx(PRIOR["following"][0] / sum(PRIOR["following"]))
+    for _ in range(1000):  # counts stay bounded, so the estimate can turn again
+        acc.observe("following", drafted=64, taken=64)
+    assert acc.chance("following") > 0.99
+    for _ in range(20):
+        acc.observe("following", drafted=64, taken=2)
+    assert acc.chance("following") < 0.97
+
+
+def test_the_pacer_drafts_as_proposed_until_costs_are_known():
+    pacer = Pacer()
+    assert pacer.length(64, "rejoined") == 64
+    pacer.observe("following", 1, 0.044, 0, 0)
+    assert pacer.length(64, "rejoined") == 64
+    pacer.observe("following", 65, 0.684, 64, 64)
+    assert pacer.length(64, "following") >= 32
+    assert pacer.length(64, "rejoined") < pacer.length(64, "following")
+
+
+class FixedCosts(Pacer):
+    """A pacer whose pass costs are given, not timed (the scripted model takes no time)."""
+
+    def __init__(self, table: dict[int, float]):
+        super().__init__()
+        self.costs = costs(table)
+        self.cut: list[tuple[str, int, int]] = []
+
+    def length(self, n: int, state: str) -> int:
+        length = super().length(n, state)
+        self.cut.append((state, n, length))
+        return length
+
+    def observe(self, state, size, seconds, drafted, taken):
+        self.acceptance.observe(state, drafted, taken) if drafted else None
+
+
+def paced_run(target: bytes, pacer: Pacer | None, led: bool = False):
+    prompt = b"code:\n" + ORIGINAL + b"\nedited:\n"
+    model = ScriptedModel(prompt, target)
+    drafter = Drafter([draft_text(ORIGINAL + FENCE, content_end=len(ORIGINAL), led=led)], min_tokens=1)
+    stats = LoopStats()
+    last = None
+    for last in speculative_edit(model, list(prompt), drafter, LoopOptions(stop_at_region_end=False), stats,
+                                 pacer=pacer):
+        pass
+    return last.output, stats
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_pacing_changes_the_passes_never_the_output(name):
+    target = EDITS[name] + FENCE
+    plain, _ = paced_run(target, None)
+    linear = FixedCosts({1: 1.0, 2: 2.0, 200: 200.0})  # a pass costs by the token: drafting never pays
+    out, stats = paced_run(target, linear)
+    assert out == plain == EDITS[name]
+    assert stats.drafted_tokens == 0 and stats.passes == stats.output_tokens
+    flat = FixedCosts({1: 1.0, 200: 1.0})
+    out, flat_stats = paced_run(target, flat)
+    assert out == plain
+    _, unpaced = paced_run(target, None)
+    # A pass costs the same whatever its length: the pacer drafts all it may (the drafter's maximum).
+    assert flat_stats.passes <= unpaced.passes and flat_stats.drafted_tokens >= unpaced.drafted_tokens
+
+
+def test_what_the_model_does_without_a_draft_still_counts():
+    # Drafting never pays here, yet each pass's token is checked against the draft: copying the
+    # original raises the estimate, so a pacer whose costs change would draft again.
+    linear = FixedCosts({1: 1.0, 2: 2.0, 200: 200.0})
+    before = linear.acceptance.chance("following")
+    paced_run(EDITS["unchanged"] + FENCE, linear)
+    assert linear.acceptance.chance("following") > before
+
+
+def test_a_tools_draft_is_not_paced():
+    linear = FixedCosts({1: 1.0, 2: 2.0, 200: 200.0})
+    out, stats = paced_run(EDITS["replacement"] + FENCE, linear, led=True)
+    assert out == EDITS["replacement"]
+    assert stats.drafted_tokens > 0 and not linear.cut
