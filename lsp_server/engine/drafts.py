@@ -23,6 +23,9 @@ FAR_JUMP = 1024
 FAR_TAIL = 32
 # Under greedy acceptance a re-sync may also land this far behind (bytes).
 BACK_WINDOW = 512
+# How far the output must have followed a draft since it last turned away before pacing takes it
+# for a long copy (bytes, about a line or two of code): the model's changes come in clusters.
+RESUMED_BYTES = 64
 
 
 def overlaps(ranges: list[tuple[int, int]], lo: int, hi: int) -> bool:
@@ -128,6 +131,7 @@ class Drafter:
         self.stats = DraftStats()
         self.tentative_from: int | None = None  # where an unconfirmed re-sync landed (see CONFIRM_BYTES)
         self.crossed_end = False  # the output went from before the current source's content_end to past it
+        self.followed = 0  # bytes the output has followed a draft text since it last turned away (or began)
         self._proposed: list[tuple[int, int]] = []  # byte spans of the tokens propose() returned last
         # source index -> where a position in source 0 stands in that source (see mirror)
         self.mirrors: dict[int, Callable[[int], int]] = {}
@@ -167,8 +171,12 @@ class Drafter:
 
     @property
     def state(self) -> str:
-        """"rejoined" while a re-sync is unconfirmed (the match may be chance), else "following"."""
-        return "rejoined" if self.tentative_from is not None else "following"
+        """Where the output stands, for pacing: "rejoined" while a re-sync is unconfirmed (the match
+        may be chance), "resumed" within RESUMED_BYTES of where it began or last turned away (changes
+        come in clusters), else "following"."""
+        if self.tentative_from is not None:
+            return "rejoined"
+        return "resumed" if self.followed < RESUMED_BYTES else "following"
 
     @property
     def original_pos(self) -> int | None:
@@ -203,6 +211,7 @@ class Drafter:
         if self.pos is not None:
             src = self.sources[self.source]
             if src.data.startswith(produced, self.pos):
+                self.followed += len(produced)
                 end = src.content_end
                 self.crossed_end |= end is not None and self.pos < end <= self.pos + len(produced)
                 self.pos += len(produced)
@@ -219,6 +228,7 @@ class Drafter:
                         self._moved()
                 return
             self.stats.divergences += 1
+            self.followed = 0
             self.pos = None
             self.tentative_from = None
         self._resync(output)

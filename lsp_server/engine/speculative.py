@@ -10,7 +10,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 import numpy as np
 
 from .drafts import Drafter
-from .pacing import Pacer
+from .pacing import PACED_STATES, Pacer
 
 
 class LanguageModel(Protocol):
@@ -165,7 +165,8 @@ def speculative_edit(
     """Generate the edited region after the prompt, yielding a Step per forward pass.
 
     With a `pacer`, a chunk drafted from the original (not a tool's draft, whose changes are forced)
-    is cut to the length expected to give the most tokens per second of the pass (engine/pacing.py).
+    near a change is cut to the length expected to give the most tokens per second of the pass
+    (engine/pacing.py).
 
     Ends at the closing fence, an end-of-generation token, the token budget, or cancellation
     (stats.stop_reason says which). The KV cache afterwards holds the prompt and accepted output.
@@ -238,10 +239,11 @@ def speculative_edit(
             break
         # 3. Draft the next chunk from where the output stands in a draft text.
         paced = options.speculate and pacer is not None and row is not None and not drafter.led
-        budget = max(0, options.max_new_tokens - len(tokens))
-        draft = drafter.propose(drafter.max_tokens if paced else None)[:budget] if options.speculate else []
+        draft = drafter.propose() if options.speculate else []
+        draft = draft[: max(0, options.max_new_tokens - len(tokens))]
         state, ahead = drafter.state, draft[:1]  # ahead: the draft's next token, to learn from when none is sent
-        if paced and draft and (length := pacer.length(len(draft), state)) < len(draft):
+        if (paced and draft and state in PACED_STATES
+                and (length := pacer.length(len(draft), state)) < len(draft)):
             draft = drafter.propose(length)[:length] if length else []
         forced = drafter.forced_mask(len(draft))
         strict = drafter.strict_mask(len(draft))
