@@ -1,0 +1,70 @@
+"""Pacing A/B: each free-form task's generation time with and without the pacer, in one process.
+
+Both runs of a task share one loaded model and its cached prompt, in turn (the order alternates
+from task to task), so the machine's drift over a long run falls on both alike and only the
+decoding differs. The pacer keeps what it learned from task to task, as in a server session.
+
+    .venv/bin/python bench/pacing_ab.py --model qwen2.5-coder-1.5b --n-threads 2 [--tasks bench/dev] [--only NAME ...]
+
+One line a task (seconds generating, unpaced and paced; "output differs" where a near-tie
+flipped), then the totals and how many tasks were faster paced.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.harness
+
+from bench.harness.tasks import default_task_dirs, load_tasks  # noqa: E402
+from lsp_server import Engine, Settings, build_request  # noqa: E402
+from lsp_server.engine.pacing import Pacer  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="qwen2.5-coder-1.5b", help="a GGUF file or a model name")
+    parser.add_argument("--n-threads", type=int, default=0)
+    parser.add_argument("--only", nargs="*", help="only the tasks with these names")
+    parser.add_argument("--tasks", nargs="*", type=Path, help="task folders' parent folders (default: bench/tasks)")
+    args = parser.parse_args()
+    settings = Settings()
+    settings.model.path = args.model
+    settings.freeform_model = "same"
+    if args.n_threads:
+        settings.model.n_threads = args.n_threads
+    tasks, problems = load_tasks(args.tasks or default_task_dirs(), args.only)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    tasks = [t for t in tasks if t.task.kind == "edit"]
+    if not tasks:
+        print("no free-form tasks", file=sys.stderr)
+        return 2
+    engine = Engine(settings)
+    engine.load()
+    pacers = {"unpaced": None, "paced": Pacer()}
+    totals = {name: 0.0 for name in pacers}
+    faster = 0
+    for i, bench_task in enumerate(tasks):
+        order = list(pacers) if i % 2 == 0 else list(reversed(pacers))
+        seconds, outputs = {}, set()
+        for name in order:
+            engine.local.pacer = pacers[name]
+            result = engine.edit(build_request(bench_task.text, copy.copy(bench_task.task), path=str(bench_task.path)))
+            seconds[name] = result.stats.generate_s
+            outputs.add(result.text)
+        for name in pacers:
+            totals[name] += seconds[name]
+        faster += seconds["paced"] < seconds["unpaced"]
+        note = "" if len(outputs) == 1 else "  output differs"
+        print(f"{bench_task.name:40s} unpaced {seconds['unpaced']:6.2f} s  paced {seconds['paced']:6.2f} s{note}", flush=True)
+    print(f"total: unpaced {totals['unpaced']:.1f} s, paced {totals['paced']:.1f} s "
+          f"({totals['paced'] / totals['unpaced']:.3f}); paced faster on {faster} of {len(tasks)} tasks")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
