@@ -1,10 +1,10 @@
-"""Pacing A/B: each free-form task's generation time with and without the pacer, in one process.
+"""Pacing A/B: each free-form task's (or another kind's) generation time with and without the pacer, in one process.
 
 Both runs of a task share one loaded model and its cached prompt, in turn (the order alternates
 from task to task), so the machine's drift over a long run falls on both alike and only the
 decoding differs. The pacer keeps what it learned from task to task, as in a server session.
 
-    .venv/bin/python bench/pacing_ab.py --model qwen2.5-coder-1.5b --n-threads 2 [--tasks bench/dev] [--only NAME ...]
+    .venv/bin/python bench/pacing_ab.py --model qwen2.5-coder-1.5b --n-threads 2 [--tasks bench/dev] [--kind rename] [--only NAME ...]
 
 One line a task (seconds generating, unpaced and paced; "output differs" where a near-tie
 flipped), then the totals and how many tasks were faster paced.
@@ -30,6 +30,7 @@ def main() -> int:
     parser.add_argument("--n-threads", type=int, default=0)
     parser.add_argument("--only", nargs="*", help="only the tasks with these names")
     parser.add_argument("--tasks", nargs="*", type=Path, help="task folders' parent folders (default: bench/tasks)")
+    parser.add_argument("--kind", default="edit", help="the tasks of this kind (default: edit, the free-form ones; rename, fix, sketch)")
     args = parser.parse_args()
     settings = Settings()
     settings.model.path = args.model
@@ -39,9 +40,9 @@ def main() -> int:
     tasks, problems = load_tasks(args.tasks or default_task_dirs(), args.only)
     for problem in problems:
         print(problem, file=sys.stderr)
-    tasks = [t for t in tasks if t.task.kind == "edit"]
+    tasks = [t for t in tasks if t.task.kind == args.kind]
     if not tasks:
-        print("no free-form tasks", file=sys.stderr)
+        print(f"no tasks of kind {args.kind!r}", file=sys.stderr)
         return 2
     engine = Engine(settings)
     engine.load()
