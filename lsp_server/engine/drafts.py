@@ -23,9 +23,6 @@ FAR_JUMP = 1024
 FAR_TAIL = 32
 # Under greedy acceptance a re-sync may also land this far behind (bytes).
 BACK_WINDOW = 512
-# How far the output must have followed a draft since it last turned away before pacing takes it
-# for a long copy (bytes, about a line or two of code): the model's changes come in clusters.
-RESUMED_BYTES = 64
 
 
 def overlaps(ranges: list[tuple[int, int]], lo: int, hi: int) -> bool:
@@ -170,15 +167,6 @@ class Drafter:
         return self.sources[self.source].led
 
     @property
-    def state(self) -> str:
-        """Where the output stands, for pacing: "rejoined" while a re-sync is unconfirmed (the match
-        may be chance), "resumed" within RESUMED_BYTES of where it began or last turned away (changes
-        come in clusters), else "following"."""
-        if self.tentative_from is not None:
-            return "rejoined"
-        return "resumed" if self.followed < RESUMED_BYTES else "following"
-
-    @property
     def original_pos(self) -> int | None:
         """Byte offset in the original the output is aligned to, or None while it is not (or not surely)."""
         return self.pos if self.source == 0 and self.tentative_from is None else None
@@ -292,9 +280,7 @@ class Drafter:
     def propose(self, length: int | None = None) -> list[int]:
         """The next draft chunk (token ids), or [] when the output stands nowhere in a draft it can draft from.
 
-        Its length is `length` tokens when given (a pacer's choice), else the adaptive one, less where
-        it ends on a syntax boundary.
-        """
+        `length`: a pacer's choice of length instead of the adaptive one (either less at a syntax boundary)."""
         length = self.length if length is None else length
         self._proposed = []
         if self.pos is None:

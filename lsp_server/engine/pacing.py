@@ -33,6 +33,9 @@ KEEP_TIMINGS = 7
 # original, 3,216 draft tokens taken and 41 drafts turned down (p = 0.987); just re-joined,
 # 940 taken and 71 turned down (p = 0.93; 36 of the 71 at their first token).
 PRIOR = {"following": (19.75, 0.25), "resumed": (19.0, 1.0), "rejoined": (18.6, 1.4)}
+# How far the output must have followed a draft since it last turned away (or began) before it is
+# taken for a long copy (bytes, about a line or two of code): the model's changes come in clusters.
+RESUMED_BYTES = 64
 # The states in which a draft is cut: near a change, where the model often turns away. Where the
 # output has followed the original for a while, the drafter's own length stands (it doubles while
 # the model accepts): a long copy's hazard is far below the state's average, which the refusals
@@ -41,6 +44,14 @@ PRIOR = {"following": (19.75, 0.25), "resumed": (19.0, 1.0), "rejoined": (18.6, 
 PACED_STATES = ("rejoined", "resumed")
 # Counts are scaled down past this many events, so the estimate follows the current edit's text.
 MAX_EVENTS = 400.0
+
+
+def state_of(drafter) -> str:
+    """Where the output stands: "rejoined" while a re-sync is unconfirmed (the match may be chance),
+    "resumed" within RESUMED_BYTES of where it began or last turned away, else "following"."""
+    if drafter.tentative_from is not None:
+        return "rejoined"
+    return "resumed" if drafter.followed < RESUMED_BYTES else "following"
 
 
 class PassCosts:

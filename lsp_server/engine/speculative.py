@@ -10,7 +10,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 import numpy as np
 
 from .drafts import Drafter
-from .pacing import PACED_STATES, Pacer
+from .pacing import PACED_STATES, Pacer, state_of
 
 
 class LanguageModel(Protocol):
@@ -241,7 +241,7 @@ def speculative_edit(
         paced = options.speculate and pacer is not None and row is not None and not drafter.led
         draft = drafter.propose() if options.speculate else []
         draft = draft[: max(0, options.max_new_tokens - len(tokens))]
-        state, ahead = drafter.state, draft[:1]  # ahead: the draft's next token, to learn from when none is sent
+        state, ahead = state_of(drafter), draft[:1]  # ahead: the draft's next token, to learn from when none is sent
         if (paced and draft and state in PACED_STATES
                 and (length := pacer.length(len(draft), state)) < len(draft)):
             draft = drafter.propose(length)[:length] if length else []
