@@ -10,7 +10,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 import numpy as np
 
 from .drafts import Drafter
-from .pacing import PACED_STATES, Pacer, state_of
+from .pacing import Pacer, state_of
 
 
 class LanguageModel(Protocol):
@@ -242,23 +242,21 @@ def speculative_edit(
         draft = drafter.propose() if options.speculate else []
         draft = draft[: max(0, options.max_new_tokens - len(tokens))]
         state, ahead = state_of(drafter), draft[:1]  # ahead: the draft's next token, to learn from when none is sent
-        if (paced and draft and state in PACED_STATES
-                and (length := pacer.length(len(draft), state)) < len(draft)):
+        if paced and draft and (length := pacer.length(len(draft), state)) < len(draft):
             draft = drafter.propose(length)[:length] if length else []
         forced = drafter.forced_mask(len(draft))
         strict = drafter.strict_mask(len(draft))
         # 4. Verify: one decode of [next_token] + draft. Row i predicts draft[i]; a forced token is
         # accepted whatever its row says, so logits come only where a token is checked, and at the end.
         checked = [i for i, f in enumerate(forced) if not f]
+        began = time.perf_counter()
         if row is None:  # the prompt's tail and the first verification in one pass
-            began = time.perf_counter()
             logits = model.prefill(prompt_tokens, cancelled, then=[next_token, *draft], then_logits=[*checked, len(draft)])
             # Its time counts as prefill and generation in proportion to the tokens each evaluated.
             shared = (time.perf_counter() - began) * stats.prefill_tokens / (stats.prefill_tokens + 1 + len(draft))
             stats.prefill_s += shared
             t1 += shared
         else:
-            began = time.perf_counter()
             logits = model.decode([next_token, *draft], logits_at=[*checked, len(draft)])
         stats.passes += 1
         passed = accepted_count(logits, [draft[i] for i in checked], options.acceptance, options.typical_ratio,

@@ -71,13 +71,13 @@ def test_acceptance_follows_the_model_per_state():
     for _ in range(30):
         acc.observe("rejoined", drafted=16, taken=0)  # every re-join was chance
     assert acc.chance("rejoined") < 0.5
-    assert acc.chance("following") == pytest.approx(PRIOR["following"][0] / sum(PRIOR["following"]))
+    assert acc.chance("resumed") == pytest.approx(PRIOR["resumed"][0] / sum(PRIOR["resumed"]))
     for _ in range(1000):  # counts stay bounded, so the estimate can turn again
-        acc.observe("following", drafted=64, taken=64)
-    assert acc.chance("following") > 0.99
+        acc.observe("resumed", drafted=64, taken=64)
+    assert acc.chance("resumed") > 0.99
     for _ in range(20):
-        acc.observe("following", drafted=64, taken=2)
-    assert acc.chance("following") < 0.97
+        acc.observe("resumed", drafted=64, taken=2)
+    assert acc.chance("resumed") < 0.97
 
 
 def test_the_pacer_drafts_as_proposed_until_costs_are_known():
@@ -86,8 +86,9 @@ def test_the_pacer_drafts_as_proposed_until_costs_are_known():
     pacer.observe("following", 1, 0.044, 0, 0)
     assert pacer.length(64, "rejoined") == 64
     pacer.observe("following", 65, 0.684, 64, 64)
-    assert pacer.length(64, "following") >= 32
-    assert pacer.length(64, "rejoined") < pacer.length(64, "following")
+    assert pacer.length(64, "following") == 64  # a long copy: the drafter's length stands
+    assert 0 < pacer.length(64, "resumed") < 64
+    assert pacer.length(64, "rejoined") < pacer.length(64, "resumed")
 
 
 class FixedCosts(Pacer):
@@ -104,7 +105,8 @@ class FixedCosts(Pacer):
         return length
 
     def observe(self, state, size, seconds, drafted, taken):
-        self.acceptance.observe(state, drafted, taken) if drafted else None
+        if drafted:
+            self.acceptance.observe(state, drafted, taken)
 
 
 def paced_run(target: bytes, pacer: Pacer | None, led: bool = False):
@@ -129,7 +131,8 @@ def test_pacing_changes_the_passes_never_the_output(name):
     assert out == plain == EDITS[name]
     assert stats.drafted_tokens <= unpaced.drafted_tokens
     # Near a change (just re-joined, or back on the original within a line) no draft was sent.
-    assert all(length == 0 for state, n, length in linear.cut)
+    near = [length for state, n, length in linear.cut if state != "following"]
+    assert near and all(length == 0 for length in near)
     flat = FixedCosts({1: 1.0, 200: 1.0})  # a pass costs the same whatever its length: nothing is cut
     out, flat_stats = paced_run(target, flat)
     assert out == plain
@@ -140,9 +143,9 @@ def test_what_the_model_does_without_a_draft_still_counts():
     # Drafting never pays here, yet each pass's token is checked against the draft: copying the
     # original raises the estimate, so a pacer whose costs change would draft again.
     linear = FixedCosts({1: 1.0, 2: 2.0, 200: 200.0})
-    before = linear.acceptance.chance("following")
+    before = linear.acceptance.chance("resumed")
     paced_run(EDITS["unchanged"] + FENCE, linear)
-    assert linear.acceptance.chance("following") > before
+    assert linear.acceptance.chance("resumed") > before
 
 
 def test_a_tools_draft_is_not_paced():
