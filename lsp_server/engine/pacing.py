@@ -10,12 +10,13 @@ seven generated tokens do, and 9 tokens cost what 16 do.
 A `Pacer` learns both sides while the model runs:
 - what a pass of b tokens costs here: the median of its last timings, interpolated between the
   sizes measured (`PassCosts`);
-- how likely the model is to take the next draft token, per state of the drafter: following the
-  original for a while, back on it within a line or two of a change (changes come in clusters),
-  or just re-joined to it on a match that may be chance (`Acceptance`); a pass that sends no
-  draft still counts, by whether the model's token is the draft's;
-and cuts the draft to the length with the most expected tokens per second of the pass, which may
-be none: the model then writes the next token alone, at one token's cost.
+- how likely the model is to take the next draft token near a change: back on the original
+  within a line or two of one (changes come in clusters), or just re-joined to it on a match that
+  may be chance (`Acceptance`); a pass that sends no draft still counts, by whether the model's
+  token is the draft's;
+and there cuts the draft to the length with the most expected tokens per second of the pass,
+which may be none: the model then writes the next token alone, at one token's cost. Where the
+output has followed the original for a while, the drafter's own length stands (PRIOR says why).
 
 Greedy acceptance is lossless whatever the length, so this changes speed, never the output.
 """
