@@ -4,13 +4,14 @@ Starts the real server (`specedit serve`), opens a file as an editor would (the 
 workspace/applyEdit and sends didChange, like VS Code), lets the warm-up run, then times each scenario
 REPEAT times and prints medians. Also checks that each result is the right edit.
 
-Then free-form edits in files too large to be shown whole (the prompt shows a window around the
-region), each run cold and warm in turn: cold, the command comes right after the file is opened;
-warm, a code action request at the region comes first (as the light bulb asks when the cursor gets
-there) and the command once the server says it has warmed the prompt. Before each run another file's
-prompt is warmed, so that no run finds the one before it in the cache.
+Then free-form edits, in a file shown whole and in files too large for that (the prompt shows a
+window around the region), each run cold and warm in turn: cold, the command comes right after the
+file is opened; warm, a code action request at the region comes first (as the light bulb asks when
+the selection changes, or a user's code action menu) and the command once the server says it has
+warmed the prompt (the file, then the region's lines). Before each run another file's prompt is
+warmed, so that no run finds the one before it in the cache.
 
-    .venv/bin/python bench/server_latency.py [--repeat 3] [--only-large] [--json bench/results/server_latency.json]
+    .venv/bin/python bench/server_latency.py [--repeat 3] [--only-free-form] [--json bench/results/server_latency.json]
 """
 
 from __future__ import annotations
@@ -182,11 +183,10 @@ def scenarios() -> list[dict]:
         "message": "'unicode_whitespace_tran' is not defined",
         "expected": tw,
     })
-    out.append(free_form_scenario())
     return out
 
 
-def free_form_scenario() -> dict:
+def small_free_form_scenario() -> dict:
     """A free-form edit of one function (type hints and a docstring) in a 60-line file, judged by the
     benchmark task's own checks (tasks/py_stats_add_docstring): any right wording counts."""
     from bench.harness.checks import judge
@@ -216,15 +216,15 @@ def _line_range(text: str, needle: str) -> dict:
     return {"start": start, "end": {"line": start["line"], "character": start["character"] + len(needle)}}
 
 
-def large_free_form_scenarios() -> list[dict]:
-    """Free-form edits in files too large to be shown whole, from the benchmark's tasks (the selection is
-    the task's lines) and judged by their checks: any right answer counts."""
+def free_form_scenarios() -> list[dict]:
+    """Free-form edits: one in a file shown whole, and two in files too large for that, from the
+    benchmark's tasks (the selection is the task's lines), judged by their checks: any right answer counts."""
     from bench.harness.checks import judge
     from bench.harness.tasks import bench_root, load_task
 
     from lsp_server.engine.prompts import context_window
 
-    out = []
+    out = [small_free_form_scenario()]
     for name, language, what in (("ts_tokenizer_add_keywords", "typescript", "two keywords added to a list"),
                                  ("js_cart_subtotal_reduce", "javascript", "a loop rewritten with reduce")):
         task = load_task(bench_root() / "tasks" / name)
@@ -257,7 +257,7 @@ def evict(client: Client, n: int) -> None:
 def run_once(client: Client, sc: dict, uri: str, mode: str) -> tuple[bool, float, float | None, dict]:
     """Open the file, run the scenario's command and judge the result: (correct, total s, first hunk s, stats).
 
-    mode "open": the command after 4 s idle (the server warms the model, and a small file's prompt,
+    mode "open": the command after 4 s idle (the server loads the model and warms the prompt at the file's top
     after 1.5 s); "cold": right after the file is opened; "warm": after a code action request at the
     command's range and the server's warm-up it starts.
     """
@@ -292,7 +292,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--n-threads", type=int, default=0, help="the server's nThreads (0: its default, every core)")
-    parser.add_argument("--only-large", action="store_true", help="only the large-file free-form edits, cold and warm")
+    parser.add_argument("--only-free-form", action="store_true", help="only the free-form edits, cold and warm")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args()
     client = Client([sys.executable, "-m", "lsp_server.cli", "serve"])
@@ -301,17 +301,17 @@ def main() -> int:
         "workspace": {"applyEdit": True, "workspaceEdit": {"documentChanges": True}}},
         "initializationOptions": {"nThreads": args.n_threads} if args.n_threads else None})
     client.notify("initialized", {})
-    rows, large_rows = [], []
-    for sc in [] if args.only_large else scenarios():
+    rows, free_rows = [], []
+    for sc in [] if args.only_free_form else scenarios():
         runs = [run_once(client, sc, f"file:///tmp/specedit-latency/{i}/{sc['file']}", "open") for i in range(args.repeat)]
         rows.append({"scenario": sc["name"], **medians(runs)})
-    for sc in large_free_form_scenarios():
+    for sc in free_form_scenarios():
         runs: dict[str, list] = {"cold": [], "warm": []}
         for i in range(args.repeat):
             for mode in runs:  # in turn, so that the machine's load falls on both alike
                 evict(client, i)
                 runs[mode].append(run_once(client, sc, f"file:///tmp/specedit-latency/{mode}/{i}/{sc['file']}", mode))
-        large_rows.append({"scenario": sc["name"], "cold": medians(runs["cold"]), "warm": medians(runs["warm"])})
+        free_rows.append({"scenario": sc["name"], "cold": medians(runs["cold"]), "warm": medians(runs["warm"])})
     client.request("shutdown", None)
     client.notify("exit", None)
     if rows:
@@ -320,17 +320,17 @@ def main() -> int:
         for r in rows:
             print(f"| {r['scenario']} | {r['median_total_s']} | {r['median_first_hunk_s']} | {r['correct']} |")
         print()
-    print("| large file, free-form | cold: -> finished | cold: -> first hunk | cold: prefilled tokens | cold: correct "
+    print("| free-form edit | cold: -> finished | cold: -> first hunk | cold: prefilled tokens | cold: correct "
           "| warm: -> finished | warm: -> first hunk | warm: prefilled tokens | warm: correct |")
     print("|---|---:|---:|---:|---|---:|---:|---:|---|")
-    for r in large_rows:
+    for r in free_rows:
         cold, warm = r["cold"], r["warm"]
         print(f"| {r['scenario']} | {cold['median_total_s']} s | {cold['median_first_hunk_s']} s | "
               f"{cold['median_prefill_tokens']} | {cold['correct']} | {warm['median_total_s']} s | "
               f"{warm['median_first_hunk_s']} s | {warm['median_prefill_tokens']} | {warm['correct']} |")
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.json).write_text(json.dumps({"scenarios": rows, "large_file_free_form": large_rows}, indent=2))
+        Path(args.json).write_text(json.dumps({"scenarios": rows, "free_form": free_rows}, indent=2))
     return 0
 
 

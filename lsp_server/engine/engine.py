@@ -221,23 +221,24 @@ class Engine:
              region: tuple[int, int] | None = None, cancelled: Callable[[], bool] = lambda: False) -> int:
         """Prefill the cache with the prompt prefix a free-form edit of this document starts with; tokens evaluated.
 
-        A small file is shown whole, so one prefix serves every edit of it. A larger one is shown as a
-        window around the region (prompts.context_window): `region` (str span: what an edit at the
-        cursor would rewrite) chooses it, and the prefix runs up to the change request, so an edit of
-        that region reuses all of it and one elsewhere in the same blocks the window; None: nothing to
-        warm. Prefilled WARM_CHUNK_TOKENS at a time, `cancelled` asked before each: then Cancelled is
-        raised, and what was prefilled stays cached for the next warm-up or edit.
+        `region` (str span) is what an edit at the cursor would rewrite. The prefix runs up to the
+        change request: the file (a small one whole, a larger one as the window around the region,
+        prompts.context_window), then the region's lines. An edit of that region then prefills only
+        its instruction; one elsewhere in the file (or, in a larger file, in the same blocks) reuses
+        the file part. None: only a small file's own part is warmed (a larger one has nothing to warm
+        without a region). Prefilled WARM_CHUNK_TOKENS at a time, `cancelled` asked before each: then
+        Cancelled is raised, and what was prefilled stays cached for the next warm-up or edit.
         """
         if self.local is None:
             return 0  # the server keeps its own prompt cache
         backend = self.freeform or self.local  # the model free-form edits run on
         with self.lock:
-            whole = prompts.context_window(text, 0, 0) == (0, len(text))
-            if not whole and region is None:
-                return 0
+            if region is None:
+                if prompts.context_window(text, 0, 0) != (0, len(text)):
+                    return 0
+                region = (0, len(text))
             language = syntax.language_for(path, language_id)
-            parts = prompt_parts(text, (0, len(text)) if whole else region, language, path, "",
-                                 prompts.fence_for(text))
+            parts = prompt_parts(text, region, language, path, "", prompts.fence_for(text))
             prompt = backend.render(parts)
             prompt.text = prompts.cacheable_prefix(prompt.text)
             tokens = backend.tokens(prompt)

@@ -115,7 +115,7 @@ def name_message(code: str, fence_lang: str, old_name: str) -> str:
 
 
 def cacheable_prefix(prompt: str) -> str:
-    """The part of a prompt that depends only on the file (what warm-up prefills)."""
+    """The part of a prompt before the change request: the file and the region (what warm-up prefills)."""
     return prompt[: prompt.index("Change request:")]
 
 

@@ -148,6 +148,32 @@ def test_an_edit_after_warm_up_prefills_only_what_follows_the_file(engine, sourc
     assert stats.prefill_tokens <= stats.prompt_tokens - warmed + 1
 
 
+def test_a_small_files_prompt_warmed_at_a_region_leaves_an_edit_there_only_its_instruction(engine, source):
+    """At a code action the server knows the region: its lines are warmed after the file, so the edit
+    that follows prefills only its change request; an edit elsewhere still reuses the file."""
+    text = source("shapes.py")
+    assert prompts.context_window(text, 0, 0) == (0, len(text))  # shown whole
+    request = build_request(text, Task("edit", "shorten the docstring", (37, 41)), path="shapes.py")
+    region = request.regions[0]
+    engine.model.reset()
+    file_only = engine.warm(text, "shapes.py")
+    engine.model.reset()
+    warmed = engine.warm(text, "shapes.py", region=(region.start, region.end))
+    assert warmed > file_only  # the file, then the region's lines
+    assert engine.warm(text, "shapes.py", region=(region.start, region.end)) == 0
+
+    elsewhere = build_request(text, Task("edit", "shorten the docstring", (17, 20)), path="shapes.py")
+    assert engine.model.common_prefix(engine.prepare(elsewhere).prompt_tokens) >= file_only - 1
+
+    result = engine.edit(request)
+    stats = result.stats
+    instruction = len(engine.model.tokenize(b"Change request: shorten the docstring\n"))
+    print(f"warmed {warmed} tokens (the file alone: {file_only}); the edit then prefilled "
+          f"{stats.prefill_tokens} of {stats.prompt_tokens}")
+    assert stats.prefill_tokens <= stats.prompt_tokens - warmed + 1
+    assert stats.prefill_tokens < 3 * instruction  # the change request and the answer's opening
+
+
 def test_a_rename_prompt_carries_only_the_lines_it_changes(engine, source):
     """Draft-led edits (rename, fix, sketch) show the model each cluster of changes with its margin, not the file."""
     text = source("shapes.py")
