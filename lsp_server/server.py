@@ -220,7 +220,9 @@ def build_server() -> SpecEditServer:
                     argument["fixEdits"] = diagnostic.data["fixEdits"]  # the linter's fix becomes the draft
             elif action.command == commands.RENAME:
                 argument["position"] = {"line": params.range.start.line, "character": params.range.start.character}
-            elif start != end or action.command == commands.EDIT_FROM_COMMENT:
+            elif start != end or action.command in (commands.EDIT, commands.EDIT_FROM_COMMENT):
+                # A cursor too: "Apply AI edit…" there rewrites the syntax node around it, as every
+                # editor's own edit command does and as the warm-up started above prepared.
                 argument["range"] = lsp_range(params.range)
             result.append(types.CodeAction(
                 title=action.title,

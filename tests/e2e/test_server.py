@@ -46,6 +46,18 @@ async def test_code_actions_offer_rename_edit_directive_and_fix(client):
     assert arguments[0]["range"]["start"] == {"line": 2, "character": 11}
 
 
+async def test_apply_ai_edit_at_a_cursor_carries_the_cursor_so_the_edit_is_the_node_around_it(client):
+    text = "def cart_total(items):\n    total = sum(items)\n    return total\n"
+    uri = open_document(client, "cart_cursor.py", text)
+    cursor = types.Position(1, 6)
+    result = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(cursor, cursor),
+        context=types.CodeActionContext(diagnostics=[])))
+    name, arguments = action_command(next(a for a in result if a.title == "Apply AI edit…"))
+    assert name == commands.EDIT
+    assert arguments[0]["range"] == {"start": {"line": 1, "character": 6}, "end": {"line": 1, "character": 6}}
+
+
 def action_command(action) -> tuple[str, list]:
     """(command, arguments) of a code action; pygls' client decodes CodeAction|Command unions as Command,
     with the nested command object rendered as a string, so both shapes are read."""
