@@ -302,34 +302,42 @@ class Jobs:
         def stale() -> bool:  # model thread: a job or a newer warm-up came in
             return self.warm_generation != generation
 
-        def warm_now() -> tuple[int, tuple[int, int] | None]:
+        def warm_now() -> tuple[int, str, tuple[int, int] | None]:
             if stale():
-                return 0, None
+                return 0, doc.text, None
             self.ensure_model()
             # A shared inference server keeps its own prompt cache: no region to find for it.
-            region = None if at is None or self.engine.local is None else self.warm_region(doc, at)
-            return self.engine.warm(doc.text, doc.path, doc.language_id, region, stale), region
+            text, region = doc.text, None
+            if at is not None and self.engine.local is not None:
+                text, region = self.warm_target(doc, at)
+            return self.engine.warm(text, doc.path, doc.language_id, region, stale), text, region
 
         try:
-            tokens, region = await asyncio.get_running_loop().run_in_executor(self.worker, warm_now)
+            tokens, text, region = await asyncio.get_running_loop().run_in_executor(self.worker, warm_now)
         except Cancelled:
             return  # what it prefilled stays cached
         except Exception as exc:
             self.client.log_text(f"warm-up skipped: {exc}")
             return
         if tokens:
-            lines = "" if region is None else "lines %d-%d of " % coords.line_numbers(doc.text, region)
+            lines = "" if region is None else "lines %d-%d of " % coords.line_numbers(text, region)
             self.client.log_text(f"warm-up: prefilled {tokens} prompt tokens for an edit of {lines}{doc.uri}")
 
-    def warm_region(self, doc, at: types.Range) -> tuple[int, int] | None:
-        """The region an edit at `at` would rewrite (specedit.edit's plan), None where it has none."""
+    def warm_target(self, doc, at: types.Range) -> tuple[str, tuple[int, int] | None]:
+        """The text the model would see and the region it would rewrite for an edit at `at`: the plan of
+        specedit.editFromComment where the lines there hold a directive comment (it leaves the comment
+        out of the text), else of specedit.edit; the document and None where neither has one."""
         enc = self.client.encoding
         selection = coords.index_at(doc.text, at.start, enc), coords.index_at(doc.text, at.end, enc)
-        try:
-            region = actions.plan_edit(doc.text, doc.path, doc.language_id, "warm-up", selection).request.regions[0]
-        except EditError:
-            return None
-        return region.start, region.end
+        for plan in (lambda: actions.plan_from_comment(doc.text, doc.path, doc.language_id, selection),
+                     lambda: actions.plan_edit(doc.text, doc.path, doc.language_id, "warm-up", selection)):
+            try:
+                request = plan().request
+            except EditError:
+                continue
+            region = request.regions[0]
+            return request.text, (region.start, region.end)
+        return doc.text, None
 
 
 def progress_message(progress: Progress) -> str:

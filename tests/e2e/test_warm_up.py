@@ -117,3 +117,23 @@ async def test_a_code_action_in_a_small_file_warms_the_lines_an_edit_there_rewri
     # Only the change request and the answer's opening (15 tokens measured with the embedded model;
     # unwarmed, describe()'s lines came first: 97 measured).
     assert 0 < stats["prefill_tokens"] <= 30
+
+
+@pytest.mark.parametrize("client", [{"acceptance": "auto", "nThreads": 1}], indirect=True)
+async def test_a_directive_comment_typed_warms_the_edit_it_asks_for(client):
+    """Helix's way in: the user writes `# ai: ...` above a function and picks the code action. The
+    warm-up after the typing plans that edit (the comment left out of the text, as the edit leaves it)."""
+    uri = open_document(client, "small_directive.py", SMALL)
+    first = SMALL.splitlines().index("def describe(shape, size):")
+    edit_document(client, uri, (first, 0), (first, 0), "# ai: add a docstring\n")
+    warmed = await warmed_tokens(client, first + 2)  # describe()'s lines (without the comment: from first + 1)
+    assert warmed > 0
+
+    at = {"line": first, "character": 3}
+    started = await run_command(client, commands.EDIT_FROM_COMMENT, {"uri": uri, "range": {"start": at, "end": at}})
+    stats = (await wait_job(client, started["job"]))["stats"]
+    print(f"the warm-up prefilled {warmed} tokens; the edit then prefilled "
+          f"{stats['prefill_tokens']} of {stats['prompt_tokens']}")
+    # Only the change request and the answer's opening: the file before the comment is shared anyway,
+    # the rest of the file and describe()'s lines only when the warm-up left the comment out.
+    assert 0 < stats["prefill_tokens"] <= 30
