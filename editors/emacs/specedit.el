@@ -322,11 +322,26 @@ The edit itself runs in the background and streams into the buffer."
   "Active region as (BEG END), or (nil nil)."
   (if (use-region-p) (list (region-beginning) (region-end)) (list nil nil)))
 
+(defun specedit--warm-at (beg end)
+  "Ask the server for the code actions at BEG..END (or point) and drop them.
+The server then prefills the prompt of an edit there, as it does at every
+code action request, while the user types the instruction."
+  (let ((server (eglot-current-server)))
+    (when (and server (cl-typep server 'specedit-eglot-server))
+      (specedit--flush-changes (current-buffer))
+      (jsonrpc-async-request server :textDocument/codeAction
+                             (list :textDocument (eglot--TextDocumentIdentifier)
+                                   :range (or (specedit--range beg end) (specedit--range (point) (point)))
+                                   :context (list :diagnostics []))
+                             :success-fn #'ignore :error-fn #'ignore :timeout-fn #'ignore))))
+
 ;;;###autoload
 (defun specedit-edit (instruction &optional beg end)
   "Apply INSTRUCTION to the region BEG..END, or to the syntax node at point.
 With BEG and END both `point-min' and `point-max', the whole buffer."
-  (interactive (append (list (read-string "AI edit: ")) (specedit--region)))
+  (interactive (let ((region (specedit--region)))
+                 (apply #'specedit--warm-at region)
+                 (cons (read-string "AI edit: ") region)))
   (when (string-empty-p (string-trim instruction))
     (user-error "Empty instruction"))
   (specedit-execute "specedit.edit"

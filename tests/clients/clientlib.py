@@ -59,3 +59,10 @@ def assert_renamed(original: str, final: str) -> None:
     assert len(re.findall(rf"\b{RENAME_NEW}\b", final)) == RENAME_OCCURRENCES, final
     assert non_blank_lines(re.sub(rf"\b{RENAME_NEW}\b", RENAME_OLD, final)) == non_blank_lines(original), final
     ast.parse(final)
+
+
+def warmed_lines(logs: list[str]) -> tuple[int, int] | None:
+    """The lines (1-based) of the last warm-up the server logged: 'warm-up: prefilled N prompt tokens
+    for an edit of lines A-B of URI' (lsp_server/jobs.py)."""
+    found = [m for line in logs if (m := re.search(r"warm-up: prefilled \d+ prompt tokens for an edit of lines (\d+)-(\d+)", line))]
+    return (int(found[-1][1]), int(found[-1][2])) if found else None

@@ -21,6 +21,7 @@ from clientlib import (
     RENAME_NEW,
     assert_renamed,
     client_env,
+    warmed_lines,
 )
 from untrusted import make_untrusted_project
 
@@ -67,20 +68,18 @@ def test_specedit_el_byte_compiles_and_registers_with_eglot(emacs, tmp_path):
     assert report["commands"] == [True, True, True, True]
 
 
-def test_emacs_eglot_rename_with_ai_renames_every_occurrence(emacs, specedit_exe, work_copy, tmp_path):
-    file = work_copy(RENAME_FILE)
-    original = file.read_text()
+def run_emacs(emacs, exe: Path, file: Path, tmp_path: Path, **env: str) -> dict:
+    """tests/data/clients/emacs_run.el on `file` against the real server; its report (see the harness for `env`)."""
     result_path = tmp_path / "emacs-result.json"
     completed = subprocess.run(
         [emacs, "--batch", "-L", str(EDITORS / "emacs"), "-l", str(DATA / "emacs_run.el")],
         env=client_env(
-            SPECEDIT_EXE=str(specedit_exe),
+            SPECEDIT_EXE=str(exe),
             SPECEDIT_SETTINGS=json.dumps(CLIENT_SETTINGS),
             SPECEDIT_FILE=str(file),
-            SPECEDIT_CURSOR=f"{RENAME_LINE + 1},{RENAME_COLUMN}",
-            SPECEDIT_NEW_NAME=RENAME_NEW,
             SPECEDIT_RESULT=str(result_path),
             SPECEDIT_TIMEOUT_S=str(JOB_TIMEOUT_S),
+            **env,
         ),
         cwd=file.parent,
         capture_output=True,
@@ -89,11 +88,34 @@ def test_emacs_eglot_rename_with_ai_renames_every_occurrence(emacs, specedit_exe
     )
     report = json.loads(result_path.read_text()) if result_path.exists() else {}
     assert completed.returncode == 0, (completed.returncode, report.get("error"), completed.stderr[-3000:])
+    return report
+
+
+def test_emacs_eglot_rename_with_ai_renames_every_occurrence(emacs, specedit_exe, work_copy, tmp_path):
+    file = work_copy(RENAME_FILE)
+    original = file.read_text()
+    report = run_emacs(emacs, specedit_exe, file, tmp_path,
+                       SPECEDIT_CURSOR=f"{RENAME_LINE + 1},{RENAME_COLUMN}", SPECEDIT_NEW_NAME=RENAME_NEW)
     assert report["serverClass"] == "specedit-eglot-server"
     assert isinstance(report["started"]["job"], int)
     assert report["jobDone"]["ok"] is True, report["jobDone"]
     assert report["text"] == file.read_text(), "the saved file differs from the buffer"
     assert_renamed(original, file.read_text())
+
+
+def test_emacs_prefills_an_edit_while_its_instruction_is_typed(emacs, specedit_exe, work_copy, tmp_path):
+    """M-x specedit-edit asks for the code actions at the region before it reads the instruction, so
+    the server warms the prompt of that edit meanwhile; the edit then prefills only its change request."""
+    file = work_copy(RENAME_FILE)
+    first, last = 4, 11  # 1-based: the function `order_sum`
+    report = run_emacs(emacs, specedit_exe, file, tmp_path, SPECEDIT_CURSOR=f"{first},0",
+                       SPECEDIT_REGION_TO_LINE=str(last), SPECEDIT_INSTRUCTION="add a comment saying what total starts at")
+    assert warmed_lines(report["logsAtInput"]) == (first, last), report["logsAtInput"]
+    stats = report["jobDone"]["stats"]
+    assert stats is not None, report["jobDone"]
+    # The change request and the answer's opening only (15-20 tokens with the embedded model); the
+    # function's lines, were they not warmed, would come first (about 90 more).
+    assert 0 < stats["prefill_tokens"] <= 30, stats
 
 
 # -- trust: a project's own .venv server runs only once the user trusts the project ------------------

@@ -23,6 +23,7 @@ from clientlib import (
     RENAME_NEW,
     assert_renamed,
     client_env,
+    warmed_lines,
 )
 from untrusted import make_untrusted_project
 
@@ -152,6 +153,24 @@ def test_neovim_visual_range_edit_touches_only_the_range(nvim, specedit_exe, wor
     assert final_lines[: first - 1] == original_lines[: first - 1]
     tail = len(original_lines) - last
     assert final_lines[len(final_lines) - tail :] == original_lines[last:]
+
+
+def test_neovim_prefills_an_edit_while_its_instruction_is_typed(nvim, specedit_exe, work_copy, tmp_path):
+    """:SpecEdit without an instruction asks for the code actions at its range before it prompts, so
+    the server warms the prompt of that edit meanwhile; the edit then prefills only its change request."""
+    file = work_copy(RENAME_FILE)
+    first, last = 4, 11  # 1-based: the function `order_sum`
+    report = run_nvim(
+        nvim, specedit_exe, file, tmp_path, "'<,'>SpecEdit",
+        SPECEDIT_VISUAL_LINES=f"{first},{last}",
+        SPECEDIT_INPUT="add a comment saying what total starts at",
+    )
+    assert warmed_lines(report["logs_at_input"]) == (first, last), report["logs_at_input"]
+    stats = report["jobDone"]["stats"]
+    assert stats is not None, report["jobDone"]
+    # The change request and the answer's opening only (15-20 tokens with the embedded model); the
+    # function's lines, were they not warmed, would come first (about 90 more).
+    assert 0 < stats["prefill_tokens"] <= 30, (stats, report["logs"])
 
 
 def test_neovim_visual_range_from_comment_consumes_the_directive(nvim, specedit_exe, work_copy, tmp_path):

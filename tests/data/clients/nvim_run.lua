@@ -31,6 +31,35 @@ vim.api.nvim_create_autocmd("LspProgress", {
   end,
 })
 
+-- The server's window/logMessage lines, in order.
+result.logs = {}
+local log_message = vim.lsp.handlers["window/logMessage"]
+vim.lsp.handlers["window/logMessage"] = function(err, params, ctx, config)
+  table.insert(result.logs, params.message)
+  return log_message(err, params, ctx, config)
+end
+
+-- SPECEDIT_INPUT: what the user types at an input prompt, once the server has logged a warm-up
+-- of lines around the cursor (as a person typing takes seconds; 20 s at most); result.logs_at_input:
+-- the log lines there were by then.
+local typed = os.getenv("SPECEDIT_INPUT")
+if typed then
+  vim.ui.input = function(_, on_confirm)
+    local row = vim.api.nvim_win_get_cursor(0)[1]
+    vim.wait(20000, function()
+      for _, line in ipairs(result.logs) do
+        local first, last = line:match("warm%-up: prefilled %d+ prompt tokens for an edit of lines (%d+)%-(%d+)")
+        if first and tonumber(first) <= row and row <= tonumber(last) then
+          return true
+        end
+      end
+      return false
+    end, 50)
+    result.logs_at_input = vim.deepcopy(result.logs)
+    on_confirm(typed)
+  end
+end
+
 local attached = vim.wait(60000, function()
   local client = vim.lsp.get_clients({ bufnr = 0, name = "specedit" })[1]
   return client ~= nil and client.initialized == true

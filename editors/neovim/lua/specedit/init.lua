@@ -137,6 +137,16 @@ local function with_input(value, prompt, default, callback)
   end)
 end
 
+--- Asks the server for the code actions at `range` and drops the answer: the server then prefills
+--- the prompt of an edit there (as it does for every code action request), while the user types.
+local function warm_at(client, bufnr, range)
+  request(client, "textDocument/codeAction", {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = range,
+    context = { diagnostics = {} },
+  }, function() end, bufnr)
+end
+
 --- :[range]SpecEdit {instruction}: the lines in range, else the syntax node around the cursor.
 function M.edit(opts)
   local bufnr = vim.api.nvim_get_current_buf()
@@ -149,6 +159,9 @@ function M.edit(opts)
     -- An empty range at the cursor: the server edits the enclosing syntax node.
     local position = vim.lsp.util.make_position_params(0, client.offset_encoding).position
     range = { start = position, ["end"] = position }
+  end
+  if not opts.args or opts.args == "" then
+    warm_at(client, bufnr, range) -- the instruction is still to be typed: time to prefill
   end
   with_input(opts.args, "AI edit: ", nil, function(instruction)
     instruction = vim.trim(instruction)
