@@ -82,7 +82,7 @@ def group_summary(records: Sequence[dict]) -> dict:
 
 
 def opened_summary(records: Sequence[dict]) -> dict:
-    """Medians of the free-form edits timed on an open document (its prompt prefix prefilled), where measured."""
+    """Medians of the free-form edits timed on an open document (its prompt prefilled through the region), where measured."""
     opened = [r for r in records if r.get("opened_latency_s") is not None]
     if not opened:
         return {}

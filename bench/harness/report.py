@@ -125,7 +125,7 @@ def format_summary(s: dict) -> str:
         f"identical to plain: {_pct(s['identical_fraction'])} of tasks, to guided: {_pct(s.get('guided_identical_fraction'))}"
         f"   largest guided top-2 margin at a greedy divergence: {_num(s['max_divergence_margin'], '.4f')}",
         f"warm prefill / cold prefill (median): {_num(s['warm_prefill_ratio'], '.3f')}",
-        *_opened_line("free-form edits of an open document (prompt prefix prefilled, as the server does): ", s),
+        *_opened_line("free-form edits of an open document (prompt prefilled through the region, as the server does at a code action): ", s),
         *_copy_split_line(s.get("free_form_copy_split")),
         *_kept_line(s.get("kept_units_tasks")),
         f"peak RSS: {s['peak_rss_ours_mb']:.0f} MB before the peer was loaded, {s['peak_rss_mb']:.0f} MB in all",

@@ -334,7 +334,7 @@ def test_free_form_edits_of_an_open_document_are_summed_up_apart_where_measured(
     assert s["median_opened_prefill_tokens"] == 70 and s["opened_identical_fraction"] == 0.5 and s["opened_correct"] == 1
     assert s["by_kind"]["edit"]["median_opened_latency_s"] == 3.0 and "opened_tasks" not in s["by_kind"]["rename"]
     text = format_summary(s)
-    assert "open document (prompt prefix prefilled, as the server does): median latency 3.00 s, first hunk 2.00 s" in text
+    assert "open document (prompt prefilled through the region, as the server does at a code action): median latency 3.00 s, first hunk 2.00 s" in text
     assert "edit: 2/2 correct" in text and "; open document: median latency 3.00 s" in text
     assert "open document" not in format_summary(summarize([c], CALIBRATION, 1.0, 1.0))
 
