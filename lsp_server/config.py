@@ -70,6 +70,10 @@ class Settings:
     # Offer the finished edit for review instead of streaming it (VS Code: refactor preview; the
     # Neovim plugin: a diff with accept/reject). Clients that can show neither keep streaming.
     review: bool = False
+    # Prefill the prompt of the likely next free-form edit between jobs (on open, after changes, at
+    # code action requests): an edit then pays only for its change request. False: no CPU is spent
+    # before a command; each edit prefills its whole prompt.
+    warm_up: bool = True
     # Output tokens an edit may produce; 0: what the region needs (its length, half again, and 128 more).
     max_new_tokens: Count = 0
     linters: dict[str, Argv] = field(default_factory=dict)  # languageId -> argv
@@ -99,6 +103,7 @@ _CLIENT_KEYS = {
     "typicalRatio": ("draft", "typical_ratio"),
     "streaming": (None, "streaming"),
     "review": (None, "review"),
+    "warmUp": (None, "warm_up"),
     "maxNewTokens": (None, "max_new_tokens"),
     "linters": (None, "linters"),
     "sketchMarkers": (None, "sketch_markers"),

@@ -131,6 +131,8 @@ class SpecEditServer(LanguageServer):
     def schedule_warm(self, uri: str, at: types.Range | None = None, delay: float = WARM_DELAY_S) -> None:
         """Warm the prompt of an edit at `at` (else where the last one pointed: the cursor, the last change)
         once the document has been idle for `delay`; a newer call replaces a pending one."""
+        if not self.settings.warm_up:
+            return
         loop = asyncio.get_running_loop()
         if at is not None:
             self.warm_at[uri] = at
@@ -139,7 +141,7 @@ class SpecEditServer(LanguageServer):
         self.warm_timers[uri] = loop.call_later(delay, lambda: loop.create_task(self.warm(uri)))
 
     async def warm(self, uri: str) -> None:
-        if uri in self.documents:
+        if uri in self.documents and self.settings.warm_up:  # (turned off since it was scheduled)
             await self.jobs.warm(uri, self.warm_at.get(uri))
 
     def forget_warm(self, uri: str) -> None:

@@ -137,3 +137,23 @@ async def test_a_directive_comment_typed_warms_the_edit_it_asks_for(client):
     # Only the change request and the answer's opening: the file before the comment is shared anyway,
     # the rest of the file and describe()'s lines only when the warm-up left the comment out.
     assert 0 < stats["prefill_tokens"] <= 30
+
+
+@pytest.mark.parametrize("client", [{"acceptance": "auto", "nThreads": 1, "warmUp": False}], indirect=True)
+async def test_with_warm_up_off_nothing_is_prefilled_before_a_command(client):
+    """warmUp false (a laptop on battery): neither opening a file nor a code action runs the model;
+    the edit prefills its whole prompt."""
+    uri = open_document(client, "small_cold.py", SMALL)
+    first = SMALL.splitlines().index("def describe(shape, size):")
+    selection = types.Range(types.Position(first, 0), types.Position(first + 6, 0))
+    await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=selection,
+        context=types.CodeActionContext(diagnostics=[])))
+    await asyncio.sleep(3.0)  # past the open's warm-up delay (1.5 s) and the code action's (0.5 s)
+    assert not [m.message for m in client.log_messages if "warm-up" in m.message]
+
+    started = await run_command(client, commands.EDIT, {
+        "uri": uri, "instruction": "add a docstring",
+        "range": {"start": {"line": first, "character": 0}, "end": {"line": first + 6, "character": 0}}})
+    stats = (await wait_job(client, started["job"]))["stats"]
+    assert stats["prefill_tokens"] == stats["prompt_tokens"]

@@ -33,12 +33,13 @@ def test_good_values_land_in_their_sections():
     settings, problems = settings_from_client({
         "nCtx": 4096, "nThreads": None, "typicalRatio": 1, "acceptance": "greedy", "streaming": "off",
         "linters": {"python": ["ruff", "check", "-"]}, "sketchMarkers": ["... keep ..."], "engine": "openai",
-        "engineUrl": "http://127.0.0.1:8080/v1", "review": True, "modelPath": "/m.gguf"})
+        "engineUrl": "http://127.0.0.1:8080/v1", "review": True, "modelPath": "/m.gguf", "warmUp": False})
     assert problems == []
     assert (settings.model.n_ctx, settings.model.n_threads, settings.model.path) == (4096, None, "/m.gguf")
     assert (settings.draft.typical_ratio, settings.draft.acceptance) == (1.0, "greedy")
     assert settings.linters == {"python": ["ruff", "check", "-"]} and settings.sketch_markers == ["... keep ..."]
     assert (settings.streaming, settings.engine, settings.review) == ("off", "openai", True)
+    assert settings.warm_up is False
 
 
 @pytest.mark.parametrize("options, problem", [
@@ -47,6 +48,7 @@ def test_good_values_land_in_their_sections():
     ({"nGpuLayers": True}, "setting nGpuLayers: expected a whole number, got True; keeping 0"),
     ({"typicalRatio": 1.5}, "setting typicalRatio: expected a number from 0 to 1, got 1.5; keeping 0.01"),
     ({"review": "yes"}, "setting review: expected true or false, got 'yes'; keeping False"),
+    ({"warmUp": "off"}, "setting warmUp: expected true or false, got 'off'; keeping True"),
     ({"useExtraBufts": 1}, "setting useExtraBufts: expected true or false, got 1; keeping False"),
     ({"streaming": "fast"}, "setting streaming: expected one of 'lines', 'off', got 'fast'; keeping 'lines'"),
     ({"acceptance": None}, "setting acceptance: expected one of 'auto', 'greedy', 'typical', got None; keeping 'auto'"),

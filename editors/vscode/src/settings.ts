@@ -12,6 +12,7 @@ export interface ServerSettings {
   draftMax?: number;
   streaming?: 'lines' | 'off';
   review?: boolean;
+  warmUp?: boolean;
   engine?: 'local' | 'openai';
   engineUrl?: string | null;
   engineModel?: string | null;
@@ -36,6 +37,7 @@ export const SERVER_SETTING_KEYS = [
   'draftMax',
   'streaming',
   'review',
+  'warmUp',
   'engine',
   'engineUrl',
   'engineModel',
@@ -68,6 +70,7 @@ const VALIDATORS: Record<(typeof SERVER_SETTING_KEYS)[number], (value: unknown) 
   draftMax: (v) => isInteger(v) && v > 0,
   streaming: (v) => v === 'lines' || v === 'off',
   review: (v) => typeof v === 'boolean',
+  warmUp: (v) => typeof v === 'boolean',
   engine: (v) => v === 'local' || v === 'openai',
   engineUrl: (v) => v === null || typeof v === 'string',
   engineModel: (v) => v === null || typeof v === 'string',

@@ -30,6 +30,7 @@ test('every server setting maps one to one by name', () => {
     linters: { python: ['ruff', 'check', '-'] },
     sketchMarkers: ['... keep ...'],
     review: true,
+    warmUp: false,
     engine: 'openai',
     engineUrl: 'http://127.0.0.1:8080/v1',
     engineModel: 'qwen2.5-coder-7b',
