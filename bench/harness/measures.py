@@ -81,12 +81,17 @@ def group_summary(records: Sequence[dict]) -> dict:
     }
 
 
+# Free-form edits whose region (or whole file) has at most this many lines: the latency targets' edits.
+SHORT_REGION_LINES = 40
+
+
 def opened_summary(records: Sequence[dict]) -> dict:
-    """Medians of the free-form edits timed on an open document (its prompt prefilled through the region), where measured."""
+    """Medians of the free-form edits timed on an open document (its prompt prefilled through the region), where
+    measured; apart, those of at most SHORT_REGION_LINES lines."""
     opened = [r for r in records if r.get("opened_latency_s") is not None]
     if not opened:
         return {}
-    return {
+    summary = {
         "opened_tasks": len(opened),
         "median_opened_latency_s": rounded(median(r["opened_latency_s"] for r in opened)),
         "median_opened_first_hunk_s": rounded(median(r.get("opened_first_hunk_s") for r in opened)),
@@ -94,6 +99,15 @@ def opened_summary(records: Sequence[dict]) -> dict:
         "opened_identical_fraction": fraction(opened, "opened_identical"),
         "opened_correct": count(opened, "opened_correct"),
     }
+    short = [r for r in opened if (r.get("region_lines") or r.get("file_lines") or 0) <= SHORT_REGION_LINES]
+    if short:
+        summary.update({
+            "opened_short_tasks": len(short),
+            "median_opened_short_latency_s": rounded(median(r["opened_latency_s"] for r in short)),
+            "median_opened_short_first_hunk_s": rounded(median(r.get("opened_first_hunk_s") for r in short)),
+            "opened_short_correct": count(short, "opened_correct"),
+        })
+    return summary
 
 
 def copy_split(original: bytes, pieces: Sequence[bytes], from_draft: Sequence[bool]) -> dict:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Sequence
 
-from .measures import ratio
+from .measures import SHORT_REGION_LINES, ratio
 
 COLUMNS = ("task", "lang", "kind", "lines", "out tok", "plain tok/s", "guided tok/s", "peer tok/s", "ours tok/s",
            "x plain", "x peer", "passes", "accept %", "latency s", "1st hunk s", "= plain", "= guided",
@@ -92,6 +92,15 @@ def _opened_line(head: str, s: dict) -> list[str]:
             f" same output as cold: {_pct(s.get('opened_identical_fraction'))})"]
 
 
+def _opened_short_line(s: dict) -> list[str]:
+    """The open-document medians of the edits of at most SHORT_REGION_LINES lines (one line, or none)."""
+    if not s.get("opened_short_tasks"):
+        return []
+    return [f"  of those, regions of at most {SHORT_REGION_LINES} lines: median latency "
+            f"{_num(s['median_opened_short_latency_s'], '.2f')} s, first hunk {_num(s.get('median_opened_short_first_hunk_s'), '.2f')} s"
+            f" ({s['opened_short_tasks']} tasks; correct {s.get('opened_short_correct', 0)})"]
+
+
 def _copy_split_line(split: dict | None) -> list[str]:
     """Free-form edits' tokens on copied and on changed lines: the share from verified drafts, tokens a pass."""
     if not split:
@@ -126,6 +135,7 @@ def format_summary(s: dict) -> str:
         f"   largest guided top-2 margin at a greedy divergence: {_num(s['max_divergence_margin'], '.4f')}",
         f"warm prefill / cold prefill (median): {_num(s['warm_prefill_ratio'], '.3f')}",
         *_opened_line("free-form edits of an open document (prompt prefilled through the region, as the server does at a code action): ", s),
+        *_opened_short_line(s),
         *_copy_split_line(s.get("free_form_copy_split")),
         *_kept_line(s.get("kept_units_tasks")),
         f"peak RSS: {s['peak_rss_ours_mb']:.0f} MB before the peer was loaded, {s['peak_rss_mb']:.0f} MB in all",

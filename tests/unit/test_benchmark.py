@@ -328,14 +328,16 @@ def test_free_form_edits_of_an_open_document_are_summed_up_apart_where_measured(
     a.update(opened_latency_s=2.0, opened_first_hunk_s=1.0, opened_prefill_tokens=60, opened_identical=True,
              opened_correct=True)
     b.update(opened_latency_s=4.0, opened_first_hunk_s=3.0, opened_prefill_tokens=80, opened_identical=False,
-             opened_correct=False)
+             opened_correct=False, region_lines=41, file_lines=200)  # longer than the latency targets' regions
     s = summarize([a, b, c], CALIBRATION, 1.0, 1.0)
+    assert (s["opened_short_tasks"], s["median_opened_short_latency_s"], s["opened_short_correct"]) == (1, 2.0, 1)
     assert (s["opened_tasks"], s["median_opened_latency_s"], s["median_opened_first_hunk_s"]) == (2, 3.0, 2.0)
     assert s["median_opened_prefill_tokens"] == 70 and s["opened_identical_fraction"] == 0.5 and s["opened_correct"] == 1
     assert s["by_kind"]["edit"]["median_opened_latency_s"] == 3.0 and "opened_tasks" not in s["by_kind"]["rename"]
     text = format_summary(s)
     assert "open document (prompt prefilled through the region, as the server does at a code action): median latency 3.00 s, first hunk 2.00 s" in text
     assert "edit: 2/2 correct" in text and "; open document: median latency 3.00 s" in text
+    assert "of those, regions of at most 40 lines: median latency 2.00 s, first hunk 1.00 s (1 tasks; correct 1)" in text
     assert "open document" not in format_summary(summarize([c], CALIBRATION, 1.0, 1.0))
 
 
