@@ -257,7 +257,7 @@ def evict(client: Client, n: int) -> None:
 def run_once(client: Client, sc: dict, uri: str, mode: str) -> tuple[bool, float, float | None, dict]:
     """Open the file, run the scenario's command and judge the result: (correct, total s, first hunk s, stats).
 
-    mode "open": the command after 4 s idle (the server loads the model and warms the prompt at the file's top
+    mode "open": the command after 4 s idle (the server loads the model and warms the file's part of the prompt
     after 1.5 s); "cold": right after the file is opened; "warm": after a code action request at the
     command's range and the server's warm-up it starts.
     """

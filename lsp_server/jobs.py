@@ -289,9 +289,10 @@ class Jobs:
         position = coords.index_at(doc.text, job.argument.position, self.client.encoding)
         return self.engine.propose_name(doc.text, doc.path, doc.language_id, position)
 
-    async def warm(self, uri: str, at: types.Range | None = None) -> None:
+    async def warm(self, uri: str, at: types.Range | None = None, lines: bool = True) -> None:
         """Load the model and prefill the prompt prefix of an edit at `at` (a cursor or selection) in the
-        document, between jobs (an optimisation: never an error). A job submitted meanwhile, or a newer
+        document, between jobs (an optimisation: never an error); lines=False: the file part alone
+        (where `at` is a guess, the top of a file just opened). A job submitted meanwhile, or a newer
         warm-up, stops it between two chunks of its prefill, so it never holds up an edit for long."""
         doc = self.client.document(uri)
         if self.model_failed or self.busy():
@@ -310,7 +311,8 @@ class Jobs:
             text, region = doc.text, None
             if at is not None and self.engine.local is not None:
                 text, region = self.warm_target(doc, at)
-            return self.engine.warm(text, doc.path, doc.language_id, region, stale), text, region
+            tokens = self.engine.warm(text, doc.path, doc.language_id, region, stale, lines)
+            return tokens, text, region if lines else None
 
         try:
             tokens, text, region = await asyncio.get_running_loop().run_in_executor(self.worker, warm_now)
@@ -320,8 +322,8 @@ class Jobs:
             self.client.log_text(f"warm-up skipped: {exc}")
             return
         if tokens:
-            lines = "" if region is None else "lines %d-%d of " % coords.line_numbers(text, region)
-            self.client.log_text(f"warm-up: prefilled {tokens} prompt tokens for an edit of {lines}{doc.uri}")
+            what = "edits of " if region is None else "an edit of lines %d-%d of " % coords.line_numbers(text, region)
+            self.client.log_text(f"warm-up: prefilled {tokens} prompt tokens for {what}{doc.uri}")
 
     def warm_target(self, doc, at: types.Range) -> tuple[str, tuple[int, int] | None]:
         """The text the model would see and the region it would rewrite for an edit at `at`: the plan of

@@ -74,7 +74,8 @@ class SpecEditServer(LanguageServer):
         self.warm_timers: dict[str, asyncio.TimerHandle] = {}
         # Where the next edit of a document is likely: the cursor or selection of the last code action
         # request, or the last change (a large file's prompt shows only a window there).
-        self.warm_at: dict[str, types.Range] = {}
+        # Where the next edit is likely, and whether its lines are warmed too (not where that is a guess).
+        self.warm_at: dict[str, tuple[types.Range, bool]] = {}
 
     @property
     def encoding(self) -> str:
@@ -128,21 +129,23 @@ class SpecEditServer(LanguageServer):
             self.tell("review is on: each finished AI edit is offered for review before it lands" if settings.review
                       else "review is off: AI edits stream into the editor")
 
-    def schedule_warm(self, uri: str, at: types.Range | None = None, delay: float = WARM_DELAY_S) -> None:
+    def schedule_warm(self, uri: str, at: types.Range | None = None, delay: float = WARM_DELAY_S,
+                      lines: bool = True) -> None:
         """Warm the prompt of an edit at `at` (else where the last one pointed: the cursor, the last change)
-        once the document has been idle for `delay`; a newer call replaces a pending one."""
+        once the document has been idle for `delay`; a newer call replaces a pending one. lines=False:
+        the file part alone, where `at` is a guess (a file just opened)."""
         if not self.settings.warm_up:
             return
         loop = asyncio.get_running_loop()
         if at is not None:
-            self.warm_at[uri] = at
+            self.warm_at[uri] = (at, lines)
         if (timer := self.warm_timers.pop(uri, None)) is not None:
             timer.cancel()
         self.warm_timers[uri] = loop.call_later(delay, lambda: loop.create_task(self.warm(uri)))
 
     async def warm(self, uri: str) -> None:
         if uri in self.documents and self.settings.warm_up:  # (turned off since it was scheduled)
-            await self.jobs.warm(uri, self.warm_at.get(uri))
+            await self.jobs.warm(uri, *self.warm_at.get(uri, (None, True)))
 
     def forget_warm(self, uri: str) -> None:
         self.warm_at.pop(uri, None)
@@ -174,7 +177,8 @@ def build_server() -> SpecEditServer:
     async def did_open(ls: SpecEditServer, params: types.DidOpenTextDocumentParams) -> None:
         ls.documents.open(params.text_document)
         ls.diagnostics.check_syntax(params.text_document.uri)
-        ls.schedule_warm(params.text_document.uri, types.Range(types.Position(0, 0), types.Position(0, 0)))
+        # The cursor's place is not known yet: the file (a larger one's window at its top), not a region.
+        ls.schedule_warm(params.text_document.uri, types.Range(types.Position(0, 0), types.Position(0, 0)), lines=False)
         await ls.diagnostics.lint(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)

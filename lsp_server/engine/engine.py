@@ -218,7 +218,8 @@ class Engine:
         return name.group(0)
 
     def warm(self, text: str, path: str | None = None, language_id: str | None = None,
-             region: tuple[int, int] | None = None, cancelled: Callable[[], bool] = lambda: False) -> int:
+             region: tuple[int, int] | None = None, cancelled: Callable[[], bool] = lambda: False,
+             lines: bool = True) -> int:
         """Prefill the cache with the prompt prefix a free-form edit of this document starts with; tokens evaluated.
 
         `region` (str span) is what an edit at the cursor would rewrite. The prefix runs up to the
@@ -226,7 +227,8 @@ class Engine:
         prompts.context_window), then the region's lines. An edit of that region then prefills only
         its instruction; one elsewhere in the file (or, in a larger file, in the same blocks) reuses
         the file part. None: only a small file's own part is warmed (a larger one has nothing to warm
-        without a region). Prefilled WARM_CHUNK_TOKENS at a time, `cancelled` asked before each: then
+        without a region). lines=False: the file part alone (the region only chooses a larger file's
+        window), where the region is a guess. Prefilled WARM_CHUNK_TOKENS at a time, `cancelled` asked before each: then
         Cancelled is raised, and what was prefilled stays cached for the next warm-up or edit.
         """
         if self.local is None:
@@ -239,6 +241,8 @@ class Engine:
                 region = (0, len(text))
             language = syntax.language_for(path, language_id)
             parts = prompt_parts(text, region, language, path, "", prompts.fence_for(text))
+            if not lines:
+                parts = dataclasses.replace(parts, region=None, region_lines=None)
             prompt = backend.render(parts)
             prompt.text = prompts.cacheable_prefix(prompt.text)
             tokens = backend.tokens(prompt)

@@ -53,6 +53,19 @@ async def warmed_tokens(client, line: int) -> int:
     return await asyncio.wait_for(wait(), JOB_TIMEOUT_S)
 
 
+async def opened_tokens(client, uri: str) -> int:
+    """Tokens of the warm-up after `uri` was opened: the file part alone ('for edits of URI')."""
+
+    async def wait() -> int:
+        while True:
+            for message in client.log_messages:
+                if found := re.search(rf"warm-up: prefilled (\d+) prompt tokens for edits of {re.escape(uri)}$", message.message):
+                    return int(found[1])
+            await asyncio.sleep(0.1)
+
+    return await asyncio.wait_for(wait(), JOB_TIMEOUT_S)
+
+
 async def code_action_at(client, uri: str, line: int, character: int) -> None:
     here = types.Position(line, character)
     await client.text_document_code_action_async(types.CodeActionParams(
@@ -88,7 +101,7 @@ async def test_a_code_action_in_a_large_file_warms_the_prompt_of_an_edit_at_the_
 @pytest.mark.parametrize("client", [{"acceptance": "auto", "nThreads": 1}], indirect=True)
 async def test_after_the_user_types_in_a_large_file_the_prompt_there_is_warmed(client):
     uri = open_document(client, "textwrap_typed.py", LARGE)
-    assert await warmed_tokens(client, 1) > 0  # on open: the top of the file
+    assert await opened_tokens(client, uri) > 0  # on open: the window at the top of the file
     line = LARGE[:LARGE.index("    def _split_chunks")].count("\n") + 1  # the first line of its body
     edit_document(client, uri, (line, 8), (line, 8), "# keep the chunks in order\n        ")
     warmed = await warmed_tokens(client, line + 1)  # after the change, around it
@@ -157,3 +170,21 @@ async def test_with_warm_up_off_nothing_is_prefilled_before_a_command(client):
         "range": {"start": {"line": first, "character": 0}, "end": {"line": first + 6, "character": 0}}})
     stats = (await wait_job(client, started["job"]))["stats"]
     assert stats["prefill_tokens"] == stats["prompt_tokens"]
+
+
+@pytest.mark.parametrize("client", [{"acceptance": "auto", "nThreads": 1}], indirect=True)
+async def test_on_open_the_file_is_warmed_and_no_guessed_region(client):
+    """When a file is opened the cursor's place is not known: its top would be a guess (in a file that
+    starts with a large class, the whole class). Only the file is warmed; a code action then adds
+    the lines there."""
+    text = "class Shapes:\n" + "".join(f"    def area_{i}(self, x):\n        return x * {i}\n\n" for i in range(30))
+    assert prompts.context_window(text, 0, 0) == (0, len(text))  # shown whole
+    uri = open_document(client, "starts_with_a_class.py", text)
+    file_part = await opened_tokens(client, uri)
+    assert file_part > 0
+    assert not [m.message for m in client.log_messages if "for an edit of lines" in m.message]
+
+    await code_action_at(client, uri, 4, 8)  # in area_1's body
+    lines = await warmed_tokens(client, 5)
+    print(f"on open: {file_part} tokens; at the code action, {lines} more")
+    assert 0 < lines < file_part // 4  # area_1's lines only: the file was cached

@@ -31,7 +31,7 @@ class WarmingEngine:
     def load(self) -> None:
         pass
 
-    def warm(self, text, path, language_id, region, cancelled) -> int:
+    def warm(self, text, path, language_id, region, cancelled, lines=True) -> int:
         self.events.append(f"warm {region}")
         self.warming.set()
         if not _until(cancelled):
