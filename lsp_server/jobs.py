@@ -308,38 +308,47 @@ class Jobs:
                 return 0, doc.text, None
             self.ensure_model()
             # A shared inference server keeps its own prompt cache: no region to find for it.
-            text, region = doc.text, None
+            text, region, shown = doc.text, None, None
             if at is not None and self.engine.local is not None:
-                text, region = self.warm_target(doc, at)
+                text, region, shown = self.warm_target(doc, at)
             tokens = self.engine.warm(text, doc.path, doc.language_id, region, stale, lines)
-            return tokens, text, region if lines else None
+            return tokens, shown if lines else None
 
         try:
-            tokens, text, region = await asyncio.get_running_loop().run_in_executor(self.worker, warm_now)
+            tokens, shown = await asyncio.get_running_loop().run_in_executor(self.worker, warm_now)
         except Cancelled:
             return  # what it prefilled stays cached
         except Exception as exc:
             self.client.log_text(f"warm-up skipped: {exc}")
             return
         if tokens:
-            what = "edits of " if region is None else "an edit of lines %d-%d of " % coords.line_numbers(text, region)
+            what = "edits of " if shown is None else "an edit of lines %d-%d of " % coords.line_numbers(doc.text, shown)
             self.client.log_text(f"warm-up: prefilled {tokens} prompt tokens for {what}{doc.uri}")
 
-    def warm_target(self, doc, at: types.Range) -> tuple[str, tuple[int, int] | None]:
-        """The text the model would see and the region it would rewrite for an edit at `at`: the plan of
-        specedit.editFromComment where the lines there hold a directive comment (it leaves the comment
-        out of the text), else of specedit.edit; the document and None where neither has one."""
+    def warm_target(self, doc, at: types.Range) -> tuple[str, tuple[int, int] | None, tuple[int, int] | None]:
+        """The text the model would see, the region it would rewrite in that text, and the same region in
+        the document, for an edit at `at`: the plan of specedit.editFromComment where the lines there
+        hold a directive comment (it leaves the comment out of the text), else of specedit.edit; the
+        document and None, None where neither has one. (A selection holding a directive comment is
+        taken for that comment's edit, also when a free-form edit of it follows: that edit then
+        reuses the prompt only up to the comment.)"""
         enc = self.client.encoding
         selection = coords.index_at(doc.text, at.start, enc), coords.index_at(doc.text, at.end, enc)
         for plan in (lambda: actions.plan_from_comment(doc.text, doc.path, doc.language_id, selection),
                      lambda: actions.plan_edit(doc.text, doc.path, doc.language_id, "warm-up", selection)):
             try:
-                request = plan().request
+                planned = plan()
             except EditError:
                 continue
-            region = request.regions[0]
-            return request.text, (region.start, region.end)
-        return doc.text, None
+            region = planned.request.regions[0]
+            start, end = region.start, region.end
+            if planned.hidden is not None:  # the comment's span, in the document, that the text leaves out
+                size = planned.hidden[1] - planned.hidden[0]
+                shown = (start + size if start > planned.hidden[0] else start, end + size if end > planned.hidden[0] else end)
+            else:
+                shown = (start, end)
+            return planned.request.text, (start, end), shown
+        return doc.text, None, None
 
 
 def progress_message(progress: Progress) -> str:

@@ -21,7 +21,7 @@ from .jobs import Jobs
 
 log = logging.getLogger(__name__)
 
-WARM_DELAY_S = 1.5  # idle time after open/change before the cache is warmed with the file
+WARM_DELAY_S = 1.5  # idle time after open/change before the cache is warmed (the file; after a change, the lines there)
 CURSOR_WARM_DELAY_S = 0.5  # idle time after a code action request (the cursor moved) before warming there
 # Requests whose params do not deserialize are answered by this method's handler (an error).
 INVALID_PARAMS = "specedit/invalidParams"
@@ -72,9 +72,8 @@ class SpecEditServer(LanguageServer):
         self.jobs = Jobs(self, Engine(self.settings))
         self.diagnostics = Diagnostics(self)
         self.warm_timers: dict[str, asyncio.TimerHandle] = {}
-        # Where the next edit of a document is likely: the cursor or selection of the last code action
-        # request, or the last change (a large file's prompt shows only a window there).
-        # Where the next edit is likely, and whether its lines are warmed too (not where that is a guess).
+        # Where the next edit of a document is likely (the cursor or selection of the last code action
+        # request, or the last change), and whether its lines are warmed too (not where that is a guess).
         self.warm_at: dict[str, tuple[types.Range, bool]] = {}
 
     @property
@@ -119,6 +118,8 @@ class SpecEditServer(LanguageServer):
         review_changed = settings.review != self.settings.review
         new_backend = backend_settings(settings) != backend_settings(self.settings)
         self.settings = settings
+        if not settings.warm_up:
+            self.jobs.warm_generation += 1  # a warm-up running now stops at its next chunk
         if new_backend:  # the engine holds its model or server: a new one, loaded lazily after running jobs
             self.jobs.replace_engine(Engine(settings))
         else:

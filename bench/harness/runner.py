@@ -129,9 +129,9 @@ def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progr
 def _opened(record: dict, engine: Engine, bt: BenchTask, request, ours: Run) -> None:
     """A free-form edit of a document the editor has open: the server prefilled its prompt's prefix.
 
-    What `specedit serve` does on didOpen, after changes and when code actions are asked for
-    (Engine.warm on the edit's region: the file or its window, then the region's lines), done
-    untimed on a reset cache; then the edit is timed and pays for its change request and answer only. The cold run above is a CLI's or an agent's
+    What `specedit serve` does after changes and when code actions are asked for (Engine.warm on the
+    edit's region: the file or its window, then the region's lines), done untimed on a reset cache;
+    then the edit is timed and pays for its change request and answer only. The cold run above is a CLI's or an agent's
     first edit of a file.
     """
     engine.reset()

@@ -82,3 +82,17 @@ async def test_a_newer_warm_up_stops_the_running_one():
     jobs.warm_generation += 1
     await asyncio.wait_for(second, 60)
     assert engine.events[3:] == ["warm stopped"]
+
+
+async def test_turning_warm_up_off_stops_the_running_one():
+    from lsp_server.server import SpecEditServer
+
+    server = SpecEditServer()
+    engine = WarmingEngine()
+    server.jobs = Jobs(Editor(TEXT), engine)
+    warm = asyncio.create_task(server.jobs.warm(URI, CURSOR))
+    await asyncio.to_thread(engine.warming.wait, 60)
+    server.apply_settings({"warmUp": False})
+    await asyncio.wait_for(warm, 60)
+    assert engine.events[1:] == ["warm stopped"]
+    assert server.settings.warm_up is False
