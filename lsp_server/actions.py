@@ -41,7 +41,10 @@ class Plan:
 
     @property
     def doc_span(self) -> tuple[int, int]:
-        start, end = self.request.span
+        return self.document_span(*self.request.span)
+
+    def document_span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of the request's text (str indices) -> the document's, the hidden span taken in."""
         if self.hidden is None:
             return start, end
         size = self.hidden[1] - self.hidden[0]

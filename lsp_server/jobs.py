@@ -341,13 +341,7 @@ class Jobs:
             except EditError:
                 continue
             region = planned.request.regions[0]
-            start, end = region.start, region.end
-            if planned.hidden is not None:  # the comment's span, in the document, that the text leaves out
-                size = planned.hidden[1] - planned.hidden[0]
-                shown = (start + size if start > planned.hidden[0] else start, end + size if end > planned.hidden[0] else end)
-            else:
-                shown = (start, end)
-            return planned.request.text, (start, end), shown
+            return planned.request.text, (region.start, region.end), planned.document_span(region.start, region.end)
         return doc.text, None, None
 
 
