@@ -2,14 +2,15 @@
 
 Starts the real server (`specedit serve`), opens a file as an editor would (the client applies every
 workspace/applyEdit and sends didChange, like VS Code), lets the warm-up run, then times each scenario
-REPEAT times and prints medians. Also checks that each result is the right edit.
+REPEAT times and prints medians. Before each run both models' caches are filled with other prompts
+(evict), so that no run finds the one before it, the same edit, in the cache. Also checks that each
+result is the right edit.
 
 Then free-form edits, in a file shown whole and in files too large for that (the prompt shows a
 window around the region), each run cold and warm in turn: cold, the command comes right after the
 file is opened; warm, a code action request at the region comes first (as the light bulb asks when
 the selection changes, or a user's code action menu) and the command once the server says it has
-warmed the prompt (the file, then the region's lines). Before each run another file's prompt is
-warmed, so that no run finds the one before it in the cache.
+warmed the prompt (the file, then the region's lines); each run after evict too.
 
     .venv/bin/python bench/server_latency.py [--repeat 3] [--only-free-form] [--json bench/results/server_latency.json]
 """
@@ -243,7 +244,9 @@ def free_form_scenarios() -> list[dict]:
 
 
 def evict(client: Client, n: int) -> None:
-    """Warm another large file's prompt (bench/sources/inventory.py), so the next run finds nothing of its own cached."""
+    """Fill both models' caches with other prompts, so the next run finds nothing of its own cached: the
+    free-form model's with another large file's warm-up (bench/sources/inventory.py), the model for
+    drafted edits' with an undefined-name fix in a small file."""
     from bench.harness.tasks import bench_root
 
     uri = f"file:///tmp/specedit-latency/evict/{n}/inventory.py"
@@ -251,6 +254,13 @@ def evict(client: Client, n: int) -> None:
     client.open(uri, (bench_root() / "sources" / "inventory.py").read_text(), "python")
     client.code_action(uri, {"start": {"line": 700, "character": 4}, "end": {"line": 700, "character": 4}})
     client.warmed(seen)
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    uri = f"file:///tmp/specedit-latency/evict/{n}/area.py"
+    client.open(uri, "def area(width, height):\n    return width * heigth\n", "python")
+    job, _, _ = client.run("specedit.fix", {"uri": uri, "message": "'heigth' is not defined",
+                                            "range": {"start": {"line": 1, "character": 19}, "end": {"line": 1, "character": 25}}})
+    if not job["ok"]:
+        print(f"eviction's fix failed: {job['message']}", file=sys.stderr)
     client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
 
 
@@ -303,7 +313,10 @@ def main() -> int:
     client.notify("initialized", {})
     rows, free_rows = [], []
     for sc in [] if args.only_free_form else scenarios():
-        runs = [run_once(client, sc, f"file:///tmp/specedit-latency/{i}/{sc['file']}", "open") for i in range(args.repeat)]
+        runs = []
+        for i in range(args.repeat):
+            evict(client, i)  # no run finds the one before it (the same edit) in the cache
+            runs.append(run_once(client, sc, f"file:///tmp/specedit-latency/{i}/{sc['file']}", "open"))
         rows.append({"scenario": sc["name"], **medians(runs)})
     for sc in free_form_scenarios():
         runs: dict[str, list] = {"cold": [], "warm": []}
