@@ -303,9 +303,9 @@ class Jobs:
         def stale() -> bool:  # model thread: a job or a newer warm-up came in
             return self.warm_generation != generation
 
-        def warm_now() -> tuple[int, str, tuple[int, int] | None]:
+        def warm_now() -> tuple[int, tuple[int, int] | None]:  # tokens, and the document lines warmed
             if stale():
-                return 0, doc.text, None
+                return 0, None
             self.ensure_model()
             # A shared inference server keeps its own prompt cache: no region to find for it.
             text, region, shown = doc.text, None, None

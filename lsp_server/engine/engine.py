@@ -228,8 +228,9 @@ class Engine:
         its instruction; one elsewhere in the file (or, in a larger file, in the same blocks) reuses
         the file part. None: only a small file's own part is warmed (a larger one has nothing to warm
         without a region). lines=False: the file part alone (the region only chooses a larger file's
-        window), where the region is a guess. Prefilled WARM_CHUNK_TOKENS at a time, `cancelled` asked before each: then
-        Cancelled is raised, and what was prefilled stays cached for the next warm-up or edit.
+        window), where the region is a guess. Prefilled WARM_CHUNK_TOKENS at a time, `cancelled` asked
+        before each: then Cancelled is raised, and what was prefilled stays cached for the next
+        warm-up or edit.
         """
         if self.local is None:
             return 0  # the server keeps its own prompt cache

@@ -96,3 +96,25 @@ async def test_turning_warm_up_off_stops_the_running_one():
     await asyncio.wait_for(warm, 60)
     assert engine.events[1:] == ["warm stopped"]
     assert server.settings.warm_up is False
+
+
+async def test_a_warm_up_overtaken_before_it_starts_does_nothing_and_says_nothing():
+    class Logging(Editor):
+        def __init__(self, text):
+            super().__init__(text)
+            self.logs: list[str] = []
+
+        def log_text(self, message, kind=None):
+            self.logs.append(message)
+
+    engine = WarmingEngine()
+    editor = Logging(TEXT)
+    jobs = Jobs(editor, engine)
+    hold = threading.Event()
+    jobs.worker.submit(hold.wait, 60)  # the model thread is busy
+    warm = asyncio.create_task(jobs.warm(URI, CURSOR))
+    await asyncio.sleep(0.05)
+    jobs.warm_generation += 1  # a job came in before the warm-up's turn
+    hold.set()
+    await asyncio.wait_for(warm, 60)
+    assert engine.events == [] and editor.logs == []
