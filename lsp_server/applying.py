@@ -103,6 +103,23 @@ class Applier:
         except StaleDocument:
             return "the streamed part was kept (the document changed)"
 
+    async def retract(self, uri: str, stream: EditStream) -> str:
+        """Take out the lines an edit that stopped early was still writing (shown ahead of the lines they
+        would replace); the words to add to its message ("" when there were none)."""
+        if not stream.pending:
+            return ""
+        doc = self.client.document(uri)
+        saved = stream.snapshot()
+        batch = stream.retract(doc.text)
+        if batch is not None:
+            try:
+                if (await self.send(doc, batch)).applied:
+                    return "; the lines it was still writing were taken out"
+            except StaleDocument:
+                pass
+            stream.restore(saved)
+        return "; the lines it was still writing were kept (the document changed there): undo them in the editor"
+
     async def undo(self, uri: str) -> None:
         """Revert the last AI edit of a document in one edit; ValueError (in words) if it cannot be."""
         stream = self.last_edit.get(uri)

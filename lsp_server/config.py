@@ -66,7 +66,9 @@ class Settings:
     # pairing (models.freeform_model), "same": model's. Loaded with model's other settings.
     freeform_model: str | None = None
     draft: DraftSettings = field(default_factory=DraftSettings)
-    streaming: Literal["lines", "off"] = "lines"
+    # "lines": final hunks while the model runs, and new lines as they are written, shown ahead of the
+    # lines they replace until the model re-joins the original; "final": final hunks only; "off": one edit.
+    streaming: Literal["lines", "final", "off"] = "lines"
     # Offer the finished edit for review instead of streaming it (VS Code: refactor preview; the
     # Neovim plugin: a diff with accept/reject). Clients that can show neither keep streaming.
     review: bool = False

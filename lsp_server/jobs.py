@@ -184,10 +184,10 @@ class Jobs:
         try:
             result = await self.stream_while_running(job, plan, stream)
         except StaleDocument as exc:
-            self.finish(job, False, str(exc))
+            self.finish(job, False, str(exc) + await self.applier.retract(job.uri, stream))
             return
-        except Cancelled:
-            self.finish(job, False, "cancelled")  # what was streamed stays: whole final lines
+        except Cancelled:  # what was streamed stays: whole final lines
+            self.finish(job, False, "cancelled" + await self.applier.retract(job.uri, stream))
             return
         except EditError as exc:
             self.finish(job, False, exc.with_outcome(await self.applier.revert(job.uri, stream)))
@@ -197,7 +197,7 @@ class Jobs:
             self.finish(job, False, str(exc) if outcome == "nothing was changed" else f"{exc}; {outcome}")
             return
         if job.cancel.is_set():
-            self.finish(job, False, "cancelled")
+            self.finish(job, False, "cancelled" + await self.applier.retract(job.uri, stream))
             return
         await self.land(job, stream, result)
 
@@ -216,7 +216,8 @@ class Jobs:
             return self.engine.edit(plan.request, on_progress, job.cancel.is_set)
 
         future = loop.run_in_executor(self.worker, edit)
-        streaming = self.client.settings.streaming == "lines" and not self.client.settings.review
+        streaming = self.client.settings.streaming != "off" and not self.client.settings.review
+        provisional = self.client.settings.streaming == "lines"  # "final": final hunks only
         last_sent = 0.0
         try:
             while not future.done():
@@ -229,7 +230,7 @@ class Jobs:
                 progress = latest[0]
                 self.report(job, progress_message(progress), int(progress.fraction * 100))
                 if streaming and time.monotonic() - last_sent >= STREAM_INTERVAL_S:
-                    await self.apply_step(job, stream, lambda: stream.advance(progress.output, progress.sync))
+                    await self.apply_step(job, stream, lambda: stream.advance(progress.output, progress.sync, provisional))
                     last_sent = time.monotonic()
         except StaleDocument:
             job.cancel.set()  # the engine stops at its next step; its answer is not wanted
@@ -253,7 +254,7 @@ class Jobs:
             self.finish(job, reviewed.ok, reviewed.message, stats, warn=reviewed.warn)
             return
         try:
-            if self.client.settings.streaming == "lines" and not self.client.settings.review:
+            if self.client.settings.streaming != "off" and not self.client.settings.review:
                 await self.apply_step(job, stream, lambda: stream.finish(output))
             else:
                 await self.apply_step(job, stream, lambda: single_batch(stream.expected, stream.region, output))

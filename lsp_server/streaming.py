@@ -79,15 +79,45 @@ class EditStream:
         """One batch that puts the original region back over what was streamed (for failures and undo)."""
         return single_batch(self.expected, self.region, self.original_region)
 
-    def advance(self, output: str, sync: tuple[int, int] | None) -> Batch | None:
-        """The hunks made final by a progress event (sync = engine region chars, output chars)."""
-        if sync is None:
-            return None
-        try:
-            hunks = self._hunks.advance(output, self.region_offset(sync[0]), sync[1])
-        except ValueError:  # a sync point behind what was streamed (the model repeated code): wait for the next
-            return None
+    def advance(self, output: str, sync: tuple[int, int] | None, provisional: bool = False) -> Batch | None:
+        """The hunks made final by a progress event (sync = engine region chars, output chars); with
+        `provisional`, when none are, the new lines written since (HunkStream.extend), shown ahead of
+        the lines they will replace."""
+        hunks: list[Hunk] = []
+        if sync is not None:
+            try:
+                hunks = self._hunks.advance(output, self.region_offset(sync[0]), sync[1])
+            except ValueError:  # a sync point behind what was streamed (the model repeated code): wait for the next
+                pass
+        if not hunks and provisional:
+            hunks = self._hunks.extend(output)
         return self._batch(hunks)
+
+    @property
+    def pending(self) -> bool:
+        """Provisional lines are in the document (retract() takes them out)."""
+        return bool(self._hunks.pending)
+
+    def retract(self, current: str) -> Batch | None:
+        """The batch that takes the provisional lines out of `current`, the client's text, when the edit
+        stops before they become final; None if the user's typing since touched them (they stay)."""
+        start, end = (self.region_start + i for i in self._hunks.pending_span())
+        if start == end:
+            return None
+        if current != self.expected:  # typing since the last batch, maybe inside the region (the edit stopped)
+            prefix = _common_prefix(current, self.expected)
+            old_end = len(self.expected) - _common_suffix(current, self.expected, prefix)
+            if old_end <= start:
+                start, end = start + len(current) - len(self.expected), end + len(current) - len(self.expected)
+            elif prefix < end:
+                return None
+            self.expected = current
+        self._hunks.retract()
+        hunks = [Hunk(start, end, "")]
+        after = apply_hunks(current, hunks)
+        self.expected = after
+        self.sent_batches += 1
+        return Batch(hunks, current, after)
 
     def finish(self, output: str) -> Batch | None:
         return self._batch(self._hunks.finish(output))

@@ -98,6 +98,9 @@ def _safe_cut(orig_w: str, out_w: str) -> int | None:
     return None
 
 
+PENDING_MIN_LINES = 2  # new lines written before provisional ones are shown (HunkStream.extend)
+
+
 class HunkStream:
     """Turns an edit that is still being generated into FINAL hunks, streamed once each, left to right.
 
@@ -117,7 +120,9 @@ class HunkStream:
         self._done_orig = 0  # original_region[:_done_orig] has been handled ...
         self._done_out = 0  # ... and became output[:_done_out]
         self._streamed = ""  # that output[:_done_out]
-        self._delta = 0
+        self._pending = ""  # provisional: output[_done_out:] shown before original_region[_done_orig:] (extend())
+        self._delta = 0  # the pending text included
+        self._remaining: tuple[int, frozenset[str]] | None = None  # (_done_orig, the lines from there), cached
 
     @property
     def delta(self) -> int:
@@ -126,10 +131,15 @@ class HunkStream:
 
     def snapshot(self) -> tuple:
         """Where the stream stands, to restore() when the client refuses a batch."""
-        return (self._done_orig, self._done_out, self._streamed, self._delta)
+        return (self._done_orig, self._done_out, self._streamed, self._pending, self._delta)
 
     def restore(self, state: tuple) -> None:
-        self._done_orig, self._done_out, self._streamed, self._delta = state
+        self._done_orig, self._done_out, self._streamed, self._pending, self._delta = state
+
+    @property
+    def pending(self) -> str:
+        """Provisional text shown (extend()) that no sync point has made final yet."""
+        return self._pending
 
     def advance(self, output: str, orig_upto: int, out_upto: int) -> list[Hunk]:
         """Hunks for the newly final part: diff original_region[done_o:orig_upto] vs output[done_out:out_upto],
@@ -141,7 +151,10 @@ class HunkStream:
             raise ValueError(f"orig_upto {orig_upto} outside {self._done_orig}..{len(self._original)}")
         if not self._done_out <= out_upto <= len(output):
             raise ValueError(f"out_upto {out_upto} outside {self._done_out}..{len(output)}")
-        if not output.startswith(self._streamed):
+        shown = self._streamed + self._pending
+        if not output.startswith(shown):
+            if shown.startswith(output):
+                return []  # behind what is shown: nothing new
             return self._resync(output, orig_upto, out_upto)
         orig_w = self._original[self._done_orig : orig_upto]
         out_w = output[self._done_out : out_upto]
@@ -156,27 +169,89 @@ class HunkStream:
         The final output is what the region becomes even where it differs from what was streamed
         (the engine put back lines the model left out): then the region is diffed as it now reads.
         """
-        if not output.startswith(self._streamed):
+        if not output.startswith(self._streamed + self._pending):
             return self._resync(output, len(self._original), len(output))
         return self._emit(self._original[self._done_orig :], output[self._done_out :])
+
+    def extend(self, output: str) -> list[Hunk]:
+        """PROVISIONAL hunks: whole new lines the model wrote past the last final hunk, shown before the
+        original text they will replace, so a long insertion appears as it is written.
+
+        Where the model's text re-joins the original is known only later (a sync point), so the lines
+        it replaces stay until then, below the new ones; the sync's hunks then remove them (advance()
+        counts the pending text as already shown). Only lines that cannot be the original copied
+        again go out: a line with a letter or digit that is nowhere in the rest of the original
+        region; lines without one (blank, a brace) only ahead of such a line. The first lines go out
+        once two such lines are written: a one-line change lands whole when its re-join is confirmed.
+        Call retract() to take them back when the edit stops early.
+        """
+        shown = self._streamed + self._pending
+        if not output.startswith(shown) or not _at_line_start(shown, len(shown)) \
+                or not _at_line_start(self._original, self._done_orig):
+            return []  # the engine's text went another way, or a sync left the stream inside a line
+        tail = output[len(shown) : output.rfind("\n") + 1]
+        if not tail:
+            return []
+        remaining = self._remaining_lines()
+        take = pos = new_lines = 0
+        for line in lsp_lines(tail):
+            pos += len(line)
+            if not any(c.isalnum() for c in line):
+                continue
+            if line in remaining:
+                break
+            take, new_lines = pos, new_lines + 1
+        if not take or (not self._pending and new_lines < PENDING_MIN_LINES):
+            return []
+        text = tail[:take]
+        at = self._region_start + self._done_orig + self._delta  # just after the pending text
+        self._pending += text
+        self._delta += len(text)
+        return [Hunk(at, at, text)]
+
+    def pending_span(self) -> tuple[int, int]:
+        """Where the pending text is in the current document (start == end when there is none)."""
+        end = self._region_start + self._done_orig + self._delta
+        return end - len(self._pending), end
+
+    def retract(self) -> list[Hunk]:
+        """The hunk that removes the pending provisional text (the edit stopped before it became final)."""
+        start, end = self.pending_span()
+        if start == end:
+            return []
+        self._delta -= end - start
+        self._pending = ""
+        return [Hunk(start, end, "")]
+
+    def _remaining_lines(self) -> frozenset[str]:
+        if self._remaining is None or self._remaining[0] != self._done_orig:
+            self._remaining = (self._done_orig, frozenset(lsp_lines(self._original[self._done_orig :])))
+        return self._remaining[1]
 
     def _resync(self, output: str, orig_upto: int, out_upto: int) -> list[Hunk]:
         """output[:out_upto] stands for original_region[:orig_upto] though what was streamed differs from its
         start: the hunks that turn the region's text as streamed so far into it, up to there."""
-        current = self._streamed + self._original[self._done_orig : orig_upto]
+        current = self._streamed + self._pending + self._original[self._done_orig : orig_upto]
         hunks = [Hunk(self._region_start + h.start, self._region_start + h.end, h.new_text)
                  for h in diff_hunks(current, output[:out_upto])]
         self._done_orig, self._done_out, self._streamed = orig_upto, out_upto, output[:out_upto]
+        self._pending = ""
         self._delta = out_upto - orig_upto
         return hunks
 
     def _emit(self, orig_part: str, out_part: str) -> list[Hunk]:
-        """Diff the next handled parts, shift the hunks into current-document coordinates, move on."""
+        """Diff the next handled parts, shift the hunks into current-document coordinates, move on.
+
+        Pending text (a prefix of out_part, or out_part a prefix of it) is in the document already,
+        just before orig_part: only the rest of out_part replaces orig_part; what is left of the
+        pending text past out_part stays pending."""
         # Every earlier hunk lies left of _done_orig, so the shift is the whole delta so far.
         base = self._region_start + self._done_orig + self._delta
-        hunks = [Hunk(base + h.start, base + h.end, h.new_text) for h in diff_hunks(orig_part, out_part)]
+        new_text = out_part[len(self._pending) :]
+        hunks = [Hunk(base + h.start, base + h.end, h.new_text) for h in diff_hunks(orig_part, new_text)]
+        self._pending = self._pending[len(out_part) :]
         self._done_orig += len(orig_part)
         self._done_out += len(out_part)
         self._streamed += out_part
-        self._delta += len(out_part) - len(orig_part)
+        self._delta += len(new_text) - len(orig_part)
         return hunks

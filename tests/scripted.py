@@ -76,16 +76,21 @@ class ScriptedModel:
         del self.kv_tokens[n_keep:]
 
 
-def streamed_document(text: str, span: tuple[int, int], events, new_region: str) -> str:
-    """The document an editor ends with when the edit's progress events are fed to the server's stream in order."""
+def streamed_document(text: str, span: tuple[int, int], events, new_region: str, provisional: bool = False,
+                      states: list[str] | None = None) -> str:
+    """The document an editor ends with when the edit's progress events are fed to the server's stream in order
+    (with `provisional`, new lines shown as they are written, as streaming "lines" does); `states` collects
+    the document after each batch."""
     from lsp_server.streaming import EditStream
     from lsp_server.textedits import apply_hunks
 
     stream = EditStream(text, span)
     document = text
     for event in events:
-        if (batch := stream.advance(event.output, event.sync)) is not None:
+        if (batch := stream.advance(event.output, event.sync, provisional)) is not None:
             document = apply_hunks(document, batch.hunks)
+            if states is not None:
+                states.append(document)
     if (final := stream.finish(new_region)) is not None:
         document = apply_hunks(document, final.hunks)
     return document

@@ -75,6 +75,7 @@ def group_summary(records: Sequence[dict]) -> dict:
         "plain_correct": count(records, "plain_correct"),
         "median_latency_s": rounded(median(r.get("latency_s") for r in records)),
         "median_first_hunk_s": rounded(median(r.get("first_hunk_s") for r in records)),
+        "median_first_line_s": rounded(median(r.get("first_line_s") for r in records)),
         "median_speedup_vs_plain": rounded(median(r.get("speedup_vs_plain") for r in ok)),
         "median_latency_vs_plain": rounded(median(r.get("latency_vs_plain") for r in ok)),
         **opened_summary(records),
@@ -95,6 +96,7 @@ def opened_summary(records: Sequence[dict]) -> dict:
         "opened_tasks": len(opened),
         "median_opened_latency_s": rounded(median(r["opened_latency_s"] for r in opened)),
         "median_opened_first_hunk_s": rounded(median(r.get("opened_first_hunk_s") for r in opened)),
+        "median_opened_first_line_s": rounded(median(r.get("opened_first_line_s") for r in opened)),
         "median_opened_prefill_tokens": median(r.get("opened_prefill_tokens") for r in opened),
         "opened_identical_fraction": fraction(opened, "opened_identical"),
         "opened_correct": count(opened, "opened_correct"),
@@ -105,6 +107,7 @@ def opened_summary(records: Sequence[dict]) -> dict:
             "opened_short_tasks": len(short),
             "median_opened_short_latency_s": rounded(median(r["opened_latency_s"] for r in short)),
             "median_opened_short_first_hunk_s": rounded(median(r.get("opened_first_hunk_s") for r in short)),
+            "median_opened_short_first_line_s": rounded(median(r.get("opened_first_line_s") for r in short)),
             "opened_short_correct": count(short, "opened_correct"),
         })
     return summary
@@ -188,6 +191,7 @@ def summarize(records: Sequence[dict], calibration: Sequence[dict], peak_rss_our
         "median_speedup_vs_peer_correct": rounded(median(r.get("speedup_vs_peer") for r in right)),
         "median_latency_s": rounded(median(r.get("latency_s") for r in records)),
         "median_first_hunk_s": rounded(median(r.get("first_hunk_s") for r in records)),
+        "median_first_line_s": rounded(median(r.get("first_line_s") for r in records)),
         "ceiling_speedup": rounded(ceiling),
         "ceiling_batch": best["batch"] if best else None,
         "fraction_of_ceiling": rounded(ratio(vs_plain, ceiling)),

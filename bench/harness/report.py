@@ -87,7 +87,8 @@ def _opened_line(head: str, s: dict) -> list[str]:
     if not s.get("opened_tasks"):
         return []
     return [f"{head}median latency {_num(s['median_opened_latency_s'], '.2f')} s, first hunk"
-            f" {_num(s.get('median_opened_first_hunk_s'), '.2f')} s, {_num(s.get('median_opened_prefill_tokens'), '.0f')}"
+            f" {_num(s.get('median_opened_first_hunk_s'), '.2f')} s (first line shown"
+            f" {_num(s.get('median_opened_first_line_s'), '.2f')} s), {_num(s.get('median_opened_prefill_tokens'), '.0f')}"
             f" prompt tokens prefilled (median, {s['opened_tasks']} tasks; correct {s.get('opened_correct', 0)};"
             f" same output as cold: {_pct(s.get('opened_identical_fraction'))})"]
 
@@ -98,6 +99,7 @@ def _opened_short_line(s: dict) -> list[str]:
         return []
     return [f"  of those, regions of at most {SHORT_REGION_LINES} lines: median latency "
             f"{_num(s['median_opened_short_latency_s'], '.2f')} s, first hunk {_num(s.get('median_opened_short_first_hunk_s'), '.2f')} s"
+            f" (first line shown {_num(s.get('median_opened_short_first_line_s'), '.2f')} s)"
             f" ({s['opened_short_tasks']} tasks; correct {s.get('opened_short_correct', 0)})"]
 
 
@@ -128,7 +130,8 @@ def format_summary(s: dict) -> str:
         f" (correct tasks: {_x(s.get('median_speedup_vs_plain_correct'))}), {_x(s.get('median_latency_vs_plain'))} edit time"
         f"   vs guided: {_x(s.get('median_speedup_vs_guided'))}"
         f"   vs peer: {_x(s['median_speedup_vs_peer'])} (correct tasks: {_x(s.get('median_speedup_vs_peer_correct'))})",
-        f"median latency: {_num(s.get('median_latency_s'), '.2f')} s   first streamed hunk: {_num(s.get('median_first_hunk_s'), '.2f')} s",
+        f"median latency: {_num(s.get('median_latency_s'), '.2f')} s   first streamed hunk: {_num(s.get('median_first_hunk_s'), '.2f')} s"
+        f" (first line shown: {_num(s.get('median_first_line_s'), '.2f')} s)",
         f"verification ceiling: {_x(s['ceiling_speedup'])} (batch {_num(s.get('ceiling_batch'), 'd')})"
         f"   fraction of ceiling: {_num(s['fraction_of_ceiling'], '.2f')}",
         f"identical to plain: {_pct(s['identical_fraction'])} of tasks, to guided: {_pct(s.get('guided_identical_fraction'))}"

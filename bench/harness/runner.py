@@ -103,6 +103,7 @@ def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progr
     record["ours"] = run_json(ours, ours=True)
     record["latency_s"] = round(ours.wall_s, 4)
     record["first_hunk_s"] = rounded(ours.first_hunk_s, 4)
+    record["first_line_s"] = rounded(ours.first_line_s, 4)
     if plain.stats is None or ours.stats is None:
         return record, {}
     record["output_tokens"] = plain.stats.output_tokens
@@ -143,6 +144,7 @@ def _opened(record: dict, engine: Engine, bt: BenchTask, request, ours: Run) -> 
         return
     record["opened_latency_s"] = round(run.wall_s, 4)
     record["opened_first_hunk_s"] = rounded(run.first_hunk_s, 4)
+    record["opened_first_line_s"] = rounded(run.first_line_s, 4)
     record["opened_prefill_tokens"] = run.stats.prefill_tokens
     record["opened_identical"] = run.output == ours.output
     record["opened_correct"] = judge(bt, run.text, run.error)[0]

@@ -55,7 +55,7 @@ nil: <project>/.venv/bin/specedit if it exists and you trust the project
 (defcustom specedit-settings nil
   "Server settings, a plist sent as initializationOptions.
 Keys: :modelPath :nCtx :nThreads :nGpuLayers :useExtraBufts :draftMin
-:draftMax :streaming (\"lines\"/\"off\") :acceptance (\"greedy\"/\"typical\")
+:draftMax :streaming (\"lines\"/\"final\"/\"off\") :acceptance (\"greedy\"/\"typical\")
 :linters.  Example: (:modelPath \"~/models/coder.gguf\" :nGpuLayers 99)."
   :type 'plist)
 (put 'specedit-settings 'risky-local-variable t)

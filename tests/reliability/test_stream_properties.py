@@ -56,19 +56,64 @@ def progress_output(output: str, out_upto: int) -> str:
 
 
 @SETTINGS
-@given(scenario=scenarios(), encoding=st.sampled_from(ENCODINGS))
-def test_streamed_batches_then_finish_give_exactly_the_edited_document(scenario, encoding):
+@given(data=st.data(), scenario=scenarios(), encoding=st.sampled_from(ENCODINGS), provisional=st.booleans())
+def test_streamed_batches_then_finish_give_exactly_the_edited_document(data, scenario, encoding, provisional):
+    """Final hunks at the sync points, and with `provisional` the new lines shown as they are written ahead
+    of them: the edit always ends exactly, and the text around the region is never touched."""
     before, region, after, output, syncs = scenario
     document = before + region + after
     stream = EditStream(document, (len(before), len(before) + len(region)))
-    current = document
-    for orig_upto, out_upto in syncs:
-        if (batch := stream.advance(progress_output(output, out_upto), (orig_upto, out_upto))) is not None:
-            current = apply_as_client(current, batch, encoding)
+    current, written = document, 0
+    for sync in [*syncs, None]:
+        if not provisional:
+            written = 0 if sync is None else sync[1] + 1  # the engine may have generated a little past it
+        else:  # any amount past the sync point; progress events without one too
+            written = data.draw(st.integers(max(written, 0 if sync is None else sync[1]), len(output)))
+        for step in (sync, None):
+            if (batch := stream.advance(output[:written], step, provisional)) is not None:
+                current = apply_as_client(current, batch, encoding)
+            start, end = stream.region
+            assert current[:start] == before and current[end:] == after
     if (batch := stream.finish(output)) is not None:
         current = apply_as_client(current, batch, encoding)
     assert current == before + output + after
     assert stream.region == (len(before), len(before) + len(output))
+
+
+@SETTINGS
+@given(data=st.data(), scenario=scenarios(), encoding=st.sampled_from(ENCODINGS))
+def test_retract_leaves_the_final_hunks_and_the_original_after_them(data, scenario, encoding):
+    """An edit stopped early (cancel, typing): the lines still being written go, the final part stays."""
+    before, region, after, output, syncs = scenario
+    stream = EditStream(before + region + after, (len(before), len(before) + len(region)))
+    current, written = before + region + after, 0
+    for orig_upto, out_upto in syncs[: data.draw(st.integers(0, len(syncs)))]:
+        written = data.draw(st.integers(max(written, out_upto), len(output)))  # the output only grows
+        if (batch := stream.advance(output[:written], (orig_upto, out_upto), provisional=True)) is not None:
+            current = apply_as_client(current, batch, encoding)
+    if (batch := stream.advance(output[: data.draw(st.integers(written, len(output)))], None, provisional=True)) is not None:
+        current = apply_as_client(current, batch, encoding)
+    hunks = stream._hunks
+    if (batch := stream.retract(current)) is not None:
+        current = apply_as_client(current, batch, encoding)
+    assert not stream.pending
+    assert current == before + hunks._streamed + region[hunks._done_orig :] + after
+
+
+def test_retract_after_typing_moves_with_typing_before_and_keeps_lines_the_user_typed_into():
+    document = "top\nold\nkeep\n"
+    region = (4, len(document))
+    output = "new one\nnew two\n"
+    for typed_at, kept in [(0, False), (12, True)]:
+        stream = EditStream(document, region)
+        current = apply_as_client(document, stream.advance(output, None, provisional=True), "utf-16")
+        assert current == "top\nnew one\nnew two\nold\nkeep\n"
+        current = current[:typed_at] + "@" + current[typed_at:]
+        batch = stream.retract(current)
+        if kept:
+            assert batch is None and stream.pending  # typed into them: they stay, the user's text too
+        else:
+            assert apply_as_client(current, batch, "utf-16") == "@top\nold\nkeep\n"
 
 
 @st.composite

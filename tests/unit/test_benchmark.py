@@ -265,7 +265,7 @@ def record(name, x_plain, identical=True, margin=None, warm=0.01, peer=None, err
         "identical_to_plain": identical, "first_divergence": None if identical else 44,
         "identical_to_guided": same_as_guided, "guided_divergence": None if same_as_guided else 12,
         "divergence_margin": margin, "warm_prefill_ratio": warm,
-        "correct": correct, "why": why, "latency_s": latency, "first_hunk_s": first_hunk,
+        "correct": correct, "why": why, "latency_s": latency, "first_hunk_s": first_hunk, "first_line_s": first_hunk / 2,
         "tool_draft": draft_only, "draft_only_correct": draft_only, "plain_correct": plain_correct,
         "guided_correct": plain_correct,
     }
@@ -301,7 +301,7 @@ def test_summary_medians_fractions_and_margins():
     assert s["median_speedup_vs_plain_correct"] == 3.0  # a and c
     assert s["median_speedup_vs_peer"] == pytest.approx((60 / 40 + 90 / 45) / 2, abs=1e-3)
     assert s["median_speedup_vs_peer_correct"] == pytest.approx(60 / 40, abs=1e-3)
-    assert s["median_latency_s"] == 3.0 and s["median_first_hunk_s"] == 1.0
+    assert s["median_latency_s"] == 3.0 and s["median_first_hunk_s"] == 1.0 and s["median_first_line_s"] == 0.5
     assert s["ceiling_speedup"] == 6.0 and s["ceiling_batch"] == 64
     assert s["fraction_of_ceiling"] == 0.5
     assert s["identical_fraction"] == pytest.approx(1 / 3, abs=1e-3)
@@ -312,7 +312,8 @@ def test_summary_medians_fractions_and_margins():
     assert s["wrong"] == {"b": "unchanged", "d": "failed: bad line range"}
     assert s["by_kind"]["edit"] == {"tasks": 3, "correct": 2, "correct_fraction": 0.667, "draft_only_correct": 1,
                                     "draft_only_correct_fraction": 0.333, "model_contribution": 0.333, "plain_correct": 1,
-                                    "median_latency_s": 3.0, "median_first_hunk_s": 0.6, "median_speedup_vs_plain": 3.0,
+                                    "median_latency_s": 3.0, "median_first_hunk_s": 0.6, "median_first_line_s": 0.3,
+                                    "median_speedup_vs_plain": 3.0,
                                     "median_latency_vs_plain": 6.0}
     fix = s["by_kind"]["fix/syntax"]
     assert fix["correct"] == 0 and fix["draft_only_correct"] == 1 and fix["model_contribution"] == -1.0
@@ -325,19 +326,20 @@ def test_summary_medians_fractions_and_margins():
 
 def test_free_form_edits_of_an_open_document_are_summed_up_apart_where_measured():
     a, b, c = record("a", 2.0, latency=9.0), record("b", 2.0, latency=11.0), record("c", 5.0, kind="rename")
-    a.update(opened_latency_s=2.0, opened_first_hunk_s=1.0, opened_prefill_tokens=60, opened_identical=True,
+    a.update(opened_latency_s=2.0, opened_first_hunk_s=1.0, opened_first_line_s=0.5, opened_prefill_tokens=60, opened_identical=True,
              opened_correct=True)
-    b.update(opened_latency_s=4.0, opened_first_hunk_s=3.0, opened_prefill_tokens=80, opened_identical=False,
+    b.update(opened_latency_s=4.0, opened_first_hunk_s=3.0, opened_first_line_s=2.5, opened_prefill_tokens=80, opened_identical=False,
              opened_correct=False, region_lines=41, file_lines=200)  # longer than the latency targets' regions
     s = summarize([a, b, c], CALIBRATION, 1.0, 1.0)
     assert (s["opened_short_tasks"], s["median_opened_short_latency_s"], s["opened_short_correct"]) == (1, 2.0, 1)
     assert (s["opened_tasks"], s["median_opened_latency_s"], s["median_opened_first_hunk_s"]) == (2, 3.0, 2.0)
+    assert s["median_opened_first_line_s"] == 1.5 and s["median_opened_short_first_line_s"] == 0.5
     assert s["median_opened_prefill_tokens"] == 70 and s["opened_identical_fraction"] == 0.5 and s["opened_correct"] == 1
     assert s["by_kind"]["edit"]["median_opened_latency_s"] == 3.0 and "opened_tasks" not in s["by_kind"]["rename"]
     text = format_summary(s)
-    assert "open document (prompt prefilled through the region, as the server does at a code action): median latency 3.00 s, first hunk 2.00 s" in text
+    assert "open document (prompt prefilled through the region, as the server does at a code action): median latency 3.00 s, first hunk 2.00 s (first line shown 1.50 s)" in text
     assert "edit: 2/2 correct" in text and "; open document: median latency 3.00 s" in text
-    assert "of those, regions of at most 40 lines: median latency 2.00 s, first hunk 1.00 s (1 tasks; correct 1)" in text
+    assert "of those, regions of at most 40 lines: median latency 2.00 s, first hunk 1.00 s (first line shown 0.50 s) (1 tasks; correct 1)" in text
     assert "open document" not in format_summary(summarize([c], CALIBRATION, 1.0, 1.0))
 
 

@@ -50,7 +50,7 @@ def test_good_values_land_in_their_sections():
     ({"review": "yes"}, "setting review: expected true or false, got 'yes'; keeping False"),
     ({"warmUp": "off"}, "setting warmUp: expected true or false, got 'off'; keeping True"),
     ({"useExtraBufts": 1}, "setting useExtraBufts: expected true or false, got 1; keeping False"),
-    ({"streaming": "fast"}, "setting streaming: expected one of 'lines', 'off', got 'fast'; keeping 'lines'"),
+    ({"streaming": "fast"}, "setting streaming: expected one of 'lines', 'final', 'off', got 'fast'; keeping 'lines'"),
     ({"acceptance": None}, "setting acceptance: expected one of 'auto', 'greedy', 'typical', got None; keeping 'auto'"),
     ({"modelPath": 3}, "setting modelPath: expected a string, got 3; keeping None"),
     ({"linters": ["ruff"]}, "setting linters: expected an object, got ['ruff']; keeping {}"),

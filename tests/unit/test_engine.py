@@ -170,3 +170,23 @@ def test_strict_text_starts_at_the_word_before_a_guess_and_never_before_the_line
     spans.append((data.index(b"'''user") + 3, data.index(b"'''user") + 7))
     got = [data[a:b] for a, b in rest_of_lines(data, spans)]
     assert got == [b" user data, as a user gave it\n", b"user'''\n"]
+
+
+def test_a_long_insertion_is_shown_as_it_is_written_and_the_stream_ends_on_the_result():
+    # The engine's own progress events, fed to the server's stream with provisional lines: the new
+    # lines show before the model re-joins the original, and the document still ends exactly right.
+    text = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(6))
+    request = build_request(text, Task("edit", "document f2", (9, 10)), path="m.py")
+    region = request.regions[0]
+    original = text[region.start:region.end]
+    doc = '    """Add two to x.\n\n    Args:\n        x: a number.\n\n    Returns:\n        x plus two.\n    """\n'
+    answer = original.replace("):\n", "):\n" + doc, 1)
+    engine = Engine(Settings(), model=ScriptedModel({original: answer}))
+    seen = []
+    result = engine.edit(request, on_progress=seen.append)
+    assert result.new_region == answer
+    states: list[str] = []
+    assert streamed_document(text, (region.start, region.end), seen, result.new_region, True, states) == result.text
+    shown = [s for s in states if '"""Add two to x.' in s and "x plus two" not in s]
+    assert shown, states  # part of the docstring, shown before the rest was written
+    assert all(s.count("return x + 2") == 1 for s in states)

@@ -295,3 +295,77 @@ def test_stream_rejects_sync_points_that_go_backwards():
     stream.advance("a\nb\n", 2, 2)
     with pytest.raises(ValueError):
         stream.advance("a\nb\n", 1, 1)
+
+
+# -- provisional lines (HunkStream.extend) ---------------------------------------------------
+
+
+def test_new_lines_are_shown_as_written_ahead_of_the_lines_they_will_replace():
+    region = "def mean(xs):\n    return sum(xs) / len(xs)\n"
+    output = 'def mean(xs):\n    """Return the mean.\n\n    An empty list raises.\n    """\n    return sum(xs) / len(xs)\n'
+    document = "x\n" + region + "y\n"
+    stream = HunkStream(region, 2)
+    assert stream.advance(output[:14], 14, 14) == []  # the def line, copied
+    # One new line written: a one-line change lands when it re-joins, so nothing yet.
+    assert stream.extend(output[: output.index("\n\n") + 1]) == []
+    # A second line with a letter in it (the blank line between went with it): both shown.
+    shown = stream.extend(output[: output.index('    """\n')])
+    assert shown == [Hunk(16, 16, '    """Return the mean.\n\n    An empty list raises.\n')]
+    document = apply_hunks(document, shown)
+    # '    """' has no letter or digit: held until a line that has one follows it.
+    assert stream.extend(output[: output.index("    return")]) == []
+    # The original line copied again: it is in the rest of the region, so it waits for the sync.
+    assert stream.extend(output) == []
+    # The re-join, confirmed: only what was not shown yet goes out.
+    rest = stream.advance(output, len(region) - 29, len(output) - 29)
+    document = apply_hunks(document, rest)
+    assert document == "x\n" + output + "y\n"
+    assert stream.pending == "" and stream.finish(output) == []
+
+
+def test_provisional_lines_sit_above_the_lines_they_replace_until_the_sync_removes_those():
+    region = "a = 1\nb = 2\nkeep\n"
+    output = "alpha = 1\nbeta = 2\nkeep\n"
+    document = region
+    stream = HunkStream(region, 0)
+    shown = stream.extend(output[:19])
+    assert shown == [Hunk(0, 0, "alpha = 1\nbeta = 2\n")]
+    document = apply_hunks(document, shown)
+    assert document == "alpha = 1\nbeta = 2\na = 1\nb = 2\nkeep\n"
+    document = apply_hunks(document, stream.advance(output, len(region), len(output)))
+    assert document == output and stream.delta == len(output) - len(region)
+
+
+def test_a_sync_inside_the_provisional_lines_keeps_the_rest_pending():
+    region = "old\nkeep\n"
+    output = "new one\nnew two\nkeep\n"
+    stream = HunkStream(region, 0)
+    document = apply_hunks(region, stream.extend(output[:16]))
+    # The engine says output[:8] stands for region[:4] ("old" -> "new one"): "old" goes, "new two" stays pending.
+    hunks = stream.advance(output[:16], 4, 8)
+    document = apply_hunks(document, hunks)
+    assert document == "new one\nnew two\nkeep\n" and stream.pending == "new two\n"
+    document = apply_hunks(document, stream.finish(output))
+    assert document == output
+
+
+def test_retract_takes_the_pending_lines_out_and_leaves_final_hunks():
+    region = "a\nb\nc\n"
+    stream = HunkStream(region, 3)
+    document = "xx\n" + region
+    document = apply_hunks(document, stream.advance("A\nb\n", 2, 2))  # "a" -> "A", final
+    document = apply_hunks(document, stream.extend("A\nnew 1\nnew 2\n"))
+    assert document == "xx\nA\nnew 1\nnew 2\nb\nc\n"
+    document = apply_hunks(document, stream.retract())
+    assert document == "xx\nA\nb\nc\n" and stream.pending == "" and stream.retract() == []
+    assert stream.delta == 0
+
+
+def test_output_that_no_longer_starts_with_what_was_shown_resyncs_exactly():
+    region = "a\nb\n"
+    stream = HunkStream(region, 0)
+    document = apply_hunks(region, stream.extend("x 1\nx 2\n"))
+    final = "y 1\nb\n"  # the engine's final text differs from what was shown
+    assert stream.extend(final) == []
+    document = apply_hunks(document, stream.finish(final))
+    assert document == final

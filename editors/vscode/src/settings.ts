@@ -10,7 +10,7 @@ export interface ServerSettings {
   useExtraBufts?: boolean;
   draftMin?: number;
   draftMax?: number;
-  streaming?: 'lines' | 'off';
+  streaming?: 'lines' | 'final' | 'off';
   review?: boolean;
   warmUp?: boolean;
   engine?: 'local' | 'openai';
@@ -68,7 +68,7 @@ const VALIDATORS: Record<(typeof SERVER_SETTING_KEYS)[number], (value: unknown) 
   useExtraBufts: (v) => typeof v === 'boolean',
   draftMin: (v) => isInteger(v) && v > 0,
   draftMax: (v) => isInteger(v) && v > 0,
-  streaming: (v) => v === 'lines' || v === 'off',
+  streaming: (v) => v === 'lines' || v === 'final' || v === 'off',
   review: (v) => typeof v === 'boolean',
   warmUp: (v) => typeof v === 'boolean',
   engine: (v) => v === 'local' || v === 'openai',
