@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from lsp_server import Cancelled, EditError, Engine, ModelError
+from lsp_server.streaming import EditStream
 from lsp_server.textedits import HunkStream
 
 from .measures import rounded
@@ -71,17 +72,18 @@ def measure_edit(
     run = Run()
     start, end = span_of(request)
     stream = HunkStream(request.text[start:end], start) if track_hunks else None
-    shown = HunkStream(request.text[start:end], start) if track_hunks else None  # with provisional lines
+    shown = EditStream(request.text, (start, end)) if track_hunks else None  # the server's, with provisional lines
     t0 = time.perf_counter()
 
     def on_progress(progress) -> None:
         run.stats = progress.stats  # the loop's own object: complete once edit() returns or raises
+        now = time.perf_counter() - t0
         if stream is not None and run.first_hunk_s is None and progress.sync is not None:
             if stream.advance(progress.output, *progress.sync):
-                run.first_hunk_s = time.perf_counter() - t0
+                run.first_hunk_s = now
         if shown is not None and run.first_line_s is None:
-            if run.first_hunk_s is not None or shown.extend(progress.output):
-                run.first_line_s = time.perf_counter() - t0
+            if shown.advance(progress.output, progress.sync, provisional=True) is not None:
+                run.first_line_s = now
 
     def cancelled() -> bool:
         return stop_after is not None and run.stats is not None and len(run.stats.output_token_ids) > stop_after

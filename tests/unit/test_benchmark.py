@@ -468,3 +468,23 @@ def test_copy_split_counts_draft_tokens_on_copied_and_changed_lines():
     assert summary["changed"] == {"tokens": 4, "from_draft_fraction": 0.5, "tokens_per_pass": 2.0}
     assert "changed lines 4 tokens, 50% from verified drafts (2.00 a pass)" in format_summary(
         summarize([free], CALIBRATION, 1.0, 1.0))
+
+
+def test_measure_edit_times_the_first_line_shown_apart_from_the_first_final_hunk():
+    from bench.harness.timing import measure_edit
+    from lsp_server.config import Settings
+    from lsp_server.engine.engine import Engine
+    from lsp_server.engine.tasks import Task, build_request
+    from tests.scripted import ScriptedModel
+
+    text = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(6))
+    request = build_request(text, Task("edit", "document f2", (9, 10)), path="m.py")
+    region = text[request.regions[0].start:request.regions[0].end]
+    docstring = '    """Add two.\n\n    Args:\n        x: a number.\n\n    Returns:\n        x plus two.\n    """\n'
+    one_line = region.replace("x + 2", "x + 3")
+    for answer, earlier in [(region.replace("):\n", "):\n" + docstring, 1), True), (one_line, False)]:
+        engine = Engine(Settings(), model=ScriptedModel({region: answer}))
+        run = measure_edit(engine, request, track_hunks=True)
+        assert run.output == answer and run.first_line_s is not None
+        # New lines written before the re-join show first; a one-line change lands whole, as one hunk.
+        assert (run.first_line_s < run.first_hunk_s) if earlier else (run.first_line_s == run.first_hunk_s)
