@@ -1,4 +1,4 @@
-"""Edit hunks: minimal line diffs, applying them, LSP TextEdits, and streaming final hunks while an edit runs."""
+"""Edit hunks: minimal line diffs, applying them, LSP TextEdits, and streaming an edit while it runs (final hunks, new lines)."""
 
 from __future__ import annotations
 
