@@ -50,9 +50,7 @@ class EditStream:
         """Accept the user's edits outside the region; StaleDocument if they touched it."""
         if current == self.expected:
             return
-        prefix = _common_prefix(current, self.expected)
-        suffix = _common_suffix(current, self.expected, prefix)
-        old_end = len(self.expected) - suffix  # changed span in expected: [prefix, old_end)
+        prefix, old_end = _changed_span(current, self.expected)
         start, end = self.region
         if old_end <= start:
             self.region_start += len(current) - len(self.expected)
@@ -105,8 +103,7 @@ class EditStream:
         if start == end:
             return None
         if current != self.expected:  # typing since the last batch, maybe inside the region (the edit stopped)
-            prefix = _common_prefix(current, self.expected)
-            old_end = len(self.expected) - _common_suffix(current, self.expected, prefix)
+            prefix, old_end = _changed_span(current, self.expected)
             if old_end <= start:
                 start, end = start + len(current) - len(self.expected), end + len(current) - len(self.expected)
             elif prefix < end:
@@ -139,6 +136,12 @@ def single_batch(document: str, region: tuple[int, int], new_region: str) -> Bat
     if not hunks:
         return None
     return Batch(hunks, document, apply_hunks(document, hunks))
+
+
+def _changed_span(current: str, expected: str) -> tuple[int, int]:
+    """The span of `expected` that the user's typing replaced to give `current`: [start, end)."""
+    prefix = _common_prefix(current, expected)
+    return prefix, len(expected) - _common_suffix(current, expected, prefix)
 
 
 def _common_prefix(a: str, b: str) -> int:
