@@ -27,6 +27,8 @@ from clientlib import (
 )
 from untrusted import make_untrusted_project
 
+from tests import docstring_case
+
 pytestmark = pytest.mark.client
 
 
@@ -171,6 +173,22 @@ def test_neovim_prefills_an_edit_while_its_instruction_is_typed(nvim, specedit_e
     # The change request and the answer's opening only (15-20 tokens with the embedded model); the
     # function's lines, were they not warmed, would come first (about 90 more).
     assert 0 < stats["prefill_tokens"] <= 30, (stats, report["logs"])
+
+
+def test_neovim_shows_new_lines_as_they_are_written_and_ends_on_the_whole_edit(nvim, specedit_exe, tmp_path):
+    """Streaming "lines" in a real editor with a real instruct model: the docstrings appear in the
+    buffer while they are written (above the code they re-join), and Neovim ends on the exact edit."""
+    file = tmp_path / "shapes.py"
+    file.write_text(docstring_case.TEXT)
+    lines = len(docstring_case.TEXT.splitlines())
+    report = run_nvim(
+        nvim, specedit_exe, file, tmp_path, f"'<,'>SpecEdit {docstring_case.INSTRUCTION}",
+        settings={"modelPath": docstring_case.MODEL, "warmUp": False},
+        SPECEDIT_VISUAL_LINES=f"1,{lines}",
+    )
+    assert report["jobDone"]["ok"] is True, report["jobDone"]
+    docstring_case.assert_documented(file.read_text())
+    assert docstring_case.shown_while_written(report["applied"][:-1]), report["applied"]
 
 
 def test_neovim_visual_range_from_comment_consumes_the_directive(nvim, specedit_exe, work_copy, tmp_path):

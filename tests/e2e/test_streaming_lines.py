@@ -3,45 +3,17 @@ is written, ahead of the code it re-joins, and an edit stopped part way takes th
 
 from __future__ import annotations
 
-import ast
-
 import pytest
 
 from lsp_server import commands
+from tests import docstring_case
+from tests.docstring_case import INSTRUCTION, TEXT, assert_documented, code_lines, parses, shown_while_written
 
 from .conftest import open_document, run_command, wait_job
 
 pytestmark = pytest.mark.e2e
 
-MODEL = {"modelPath": "qwen2.5-coder-0.5b", "acceptance": "auto", "warmUp": False}
-TEXT = (
-    "def area(width, height):\n"
-    "    return width * height\n"
-    "\n"
-    "\n"
-    "def perimeter(width, height):\n"
-    "    return 2 * (width + height)\n"
-)
-INSTRUCTION = "Add a Google-style docstring with Args and Returns sections to both functions."
-
-
-def parses(text: str) -> bool:
-    try:
-        ast.parse(text)
-        return True
-    except SyntaxError:
-        return False
-
-
-def code_lines(text: str) -> list[str]:
-    """The lines that are not part of a docstring (the code the edit must keep, in order)."""
-    tree = ast.parse(text)
-    inside: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and ast.get_docstring(node) is not None:
-            doc = node.body[0]
-            inside.update(range(doc.lineno, doc.end_lineno + 1))
-    return [line for n, line in enumerate(text.splitlines(), 1) if n not in inside]
+MODEL = {"modelPath": docstring_case.MODEL, "acceptance": "auto", "warmUp": False}
 
 
 def record_states(client, uri: str) -> list[str]:
@@ -61,14 +33,8 @@ async def test_a_docstring_is_shown_as_it_is_written_and_the_edit_ends_exact(cli
     started = await run_command(client, commands.EDIT, {"uri": uri, "instruction": INSTRUCTION})
     job = await wait_job(client, started["job"])
     assert job["ok"], job
-    final = client.editor.texts[uri]
-    tree = ast.parse(final)
-    assert all(ast.get_docstring(f) for f in tree.body), final
-    assert code_lines(final) == TEXT.splitlines(), final
-    # Final hunks alone always leave whole code (the new text re-joined the original); a docstring shown
-    # as it is written is, for a while, one whose closing quotes are not written yet.
-    assert any(not parses(state) for state in states[:-1]), states
-    assert len(states) >= 2
+    assert_documented(client.editor.texts[uri])
+    assert shown_while_written(states[:-1]), states
 
 
 @pytest.mark.parametrize("client", [MODEL], indirect=True)

@@ -39,6 +39,15 @@ vim.lsp.handlers["window/logMessage"] = function(err, params, ctx, config)
   return log_message(err, params, ctx, config)
 end
 
+-- The buffer after each workspace/applyEdit the server sent, in order (what the user saw while it streamed).
+result.applied = {}
+local apply_edit = vim.lsp.handlers["workspace/applyEdit"]
+vim.lsp.handlers["workspace/applyEdit"] = function(err, params, ctx, config)
+  local answer = apply_edit(err, params, ctx, config)
+  table.insert(result.applied, table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n") .. "\n")
+  return answer
+end
+
 -- SPECEDIT_INPUT: what the user types at an input prompt, once the server has logged a warm-up
 -- of lines around the cursor (as a person typing takes seconds; 20 s at most); result.logs_at_input:
 -- the log lines there were by then.
