@@ -216,7 +216,7 @@ class Jobs:
             return self.engine.edit(plan.request, on_progress, job.cancel.is_set)
 
         future = loop.run_in_executor(self.worker, edit)
-        streaming = self.client.settings.streaming != "off" and not self.client.settings.review
+        streaming = self.streaming()
         provisional = self.client.settings.streaming == "lines"  # "final": final hunks only
         last_sent = 0.0
         try:
@@ -254,7 +254,7 @@ class Jobs:
             self.finish(job, reviewed.ok, reviewed.message, stats, warn=reviewed.warn)
             return
         try:
-            if self.client.settings.streaming != "off" and not self.client.settings.review:
+            if self.streaming():
                 await self.apply_step(job, stream, lambda: stream.finish(output))
             else:
                 await self.apply_step(job, stream, lambda: single_batch(stream.expected, stream.region, output))
@@ -267,6 +267,10 @@ class Jobs:
             return
         self.applier.remember(job.uri, stream)
         self.finish(job, True, f"done in {elapsed:.1f} s: {stream.sent_batches} edit(s), {progress_line(stats)}", stats)
+
+    def streaming(self) -> bool:
+        """Whether edits stream into the document while the model runs (else one edit at the end, or a review)."""
+        return self.client.settings.streaming != "off" and not self.client.settings.review
 
     async def apply_step(self, job: Job, stream: EditStream, make_batch) -> None:
         if await self.applier.step(job.uri, stream, make_batch) and job.first_hunk_s is None:

@@ -10,7 +10,6 @@ from typing import Sequence
 
 from lsp_server import Cancelled, EditError, Engine, ModelError
 from lsp_server.streaming import EditStream
-from lsp_server.textedits import HunkStream
 
 from .measures import rounded
 
@@ -71,15 +70,16 @@ def measure_edit(
         engine.reset()  # cold prefill, comparable across runs
     run = Run()
     start, end = span_of(request)
-    stream = HunkStream(request.text[start:end], start) if track_hunks else None
-    shown = EditStream(request.text, (start, end)) if track_hunks else None  # the server's, with provisional lines
+    # The server's own streams: final hunks only, and with the new lines shown as they are written.
+    stream = EditStream(request.text, (start, end)) if track_hunks else None
+    shown = EditStream(request.text, (start, end)) if track_hunks else None
     t0 = time.perf_counter()
 
     def on_progress(progress) -> None:
         run.stats = progress.stats  # the loop's own object: complete once edit() returns or raises
         now = time.perf_counter() - t0
-        if stream is not None and run.first_hunk_s is None and progress.sync is not None:
-            if stream.advance(progress.output, *progress.sync):
+        if stream is not None and run.first_hunk_s is None:
+            if stream.advance(progress.output, progress.sync) is not None:
                 run.first_hunk_s = now
         if shown is not None and run.first_line_s is None:
             if shown.advance(progress.output, progress.sync, provisional=True) is not None:
