@@ -140,10 +140,25 @@ def copy_split(original: bytes, pieces: Sequence[bytes], from_draft: Sequence[bo
     return split
 
 
-def copy_split_summary(records: Sequence[dict]) -> dict:
+def copy_bound(copied: int, changed: int, calibration: Sequence[dict]) -> float | None:
+    """The most drafting from the original can gain over plain decoding for an output with `copied`
+    tokens on lines it kept and `changed` on lines it changed, on this machine: every kept line's
+    token verified at the best batch's cost per token, every changed line's token a one-token pass,
+    no draft ever turned down (tokens a pass / time, against one token a pass)."""
+    one = next((r["ms_per_token"] for r in calibration if r["batch"] == 1), None)
+    best = best_calibration_row(calibration)
+    if one is None or best is None or copied + changed == 0:
+        return None
+    return ratio((copied + changed) * one, changed * one + copied * min(one, best["ms_per_token"]))
+
+
+def copy_split_summary(records: Sequence[dict], calibration: Sequence[dict] = ()) -> dict:
     """copy_split summed over the free-form edits (no tool draft) that have one: per part, tokens,
-    the share that came from verified drafts, and tokens per pass."""
-    splits = [r["copy_split"] for r in records if r.get("copy_split") and not r.get("tool_draft")]
+    the share that came from verified drafts, and tokens per pass; with a calibration, the copy bound
+    (copy_bound) over their summed tokens and its median per edit, beside ours over plain decoding
+    (summed generation time, and the median per edit)."""
+    free = [r for r in records if r.get("copy_split") and not r.get("tool_draft")]
+    splits = [r["copy_split"] for r in free]
     if not splits:
         return {}
     out = {}
@@ -152,6 +167,15 @@ def copy_split_summary(records: Sequence[dict]) -> dict:
         drafted = sum(s[part]["from_draft"] for s in splits)
         out[part] = {"tokens": tokens, "from_draft_fraction": rounded(drafted / tokens) if tokens else None,
                      "tokens_per_pass": rounded(tokens / (tokens - drafted)) if tokens > drafted else None}
+    bound = copy_bound(out["copied"]["tokens"], out["changed"]["tokens"], calibration)
+    if bound is not None:
+        timed = [r for r in free if (r.get("ours") or {}).get("generate_s") and (r.get("plain") or {}).get("generate_s")]
+        out["bound_speedup"] = rounded(bound)
+        out["median_bound_speedup"] = rounded(median(
+            copy_bound(s["copied"]["tokens"], s["changed"]["tokens"], calibration) for s in splits))
+        out["speedup_vs_plain"] = rounded(ratio(sum(r["plain"]["generate_s"] for r in timed),
+                                                sum(r["ours"]["generate_s"] for r in timed))) if timed else None
+        out["median_speedup_vs_plain"] = rounded(median(r.get("speedup_vs_plain") for r in free))
     return {"free_form_copy_split": out}
 
 
@@ -200,7 +224,7 @@ def summarize(records: Sequence[dict], calibration: Sequence[dict], peak_rss_our
         "max_divergence_margin": rounded(max(margins), 4) if margins else None,
         "warm_prefill_ratio": rounded(median(r.get("warm_prefill_ratio") for r in ok), 4),
         **opened_summary(records),
-        **copy_split_summary(records),
+        **copy_split_summary(records, calibration),
         "kept_units_tasks": {run: [r["name"] for r in records if (r.get(run) or {}).get("kept_units")]
                              for run in ("ours", "plain")},
         "peak_rss_mb": round(peak_rss_mb, 1),

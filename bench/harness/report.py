@@ -109,7 +109,13 @@ def _copy_split_line(split: dict | None) -> list[str]:
         return []
     parts = [f"{name} lines {split[name]['tokens']} tokens, {_pct(split[name]['from_draft_fraction'])} from verified"
              f" drafts ({_num(split[name]['tokens_per_pass'], '.2f')} a pass)" for name in ("copied", "changed")]
-    return ["free-form edits' output: " + "; ".join(parts)]
+    lines = ["free-form edits' output: " + "; ".join(parts)]
+    if split.get("bound_speedup") is not None:
+        lines.append(f"free-form edits' copy bound: at most {_x(split['bound_speedup'])} over plain decoding"
+                     f" (median edit {_x(split.get('median_bound_speedup'))}) if every kept line's token cost the"
+                     f" best batch's and every changed line's token one pass; ours {_x(split.get('speedup_vs_plain'))}"
+                     f" (median edit {_x(split.get('median_speedup_vs_plain'))}), tok/s")
+    return lines
 
 
 def _kept_line(kept: dict | None) -> list[str]:

@@ -129,6 +129,9 @@ class Drafter:
         self.tentative_from: int | None = None  # where an unconfirmed re-sync landed (see CONFIRM_BYTES)
         self.crossed_end = False  # the output went from before the current source's content_end to past it
         self.followed = 0  # bytes the output has followed a draft text since it last turned away (or began)
+        # The model turned down a draft token and the bytes it wrote agree with the draft so far (see
+        # turned_away); until the line ends or the output diverges.
+        self.turned = False
         self._proposed: list[tuple[int, int]] = []  # byte spans of the tokens propose() returned last
         # source index -> where a position in source 0 stands in that source (see mirror)
         self.mirrors: dict[int, Callable[[int], int]] = {}
@@ -200,6 +203,7 @@ class Drafter:
             src = self.sources[self.source]
             if src.data.startswith(produced, self.pos):
                 self.followed += len(produced)
+                self.turned &= b"\n" not in produced
                 end = src.content_end
                 self.crossed_end |= end is not None and self.pos < end <= self.pos + len(produced)
                 self.pos += len(produced)
@@ -217,9 +221,18 @@ class Drafter:
                 return
             self.stats.divergences += 1
             self.followed = 0
+            self.turned = False
             self.pos = None
             self.tentative_from = None
         self._resync(output)
+
+    def turned_away(self) -> None:
+        """The model turned down the draft's next token. The bytes it wrote instead may still agree with
+        the draft (a shorter token of a word it is about to change: "re" for "result"), so `advance`
+        sees no divergence. Most often the model is changing the line; it is back on the draft if the
+        line ends as the draft's does."""
+        self.followed = 0
+        self.turned = True
 
     def _resync(self, output: bytes) -> None:
         """After a divergence: find where the tail of the output re-joins a draft text.

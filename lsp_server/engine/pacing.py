@@ -42,7 +42,12 @@ RESUMED_BYTES = 64
 # hazard is far below any state's average, which the refusals at the edges of changes make
 # (measured: pacing that state too cost the copy-heavy edits more than it saved the others,
 # 138.3 s against 142.8 s unpaced over the 25 free-form tasks on the 1.5B).
-PRIOR = {"resumed": (19.0, 1.0), "rejoined": (18.6, 1.4)}
+# "turned": the model turned down a draft token but wrote bytes that agree with it so far (it is
+# changing the line, or tokenizing it otherwise); set at p = 0.5, where a CPU sends no draft and the
+# model's own tokens teach the estimate. Rare: over the same 25 edits it held for 2 drafts, both
+# turned down at their first token; before it, drafts of 16-56 tokens went out there as
+# "following" or "resumed" and were turned down whole (0.45-0.9 s each).
+PRIOR = {"resumed": (19.0, 1.0), "rejoined": (18.6, 1.4), "turned": (10.0, 10.0)}
 PACED_STATES = tuple(PRIOR)
 # Counts are scaled down past this many events, so the estimate follows the current edit's text.
 MAX_EVENTS = 400.0
@@ -50,9 +55,12 @@ MAX_EVENTS = 400.0
 
 def state_of(drafter) -> str:
     """Where the output stands: "rejoined" while a re-sync is unconfirmed (the match may be chance),
+    "turned" from a turned-down draft token whose bytes the model wrote anyway to the line's end,
     "resumed" within RESUMED_BYTES of where it began or last turned away, else "following"."""
     if drafter.tentative_from is not None:
         return "rejoined"
+    if drafter.turned:
+        return "turned"
     return "resumed" if drafter.followed < RESUMED_BYTES else "following"
 
 

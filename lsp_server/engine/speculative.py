@@ -229,6 +229,8 @@ def speculative_edit(
             if (drafted is not None and next_token != drafted[0] and options.acceptance == "typical"
                     and not drafted[2] and drafter.misplaced(model.piece(next_token))):
                 next_token = drafted[0]  # a skip or a repeat of a draft that carries the change: keep the draft
+            if drafted is not None and next_token != drafted[0]:
+                drafter.turned_away()
         if model.is_eog(next_token):
             stats.stop_reason = "eos"
             break

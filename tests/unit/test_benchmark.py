@@ -470,6 +470,30 @@ def test_copy_split_counts_draft_tokens_on_copied_and_changed_lines():
         summarize([free], CALIBRATION, 1.0, 1.0))
 
 
+def test_the_copy_bound_costs_kept_lines_at_the_best_batch_and_changed_lines_a_token_a_pass():
+    from bench.harness.measures import copy_bound, copy_split_summary
+
+    # One token 24 ms, the best batch 4 ms a token: 30 kept tokens and 10 changed take 30 * 4 + 10 * 24 ms
+    # at best, against 40 * 24 ms one token a pass.
+    assert copy_bound(30, 10, CALIBRATION) == pytest.approx(960 / 360)
+    assert copy_bound(0, 10, CALIBRATION) == 1.0 and copy_bound(10, 0, CALIBRATION) == 6.0
+    assert copy_bound(0, 0, CALIBRATION) is None and copy_bound(30, 10, CALIBRATION[:1]) is None
+    # A batch dearer by the token than one token (a GPU-less oddity) never makes the bound below 1.
+    assert copy_bound(5, 5, [CALIBRATION[0], {**CALIBRATION[1], "ms_per_token": 30.0}]) == 1.0
+    a, b = record("a", 2.0), record("b", 1.0)
+    a["copy_split"] = {"copied": {"tokens": 30, "from_draft": 29}, "changed": {"tokens": 10, "from_draft": 0}}
+    b["copy_split"] = {"copied": {"tokens": 0, "from_draft": 0}, "changed": {"tokens": 10, "from_draft": 0}}
+    a["plain"]["generate_s"], a["ours"]["generate_s"] = 4.0, 2.0
+    b["plain"]["generate_s"], b["ours"]["generate_s"] = 1.0, 1.0
+    split = copy_split_summary([a, b], CALIBRATION)["free_form_copy_split"]
+    assert split["bound_speedup"] == round(1200 / 600, 3)  # 30 kept and 20 changed tokens
+    assert split["median_bound_speedup"] == round((960 / 360 + 1.0) / 2, 3)
+    assert split["speedup_vs_plain"] == round(5.0 / 3.0, 3) and split["median_speedup_vs_plain"] == 1.5
+    assert "bound_speedup" not in copy_split_summary([a, b])["free_form_copy_split"]  # no calibration
+    assert "copy bound: at most 2.00x over plain decoding (median edit 1.83x)" in format_summary(
+        summarize([a, b], CALIBRATION, 1.0, 1.0))
+
+
 def test_measure_edit_times_the_first_line_shown_apart_from_the_first_final_hunk():
     from bench.harness.timing import measure_edit
     from lsp_server.config import Settings

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_server.engine.drafts import Drafter
-from lsp_server.engine.pacing import PRIOR, Acceptance, Pacer, PassCosts, best_length
+from lsp_server.engine.drafts import Drafter, DraftText
+from lsp_server.engine.pacing import PRIOR, Acceptance, Pacer, PassCosts, best_length, state_of
 from lsp_server.engine.speculative import LoopOptions, LoopStats, speculative_edit
 
 from tests.unit.test_speculative import EDITS, FENCE, ORIGINAL, ScriptedModel, draft_text
@@ -153,3 +153,47 @@ def test_a_tools_draft_is_not_paced():
     out, stats = paced_run(EDITS["replacement"] + FENCE, linear, led=True)
     assert out == EDITS["replacement"]
     assert stats.drafted_tokens > 0 and not linear.cut
+
+
+WORD = 300  # a token of several bytes in the draft's tokenization: "total"
+
+
+class ByteByByteModel(ScriptedModel):
+    """Writes the target one byte a token, so it turns down the draft's word token though it writes the same bytes."""
+
+    def piece(self, token):
+        return b"total" if token == WORD else super().piece(token)
+
+
+def test_a_draft_token_turned_down_for_the_same_bytes_is_paced_as_a_turn():
+    prompt = b"code:\n" + ORIGINAL + b"\nedited:\n"
+    model = ByteByByteModel(prompt, ORIGINAL + FENCE)
+    words = ORIGINAL.split(b"total")
+    tokens = list(words[0])
+    for rest in words[1:]:
+        tokens += [WORD, *rest]
+    drafter = Drafter([DraftText.from_tokens(tokens + list(FENCE), model.piece, content_end=len(ORIGINAL))],
+                      min_tokens=1)
+    linear = FixedCosts({1: 1.0, 2: 2.0, 200: 200.0})
+    last = None
+    for last in speculative_edit(model, list(prompt), drafter, LoopOptions(stop_at_region_end=False), LoopStats(),
+                                 pacer=linear):
+        pass
+    assert last.output == ORIGINAL
+    turned = [length for state, _, length in linear.cut if state == "turned"]
+    assert turned and all(length == 0 for length in turned)
+
+
+def test_a_turn_lasts_to_the_end_of_the_line_or_a_divergence():
+    drafter = Drafter([draft_text(ORIGINAL + FENCE, content_end=len(ORIGINAL))])
+    output = b"def f(x):\n    to"
+    drafter.advance(output, output)
+    drafter.turned_away()
+    assert state_of(drafter) == "turned"
+    drafter.advance(b"tal = 0", output := output + b"tal = 0")
+    assert state_of(drafter) == "turned"
+    drafter.advance(b"\n", output := output + b"\n")
+    assert state_of(drafter) == "resumed"
+    drafter.turned_away()
+    drafter.advance(b"    acc", output + b"    acc")  # the line changes after all
+    assert state_of(drafter) != "turned"
