@@ -30,6 +30,7 @@ from clientlib import (
     assert_renamed,
     non_blank_lines,
 )
+from tests import docstring_case
 from vscode_workbench import (
     drive,
     install_code_server,
@@ -63,6 +64,7 @@ UNDO_FILE = "undo_total.py"
 REVIEW_FILE = "review_total.py"
 RESTART_FILE = "restart_total.py"
 MISSING_MODEL = "/nonexistent/specedit-missing-model.gguf"
+FREE_FORM_FILE = "shapes.py"
 
 # A linter for the "Fix with AI" quick fix: names read but bound nowhere, as flake8's F821.
 LINTER = '''\
@@ -96,7 +98,8 @@ def workspace_settings(exe: Path, linter: Path, **extra) -> str:
     return json.dumps(settings)
 
 
-def scenarios(settings_json: str, missing_model_json: str, broken_server_json: str, review_json: str) -> list[dict]:
+def scenarios(settings_json: str, missing_model_json: str, broken_server_json: str, review_json: str,
+              free_form_json: str) -> list[dict]:
     rename = [{"command": "SpecEdit: Rename with AI"}, {"input": RENAME_NEW, "title": "SpecEdit: Rename with AI"}]
     return [
         {"name": "rename", "steps": [
@@ -138,6 +141,12 @@ def scenarios(settings_json: str, missing_model_json: str, broken_server_json: s
             {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": settings_json, "in": "settings.json"}, {"save": True},
             {"sleep": 1500},
             {"open": SETTINGS_FILE}, {"goto": "6:5"}, *rename, {"waitJob": True}, {"save": True}]},
+        {"name": "free_form", "recordEditor": FREE_FORM_FILE, "steps": [
+            {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": free_form_json, "in": "settings.json"}, {"save": True},
+            {"sleep": 1500},
+            {"open": FREE_FORM_FILE}, {"goto": "1:1"}, {"press": "Control+A"}, {"command": "SpecEdit: AI Edit"},
+            {"input": docstring_case.INSTRUCTION, "title": "SpecEdit: AI Edit"}, {"waitJob": True}, {"save": True},
+            {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": settings_json, "in": "settings.json"}, {"save": True}]},
     ]
 
 
@@ -160,7 +169,7 @@ def workbench(tmp_path_factory):
     shutil.copyfile(DATA / RENAME_FILE, workspace / UNDO_FILE)
     shutil.copyfile(DATA / RENAME_FILE, workspace / REVIEW_FILE)
     for name, text in {"ai_edit.py": AI_EDIT_TEXT, "fix_undefined.py": FIX_TEXT, "directive.py": COMMENT_TEXT,
-                       "cancel_big.py": CANCEL_TEXT}.items():
+                       "cancel_big.py": CANCEL_TEXT, FREE_FORM_FILE: docstring_case.TEXT}.items():
         (workspace / name).write_text(text)
     originals = {p.name: p.read_text() for p in workspace.glob("*.py")}
 
@@ -168,7 +177,10 @@ def workbench(tmp_path_factory):
     missing = workspace_settings(exe, linter, **{"specedit.modelPath": MISSING_MODEL})
     broken = workspace_settings(exe, linter, **{"specedit.serverPath": "/bin/false"})
     review = workspace_settings(exe, linter, **{"specedit.review": True})
-    chosen = [s for s in scenarios(settings_json, missing, broken, review) if not ONLY or s["name"] in ONLY]
+    # An instruct model for an edit that needs one; whitespace drawn as itself, so the editor's lines read as the text.
+    free_form = workspace_settings(exe, linter, **{"specedit.modelPath": docstring_case.MODEL, "specedit.warmUp": False,
+                                                   "editor.renderWhitespace": "none"})
+    chosen = [s for s in scenarios(settings_json, missing, broken, review, free_form) if not ONLY or s["name"] in ONLY]
     with serving(code_server, workspace, server_log, ["--disable-workspace-trust"]) as url:
         report, driver, out = drive(url, chosen, root)
     by_name = {s["name"]: s for s in report["scenarios"]}
@@ -275,3 +287,16 @@ def test_a_server_that_does_not_start_shows_in_the_status_bar_and_a_restart_reco
     # specedit.serverPath set back: the extension restarts the server, and edits work again.
     assert_done(renamed)
     assert_renamed(workbench["originals"][RESTART_FILE], text_of(workbench, RESTART_FILE))
+
+
+def test_a_free_form_edit_with_an_instruct_model_shows_new_lines_as_they_are_written(workbench):
+    """Apply AI edit on a selection with qwen2.5-coder-0.5b (by name in the workspace settings): the
+    docstrings land, every line of code stays, and the editor showed them while they were written."""
+    scenario = check(workbench, "free_form")
+    assert_done(scenario["jobs"][0])
+    final = text_of(workbench, FREE_FORM_FILE)
+    docstring_case.assert_documented(final)
+    shown = scenario["editorTexts"]
+    # What the editor drew is the document: it ends on the file as saved (the check below reads the same lines).
+    assert shown and shown[-1].rstrip("\n") == final.rstrip("\n"), (shown[-1:], final)
+    assert docstring_case.shown_while_written(shown[:-1]), shown

@@ -10,7 +10,10 @@
  * in runStep(). Scenarios run in turn in one window; a failed one leaves a screenshot
  * (<out>/<name>-failure.png) and the next one still runs. Writes <out>/report.json:
  * {scenarios: [{name, ok, error, failedStep, jobs: [{text, icon}], statusTexts, notifications,
- * lightbulb, screenshot, records: {label: {file name: text}}}], pageErrors}.
+ * lightbulb, screenshot, records: {label: {file name: text}}, editorTexts}], pageErrors}.
+ * editorTexts (a scenario with `recordEditor: FILE`): the distinct texts the editor of FILE showed
+ * while it was the active tab, polled with the status bar (its rendered lines in order: a file that
+ * fits the window).
  */
 'use strict';
 
@@ -53,6 +56,22 @@ async function readNotifications(page) {
 
 const busy = (status) => status !== null && /codicon-sync/.test(status.icon);
 
+/** The active editor's rendered lines, top to bottom, as text (Monaco draws a space as U+00A0), if its tab is `file`'s. */
+async function readEditor(page, file) {
+  return page.evaluate((name) => {
+    const tab = document.querySelector('.editor-group-container.active .tabs-container .tab.active');
+    const editor = document.querySelector('.editor-group-container.active .monaco-editor .view-lines');
+    if (!editor || !tab || !(tab.getAttribute('aria-label') || '').includes(name)) {
+      return null;
+    }
+    return [...editor.querySelectorAll('.view-line')]
+      .map((line) => [parseFloat(line.style.top) || 0, (line.textContent || '').replace(/\u00a0/g, ' ')])
+      .sort((a, b) => a[0] - b[0])
+      .map(([, text]) => text)
+      .join('\n');
+  }, file);
+}
+
 class Scenario {
   constructor(page, spec, out) {
     this.page = page;
@@ -60,7 +79,7 @@ class Scenario {
     this.out = out;
     this.result = {
       name: spec.name, ok: false, error: null, failedStep: null, jobs: [], statusTexts: [], notifications: [], lightbulb: null,
-      records: {},
+      records: {}, editorTexts: [],
     };
     this.triggerStatus = null;
     this.polling = null;
@@ -81,6 +100,13 @@ class Scenario {
           if (!seenNotes.has(note)) {
             seenNotes.add(note);
             this.result.notifications.push(note);
+          }
+        }
+        if (this.spec.recordEditor) {
+          const text = await readEditor(this.page, this.spec.recordEditor);
+          const texts = this.result.editorTexts;
+          if (text !== null && text !== texts[texts.length - 1]) {
+            texts.push(text);
           }
         }
       } catch {
@@ -137,6 +163,11 @@ class Scenario {
       await this.commandPalette(step.command);
     } else if (step.input !== undefined) {
       await this.inputBox(step.input, step.title);
+    } else if (step.press !== undefined) {
+      // A key chord in the active editor (e.g. Control+A: select the whole file for a command that edits a selection).
+      await page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
+      await page.keyboard.press(step.press);
+      await sleep(300);
     } else if (step.waitJob !== undefined) {
       await this.waitJob();
     } else if (step.lightbulb !== undefined) {
@@ -235,9 +266,16 @@ class Scenario {
     const input = widget.locator('.quick-input-box input');
     await input.fill(value);
     if (rowText !== undefined) {
-      const first = widget.locator('.quick-input-list .monaco-list-row').first();
-      await this.waitFor(async () => ((await first.textContent().catch(() => '')) || '').includes(rowText), UI_TIMEOUT_MS,
-        `"${rowText}" first in the list for "${value}"`);
+      // The row with `rowText`: first, or lower where recently used entries that match too come first
+      // (the palette lists "Undo last AI edit" above "AI Edit..." once it was run); reached with Down as a person would.
+      const row = widget.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first();
+      await this.waitFor(async () => (await row.count()) > 0, UI_TIMEOUT_MS, `"${rowText}" in the list for "${value}"`);
+      const index = Number(await row.getAttribute('data-index')) || 0;
+      for (let i = 0; i < index; i++) {
+        await page.keyboard.press('ArrowDown');
+      }
+      await this.waitFor(async () => ((await widget.locator('.quick-input-list .monaco-list-row.focused').first().textContent()
+        .catch(() => '')) || '').includes(rowText), UI_TIMEOUT_MS, `"${rowText}" selected in the list for "${value}"`);
     } else {
       await sleep(300);
     }
