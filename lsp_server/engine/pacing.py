@@ -44,9 +44,9 @@ RESUMED_BYTES = 64
 # 138.3 s against 142.8 s unpaced over the 25 free-form tasks on the 1.5B).
 # "turned": the model turned down a draft token but wrote bytes that agree with it so far (it is
 # changing the line, or tokenizing it otherwise); set at p = 0.5, where a CPU sends no draft and the
-# model's own tokens teach the estimate. Rare: over the same 25 edits it held for 2 drafts, both
-# turned down at their first token; before it, drafts of 16-56 tokens went out there as
-# "following" or "resumed" and were turned down whole (0.45-0.9 s each).
+# model's own tokens teach the estimate. Rare: over the same 25 edits it held for 2 passes, and in
+# both the model's next token was not the draft's; before it, drafts of 56 and 81 tokens went out
+# there as a long copy ("following") and were turned down at their first token (0.89 s, 0.96 s).
 PRIOR = {"resumed": (19.0, 1.0), "rejoined": (18.6, 1.4), "turned": (10.0, 10.0)}
 PACED_STATES = tuple(PRIOR)
 # Counts are scaled down past this many events, so the estimate follows the current edit's text.
