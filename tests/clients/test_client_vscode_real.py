@@ -99,7 +99,7 @@ def workspace_settings(exe: Path, linter: Path, **extra) -> str:
 
 
 def scenarios(settings_json: str, missing_model_json: str, broken_server_json: str, review_json: str,
-              free_form_json: str) -> list[dict]:
+              free_form_json: str, settings_dir: str) -> list[dict]:
     rename = [{"command": "SpecEdit: Rename with AI"}, {"input": RENAME_NEW, "title": "SpecEdit: Rename with AI"}]
     return [
         {"name": "rename", "steps": [
@@ -140,7 +140,8 @@ def scenarios(settings_json: str, missing_model_json: str, broken_server_json: s
             {"waitNotification": "model file not found"},
             {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": settings_json, "in": "settings.json"}, {"save": True},
             {"sleep": 1500},
-            {"open": SETTINGS_FILE}, {"goto": "6:5"}, *rename, {"waitJob": True}, {"save": True}]},
+            {"open": SETTINGS_FILE}, {"goto": "6:5"}, *rename, {"waitJob": True}, {"save": True},
+            {"record": "settings", "dir": settings_dir}]},
         {"name": "free_form", "recordEditor": FREE_FORM_FILE, "steps": [
             {"command": "Preferences: Open Workspace Settings (JSON)"}, {"replaceText": free_form_json, "in": "settings.json"}, {"save": True},
             {"sleep": 1500},
@@ -180,7 +181,8 @@ def workbench(tmp_path_factory):
     # An instruct model for an edit that needs one; whitespace drawn as itself, so the editor's lines read as the text.
     free_form = workspace_settings(exe, linter, **{"specedit.modelPath": docstring_case.MODEL, "specedit.warmUp": False,
                                                    "editor.renderWhitespace": "none"})
-    chosen = [s for s in scenarios(settings_json, missing, broken, review, free_form) if not ONLY or s["name"] in ONLY]
+    chosen = [s for s in scenarios(settings_json, missing, broken, review, free_form, str(workspace / ".vscode"))
+              if not ONLY or s["name"] in ONLY]
     with serving(code_server, workspace, server_log, ["--disable-workspace-trust"]) as url:
         report, driver, out = drive(url, chosen, root)
     by_name = {s["name"]: s for s in report["scenarios"]}
@@ -272,8 +274,8 @@ def test_a_missing_model_file_is_reported_and_the_server_stays_up(workbench):
     failed, again = scenario["jobs"]
     assert "codicon-error" in failed["icon"] and "model file not found" in failed["text"], failed
     assert any("model file not found" in n and MISSING_MODEL in n for n in scenario["notifications"]), scenario["notifications"]
-    # The settings file as typed in the editor, removed setting and all.
-    assert "specedit.modelPath" not in json.loads((workbench["workspace"] / ".vscode" / "settings.json").read_text())
+    # The settings file as typed in the editor, removed setting and all (as the scenario left it).
+    assert "specedit.modelPath" not in json.loads(scenario["records"]["settings"]["settings.json"])
     # The setting removed again: the embedded model is back, in the same server.
     assert_done(again)
     assert_renamed(workbench["originals"][SETTINGS_FILE], text_of(workbench, SETTINGS_FILE))
