@@ -29,7 +29,7 @@ def changed_ranges(original: bytes, draft: bytes) -> list[tuple[int, int]]:
         elif tag == "delete":
             ranges.append((offsets[max(0, j1 - 1)], offsets[min(len(b), j1 + 1)]))
     merged: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):  # disjoint, as drafts.overlaps expects
+    for start, end in sorted(ranges):  # disjoint, as drafttext.overlaps expects
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:

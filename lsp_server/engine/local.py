@@ -7,7 +7,8 @@ from typing import Callable
 from ..config import ModelSettings
 from ..errors import ModelError
 from . import prompts
-from .drafts import DraftText, Drafter
+from .drafts import Drafter
+from .drafttext import DraftText
 from .model import Model
 from .pacing import Pacer
 from .region import Prepared, Prompt

@@ -1,8 +1,7 @@
 """The one region runner: prepare a region once, decode it on a backend (local llama.cpp or a server), finish it once.
 
 Everything about drafts, acceptance, budgets and checks of the answer lives here; a backend only
-renders prompts, tokenizes draft texts and decodes (see `Backend`).
-"""
+renders prompts, tokenizes draft texts and decodes (see `Backend`)."""
 
 from __future__ import annotations
 
@@ -18,7 +17,8 @@ from ..config import Settings
 from ..errors import Cancelled, EditError
 from . import prompts
 from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map, lines_one_for_one
-from .drafts import DraftText, Drafter
+from .drafts import Drafter
+from .drafttext import DraftText
 from .keep import Keeper
 from .request import EditRequest, Region
 from .speculative import LoopOptions, LoopStats, Step

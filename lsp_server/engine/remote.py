@@ -31,7 +31,8 @@ from typing import Callable
 from ..config import Settings
 from ..errors import Cancelled, EditError
 from . import prompts
-from .drafts import DraftText, Drafter
+from .drafts import Drafter
+from .drafttext import DraftText
 from .openai_client import Answer, Endpoint, model_name, request_stream
 from .region import Prepared, Prompt
 from .speculative import LoopOptions, LoopStats, Step, stop_index

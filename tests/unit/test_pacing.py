@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_server.engine.drafts import Drafter, DraftText
+from lsp_server.engine.drafts import Drafter
+from lsp_server.engine.drafttext import DraftText
 from lsp_server.engine.pacing import PRIOR, Acceptance, Pacer, PassCosts, best_length, state_of
 from lsp_server.engine.speculative import LoopOptions, LoopStats, speculative_edit
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from lsp_server.engine.draftdiff import changed_ranges
-from lsp_server.engine.drafts import Drafter, DraftText
+from lsp_server.engine.drafts import Drafter
+from lsp_server.engine.drafttext import DraftText
 from lsp_server.engine.speculative import LoopOptions, LoopStats, accepted_mask, speculative_edit
 
 EOS = 256
