@@ -33,6 +33,8 @@ import statistics
 import sys
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.agents import agent_edits, agents_repo, answer_edit  # noqa: E402
@@ -77,7 +79,12 @@ class Variant:
                 row = self.prefill(tokens, cancelled)
             finally:
                 self.prefilling = False
-            return self.model.decode(then, then_logits) if then else row  # then the first verification
+            if not then:
+                return row
+            if then_logits and then_logits[0] < 0:  # the first verification checks then[0] with the prompt's row
+                row = np.array(row)
+                return np.concatenate([row[None, :], self.model.decode(then, then_logits[1:])])
+            return self.model.decode(then, then_logits)
 
         self.model.prefill = prefill
 

@@ -61,7 +61,11 @@ class ScriptedModel:
         if written and self.target.startswith(written):
             self.target = self.target[len(written):]
         self.kv_tokens, self.prompt_len = list(tokens), len(tokens)
-        return self.decode(then, then_logits) if then else self._row()
+        if not then:
+            return self._row()
+        if then_logits and then_logits[0] == -1:  # the prompt's own row first
+            return np.concatenate([self._row()[None, :], self.decode(then, then_logits[1:])])
+        return self.decode(then, then_logits)
 
     def decode(self, tokens, logits_at) -> np.ndarray:
         rows = []
@@ -70,7 +74,7 @@ class ScriptedModel:
             self.kv_tokens.append(token)
             if i in wanted:
                 rows.append(self._row())
-        return np.stack(rows)
+        return np.stack(rows) if rows else np.empty((0, 257), dtype=np.float32)
 
     def truncate(self, n_keep: int) -> None:
         del self.kv_tokens[n_keep:]

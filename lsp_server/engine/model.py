@@ -219,7 +219,8 @@ class Model:
 
         Only the tail past the cached prefix is evaluated; at least one token is, for fresh logits.
         With `then`: those tokens follow in the prompt's last batch where they fit (one forward pass
-        fewer), and the logits returned are decode()'s at `then_logits`, indices into `then`.
+        fewer), and the logits returned are decode()'s at `then_logits`, sorted indices into `then`;
+        -1 is the prompt's last token (the row that predicts then[0]).
         """
         if len(tokens) >= self.n_ctx:
             raise ModelError(f"prompt of {len(tokens)} tokens does not fit the context of {self.n_ctx}")
@@ -236,7 +237,12 @@ class Model:
                 return self.decode([*part, *then], logits_at=[len(part) + i for i in then_logits])
             logits = self.decode(part, logits_at=[len(part) - 1] if last else [])
         assert logits is not None
-        return self.decode(then, then_logits) if then else logits[0]
+        if not then:
+            return logits[0]
+        if then_logits and then_logits[0] < 0:  # the prompt's row, then `then`'s (the view is overwritten by the next decode)
+            head = logits[:1].copy()
+            return np.concatenate([head, self.decode(then, then_logits[1:])])
+        return self.decode(then, then_logits)
 
     def decode(self, tokens: Sequence[int], logits_at: Sequence[int]) -> np.ndarray:
         """Evaluate tokens at the next positions; return logits (len(logits_at) x n_vocab) at those indices.

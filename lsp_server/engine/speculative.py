@@ -177,9 +177,14 @@ def speculative_edit(
     # A first token that is forced (a tool's draft starts with its unchanged margin line) is taken
     # whatever the prompt's last row says: the prompt is then evaluated in the first verification's
     # pass, one forward pass fewer. row None: the prompt is not evaluated yet.
+    # A first token the model must check (a free-form edit starts on the original region) goes in that
+    # pass too, as the first of a chunk that the prompt's last row verifies: on a CPU, where a pass costs
+    # by the token and less per token the longer it is, one pass of both costs less than the two.
     first = drafter.peek() if options.speculate else None
     joined = first is not None and first[1]
-    row = None if joined else model.prefill(prompt_tokens, cancelled)  # logits predicting the next output token
+    opening = first is not None and not joined  # no token of the model's own yet: the first pass is a chunk alone
+    # logits predicting the next output token
+    row = None if first is not None else model.prefill(prompt_tokens, cancelled)
     t1 = time.perf_counter()
     stats.prefill_s = t1 - t0
     output = bytearray()
@@ -219,7 +224,9 @@ def speculative_edit(
             stats.stop_reason = "budget"
             break
         # 2. The next token is free: the row we have predicts it (the draft's, if the rule accepts it).
-        if row is None:
+        if opening:
+            lead: list[int] = []
+        elif row is None:
             next_token = first[0]
         else:
             if options.record_margins:
@@ -231,40 +238,52 @@ def speculative_edit(
                 next_token = drafted[0]  # a skip or a repeat of a draft that carries the change: keep the draft
             if drafted is not None and next_token != drafted[0]:
                 drafter.turned_away()
-        if model.is_eog(next_token):
-            stats.stop_reason = "eos"
-            break
-        if take([next_token]):
-            if row is None:
-                model.prefill(prompt_tokens, cancelled)  # the cache holds the prompt, as always
-            stats.stop_reason = "end"
-            break
+        if not opening:
+            if model.is_eog(next_token):
+                stats.stop_reason = "eos"
+                break
+            if take([next_token]):
+                if row is None:
+                    model.prefill(prompt_tokens, cancelled)  # the cache holds the prompt, as always
+                stats.stop_reason = "end"
+                break
+            lead = [next_token]
         # 3. Draft the next chunk from where the output stands in a draft text.
-        paced = options.speculate and pacer is not None and row is not None and not drafter.led
+        paced = options.speculate and pacer is not None and (row is not None or opening) and not drafter.led
         draft = drafter.propose() if options.speculate else []
         draft = draft[: max(0, options.max_new_tokens - len(tokens))]
         state, ahead = state_of(drafter), draft[:1]  # ahead: the draft's next token, to learn from when none is sent
         if paced and draft and (length := pacer.length(len(draft), state)) < len(draft):
             draft = drafter.propose(length)[:length] if length else []
+        if opening and not draft:  # nothing to send with the prompt after all: evaluate it alone
+            began = time.perf_counter()
+            row, opening = model.prefill(prompt_tokens, cancelled), False
+            stats.prefill_s += time.perf_counter() - began
+            t1 = time.perf_counter()
+            continue
         forced = drafter.forced_mask(len(draft))
         strict = drafter.strict_mask(len(draft))
-        # 4. Verify: one decode of [next_token] + draft. Row i predicts draft[i]; a forced token is
-        # accepted whatever its row says, so logits come only where a token is checked, and at the end.
+        # 4. Verify: one decode of lead + draft, lead being the pass's own next token (none in the opening
+        # pass, where the prompt's last row, index -1, checks draft[0]). Row i predicts draft[i]; a forced
+        # token is accepted whatever its row says, so logits come only where a token is checked, and at the end.
         checked = [i for i, f in enumerate(forced) if not f]
+        at = [len(lead) - 1 + i for i in checked] + [len(lead) - 1 + len(draft)]
         began = time.perf_counter()
         if row is None:  # the prompt's tail and the first verification in one pass
-            logits = model.prefill(prompt_tokens, cancelled, then=[next_token, *draft], then_logits=[*checked, len(draft)])
+            logits = model.prefill(prompt_tokens, cancelled, then=[*lead, *draft], then_logits=at)
             # Its time counts as prefill and generation in proportion to the tokens each evaluated.
-            shared = (time.perf_counter() - began) * stats.prefill_tokens / (stats.prefill_tokens + 1 + len(draft))
+            shared = (time.perf_counter() - began) * stats.prefill_tokens / (stats.prefill_tokens + len(lead) + len(draft))
             stats.prefill_s += shared
             t1 += shared
         else:
-            logits = model.decode([next_token, *draft], logits_at=[*checked, len(draft)])
+            logits = model.decode([*lead, *draft], logits_at=at)
         stats.passes += 1
         passed = accepted_count(logits, [draft[i] for i in checked], options.acceptance, options.typical_ratio,
                                 [False] * len(checked), [strict[i] for i in checked])
         k = checked[passed] if passed < len(checked) else len(draft)  # the first token not accepted
-        if paced:  # the pass's cost (the decode and reading its logits), and whether the model took the draft
+        if paced and opening:  # the pass carried the prompt's tail too: its cost says nothing of a chunk's
+            pacer.acceptance.observe(state, len(draft), k)
+        elif paced:  # the pass's cost (the decode and reading its logits), and whether the model took the draft
             if draft:
                 pacer.observe(state, 1 + len(draft), time.perf_counter() - began, len(draft), k)
             else:  # none sent: did the model's next token follow the draft anyway?
@@ -276,6 +295,7 @@ def speculative_edit(
         stats.undrafted_passes += not draft
         stats.accepted_tokens += k
         drafter.feedback(len(draft), k)
+        opening = False
         if take(draft[:k], drafted=True):
             stats.stop_reason = "end"
             break

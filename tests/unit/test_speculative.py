@@ -48,7 +48,12 @@ class ScriptedModel:
 
     def prefill(self, tokens, cancelled=None, then=(), then_logits=()):
         self.kv_tokens = list(tokens)
-        return self.decode(then, then_logits) if then else self._logits(self._predict(self.kv_tokens))
+        row = self._logits(self._predict(self.kv_tokens))
+        if not then:
+            return row
+        if then_logits and then_logits[0] == -1:  # the prompt's own row first
+            return np.concatenate([row[None, :], self.decode(then, then_logits[1:])])
+        return self.decode(then, then_logits)
 
     def decode(self, tokens, logits_at):
         self.decode_calls += 1
@@ -57,7 +62,7 @@ class ScriptedModel:
             self.kv_tokens.append(tok)
             if i in set(logits_at):
                 rows.append(self._logits(self._predict(self.kv_tokens)))
-        return np.stack(rows)
+        return np.stack(rows) if rows else np.empty((0, 257), dtype=np.float32)
 
     def truncate(self, n_keep):
         del self.kv_tokens[n_keep:]
@@ -347,7 +352,7 @@ def test_a_look_alike_line_after_the_region_does_not_end_the_edit_but_running_on
     assert run_on[:i + 1 - d.overshoot].endswith(b"    return sum(values) / 2\n")
 
 
-def test_a_forced_first_token_is_verified_in_the_prompts_pass():
+def test_the_first_chunk_is_verified_in_the_prompts_pass_forced_first_token_or_not():
     renamed = ORIGINAL.replace(b"total", b"summa")
     first_line = renamed.index(b"\n") + 1
     outputs = {}
@@ -365,9 +370,9 @@ def test_a_forced_first_token_is_verified_in_the_prompts_pass():
         for step in speculative_edit(model, list(b"p"), drafter, LoopOptions(acceptance="typical"), stats):
             pass
         outputs[forced_first] = step.output
-        # The first token is the draft's whatever the prompt's last row says: the prompt's pass carries
-        # the first verification; an unforced first token needs that row first.
-        assert joined == [forced_first], joined
+        # A forced first token is the draft's whatever the prompt's last row says; an unforced one is
+        # checked by that row, in the same pass: either way the prompt's pass carries the first chunk.
+        assert joined == [True], joined
         assert model.kv_tokens[:1] == list(b"p") and stats.stop_reason == "end"
     assert outputs[True] == outputs[False] == renamed
 
