@@ -90,12 +90,8 @@ def test_chat_prompts_of_one_file_share_the_prefix_up_to_the_file_block_end():
     excerpt = prompts.chat_prompt(parts(instruction="rename a to b", region_lines=(1, 2)), CHATML, "", "")
     prefix = prompts.cacheable_prefix(whole)
     assert prefix.endswith("```\n\n") and lines.startswith(prefix) and excerpt.startswith(prefix)
-    # The lines to rewrite are named before the change request, so warm-up prefills that sentence too.
-    assert prompts.cacheable_prefix(lines).endswith(
-        "    return 1\n```\nAnswer with lines 2-2 in full as they read after the change, every line of them, "
-        "and nothing else.\n\n")
-    assert lines.endswith("Change request: add a docstring\n<|im_end|>\n<|im_start|>assistant\n```python\n")
-    assert "Answer with lines" not in excerpt
+    assert ("Answer with lines 2-2 in full as they read after the change, every line of them, and nothing else.\n"
+            "<|im_end|>") in lines and "Answer with lines" not in excerpt
 
 
 # -- the window a larger file is shown through ------------------------------------------------
