@@ -56,7 +56,8 @@ class ScriptedModel:
         self.prefills += 1
         prompt = bytes(tokens)
         shown = [k for k in self.answers if k in prompt]
-        self.target = self.answers[max(shown, key=len)]
+        # A prompt that shows no region is a warm-up's prefix (Engine.warm): nothing to answer yet.
+        self.target = self.answers[max(shown, key=len)] if shown else b""
         written = prompt[prompt.rfind(b"\n") + 1:]  # the answer's start the prompt wrote (an indentation)
         if written and self.target.startswith(written):
             self.target = self.target[len(written):]

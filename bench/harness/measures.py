@@ -86,17 +86,23 @@ def group_summary(records: Sequence[dict]) -> dict:
 SHORT_REGION_LINES = 40
 
 
-def opened_summary(records: Sequence[dict]) -> dict:
+def opened_summary(records: Sequence[dict], calibration: Sequence[dict] = ()) -> dict:
     """Medians of the free-form edits timed on an open document (its prompt prefilled through the region), where
-    measured; apart, those of at most SHORT_REGION_LINES lines."""
+    measured; apart, those of at most SHORT_REGION_LINES lines. With a calibration, beside the first line
+    shown, the soonest it could show here (first_line_bound, of the cold run's first change)."""
     opened = [r for r in records if r.get("opened_latency_s") is not None]
     if not opened:
         return {}
+
+    def bound(r: dict) -> float | None:
+        change = (r.get("copy_split") or {}).get("first_change")
+        return first_line_bound(r.get("opened_prefill_tokens") or 0, change, calibration)
     summary = {
         "opened_tasks": len(opened),
         "median_opened_latency_s": rounded(median(r["opened_latency_s"] for r in opened)),
         "median_opened_first_hunk_s": rounded(median(r.get("opened_first_hunk_s") for r in opened)),
         "median_opened_first_line_s": rounded(median(r.get("opened_first_line_s") for r in opened)),
+        "median_opened_first_line_bound_s": rounded(median(bound(r) for r in opened)),
         "median_opened_prefill_tokens": median(r.get("opened_prefill_tokens") for r in opened),
         "opened_identical_fraction": fraction(opened, "opened_identical"),
         "opened_correct": count(opened, "opened_correct"),
@@ -108,6 +114,7 @@ def opened_summary(records: Sequence[dict]) -> dict:
             "median_opened_short_latency_s": rounded(median(r["opened_latency_s"] for r in short)),
             "median_opened_short_first_hunk_s": rounded(median(r.get("opened_first_hunk_s") for r in short)),
             "median_opened_short_first_line_s": rounded(median(r.get("opened_first_line_s") for r in short)),
+            "median_opened_short_first_line_bound_s": rounded(median(bound(r) for r in short)),
             "opened_short_correct": count(short, "opened_correct"),
         })
     return summary
@@ -131,13 +138,34 @@ def copy_split(original: bytes, pieces: Sequence[bytes], from_draft: Sequence[bo
     for _i, j, size in matcher.get_matching_blocks():
         copied.update(range(j, j + size))
     split = {"copied": {"tokens": 0, "from_draft": 0}, "changed": {"tokens": 0, "from_draft": 0}}
+    # The first change: the first gap between the diff's matching blocks, at output line `first`;
+    # its tokens before that line, and on it when the gap has output lines (none for a deletion).
+    first = written = None
+    i_end = j_end = 0
+    for i, j, size in matcher.get_matching_blocks():
+        if i > i_end or j > j_end:
+            first, written = j_end, j > j_end
+            break
+        i_end, j_end = i + size, j + size
+    change = None if first is None else {"before": 0, "line": 0}
     at = 0
     for piece, drafted in zip(pieces, from_draft):
-        part = split["copied" if bisect_right(starts, at) - 1 in copied else "changed"]
+        line = bisect_right(starts, at) - 1
+        part = split["copied" if line in copied else "changed"]
         part["tokens"] += 1
         part["from_draft"] += bool(drafted)
+        if change is not None and (line < first or (line == first and written)):
+            change["before" if line < first else "line"] += 1
         at += len(piece)
+    split["first_change"] = change
     return split
+
+
+def token_costs(calibration: Sequence[dict]) -> tuple[float, float] | None:
+    """(ms of a one-token pass, ms a token in the best batch, never above the first) from a calibration."""
+    one = next((r["ms_per_token"] for r in calibration if r["batch"] == 1), None)
+    best = best_calibration_row(calibration)
+    return None if one is None or best is None else (one, min(one, best["ms_per_token"]))
 
 
 def copy_bound(copied: int, changed: int, calibration: Sequence[dict]) -> float | None:
@@ -145,11 +173,23 @@ def copy_bound(copied: int, changed: int, calibration: Sequence[dict]) -> float 
     tokens on lines it kept and `changed` on lines it changed, on this machine: every kept line's
     token verified at the best batch's cost per token, every changed line's token a one-token pass,
     no draft ever turned down (tokens a pass / time, against one token a pass)."""
-    one = next((r["ms_per_token"] for r in calibration if r["batch"] == 1), None)
-    best = best_calibration_row(calibration)
-    if one is None or best is None or copied + changed == 0:
+    costs = token_costs(calibration)
+    if costs is None or copied + changed == 0:
         return None
-    return ratio((copied + changed) * one, changed * one + copied * min(one, best["ms_per_token"]))
+    one, best = costs
+    return ratio((copied + changed) * one, changed * one + copied * best)
+
+
+def first_line_bound(prefill_tokens: int, change: dict | None, calibration: Sequence[dict]) -> float | None:
+    """The soonest the first changed line can show on this machine, in seconds, drafting from the original:
+    the prompt's tail (`prefill_tokens`) and the kept tokens before the change verified at the best
+    batch's cost per token, then the changed line's tokens after its first (which the last verifying
+    pass gives) one a pass. Sampling, streaming and the editor cost nothing in it."""
+    costs = token_costs(calibration)
+    if costs is None or change is None:
+        return None
+    one, best = costs
+    return ((prefill_tokens + change["before"]) * best + max(0, change["line"] - 1) * one) / 1000
 
 
 def copy_split_summary(records: Sequence[dict], calibration: Sequence[dict] = ()) -> dict:
@@ -223,7 +263,7 @@ def summarize(records: Sequence[dict], calibration: Sequence[dict], peak_rss_our
         "guided_identical_fraction": rounded(sum(identical_guided) / len(identical_guided)) if identical_guided else None,
         "max_divergence_margin": rounded(max(margins), 4) if margins else None,
         "warm_prefill_ratio": rounded(median(r.get("warm_prefill_ratio") for r in ok), 4),
-        **opened_summary(records),
+        **opened_summary(records, calibration),
         **copy_split_summary(records, calibration),
         "kept_units_tasks": {run: [r["name"] for r in records if (r.get(run) or {}).get("kept_units")]
                              for run in ("ours", "plain")},

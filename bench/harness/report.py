@@ -82,13 +82,19 @@ def _pct(v) -> str:
     return _num(None if v is None else 100 * v, ".0f") + "%"
 
 
+def _bound(seconds: float | None) -> str:
+    """The first-line bound beside a measured first line (nothing without a calibration)."""
+    return "" if seconds is None else f"; soonest possible here {seconds:.2f} s"
+
+
 def _opened_line(head: str, s: dict) -> list[str]:
     """The open-document medians, where the run measured them (one line, or none)."""
     if not s.get("opened_tasks"):
         return []
     return [f"{head}median latency {_num(s['median_opened_latency_s'], '.2f')} s, first hunk"
             f" {_num(s.get('median_opened_first_hunk_s'), '.2f')} s (first line shown"
-            f" {_num(s.get('median_opened_first_line_s'), '.2f')} s), {_num(s.get('median_opened_prefill_tokens'), '.0f')}"
+            f" {_num(s.get('median_opened_first_line_s'), '.2f')} s{_bound(s.get('median_opened_first_line_bound_s'))}),"
+            f" {_num(s.get('median_opened_prefill_tokens'), '.0f')}"
             f" prompt tokens prefilled (median, {s['opened_tasks']} tasks; correct {s.get('opened_correct', 0)};"
             f" same output as cold: {_pct(s.get('opened_identical_fraction'))})"]
 
@@ -99,7 +105,8 @@ def _opened_short_line(s: dict) -> list[str]:
         return []
     return [f"  of those, regions of at most {SHORT_REGION_LINES} lines: median latency "
             f"{_num(s['median_opened_short_latency_s'], '.2f')} s, first hunk {_num(s.get('median_opened_short_first_hunk_s'), '.2f')} s"
-            f" (first line shown {_num(s.get('median_opened_short_first_line_s'), '.2f')} s)"
+            f" (first line shown {_num(s.get('median_opened_short_first_line_s'), '.2f')} s"
+            f"{_bound(s.get('median_opened_short_first_line_bound_s'))})"
             f" ({s['opened_short_tasks']} tasks; correct {s.get('opened_short_correct', 0)})"]
 
 

@@ -460,7 +460,8 @@ def test_copy_split_counts_draft_tokens_on_copied_and_changed_lines():
     original = b"a = 1\nb = 2\nc = 3\n"
     pieces = [b"a = 1\n", b"b", b" = ", b"20", b"\n", b"c = 3\n"]  # line 2 changed
     split = copy_split(original, pieces, [True, False, True, False, True, True])
-    assert split == {"copied": {"tokens": 2, "from_draft": 2}, "changed": {"tokens": 4, "from_draft": 2}}
+    assert split == {"copied": {"tokens": 2, "from_draft": 2}, "changed": {"tokens": 4, "from_draft": 2},
+                     "first_change": {"before": 1, "line": 4}}
     free, drafted = record("a", 2.0), record("b", 2.0, draft_only=True)
     free["copy_split"] = drafted["copy_split"] = split
     summary = copy_split_summary([free, drafted])["free_form_copy_split"]  # the drafted edit does not count
@@ -492,6 +493,61 @@ def test_the_copy_bound_costs_kept_lines_at_the_best_batch_and_changed_lines_a_t
     assert "bound_speedup" not in copy_split_summary([a, b])["free_form_copy_split"]  # no calibration
     assert "copy bound: at most 2.00x over plain decoding (median edit 1.83x)" in format_summary(
         summarize([a, b], CALIBRATION, 1.0, 1.0))
+
+
+def test_the_first_change_is_the_first_line_the_diff_does_not_pair_or_where_it_drops_lines():
+    from bench.harness.measures import copy_split
+
+    def first(original: bytes, pieces: list[bytes]):
+        return copy_split(original, pieces, [False] * len(pieces))["first_change"]
+
+    original = b"a = 1\nb = 2\nc = 3\n"
+    assert first(original, [b"a = 1\n", b"b = 2\n", b"c = 3\n"]) is None  # no change
+    # A line inserted after two kept ones: two tokens before it, three on it.
+    assert first(original, [b"a = 1", b"\n", b"b = 2\n", b"#", b" two", b"\n", b"c = 3\n"]) == {"before": 3, "line": 3}
+    assert first(original, [b"x", b" = 0\n", b"a = 1\n", b"b = 2\n", b"c = 3\n"]) == {"before": 0, "line": 2}
+    # A deleted line: the change stands where the output goes on, with no line of its own.
+    assert first(original, [b"a = 1\n", b"c = 3\n"]) == {"before": 1, "line": 0}
+    assert first(original, [b"a = 1\n", b"b = 2\n"]) == {"before": 2, "line": 0}  # the last line dropped
+
+
+def test_the_benchmark_splits_an_indented_regions_answer_after_the_indentation_the_prompt_wrote(tmp_path):
+    from bench.harness.runner import bench_task
+    from lsp_server.config import Settings
+    from lsp_server.engine.engine import Engine
+    from tests.scripted import ScriptedModel
+
+    source = "class C:\n    def g(self, y):\n        return y\n\n    def h(self):\n        return 1\n"
+    (tmp_path / "m.py").write_text(source)
+    (tmp_path / "task.toml").write_text('file = "m.py"\nkind = "edit"\ninstruction = "double it"\nlines = "2:3"\n'
+                                        '[check]\nmust_contain = ["return 2 * y"]\n')
+    bt = load_task(tmp_path)
+    model = ScriptedModel({"    def g(self, y):\n        return y\n": "    def g(self, y):\n        return 2 * y\n"})
+    model.info.chat_template = "{% for m in messages %}{{ m['content'] }}{% endfor %}"  # a chat model: the prompt writes "   "
+    record, _ = bench_task(bt, Engine(Settings(), model=model), None, lambda message: None)
+    assert record["correct"], record.get("why")
+    # The first line, " def g(self, y):" after the written indentation, is copied (17 bytes, a token
+    # each here); the second changed (21).
+    assert record["copy_split"]["first_change"] == {"before": 17, "line": 21}
+    assert record["copy_split"]["copied"]["tokens"] >= 17
+
+
+def test_the_first_line_bound_verifies_the_tail_and_kept_tokens_at_the_best_batch_and_writes_the_rest():
+    from bench.harness.measures import first_line_bound
+
+    # 40 prompt tokens and 20 kept ones at 4 ms, then 5 of the line's 6 tokens at 24 ms: 0.36 s.
+    assert first_line_bound(40, {"before": 20, "line": 6}, CALIBRATION) == pytest.approx(0.36)
+    assert first_line_bound(40, {"before": 20, "line": 0}, CALIBRATION) == pytest.approx(0.24)  # a deletion
+    assert first_line_bound(40, None, CALIBRATION) is None and first_line_bound(40, {"before": 0, "line": 1}, CALIBRATION[:1]) is None
+    a, b = record("a", 2.0), record("b", 2.0)
+    for r, line in ((a, 6), (b, 16)):
+        r.update(opened_latency_s=2.0, opened_first_hunk_s=1.0, opened_first_line_s=0.5, opened_prefill_tokens=40,
+                 copy_split={"copied": {"tokens": 20, "from_draft": 20}, "changed": {"tokens": line, "from_draft": 0},
+                             "first_change": {"before": 20, "line": line}})
+    s = summarize([a, b], CALIBRATION, 1.0, 1.0)
+    assert s["median_opened_first_line_bound_s"] == s["median_opened_short_first_line_bound_s"] == 0.48  # (0.36 + 0.6) / 2
+    text = format_summary(s)
+    assert "first line shown 0.50 s; soonest possible here 0.48 s)" in text
 
 
 def test_measure_edit_times_the_first_line_shown_apart_from_the_first_final_hunk():
