@@ -6,10 +6,59 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from lsp_server.engine.model import Model
+
 EOS = 256
 
 
-class ScriptedModel:
+class ByteModel:
+    """What the byte-level fakes share: token i is byte i (EOS 256), a KV cache tracked token by token,
+    prefill with tokens after the prompt (`then`) as the real Model has it. Subclasses say which token
+    the cache's contents predict (`_row`)."""
+
+    kv_tokens: list[int]
+    decode_calls = 0
+
+    def _row(self) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def _logits(token: int) -> np.ndarray:
+        row = np.zeros(257, dtype=np.float32)
+        row[token] = 10.0
+        return row
+
+    common_prefix = Model.common_prefix  # it reads kv_tokens only
+
+    def _after_prompt(self, then, then_logits) -> np.ndarray:
+        """What prefill returns once the prompt is in the cache: its last row, or `then`'s rows (-1 first: the prompt's)."""
+        if not then:
+            return self._row()
+        if then_logits and then_logits[0] == -1:
+            return np.concatenate([self._row()[None, :], self.decode(then, then_logits[1:])])
+        return self.decode(then, then_logits)
+
+    def decode(self, tokens, logits_at) -> np.ndarray:
+        self.decode_calls += 1
+        rows = []
+        wanted = set(logits_at)
+        for i, token in enumerate(tokens):
+            self.kv_tokens.append(token)
+            if i in wanted:
+                rows.append(self._row())
+        return np.stack(rows) if rows else np.empty((0, 257), dtype=np.float32)
+
+    def truncate(self, n_keep: int) -> None:
+        del self.kv_tokens[n_keep:]
+
+    def piece(self, token: int) -> bytes:
+        return b"" if token == EOS else bytes([token])
+
+    def is_eog(self, token: int) -> bool:
+        return token == EOS
+
+
+class ScriptedModel(ByteModel):
     """Token i is byte i. After each prompt it writes the answer the script has for the code shown in it.
 
     `answers` maps a region's original text to what the model writes for it (the fence follows).
@@ -28,29 +77,12 @@ class ScriptedModel:
     def tokenize(self, data: bytes, *, add_bos: bool = False, special: bool = False) -> list[int]:
         return list(data)
 
-    def piece(self, token: int) -> bytes:
-        return b"" if token == EOS else bytes([token])
-
-    def is_eog(self, token: int) -> bool:
-        return token == EOS
-
     def reset(self) -> None:
         self.kv_tokens = []
 
-    def common_prefix(self, tokens) -> int:
-        n = 0
-        for a, b in zip(self.kv_tokens, tokens):
-            if a != b:
-                break
-            n += 1
-        return n
-
     def _row(self) -> np.ndarray:
         produced = len(self.kv_tokens) - self.prompt_len
-        token = self.target[produced] if produced < len(self.target) else EOS
-        row = np.zeros(257, dtype=np.float32)
-        row[token] = 10.0
-        return row
+        return self._logits(self.target[produced] if produced < len(self.target) else EOS)
 
     def prefill(self, tokens, cancelled=None, then=(), then_logits=()) -> np.ndarray:
         self.prefills += 1
@@ -62,23 +94,7 @@ class ScriptedModel:
         if written and self.target.startswith(written):
             self.target = self.target[len(written):]
         self.kv_tokens, self.prompt_len = list(tokens), len(tokens)
-        if not then:
-            return self._row()
-        if then_logits and then_logits[0] == -1:  # the prompt's own row first
-            return np.concatenate([self._row()[None, :], self.decode(then, then_logits[1:])])
-        return self.decode(then, then_logits)
-
-    def decode(self, tokens, logits_at) -> np.ndarray:
-        rows = []
-        wanted = set(logits_at)
-        for i, token in enumerate(tokens):
-            self.kv_tokens.append(token)
-            if i in wanted:
-                rows.append(self._row())
-        return np.stack(rows) if rows else np.empty((0, 257), dtype=np.float32)
-
-    def truncate(self, n_keep: int) -> None:
-        del self.kv_tokens[n_keep:]
+        return self._after_prompt(then, then_logits)
 
 
 def streamed_document(text: str, span: tuple[int, int], events, new_region: str, provisional: bool = False,

@@ -9,12 +9,12 @@ from lsp_server.engine.draftdiff import changed_ranges
 from lsp_server.engine.drafts import Drafter
 from lsp_server.engine.drafttext import DraftText
 from lsp_server.engine.speculative import LoopOptions, LoopStats, accepted_mask, speculative_edit
+from tests.scripted import EOS, ByteModel
 
-EOS = 256
 FENCE = b"```"
 
 
-class ScriptedModel:
+class ScriptedModel(ByteModel):
     """Byte-level fake: token i is byte i; after the prompt it predicts `target`, then EOS.
 
     It tracks its KV cache like the real model, so rollback mistakes show up as wrong predictions.
@@ -33,45 +33,12 @@ class ScriptedModel:
             return EOS  # the cache holds tokens the script never produced: a rollback bug
         return self.target[len(produced)] if len(produced) < len(self.target) else EOS
 
-    def _logits(self, token: int) -> np.ndarray:
-        row = np.zeros(257, dtype=np.float32)
-        row[token] = 10.0
-        return row
-
-    def common_prefix(self, tokens):
-        n = 0
-        for a, b in zip(self.kv_tokens, tokens):
-            if a != b:
-                break
-            n += 1
-        return n
+    def _row(self) -> np.ndarray:
+        return self._logits(self._predict(self.kv_tokens))
 
     def prefill(self, tokens, cancelled=None, then=(), then_logits=()):
         self.kv_tokens = list(tokens)
-        row = self._logits(self._predict(self.kv_tokens))
-        if not then:
-            return row
-        if then_logits and then_logits[0] == -1:  # the prompt's own row first
-            return np.concatenate([row[None, :], self.decode(then, then_logits[1:])])
-        return self.decode(then, then_logits)
-
-    def decode(self, tokens, logits_at):
-        self.decode_calls += 1
-        rows = []
-        for i, tok in enumerate(tokens):
-            self.kv_tokens.append(tok)
-            if i in set(logits_at):
-                rows.append(self._logits(self._predict(self.kv_tokens)))
-        return np.stack(rows) if rows else np.empty((0, 257), dtype=np.float32)
-
-    def truncate(self, n_keep):
-        del self.kv_tokens[n_keep:]
-
-    def piece(self, token):
-        return b"" if token == EOS else bytes([token])
-
-    def is_eog(self, token):
-        return token == EOS
+        return self._after_prompt(then, then_logits)
 
 
 def draft_text(text: bytes, **kw) -> DraftText:
