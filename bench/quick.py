@@ -48,7 +48,9 @@ def main() -> int:
         print(f"{name}: {message}", file=sys.stderr)
     by_kind: dict[str, list[tuple[bool, float]]] = {}
     for bt in tasks:
-        bt, _ = with_linter_fix(bt)
+        bt, note = with_linter_fix(bt)
+        if note is not None and not getattr(bt.task, "fix_edits", None):
+            print(f"{bt.name}: {note}", flush=True)  # e.g. eslint not installed yet: a lower count
         started = time.perf_counter()
         try:
             result = engine.edit(build_request(bt.text, copy.copy(bt.task), path=str(bt.path)))

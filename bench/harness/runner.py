@@ -58,6 +58,8 @@ def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progr
     bt, note = with_linter_fix(bt)
     if note is not None:
         record["linter_fix"] = note
+        if not getattr(bt.task, "fix_edits", None):
+            progress(note)  # the task's linter is missing or offers no fix: its result says less
     try:
         request = build_request(bt.text, copy.copy(bt.task), path=str(bt.path))
         plain_request, guided_request = unguided(request), guided(request)

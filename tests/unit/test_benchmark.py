@@ -568,3 +568,20 @@ def test_measure_edit_times_the_first_line_shown_apart_from_the_first_final_hunk
         assert run.output == answer and run.first_line_s is not None
         # New lines written before the re-join show first; a one-line change lands whole, as one hunk.
         assert (run.first_line_s < run.first_hunk_s) if earlier else (run.first_line_s == run.first_hunk_s)
+
+
+def test_a_lint_task_whose_linter_is_missing_says_so_as_it_runs(tmp_path):
+    """A fresh machine without eslint must not read as the model's failure: the note is printed."""
+    from bench.harness.runner import bench_task
+    from lsp_server.config import Settings
+    from lsp_server.engine.engine import Engine
+    from tests.scripted import ScriptedModel
+
+    toml = ('file = "a.py"\nkind = "fix"\ncategory = "lint"\ninstruction = "fix"\n'
+            'diagnostic = "a.py:1:8: F401 `os` imported but unused"\nlinter = ["no-such-linter-x", "{file}"]\n'
+            'expect_source = true\n[[bug]]\nline = 1\nold = "import sys"\nnew = "import os\\nimport sys"\n')
+    bt = load_task(make_task(tmp_path, "nolinter", toml, source="import sys\n\nprint(sys.argv)\n"))
+    said: list[str] = []
+    record, _ = bench_task(bt, Engine(Settings(), model=ScriptedModel({})), None, said.append)
+    assert record["linter_fix"] == "no-such-linter-x is not installed: diagnostic only"
+    assert said[0] == record["linter_fix"]
