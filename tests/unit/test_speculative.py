@@ -353,3 +353,95 @@ def test_strict_bytes_are_verified_greedily_under_typical_acceptance_and_chunks_
     logits = np.zeros((2, 8), dtype=np.float32)
     logits[:, 1] = 1.0  # the model prefers token 1; token 0 is within the typical bound
     assert list(accepted_mask(logits, [0, 0], "typical", 0.3, [False, False], [False, True])) == [True, False]
+
+
+# Five functions; the edit gives every one type hints (a change in each "def" line) and a docstring
+# after the last, a text that is no benchmark task.
+FUNCS = b"".join(b"def f%d(a, b):\n    c = a * %d + b\n    d = c - a\n    return d + c\n\n\n" % (i, i) for i in range(5))
+HINTED = FUNCS.replace(b"(a, b):", b"(a: int, b: int) -> int:")
+
+
+def test_after_two_lines_alike_are_changed_the_next_one_is_verified_in_a_pass_of_its_own():
+    drafter = Drafter([draft_text(FUNCS)], min_tokens=1, max_tokens=256)
+    assert drafter.suspect_lines(FUNCS, 0, len(FUNCS)) == []  # nothing changed yet: nothing expected
+    first, second, third = (FUNCS.index(b"def f%d" % i) for i in range(3))
+    drafter.note_change(FUNCS, first + len(b"def f0(a"))  # in the line
+    assert drafter.suspect_lines(FUNCS, 0, len(FUNCS)) == []  # one change is no pattern
+    drafter.note_change(FUNCS, second + len(b"def f1(a"))
+    points = drafter.suspect_lines(FUNCS, second + 20, len(FUNCS))
+    third_end = FUNCS.index(b"\n", third) + 1
+    assert points[:2] == [third, third_end] and len(points) == 6  # f2, f3, f4: each def line alone
+    drafter.pos = second + 20  # copying f1's body
+    chunk = drafter.propose()
+    assert bytes(chunk) == FUNCS[second + 20:third]  # the chunk ends before the next def line
+    drafter.pos = third
+    assert bytes(drafter.propose()) == FUNCS[third:third_end]  # and that line is verified alone
+
+
+def test_a_change_at_a_line_start_expects_lines_after_a_line_alike():
+    text = b"    x = 1\n    y = 2\nfunc a() {\n    z = 3\n}\nfunc b() {\n    w = 4\n}\nfunc c() {\n    v = 5\n}\n"
+    drafter = Drafter([draft_text(text)])
+    for name in (b"a", b"b"):  # something inserted at the start of the line after each "func" line
+        drafter.note_change(text, text.index(b"func %s" % name) + len(b"func a() {\n    "))
+    c = text.index(b"func c")
+    body = text.index(b"\n", c) + 1
+    assert drafter.suspect_lines(text, c, len(text)) == [body]  # the chunk ends before that line
+    for pos in (body, body + 2):  # and nothing is drafted in its indentation: the model writes its own start
+        drafter.pos = pos
+        assert drafter.propose() == []
+    drafter.pos = c
+    assert bytes(drafter.propose()) == text[c:body]
+
+
+LOGGED = b"".join(b"def g%d(x):\n    y = x + %d\n    print(y)\n    return y\n\n\n" % (i, i) for i in range(5))
+
+
+def test_lines_changed_at_their_start_cost_no_refused_draft_once_alike(monkeypatch):
+    target = LOGGED.replace(b"    print(", b"    log.info(")
+    refusals = []
+    feedback = Drafter.feedback
+
+    def record(self, drafted, accepted):
+        if self.last_pos[0] > LOGGED.index(b"def g2") and accepted < drafted:
+            refusals.append(drafted - accepted)
+        feedback(self, drafted, accepted)
+
+    monkeypatch.setattr(Drafter, "feedback", record)
+    out, _, _, drafter = run(LOGGED, target + FENCE, min_tokens=4, max_tokens=256)
+    assert out == target and drafter.changed_like["start", b"print"] == 5
+    assert refusals == []  # from g2 on, each chunk ends before the print line and none is drafted there
+
+
+def test_lines_alike_cost_fewer_refused_draft_tokens_and_change_nothing(monkeypatch):
+    from lsp_server.engine import drafts
+
+    def refused_from_f2(target: bytes) -> list[int]:
+        """Draft tokens turned down per pass once the output is past f1 (the third def line on)."""
+        refusals = []
+        feedback = Drafter.feedback
+
+        def record(self, drafted, accepted):
+            if self.last_pos[0] > FUNCS.index(b"def f2") - 4 and accepted < drafted:
+                refusals.append(drafted - accepted)
+            feedback(self, drafted, accepted)
+
+        monkeypatch.setattr(Drafter, "feedback", record)
+        out, _, _, _ = run(FUNCS, target + FENCE, min_tokens=4, max_tokens=256)
+        monkeypatch.setattr(Drafter, "feedback", feedback)
+        assert out == target  # the rule changes how the draft is cut, never the output
+        return refusals
+
+    predicted = refused_from_f2(HINTED)
+    monkeypatch.setattr(drafts, "REPEATS_TO_PREDICT", 10**9)
+    unpredicted = refused_from_f2(HINTED)
+    # Without the rule, chunks over f2, f3 and f4 are turned down at their def lines, the body after
+    # each wasted; with it, each def line is verified alone and only its changed tail is turned down.
+    assert sum(unpredicted) > 3 * len(b"    c = a * 2 + b\n    d = c - a\n")
+    assert predicted == [len(b", b):\n")] * 3, predicted
+
+
+def test_one_change_is_no_pattern():
+    one = FUNCS.replace(b"def f0(a, b):", b"def f0(a: int, b: int) -> int:")
+    out, stats, _, drafter = run(FUNCS, one + FENCE, min_tokens=4, max_tokens=256)
+    assert out == one and drafter.changed_like == {("line", b"def"): 1}
+    assert drafter.suspect_lines(FUNCS, 0, len(FUNCS)) == []
