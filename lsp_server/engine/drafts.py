@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from .alike import ChangedLines
 from .drafttext import DraftText, overlaps
 
 # Re-sync needs a tail of output that is long and distinctive enough not to match by chance:
@@ -27,16 +26,6 @@ FAR_JUMP = 1024
 FAR_TAIL = 32
 # Under greedy acceptance a re-sync may also land this far behind (bytes).
 BACK_WINDOW = 512
-# A line is expected to change once the model has changed this many lines alike in the edit (see
-# Drafter.suspect_lines): one change says nothing of the next, two are a pattern.
-REPEATS_TO_PREDICT = 2
-FIRST_WORD = re.compile(rb"[ \t]*([^\s(]*)")
-
-
-def first_word(data: bytes, line_start: int) -> bytes:
-    """A line's first word after its indentation, up to a blank or "(": "def", "print", "//", "func"."""
-    return FIRST_WORD.match(data, line_start).group(1)[:32]
-
 
 @dataclass
 class DraftStats:
@@ -85,9 +74,8 @@ class Drafter:
         self.mirrors: dict[int, Callable[[int], int]] = {}
         # source index -> (line starts in that source -> the same line's start in source 0, their sorted keys): see rejoin
         self.rejoins: dict[int, tuple[dict[int, int], list[int]]] = {}
-        # The lines the model has changed in this edit, counted by their first word: ("line", word) changed
-        # inside, ("start", word) at their start, ("after", word) with text inserted after them (see note_change).
-        self.changed_like: Counter[tuple[str, bytes]] = Counter()
+        # The lines the model has changed in this edit: chunks end around the next lines like them.
+        self.changed_like = ChangedLines()
 
     def mirror(self, index: int, position_in: Callable[[int], int]) -> None:
         """Keep sources[index]'s re-sync start level with the output while it follows source 0.
@@ -172,64 +160,12 @@ class Drafter:
                 return
             self.stats.divergences += 1
             if not src.led and self.tentative_from is None:
-                self.note_change(src.data, self.pos + common_prefix(produced, src.data[self.pos:self.pos + len(produced)]))
+                self.changed_like.note(src.data, self.pos, produced)
             self.followed = 0
             self.turned = False
             self.pos = None
             self.tentative_from = None
         self._resync(output)
-
-    def note_change(self, data: bytes, at: int) -> None:
-        """The model left the original at byte `at` of `data`: count the line it changed by its first word,
-        as changed inside ("line") or at its start ("start": its first word replaced, or something
-        inserted before it, so the line before counts too, as "after")."""
-        line = data.rfind(b"\n", 0, at) + 1
-        if data[line:at].strip():
-            self.changed_like["line", first_word(data, line)] += 1
-            return
-        self.changed_like["start", first_word(data, line)] += 1
-        if line:
-            self.changed_like["after", first_word(data, data.rfind(b"\n", 0, line - 1) + 1)] += 1
-
-    def _expected(self, data: bytes, line: int) -> str | None:
-        """How the line starting at `line` is expected to change: "line" (inside), "start" (at its start), or None.
-
-        Expected once the model has changed REPEATS_TO_PREDICT lines alike (by their first word) in this
-        edit, or inserted text after as many lines like the one before it.
-        """
-        like = {key for key, count in self.changed_like.items() if count >= REPEATS_TO_PREDICT and key[1]}
-        if not like:
-            return None
-        word = first_word(data, line)
-        if ("start", word) in like or (line and ("after", first_word(data, data.rfind(b"\n", 0, line - 1) + 1)) in like):
-            return "start"
-        return "line" if ("line", word) in like else None
-
-    def suspect_lines(self, data: bytes, lo: int, hi: int) -> list[int]:
-        """Where a chunk drafted over [lo, hi) of `data` ends because a line there is expected to change
-        (see _expected): before each such line, and after one expected to change inside (it is then
-        verified alone). At the start of a line expected to change there, nothing is drafted (see propose).
-
-        On a CPU a pass costs by the token, and a long chunk the model turns down near its start costs
-        seconds (an edit that gives every function type hints, or replaces every print).
-        """
-        if not any(count >= REPEATS_TO_PREDICT for count in self.changed_like.values()):
-            return []
-        points: list[int] = []
-        line = data.rfind(b"\n", 0, lo) + 1
-        while line < hi:
-            end = data.find(b"\n", line)
-            end = len(data) if end < 0 else end + 1
-            expected = self._expected(data, line)
-            if expected is not None:
-                points += [line, end] if expected == "line" else [line]
-            line = end
-        return points
-
-    def _changes_here(self, data: bytes, pos: int) -> bool:
-        """Whether `pos` lies in the indentation of a line expected to change at its start."""
-        line = data.rfind(b"\n", 0, pos) + 1
-        return not data[line:pos].strip() and self._expected(data, line) == "start"
 
     def turned_away(self) -> None:
         """The model turned down the draft's next token. The bytes it wrote instead may still agree with
@@ -304,8 +240,8 @@ class Drafter:
         if self.pos is None:
             return []
         src = self.sources[self.source]
-        if not src.led and self.changed_like and self._changes_here(src.data, self.pos):
-            return []  # the model writes the line's first token itself (see suspect_lines)
+        if not src.led and self.changed_like.changes_here(src.data, self.pos):
+            return []  # a line the model is expected to change at its start (engine/alike.py)
         first = src.token_at.get(self.pos)
         head: list[tuple[int, int, int]] = []
         if first is None:
@@ -324,9 +260,9 @@ class Drafter:
         if self.source in self.rejoins:
             # End the chunk where the output can go back to the draft that leads (see rejoin).
             last = self._cut(src, first, last, self.rejoins[self.source][1])
-        if not src.led and self.changed_like:
-            # And around lines like those the model has been changing (see suspect_lines).
-            last = self._cut(src, first, last, self.suspect_lines(src.data, src.starts[first], src.starts[last]))
+        if not src.led and self.changed_like.counts:
+            # And around lines like those the model has been changing (engine/alike.py).
+            last = self._cut(src, first, last, self.changed_like.cut_points(src.data, src.starts[first], src.starts[last]))
         if src.strict:
             # And before and after text verified strictly: the model may turn away there, and a
             # verification pass costs by the token, so drafting on past it is mostly waste.
@@ -419,8 +355,3 @@ class Drafter:
         else:
             self.length = max(self.min_tokens, self.length // 2)
 
-
-def common_prefix(a: bytes, b: bytes) -> int:
-    """How many bytes `a` and `b` share from their start."""
-    n = min(len(a), len(b))
-    return next((i for i in range(n) if a[i] != b[i]), n)

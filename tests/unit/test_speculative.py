@@ -363,12 +363,13 @@ HINTED = FUNCS.replace(b"(a, b):", b"(a: int, b: int) -> int:")
 
 def test_after_two_lines_alike_are_changed_the_next_one_is_verified_in_a_pass_of_its_own():
     drafter = Drafter([draft_text(FUNCS)], min_tokens=1, max_tokens=256)
-    assert drafter.suspect_lines(FUNCS, 0, len(FUNCS)) == []  # nothing changed yet: nothing expected
+    changed = drafter.changed_like
+    assert changed.cut_points(FUNCS, 0, len(FUNCS)) == []  # nothing changed yet: nothing expected
     first, second, third = (FUNCS.index(b"def f%d" % i) for i in range(3))
-    drafter.note_change(FUNCS, first + len(b"def f0(a"))  # in the line
-    assert drafter.suspect_lines(FUNCS, 0, len(FUNCS)) == []  # one change is no pattern
-    drafter.note_change(FUNCS, second + len(b"def f1(a"))
-    points = drafter.suspect_lines(FUNCS, second + 20, len(FUNCS))
+    changed.note(FUNCS, first, b"def f0(a: int")  # in the line
+    assert changed.cut_points(FUNCS, 0, len(FUNCS)) == []  # one change is no pattern
+    changed.note(FUNCS, second, b"def f1(a: int")
+    points = changed.cut_points(FUNCS, second + 20, len(FUNCS))
     third_end = FUNCS.index(b"\n", third) + 1
     assert points[:2] == [third, third_end] and len(points) == 6  # f2, f3, f4: each def line alone
     drafter.pos = second + 20  # copying f1's body
@@ -382,10 +383,11 @@ def test_a_change_at_a_line_start_expects_lines_after_a_line_alike():
     text = b"    x = 1\n    y = 2\nfunc a() {\n    z = 3\n}\nfunc b() {\n    w = 4\n}\nfunc c() {\n    v = 5\n}\n"
     drafter = Drafter([draft_text(text)])
     for name in (b"a", b"b"):  # something inserted at the start of the line after each "func" line
-        drafter.note_change(text, text.index(b"func %s" % name) + len(b"func a() {\n    "))
+        body = text.index(b"\n", text.index(b"func %s" % name)) + 1
+        drafter.changed_like.note(text, body, b"    // doc\n")
     c = text.index(b"func c")
     body = text.index(b"\n", c) + 1
-    assert drafter.suspect_lines(text, c, len(text)) == [body]  # the chunk ends before that line
+    assert drafter.changed_like.cut_points(text, c, len(text)) == [body]  # the chunk ends before that line
     for pos in (body, body + 2):  # and nothing is drafted in its indentation: the model writes its own start
         drafter.pos = pos
         assert drafter.propose() == []
@@ -408,12 +410,12 @@ def test_lines_changed_at_their_start_cost_no_refused_draft_once_alike(monkeypat
 
     monkeypatch.setattr(Drafter, "feedback", record)
     out, _, _, drafter = run(LOGGED, target + FENCE, min_tokens=4, max_tokens=256)
-    assert out == target and drafter.changed_like["start", b"print"] == 5
+    assert out == target and drafter.changed_like.counts["start", b"print"] == 5
     assert refusals == []  # from g2 on, each chunk ends before the print line and none is drafted there
 
 
 def test_lines_alike_cost_fewer_refused_draft_tokens_and_change_nothing(monkeypatch):
-    from lsp_server.engine import drafts
+    from lsp_server.engine import alike
 
     def refused_from_f2(target: bytes) -> list[int]:
         """Draft tokens turned down per pass once the output is past f1 (the third def line on)."""
@@ -432,7 +434,7 @@ def test_lines_alike_cost_fewer_refused_draft_tokens_and_change_nothing(monkeypa
         return refusals
 
     predicted = refused_from_f2(HINTED)
-    monkeypatch.setattr(drafts, "REPEATS_TO_PREDICT", 10**9)
+    monkeypatch.setattr(alike, "REPEATS_TO_PREDICT", 10**9)
     unpredicted = refused_from_f2(HINTED)
     # Without the rule, chunks over f2, f3 and f4 are turned down at their def lines, the body after
     # each wasted; with it, each def line is verified alone and only its changed tail is turned down.
@@ -443,5 +445,5 @@ def test_lines_alike_cost_fewer_refused_draft_tokens_and_change_nothing(monkeypa
 def test_one_change_is_no_pattern():
     one = FUNCS.replace(b"def f0(a, b):", b"def f0(a: int, b: int) -> int:")
     out, stats, _, drafter = run(FUNCS, one + FENCE, min_tokens=4, max_tokens=256)
-    assert out == one and drafter.changed_like == {("line", b"def"): 1}
-    assert drafter.suspect_lines(FUNCS, 0, len(FUNCS)) == []
+    assert out == one and drafter.changed_like.counts == {("line", b"def"): 1}
+    assert drafter.changed_like.cut_points(FUNCS, 0, len(FUNCS)) == []
