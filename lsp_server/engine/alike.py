@@ -9,6 +9,7 @@ change too, and the chunk ends around it (docs/measurements.md, section 2).
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 
@@ -21,12 +22,6 @@ FIRST_WORD = re.compile(rb"[ \t]*([^\s(]*)")
 def first_word(data: bytes, line_start: int) -> bytes:
     """A line's first word after its indentation, up to a blank or "(": "def", "print", "//", "func"."""
     return FIRST_WORD.match(data, line_start).group(1)[:32]
-
-
-def common_prefix(a: bytes, b: bytes) -> int:
-    """How many bytes `a` and `b` share from their start."""
-    n = min(len(a), len(b))
-    return next((i for i in range(n) if a[i] != b[i]), n)
 
 
 def _line_before(data: bytes, line: int) -> int:
@@ -45,7 +40,7 @@ class ChangedLines:
 
         A change at a line's start (its first word replaced, or something inserted before it) may be an
         insertion after the line before, so that line counts too."""
-        at = pos + common_prefix(produced, data[pos:pos + len(produced)])
+        at = pos + len(os.path.commonprefix([produced, data[pos:pos + len(produced)]]))
         line = data.rfind(b"\n", 0, at) + 1
         if data[line:at].strip():
             self.counts["line", first_word(data, line)] += 1

@@ -27,6 +27,7 @@ FAR_TAIL = 32
 # Under greedy acceptance a re-sync may also land this far behind (bytes).
 BACK_WINDOW = 512
 
+
 @dataclass
 class DraftStats:
     resyncs: int = 0
@@ -354,4 +355,3 @@ class Drafter:
             self.length = min(self.max_tokens, self.length * 2)
         else:
             self.length = max(self.min_tokens, self.length // 2)
-

@@ -355,8 +355,8 @@ def test_strict_bytes_are_verified_greedily_under_typical_acceptance_and_chunks_
     assert list(accepted_mask(logits, [0, 0], "typical", 0.3, [False, False], [False, True])) == [True, False]
 
 
-# Five functions; the edit gives every one type hints (a change in each "def" line) and a docstring
-# after the last, a text that is no benchmark task.
+# Five functions; the edit gives every one type hints (a change in each "def" line): a text that is no
+# benchmark task.
 FUNCS = b"".join(b"def f%d(a, b):\n    c = a * %d + b\n    d = c - a\n    return d + c\n\n\n" % (i, i) for i in range(5))
 HINTED = FUNCS.replace(b"(a, b):", b"(a: int, b: int) -> int:")
 
