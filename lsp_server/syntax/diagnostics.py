@@ -1,4 +1,4 @@
-"""Syntax problems (tree-sitter ERROR and MISSING nodes) and the ones an edit introduced."""
+"""Syntax problems (tree-sitter ERROR and MISSING nodes, and grammars/<lang>/problems.scm) and the ones an edit introduced."""
 
 from __future__ import annotations
 
@@ -20,10 +20,11 @@ class SyntaxProblem:
 
 
 def syntax_problems(source: bytes, language: Language) -> list[SyntaxProblem]:
-    """ERROR nodes (outermost only) and MISSING nodes of `source`, in source order; [] with no grammar."""
+    """ERROR nodes (outermost only), MISSING nodes and the language's problems.scm findings of `source`,
+    in source order; [] with no grammar."""
     if not language.has_grammar:
         return []
-    problems: list[SyntaxProblem] = []
+    problems = _accepted_problems(source, language)
     pending = [queries.parse(language, source).root_node]
     while pending:
         node = pending.pop()
@@ -36,6 +37,18 @@ def syntax_problems(source: bytes, language: Language) -> list[SyntaxProblem]:
             pending.extend(reversed(node.children))
     problems.sort(key=lambda p: (p.start, p.end))
     return problems
+
+
+def _accepted_problems(source: bytes, language: Language) -> list[SyntaxProblem]:
+    """What the grammar parses without an error but the language rejects (grammars/<lang>/problems.scm):
+    a node captured as @problem.empty that holds no named child, with its pattern's message. Not where
+    the statement around it holds an ERROR node already (the parser's recovery emptied it: one problem)."""
+    found = []
+    for properties, captured in queries.matches(language, source, "problems"):
+        for node in captured.get("problem.empty", ()):
+            if node.named_child_count == 0 and not (node.parent is not None and node.parent.has_error):
+                found.append(SyntaxProblem(node.start_byte, node.end_byte, properties.get("message") or "syntax error"))
+    return found
 
 
 def _line_text(source: bytes, offset: int) -> bytes:

@@ -83,3 +83,39 @@ def test_same_message_on_another_line_counts_as_introduced():
     introduced = introduced_problems(ORIGINAL, edited, PY)
     assert len(introduced) == 1
     assert introduced[0].start >= edited.index(b"def h")
+
+
+# Python rejects a compound statement with no body; tree-sitter-python parses one without an ERROR
+# node (grammars/python/problems.scm). A free-form answer that kept a def line and skipped its body
+# must not land as if it parsed.
+@pytest.mark.parametrize("source", [
+    b"def area(w, h):\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n",
+    b"class Shape:\n    def area(self):\n    sides = 4\n",
+    b"if ready:\nelse:\n    wait()\n",
+    b"for item in items:\n    # nothing yet\n\ntotal = 0\n",
+])
+def test_a_body_with_no_statement_is_a_problem(source):
+    problems = syntax_problems(source, PY)
+    assert [p.message for p in problems] == ["expected an indented block"]
+    at = problems[0].start
+    assert source[:at].endswith(b":") and source[at:at + 1] == b"\n"  # at the end of the line that opens it
+
+
+@pytest.mark.parametrize("source", [
+    b"def area(w, h): return w * h\n",
+    b"def area(w, h):\n    # width times height\n    return w * h\n",
+    b"class Empty:\n    pass\n",
+    b"x = {\n}\n",
+])
+def test_bodies_with_a_statement_are_no_problem(source):
+    assert syntax_problems(source, PY) == []
+
+
+def test_an_emptied_body_is_introduced_and_reported_once_beside_a_parse_error():
+    original = b"def area(w, h):\n    return w * h\n\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n"
+    skipped = b"def area(w: float, h: float) -> float:\n\n\ndef perimeter(w, h):\n    return 2 * (w + h)\n"
+    introduced = introduced_problems(original, skipped, PY)
+    assert [(p.start, p.message) for p in introduced] == [(skipped.index(b"\n"), "expected an indented block")]
+    # A parse error inside a body: its ERROR node is the one problem, not an empty body as well.
+    broken = original.replace(b"return 2 * (w + h)", b"return 2 * (w + h")
+    assert [p.message for p in introduced_problems(original, broken, PY)] == ["syntax error"]
