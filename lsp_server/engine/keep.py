@@ -7,6 +7,10 @@ that the answer left out, not one of its lines kept and its name not in the answ
 is put back where it stood; so is a decorator or attribute at the region's end whose definition
 runs on past it. A request that may mean removing, moving, merging, converting or renaming code
 is taken at its word: nothing is put back.
+
+An answer that still lost a long run of lines, writing next to nothing in their place (a small
+model that jumps from one function's first lines to like lines of another, skipping everything
+between), is refused unless the request may mean removing or shortening code.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import difflib
 import re
 
 from .. import coords, syntax
+from ..errors import EditError
 
 # Words of a request that may mean whole definitions should go or change their form; then the
 # answer stands as written.
@@ -23,6 +28,12 @@ REMOVING = re.compile(
     r"single|one (?:function|method|class)|dedup|de-dup|collaps|move|moving|unused|dead|prun|cut|trim|"
     r"extract|split|renam|convert|turn|transform|wrap|group|sort|reorder|order|namespace|record|namedtuple|"
     r"arrow|lambda|rewrite (?:it|them|these|this) as)", re.I)
+# Words of a request that may mean code should get shorter (besides REMOVING's).
+SHORTENING = re.compile(r"\b(simplif|shorten|condens|compact|refactor|clean|reduc|tidy|minif|rewrit|comprehension|"
+                        r"one[- ]liner|declarative|idiomatic)", re.I)
+# A run of at least this many lines with words, gone from the answer with at most a quarter as many
+# written in their place, is code the answer skipped (a loop becoming a comprehension loses 6).
+DROPPED_MIN_LINES = 10
 _QUOTED = re.compile(r'"""[\s\S]*?"""|"[^"\n]*"|`[^`\n]*`|(?<!\w)\'[^\'\n]*\'(?!\w)')
 # A word that names code after a name: "the remove method" speaks of `remove`, it asks to remove nothing.
 _NAMES_CODE = r"(?=\s*(?:\(|method|function|func|fn|class|struct|type|field|property|attribute|variable|constant))"
@@ -44,7 +55,10 @@ class Keeper:
         self.region = text[start:end]
         self.original = coords.lsp_lines(self.region)
         self.newline = "\r\n" if self.region.count("\r\n") * 2 > self.region.count("\n") else "\n"
-        self.removing = bool(self.units) and _asks_to_remove(instruction, source, language, lo, hi)
+        words = _request_words(instruction, source, language, lo, hi)
+        self.removing = bool(self.units) and bool(REMOVING.search(words))
+        self.shortening = bool(REMOVING.search(words) or SHORTENING.search(words))
+        self.first_line = text.count("\n", 0, start) + 1  # the region's first line in the file, 1-based
         # Where each unit ends, as a str index into the region.
         self.ends = sorted(coords.str_index(source, u.end) - start for u in self.units)
 
@@ -99,6 +113,32 @@ class Keeper:
             result = result[: -len(self.newline) if result.endswith(self.newline) else -1]
         return result, len(left_out)
 
+    def final(self, output: str) -> tuple[str, int]:
+        """keep(output), or EditError where the answer skipped a run of lines (skipped())."""
+        result, kept = self.keep(output)
+        if skipped := self.skipped(result):
+            first, last, lost = skipped
+            raise EditError(f"the model's answer dropped {lost} of lines {first}-{last}, which the request does not ask "
+                            "to remove (select the code to change and ask again)", kind="model")
+        return result, kept
+
+    def skipped(self, output: str) -> tuple[int, int, int] | None:
+        """The first run of lines the answer `output` skipped: at least DROPPED_MIN_LINES lines with words
+        gone, at most a quarter as many written in their place, as (first, last, lines gone), the file's
+        lines (1-based); None when there is none, or the request may mean removing or shortening code."""
+        if self.shortening:
+            return None
+        original, answer = coords.lsp_lines(self.region), coords.lsp_lines(output)
+        matcher = difflib.SequenceMatcher(None, original, answer, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag not in ("delete", "replace"):
+                continue
+            gone = sum(1 for line in original[i1:i2] if not _WORDLESS.match(line))
+            written = sum(1 for line in answer[j1:j2] if not _WORDLESS.match(line))
+            if gone - written >= DROPPED_MIN_LINES and written * 4 <= gone:
+                return self.first_line + i1, self.first_line + i2 - 1, gone - written
+        return None
+
     def _left_out(self, output: str, upto: int | None) -> tuple[list[tuple[int, int]], list[str], dict[int, int]]:
         """(the left-out units as region line ranges, the answer's lines, original line -> answer line anchors)."""
         region = self.region if upto is None else self.region[:upto]
@@ -140,14 +180,14 @@ class Keeper:
         return left_out, answer, anchors
 
 
-def _asks_to_remove(instruction: str, source: bytes, language: syntax.Language, lo: int, hi: int) -> bool:
-    """Whether the request's words may mean code should go or change form. Quoted text is not its words,
-    nor a region's name followed by a word for code: 'the remove method' asks to remove nothing."""
+def _request_words(instruction: str, source: bytes, language: syntax.Language, lo: int, hi: int) -> str:
+    """The request's own words, for REMOVING and SHORTENING. Quoted text is not its words, nor a region's
+    name followed by a word for code: 'the remove method' asks to remove nothing."""
     words = _QUOTED.sub(" ", instruction)
     names = sorted(syntax.names_in(source, language, lo, hi), key=len, reverse=True)
     if names:
         words = re.sub("|".join(rf"(?<![\w$.]){re.escape(n)}(?![\w$]){_NAMES_CODE}" for n in names), " ", words)
-    return bool(REMOVING.search(words))
+    return words
 
 
 def keep_definitions(text: str, start: int, end: int, output: str, instruction: str,

@@ -344,7 +344,7 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
                             on_step if on_progress is not None else None, cancelled)
     result = lead + finish(prepared, output, stats)
     if keeper is not None:
-        result, stats.kept_units = keeper.keep(result)
+        result, stats.kept_units = keeper.final(result)
     return result, stats
 
 

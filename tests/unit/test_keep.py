@@ -186,3 +186,93 @@ def test_put_back_lines_keep_the_regions_line_ends_and_odd_characters():
 
 def test_unknown_language_and_no_units_leave_the_answer_as_it_is():
     assert _keep("a\nb\n", (0, 4), "a\n", "drop nothing", "notes.txt") == ("a\n", 0)
+
+
+# A small model that jumps from the first lines of one function to like lines of another, further
+# on, skips everything between; a def line kept and its body gone is not a definition left out, so
+# nothing is put back there, and the answer is refused (Keeper.final) rather than landed.
+GEOMETRY = """\
+import math
+
+
+def circle_area(radius):
+    if radius < 0:
+        raise ValueError("negative radius")
+    area = math.pi * radius ** 2
+    log_shape("circle", area)
+    return area
+
+
+def ring_area(outer, inner):
+    if outer < inner:
+        raise ValueError("outer smaller than inner")
+    if inner < 0:
+        raise ValueError("negative radius")
+    big = math.pi * outer ** 2
+    small = math.pi * inner ** 2
+    area = big - small
+    log_shape("ring", area)
+    return area
+
+
+def square_area(side):
+    if side < 0:
+        raise ValueError("negative side")
+    area = side * side
+    log_shape("square", area)
+    return area
+"""
+
+
+def _keeper(text, instruction, name="geometry.py", span=None):
+    from lsp_server.engine.keep import Keeper
+
+    start, end = span or (0, len(text))
+    return Keeper(text, start, end, instruction, language_for(name))
+
+
+def test_an_answer_that_skips_a_run_of_lines_is_refused_with_the_lines_it_dropped():
+    from lsp_server.errors import EditError
+
+    skipping = _skipping()
+    keeper = _keeper(GEOMETRY, "Add type hints to ring_area and square_area")
+    first, last, lost = keeper.skipped(skipping)
+    assert GEOMETRY.splitlines()[first - 1] == "def ring_area(outer, inner):"
+    assert GEOMETRY.splitlines()[last - 1] == "def square_area(side):"
+    assert lost == 10  # 11 lines with words gone, 1 written in their place; the blank lines do not count
+    with pytest.raises(EditError, match=rf"dropped 10 of lines {first}-{last}, .*ask again\); nothing was changed$"):
+        keeper.final(skipping)
+    # In a region that starts further down, the lines are still the file's.
+    start = GEOMETRY.index("def ring_area")
+    shifted = _keeper(GEOMETRY, "Add type hints to ring_area and square_area", span=(start, len(GEOMETRY)))
+    assert shifted.skipped(skipping[skipping.index("def ring_area"):])[:2] == (first, last)
+
+
+def _skipping():
+    """GEOMETRY with hints on ring_area's line, then on at square_area's check: ring_area's body and square_area's head gone."""
+    return GEOMETRY.replace(GEOMETRY[GEOMETRY.index("def ring_area"):GEOMETRY.index("    if side < 0")],
+                            "def ring_area(outer: float, inner: float) -> float:\n")
+
+
+@pytest.mark.parametrize("instruction", [
+    "Remove the logging from ring_area and square_area",
+    "Simplify ring_area and square_area",
+    "Use a list comprehension in ring_area",
+    "Delete ring_area, nothing uses it",
+])
+def test_a_request_that_may_shorten_the_code_lands_as_the_model_wrote_it(instruction):
+    assert _keeper(GEOMETRY, "Add type hints to ring_area and square_area").skipped(_skipping()) is not None
+    assert _keeper(GEOMETRY, instruction).skipped(_skipping()) is None
+
+
+def test_lines_rewritten_shorter_or_a_short_cut_are_no_skip():
+    keeper = _keeper(GEOMETRY, "Make ring_area check its radii in one place")
+    # Ten lines with words become four new ones: written in their place, not skipped.
+    rewritten = GEOMETRY.replace(GEOMETRY[GEOMETRY.index("    if outer < inner"):GEOMETRY.index("\n\n\ndef square_area")],
+                                 "    check_radii(outer, inner)\n    area = math.pi * (outer ** 2 - inner ** 2)\n"
+                                 "    log_shape(\"ring\", area)\n    return area")
+    assert keeper.skipped(rewritten) is None
+    # Eight lines gone with nothing in their place: under DROPPED_MIN_LINES.
+    eight = GEOMETRY.replace(GEOMETRY[GEOMETRY.index("    if outer < inner"):GEOMETRY.index("    return area\n\n\ndef square")], "")
+    assert keeper.skipped(eight) is None
+    assert keeper.final(GEOMETRY) == (GEOMETRY, 0)
