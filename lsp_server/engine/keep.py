@@ -5,8 +5,10 @@ or skips the ones around it, though the prompt asks for every line. Lines it did
 deleted code. A definition lying whole in the region (with the comments and attributes above it)
 that the answer left out, not one of its lines kept and its name not in the answer's new code,
 is put back where it stood; so is a decorator or attribute at the region's end whose definition
-runs on past it. A request that may mean removing, moving, merging, converting or renaming code
-is taken at its word: nothing is put back.
+runs on past it. So is the region's code before its first definition and after its last (imports, constants, an
+export) when the answer starts at a definition, with at most new comments above it, or ends with
+one, and kept none of those lines: a fragment, not a rewrite. A request that may mean removing,
+moving, merging, converting or renaming code is taken at its word: nothing is put back.
 
 An answer that still lost a long run of lines, writing next to nothing in their place (a small
 model that jumps from one function's first lines to like lines of another, skipping everything
@@ -59,8 +61,13 @@ class Keeper:
         self.removing = bool(self.units) and bool(REMOVING.search(words))
         self.shortening = bool(REMOVING.search(words) or SHORTENING.search(words))
         self.first_line = text.count("\n", 0, start) + 1  # the region's first line in the file, 1-based
-        # Where each unit ends, as a str index into the region.
-        self.ends = sorted(coords.str_index(source, u.end) - start for u in self.units)
+        # Where each unit ends, as a str index into the region; and where the code before the first
+        # definition does (the stream holds there too).
+        named = [u for u in self.units if u.name is not None]
+        self.ends = sorted([coords.str_index(source, u.end) - start for u in self.units]
+                           + [coords.str_index(source, u.start) - start for u in named[:1]])
+        self.first_unit, self.last_unit = (named[0].start, max(u.end for u in self.units)) if named else (None, None)
+        self._declares = _declaring([u.name for u in named]).search if named else None
 
     def left_out(self, output: str, upto: int | None = None) -> int:
         """How many units of region[:upto] (default: all of it) the answer `output` left out."""
@@ -167,17 +174,53 @@ class Keeper:
             if unit.name is not None:
                 # Declared again in the answer's new code ("const add = ...", "area() {", "fn rows(&self)"):
                 # rewritten under its name, not left out. A use ("self.rows", "(p Point)") is not that.
-                declared = re.compile(rf"(?<![\w$.>:]){re.escape(unit.name)}\s*(?:\(|=(?![=>])|:=)")
+                declared = _declaring([unit.name])
                 if any(declared.search(line) for line in new_code):
                     continue
             elif any(line.strip() in present for line in lines):
                 continue
             left_out.append((first, last))
+        left_out = sorted(left_out + self._edges_left_out(original, answer, matched, line_of, upto is None))
         gone = {i for first, last in left_out for i in range(first, last)}
         # Where the answer stands for the original: equal lines with words, not a blank or a "}" that
         # happened to pair with one of the answer's, and not one of a left-out unit.
         anchors = {i: j for i, j in matched.items() if i not in gone and not _WORDLESS.match(original[i])}
         return left_out, answer, anchors
+
+
+    def _edges_left_out(self, original: list[str], answer: list[str], matched: dict[int, int],
+                        line_of: dict[int, int], whole: bool) -> list[tuple[int, int]]:
+        """The region's lines with words before its first definition, and (`whole`: the answer is complete)
+        after its last, that the answer left out as a fragment does (the module docstring,
+        imports and constants above the first function it changed; the export below the last)."""
+        if self.first_unit is None:
+            return []
+        kept = sorted(i for i in matched if not _WORDLESS.match(original[i]))
+        present = {line.strip() for line in answer}
+        found = []
+        head = line_of.get(self.first_unit, len(original))
+        lines = [i for i in range(head) if not _WORDLESS.match(original[i])]
+        # Nothing of the head kept; before the answer's first kept line, only comments and a definition's
+        # rewritten first line ("def area(r: float) -> float:"), nothing in the head's place.
+        before = answer[: matched[kept[0]] if kept else None]
+        if (lines and (not kept or kept[0] >= head)
+                and all(_COMMENT.match(a) or _WORDLESS.match(a) or self._declares(a) for a in before)
+                and not any(original[i].strip() in present for i in lines)):
+            found.append((lines[0], lines[-1] + 1))
+        tail = line_of.get(self.last_unit) if whole else None
+        lines = [i for i in range(tail, len(original)) if not _WORDLESS.match(original[i])] if tail is not None else []
+        # Nothing of the tail kept, nothing with words written after the answer's last kept line.
+        if (lines and kept and kept[-1] < tail and all(_WORDLESS.match(a) for a in answer[matched[kept[-1]] + 1:])
+                and not any(original[i].strip() in present for i in lines)):
+            found.append((lines[0], lines[-1] + 1))
+        return found
+
+
+def _declaring(names: list[str]) -> re.Pattern:
+    """A line that declares one of `names` ("const add = ...", "area() {", "fn rows(&self)"), not a use
+    ("self.rows", "(p Point)")."""
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"(?<![\w$.>:])(?:{alternatives})\s*(?:\(|=(?![=>])|:=)")
 
 
 def _request_words(instruction: str, source: bytes, language: syntax.Language, lo: int, hi: int) -> str:

@@ -276,3 +276,84 @@ def test_lines_rewritten_shorter_or_a_short_cut_are_no_skip():
     eight = GEOMETRY.replace(GEOMETRY[GEOMETRY.index("    if outer < inner"):GEOMETRY.index("    return area\n\n\ndef square")], "")
     assert keeper.skipped(eight) is None
     assert keeper.final(GEOMETRY) == (GEOMETRY, 0)
+
+
+# A whole file asked for two functions' doc comments; the model answered with those two functions
+# alone: what stood before the first definition and after the last goes back too.
+SPAWN = """\
+'use strict';
+
+const path = require('path');
+const which = require('./which');
+
+const isWindows = process.platform === 'win32';
+
+function findCommand(name) {
+    return which(name) || path.resolve(name);
+}
+
+function quoteArgument(arg) {
+    return isWindows ? `"${arg}"` : arg;
+}
+
+function spawnArgs(command, args) {
+    return [findCommand(command), args.map(quoteArgument)];
+}
+
+module.exports = spawnArgs;
+"""
+FRAGMENT = """\
+/** Where `name` is found on the PATH, else `name` as a path. */
+function findCommand(name) {
+    return which(name) || path.resolve(name);
+}
+
+/** `arg` quoted for cmd.exe on Windows. */
+function quoteArgument(arg) {
+    return isWindows ? `"${arg}"` : arg;
+}
+"""
+
+
+def test_a_fragment_answer_gets_the_code_before_and_after_its_definitions_back():
+    text, count = _keep(SPAWN, (0, len(SPAWN)), FRAGMENT, "Add a doc comment to findCommand and quoteArgument", "spawn.js")
+    assert count == 3  # the head (strict mode, requires, the constant), spawnArgs, the export
+    assert text == SPAWN.replace("function findCommand", FRAGMENT.splitlines()[0] + "\nfunction findCommand").replace(
+        "function quoteArgument", FRAGMENT.splitlines()[5] + "\nfunction quoteArgument")
+
+
+def test_a_python_fragment_gets_its_module_docstring_and_imports_back():
+    text = '"""Shapes."""\n\nimport math\n\n\ndef area(r):\n    return math.pi * r * r\n\n\ndef rim(r):\n    return 2 * math.pi * r\n'
+    answer = 'def area(r: float) -> float:\n    return math.pi * r * r\n'
+    kept, count = _keep(text, (0, len(text)), answer, "Add type hints to area", "shapes.py")
+    assert count == 2
+    assert kept == text.replace("def area(r):", "def area(r: float) -> float:")
+
+
+@pytest.mark.parametrize("answer, instruction", [
+    # The head rewritten: code of its own before the answer's first kept line.
+    ("import path from 'path';\nimport which from './which';\n\n" + FRAGMENT, "Use ES module imports"),
+    # A line of the head kept: the answer covers the head itself.
+    ("'use strict';\n\n" + FRAGMENT, "Add a doc comment to findCommand and quoteArgument"),
+    # Asked to drop code.
+    (FRAGMENT, "Delete everything but findCommand and quoteArgument, with doc comments"),
+])
+def test_a_head_the_answer_rewrote_kept_or_was_asked_to_drop_is_not_put_back(answer, instruction):
+    kept, _ = _keep(SPAWN, (0, len(SPAWN)), answer, instruction, "spawn.js")
+    assert "const path = require('path');" not in kept
+
+
+def test_a_tail_is_not_put_back_after_new_code_at_the_answers_end():
+    answer = FRAGMENT + "\nexport default spawnArgs;\n"
+    kept, _ = _keep(SPAWN, (0, len(SPAWN)), answer, "Add a doc comment to findCommand and quoteArgument", "spawn.js")
+    assert "module.exports" not in kept and "\nexport default spawnArgs;\n" in kept
+    assert kept.startswith("'use strict';")  # the head still goes back: the answer starts at a definition
+
+
+def test_the_stream_holds_once_the_answer_has_passed_the_head_without_it():
+    keeper = _keeper(SPAWN, "Add a doc comment to findCommand and quoteArgument", name="spawn.js")
+    at = SPAWN.index("function findCommand")
+    assert at in [e for e in keeper.ends]  # a check point, so the stream never shows the head gone
+    doc_only = FRAGMENT[: FRAGMENT.index("function findCommand")]
+    assert keeper.left_out(doc_only, at) == 1
+    assert keeper.left_out(SPAWN[:at], at) == 0  # an answer that copies the head holds nothing
