@@ -68,6 +68,7 @@ class Keeper:
                            + [coords.str_index(source, u.start) - start for u in named[:1]])
         self.first_unit, self.last_unit = (named[0].start, max(u.end for u in self.units)) if named else (None, None)
         self._declares = _declaring([u.name for u in named]).search if named else None
+        self.last_named = named[-1].start if named else None
 
     def left_out(self, output: str, upto: int | None = None) -> int:
         """How many units of region[:upto] (default: all of it) the answer `output` left out."""
@@ -209,11 +210,20 @@ class Keeper:
             found.append((lines[0], lines[-1] + 1))
         tail = line_of.get(self.last_unit) if whole else None
         lines = [i for i in range(tail, len(original)) if not _WORDLESS.match(original[i])] if tail is not None else []
-        # Nothing of the tail kept, nothing with words written after the answer's last kept line.
-        if (lines and kept and kept[-1] < tail and all(_WORDLESS.match(a) for a in answer[matched[kept[-1]] + 1:])
+        # Nothing of the tail kept; after the answer's last kept line, only lines inside the last definition
+        # (indented deeper than its first line: its rewritten end) or without words ("}"), nothing in the tail's place.
+        last = line_of.get(self.last_named, 0)
+        deeper = _indent(original[last]) if last < len(original) else ""
+        if (lines and kept and kept[-1] < tail
+                and all(_WORDLESS.match(a) or (_indent(a).startswith(deeper) and len(_indent(a)) > len(deeper))
+                        for a in answer[matched[kept[-1]] + 1:])
                 and not any(original[i].strip() in present for i in lines)):
             found.append((lines[0], lines[-1] + 1))
         return found
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def _declaring(names: list[str]) -> re.Pattern:

@@ -357,3 +357,19 @@ def test_the_stream_holds_once_the_answer_has_passed_the_head_without_it():
     doc_only = FRAGMENT[: FRAGMENT.index("function findCommand")]
     assert keeper.left_out(doc_only, at) == 1
     assert keeper.left_out(SPAWN[:at], at) == 0  # an answer that copies the head holds nothing
+
+
+def test_comments_at_the_regions_end_go_back_after_a_rewritten_last_line():
+    # The lines a user selected end with the comment of the function below; the model answered with
+    # the function it changed, its last line rewritten, and closed the block there.
+    text = SPAWN.replace("function quoteArgument", "// Quoted for cmd.exe; other shells take it as it is.\nfunction quoteArgument")
+    span = _region(text, "function findCommand", "// Quoted for cmd.exe")
+    answer = "function findCommand(name) {\n    return which(name) || path.resolve(name) || name;\n}\n"
+    kept, count = _keep(text, span, answer, "Fall back to the name itself in findCommand", "spawn.js")
+    assert count == 1
+    assert kept == text[span[0]:span[1]].replace("path.resolve(name);", "path.resolve(name) || name;")
+    # Python: the last line of the function rewritten, deeper than its def line.
+    text = "def area(r):\n    return 3.14 * r * r\n\n# The rim, for fences.\ndef rim(r):\n    return 6.28 * r\n"
+    span = _region(text, "def area", "# The rim")
+    kept, count = _keep(text, span, "def area(r):\n    return math.pi * r * r\n", "Use math.pi in area", "shapes.py")
+    assert (kept, count) == ("def area(r):\n    return math.pi * r * r\n\n# The rim, for fences.\n", 1)
