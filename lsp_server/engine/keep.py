@@ -85,6 +85,7 @@ class Keeper:
             return output, 0
         original = self.original
         gone = {i for first, last in left_out for i in range(first, last)}
+        kept_lines = set(anchors.values())
         inserts: dict[int, list[tuple[list[str], list[str], list[str]]]] = {}  # answer line -> (blanks, unit, blanks)
         for first, last in left_out:
             before = max((i for i in anchors if i < first), default=-1)
@@ -97,6 +98,9 @@ class Keeper:
                 at = anchors[before] + 1 if before >= 0 else 0
             else:
                 at = anchors[after] if after < len(original) else len(answer)
+                # Above the new comment the answer wrote for that line's definition, not between them.
+                while at > 0 and at - 1 not in kept_lines and _COMMENT.match(answer[at - 1]):
+                    at -= 1
             head, tail = first, last
             while head > 0 and not original[head - 1].strip():
                 head -= 1
@@ -227,10 +231,16 @@ def _indent(line: str) -> str:
 
 
 def _declaring(names: list[str]) -> re.Pattern:
-    """A line that declares one of `names` ("const add = ...", "area() {", "fn rows(&self)"), not a use
-    ("self.rows", "(p Point)")."""
+    """A line that declares one of `names` ("const add = ...", "area() {", "fn rows(&self)", "func (p Point)
+    Shift(", "char *make(void)"): the name after nothing but words (keywords, modifiers, a type) and a Go
+    receiver; not a use
+    ("self.rows", "(p Point)", "return `${quote(arg)}`", "total = add(1, 2)")."""
     alternatives = "|".join(re.escape(name) for name in names)
-    return re.compile(rf"(?<![\w$.>:])(?:{alternatives})\s*(?:\(|=(?![=>])|:=)")
+    return re.compile(rf"^\s*(?:(?!{_USING_WORDS}\s)[\w$<>\[\],*&@]+\s+|\([^()]*\)\s*)*[*&]*(?:{alternatives})\s*(?:\(|=(?![=>])|:=)")
+
+
+# Words before a name that make it a use, not a declaration ("return add(1, 2)").
+_USING_WORDS = r"(?:return|await|yield|throw|raise|new|else|case|not|and|or|in|is|typeof|void|delete|go|defer|echo|print|assert)"
 
 
 def _request_words(instruction: str, source: bytes, language: syntax.Language, lo: int, hi: int) -> str:

@@ -373,3 +373,40 @@ def test_comments_at_the_regions_end_go_back_after_a_rewritten_last_line():
     span = _region(text, "def area", "# The rim")
     kept, count = _keep(text, span, "def area(r):\n    return math.pi * r * r\n", "Use math.pi in area", "shapes.py")
     assert (kept, count) == ("def area(r):\n    return math.pi * r * r\n\n# The rim, for fences.\n", 1)
+
+
+@pytest.mark.parametrize("line, declares", [
+    ("function escapeQuotes(arg) {", True),
+    ("    escapeQuotes(arg) {", True),  # a method
+    ("const escapeQuotes = (arg) => arg;", True),
+    ("static char *escapeQuotes(const char *arg)", True),
+    ("func (e Escaper) escapeQuotes(arg string) string {", True),
+    ("    pub fn escapeQuotes(&self) -> String {", True),
+    ("def escapeQuotes(arg: str) -> str:", True),
+    ("    return `\"${escapeQuotes(arg)}\"`;", False),  # a call inside another definition
+    ("    quoted = escapeQuotes(arg)", False),
+    ("    self.escapeQuotes(arg)", False),
+    ("    return escapeQuotes(arg);", False),
+    ("        yield await escapeQuotes(arg)", False),
+    ("    if (escapeQuotes == null) {", False),
+])
+def test_a_definitions_name_is_declared_only_at_the_start_of_a_line(line, declares):
+    from lsp_server.engine.keep import _declaring
+
+    assert bool(_declaring(["escapeQuotes"]).search(line)) is declares
+
+
+def test_a_definition_called_from_moved_code_is_still_put_back():
+    # The model moved escapeCommand above quoteArgument and left escapePercent out: the call to it in the
+    # moved code is no declaration, so escapePercent goes back.
+    text = ("function assertOneLine(arg) {\n    if (/\\n/.test(arg)) {\n        throw new TypeError('a line break');\n    }\n}\n\n"
+            "function escapePercent(arg) {\n    return arg.replace(/%/g, '%%');\n}\n\n"
+            "function quoteArgument(arg) {\n    return `\"${arg}\"`;\n}\n\n"
+            "function escapeCommand(arg) {\n    return `\"${escapePercent(arg)}\"`;\n}\n")
+    answer = ("function assertOneLine(arg) {\n    if (/\\n/.test(arg)) {\n        throw new TypeError('a line break');\n    }\n}\n\n"
+              "/** Quoted for cmd.exe. */\nfunction escapeCommand(arg) {\n    return `\"${escapePercent(arg)}\"`;\n}\n\n"
+              "/** Quoted. */\nfunction quoteArgument(arg) {\n    return `\"${arg}\"`;\n}\n")
+    kept, count = _keep(text, (0, len(text)), answer, "Add a JSDoc comment to every function", "escape.js")
+    assert count == 1 and kept.count("function escapePercent(arg) {") == 1
+    assert "/** Quoted. */\nfunction quoteArgument" in kept  # the doc stays with its function
+    assert kept.index("function escapePercent") < kept.index("/** Quoted. */")
