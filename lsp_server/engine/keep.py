@@ -12,7 +12,9 @@ moving, merging, converting or renaming code is taken at its word: nothing is pu
 
 An answer that still lost a long run of lines, writing next to nothing in their place (a small
 model that jumps from one function's first lines to like lines of another, skipping everything
-between), is refused unless the request may mean removing or shortening code.
+between), is refused unless the request may mean removing or shortening code; so is one that
+wrote no code of its own (only comments, docstrings, rewritten definition lines) yet lost some
+(a new docstring, and the function's body gone after it).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class Keeper:
     """The units of one region (text[start:end], str indices) and whether the request may remove them."""
 
     def __init__(self, text: str, start: int, end: int, instruction: str, language: syntax.Language):
+        self.text, self.start, self.end, self.language = text, start, end, language
         source = text.encode("utf-8")
         lo, hi = coords.byte_span(text, (start, end))
         self.base = lo
@@ -132,7 +135,39 @@ class Keeper:
             first, last, lost = skipped
             raise EditError(f"the model's answer dropped {lost} of lines {first}-{last}, which the request does not ask "
                             "to remove (select the code to change and ask again)", kind="model")
+        if lost := self.code_lost(result):
+            raise EditError(f"the model's answer wrote no code, yet dropped {len(lost)} line(s) of it, first line "
+                            f"{self.first_line + lost[0]} (select the code to change and ask again)", kind="model")
         return result, kept
+
+    def code_lost(self, output: str) -> list[int]:
+        """The region's code lines (indices) gone from an answer that wrote no code line of its own; [] when
+        it wrote some, lost none, or the request may mean removing or shortening code. Code lines have
+        words and are no comment or docstring; a rewritten first line of a definition is no new code."""
+        if self.shortening or self.first_unit is None:
+            return []
+        answer = coords.lsp_lines(output)
+        edited = self.text[: self.start] + output + self.text[self.end:]
+        before = {line.strip() for line in self.original}
+        if any(answer[i].strip() not in before and not self._declares(answer[i])
+               for i in self._code_lines(edited, self.start, answer)):
+            return []
+        after = {line.strip() for line in answer}
+        return [i for i in self._code_lines(self.text, self.start, self.original)
+                if self.original[i].strip() not in after and not self._declares(self.original[i])]
+
+    def _code_lines(self, text: str, start: int, lines: list[str]) -> list[int]:
+        """Indices of `lines` (text's lines from str index `start`) with words outside comments and docstrings."""
+        source = text.encode("utf-8")
+        prose = syntax.prose_ranges(source, self.language)
+        code, at = [], len(text[:start].encode("utf-8"))
+        for i, line in enumerate(lines):
+            raw = line.encode("utf-8")
+            lo, hi = at + len(raw) - len(raw.lstrip()), at + len(raw.rstrip())
+            at += len(raw)
+            if not _WORDLESS.match(line) and not _COMMENT.match(line) and not any(a <= lo and hi <= b for a, b in prose):
+                code.append(i)
+        return code
 
     def skipped(self, output: str) -> tuple[int, int, int] | None:
         """The first run of lines the answer `output` skipped: at least DROPPED_MIN_LINES lines with words

@@ -410,3 +410,38 @@ def test_a_definition_called_from_moved_code_is_still_put_back():
     assert count == 1 and kept.count("function escapePercent(arg) {") == 1
     assert "/** Quoted. */\nfunction quoteArgument" in kept  # the doc stays with its function
     assert kept.index("function escapePercent") < kept.index("/** Quoted. */")
+
+
+TIMER = '''\
+def elapsed(start, now):
+    """Seconds between start and now."""
+    if now < start:
+        raise ValueError("now is before start")
+    return now - start
+'''
+
+
+def test_an_answer_with_only_a_new_docstring_that_dropped_the_body_is_refused():
+    from lsp_server.errors import EditError
+
+    keeper = _keeper(TIMER, "Give elapsed a longer docstring", name="timer.py")
+    hollow = 'def elapsed(start, now):\n    """Seconds between start and now.\n\n    Raises ValueError when now is before start.\n    """\n'
+    assert keeper.code_lost(hollow) == [2, 3, 4]
+    with pytest.raises(EditError, match="wrote no code, yet dropped 3 line.*first line 3"):
+        keeper.final(hollow)
+    # The same docstring with the body kept; hints on the def line are no new code either.
+    whole = hollow + TIMER[TIMER.index("    if now < start"):]
+    assert keeper.code_lost(whole) == []
+    assert keeper.code_lost(whole.replace("def elapsed(start, now):", "def elapsed(start: float, now: float) -> float:")) == []
+
+
+def test_an_answer_that_wrote_code_or_was_asked_to_shorten_is_not_checked_for_lost_code():
+    rewritten = TIMER.replace('    if now < start:\n        raise ValueError("now is before start")\n    return now - start\n',
+                              "    return max(0.0, now - start)\n")
+    assert _keeper(TIMER, "Clamp elapsed at zero instead of raising", name="timer.py").code_lost(rewritten) == []
+    assert _keeper(TIMER, "Remove the check from elapsed", name="timer.py").code_lost(
+        TIMER.replace('    if now < start:\n        raise ValueError("now is before start")\n', "")) == []
+    # JavaScript: a doc comment written, the body lost.
+    js = "function elapsed(start, now) {\n    if (now < start) {\n        throw new RangeError('now is before start');\n    }\n    return now - start;\n}\n"
+    answer = "/** Seconds from start to now. */\nfunction elapsed(start, now) {\n}\n"
+    assert _keeper(js, "Add a JSDoc comment to elapsed", name="timer.js").code_lost(answer) == [1, 2, 4]
