@@ -1,0 +1,191 @@
+"""Free-form edits of code no task was written for: what lands, and what it leaves alone.
+
+The files are Python's own standard library (and, where `make test` installed eslint, JavaScript
+from its node_modules), so the edits run on any machine with this project set up. There is no
+expected result to compare with; what any right answer must do is checked instead:
+
+- `kept`: it landed, parses where the file parsed, changed the definitions the request names and
+  no line of the file outside them (new lines may go in next to them: a doc comment above; new
+  lines elsewhere, an import, are counted beside it);
+- `touched N`: it landed and changed or removed N lines with words outside those definitions;
+- `no change` to what the request names (a no-op for it), `syntax error` (the CLI does not write
+  it, the server reverts it), `refused` (the engine's checks turned the answer down: the message).
+
+Beside a landed edit: the identifiers its definitions no longer use ("names gone"). A request for
+hints or docs loses none; a function whose body went missing loses its calls and variables.
+
+`design` is the set the answer checks in `lsp_server/engine/keep.py` were made on; `fresh` was
+written after them and run once, to report:
+
+    .venv/bin/python bench/untouched.py --n-threads 2 [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import importlib.util
+import sys
+import sysconfig
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lsp_server import EditError, Engine, Settings, build_request, syntax  # noqa: E402
+from lsp_server.engine.tasks import Task  # noqa: E402
+from lsp_server.syntax import queries  # noqa: E402
+
+ESLINT_MODULES = Path.home() / ".cache" / "specedit" / "eslint-9.9.1" / "node_modules"
+
+
+@dataclass
+class Case:
+    group: str  # design | fresh
+    name: str
+    source: str  # a Python module's name, or a path under ESLINT_MODULES
+    instruction: str
+    names: tuple[str, ...]  # the definitions the request is about
+    lines: tuple[int, int] | None = None  # the lines to rewrite (an editor's selection); None: the whole file
+
+
+CASES = [
+    Case("design", "colorsys_hints", "colorsys", "Add type hints to rgb_to_hsv and hsv_to_rgb: every argument is a float "
+         "and each returns a tuple of three floats.", ("rgb_to_hsv", "hsv_to_rgb")),
+    Case("design", "bisect_hints", "bisect", "Add type hints to insort_right and bisect_right: a is a list, x any value, "
+         "lo and hi ints, key an optional callable.", ("insort_right", "bisect_right")),
+    Case("design", "fnmatch_dotfiles", "fnmatch", "In filter, skip names that start with a dot unless the pattern itself "
+         "starts with a dot.", ("filter",), (48, 62)),
+    Case("design", "heapq_docstring", "heapq", "Give heappushpop a longer docstring that explains when the item comes "
+         "straight back.", ("heappushpop",), (163, 168)),
+    Case("design", "shlex_hints", "shlex", "Add type hints to split, join and quote.", ("split", "join", "quote")),
+    Case("design", "shlex_push_none", "shlex", "Make push_token refuse None with a ValueError.", ("push_token",), (72, 77)),
+    Case("design", "glob_empty_magic", "glob", "Make has_magic return False for an empty string without searching it.",
+         ("has_magic",)),
+    Case("design", "glob_escape_type", "glob", "Raise a TypeError when pathname is neither str nor bytes.", ("escape",),
+         (238, 250)),
+    Case("design", "spawn_parse_jsdoc", "cross-spawn/lib/parse.js", "Add a JSDoc comment to detectShebang and to "
+         "isBatchFile, describing the parameters and the return value.", ("detectShebang", "isBatchFile")),
+    Case("design", "spawn_escape_jsdoc", "cross-spawn/lib/util/escape.js", "Add a JSDoc comment to every function.",
+         ("assertNoLineBreaks", "escapePercent", "quoteArgument", "escapeCommand", "escapeArgument",
+          "escapeBatchCommand", "escapeBatchArgument")),
+    Case("design", "spawn_escape_bang", "cross-spawn/lib/util/escape.js", "Make escapePercent also escape exclamation "
+         "marks with a caret.", ("escapePercent",), (21, 27)),
+    Case("fresh", "textwrap_hints", "textwrap", "Add type hints to dedent and indent: text and prefix are str, predicate "
+         "an optional callable, and both return str.", ("dedent", "indent")),
+    Case("fresh", "sched_cancel_message", "sched", "Make scheduler.cancel raise a KeyError that names the event when the "
+         "event is not queued.", ("cancel",)),
+    Case("fresh", "getopt_docstring", "getopt", "Add a docstring to short_has_arg.", ("short_has_arg",)),
+    Case("fresh", "reprlib_quotes", "reprlib", "In repr_str, use double quotes when the string holds a single quote and "
+         "no double quote.", ("repr_str",), (126, 132)),
+    Case("fresh", "stat_filemode_hints", "stat", "Add type hints to filemode: mode is an int and it returns a str.",
+         ("filemode",)),
+    Case("fresh", "yaml_common_jsdoc", "js-yaml/lib/common.js", "Add a JSDoc comment to isNothing and isObject.",
+         ("isNothing", "isObject")),
+]
+
+
+def source_path(case: Case) -> Path | None:
+    if case.source.endswith(".js"):
+        path = ESLINT_MODULES / case.source
+        return path if path.is_file() else None
+    spec = importlib.util.find_spec(case.source)
+    if spec and spec.origin and Path(spec.origin).is_file():
+        return Path(spec.origin)
+    path = Path(sysconfig.get_paths()["stdlib"]) / f"{case.source}.py"  # a frozen module (stat): its source file
+    return path if path.is_file() else None
+
+
+def definition_lines(text: str, path: Path, names: tuple[str, ...]) -> set[int]:
+    """0-based lines of the definitions called `names` (functions, methods, classes)."""
+    language = syntax.language_for(str(path))
+    source = text.encode("utf-8")
+    found = queries.captures(language, source, "textobjects")
+    lines: set[int] = set()
+    for node in (n for capture in ("function.outer", "class.outer") for n in found.get(capture, ())):
+        inner = node.child_by_field_name("definition") or node
+        name = inner.child_by_field_name("name")
+        if name is not None and name.text.decode() in names:
+            lines.update(range(node.start_point[0], node.end_point[0] + 1))
+    return lines
+
+
+def names_used(text: str, path: Path, names: tuple[str, ...]) -> set[str]:
+    """The identifiers (no words of strings or comments) in the definitions called `names`."""
+    language = syntax.language_for(str(path))
+    source = text.encode("utf-8")
+    lines = source.splitlines(keepends=True)
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line))
+    used: set[str] = set()
+    for line in definition_lines(text, path, names):
+        used |= syntax.names_in(source, language, starts[line], starts[line + 1])
+    return used
+
+
+def judge(original: str, edited: str, allowed: set[int]) -> str:
+    before, after = original.splitlines(), edited.splitlines()
+    outside = inside = elsewhere = 0
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        if tag in ("replace", "delete"):
+            for i in range(i1, i2):
+                if any(c.isalnum() for c in before[i]):
+                    outside += i not in allowed
+                    inside += i in allowed
+        elif tag == "insert":  # new lines next to a definition change it (a doc comment above); others are counted
+            if i1 in allowed or i1 - 1 in allowed:
+                inside += 1
+            else:
+                elsewhere += j2 - j1
+    added = f" (+{elsewhere} lines elsewhere)" if elsewhere else ""
+    if outside:
+        return f"touched {outside}{added}"
+    return ("kept" if inside else "no change") + added
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n-threads", type=int, default=0)
+    parser.add_argument("--only", nargs="*", help="only the cases with these names")
+    args = parser.parse_args()
+    settings = Settings()
+    settings.model.n_threads = args.n_threads
+    engine = Engine(settings)
+    engine.load()
+    outcomes: dict[str, list[str]] = {}
+    for case in CASES:
+        if args.only and case.name not in args.only:
+            continue
+        path = source_path(case)
+        if path is None:
+            print(f"{case.group:6s} {case.name:22s} skipped: {case.source} is not on this machine", flush=True)
+            continue
+        text = path.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        try:
+            request = build_request(text, Task(kind="edit", instruction=case.instruction, lines=case.lines), path=str(path))
+            result = engine.edit(request)
+        except EditError as exc:
+            outcome, detail = "refused", str(exc)
+        else:
+            detail = ""
+            if result.problems:
+                outcome = "syntax error"
+            else:
+                outcome = judge(text, result.text, definition_lines(text, path, case.names))
+                gone = names_used(text, path, case.names) - names_used(result.text, path, case.names)
+                detail = f"names gone from {', '.join(case.names)}: {', '.join(sorted(gone))}" if gone else ""
+        seconds = time.perf_counter() - started
+        outcomes.setdefault(case.group, []).append(outcome.split()[0])
+        print(f"{case.group:6s} {case.name:22s} {outcome:13s} {seconds:6.1f} s  {detail}", flush=True)
+    for group, seen in outcomes.items():
+        counts = {kind: seen.count(kind) for kind in ("kept", "touched", "no", "syntax", "refused")}
+        print(f"{group}: {len(seen)} edits: kept {counts['kept']}, touched other lines {counts['touched']}, "
+              f"no change {counts['no']}, syntax error {counts['syntax']}, refused {counts['refused']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
