@@ -48,7 +48,9 @@ def check_request(request: dict) -> dict:
     unknown = set(request) - KNOWN_KEYS
     if unknown:
         raise RequestError(f"unknown keys: {', '.join(sorted(unknown))}")
-    kinds = [k for k in KINDS if request.get(k) is not None]
+    # 'symbol' with an 'instruction' and no 'new_name' names the definitions to rewrite: not a rename.
+    kinds = [k for k in KINDS if request.get(k) is not None
+             and not (k == "symbol" and request.get("instruction") is not None and request.get("new_name") is None)]
     if not kinds:
         raise RequestError("give one of 'instruction', 'sketch', 'symbol' + 'new_name', 'diagnostic', 'diff', "
                            "'replace' or 'blocks'")

@@ -233,7 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a rename across files: more files or folders (their files of known languages)")
     p.add_argument("-i", "--instruction", help="what to change")
     p.add_argument("--lines", metavar="A:B", help="only rewrite lines A..B (1-based, inclusive)")
-    p.add_argument("--symbol", help="rename: the symbol to rename (with --new-name)")
+    p.add_argument("--symbol", help="rename: the symbol to rename (with --new-name); with -i alone: the definitions "
+                   "to rewrite (functions, methods, classes; comma-separated names)")
     p.add_argument("--new-name", help="rename: the new name")
     p.add_argument("--at", metavar="LINE:COL", help="rename: only the binding of the --symbol at this place (a local "
                    "within its scope); without it, every occurrence in the file")

@@ -113,11 +113,15 @@ class Tools:
                                                      "'@@ ... @@'; with a folder as path, a diff of its files")] = None,
                   replace: Annotated[list[Replacement] | None, Field(description="search/replace pairs")] = None,
                   lines: Annotated[str | None, Field(description="instruction only: lines 'A:B' to rewrite")] = None,
+                  symbol: Annotated[str | None, Field(description="instruction only: the definitions to rewrite "
+                                                       "(functions, methods, classes; comma-separated names)")] = None,
                   atomic: Annotated[bool, Field(description="a diff of several files: write all or none")] = True,
                   dry_run: DryRun = False) -> str:
         """Edit a file: give exactly one of instruction, sketch, diff or replace."""
         full = self.path(path)
-        request: dict = {"instruction": instruction, "sketch": sketch, "diff": diff, "lines": lines,
+        if symbol is not None and instruction is None:
+            raise ToolError("'symbol' goes with an 'instruction': the definitions it rewrites (a rename is rename_symbol)")
+        request: dict = {"instruction": instruction, "sketch": sketch, "diff": diff, "lines": lines, "symbol": symbol,
                          "replace": None if replace is None else [r.model_dump() for r in replace]}
         if diff is not None and os.path.isdir(full):
             request.update(root=full, atomic=atomic)

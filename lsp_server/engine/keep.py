@@ -38,6 +38,8 @@ SHORTENING = re.compile(r"\b(simplif|shorten|condens|compact|refactor|clean|redu
 # A run of at least this many lines with words, gone from the answer with at most a quarter as many
 # written in their place, is code the answer skipped (a loop becoming a comprehension loses 6).
 DROPPED_MIN_LINES = 10
+# What a refused answer's message suggests: a narrower region, where the model has less to copy.
+ASK_AGAIN = "(ask again for the code to change alone: a selection, --lines or --symbol)"
 _QUOTED = re.compile(r'"""[\s\S]*?"""|"[^"\n]*"|`[^`\n]*`|(?<!\w)\'[^\'\n]*\'(?!\w)')
 # A word that names code after a name: "the remove method" speaks of `remove`, it asks to remove nothing.
 _NAMES_CODE = r"(?=\s*(?:\(|method|function|func|fn|class|struct|type|field|property|attribute|variable|constant))"
@@ -134,10 +136,10 @@ class Keeper:
         if skipped := self.skipped(result):
             first, last, lost = skipped
             raise EditError(f"the model's answer dropped {lost} of lines {first}-{last}, which the request does not ask "
-                            "to remove (select the code to change and ask again)", kind="model")
+                            f"to remove {ASK_AGAIN}", kind="model")
         if lost := self.code_lost(result):
             raise EditError(f"the model's answer wrote no code, yet dropped {len(lost)} line(s) of it, first line "
-                            f"{self.first_line + lost[0]} (select the code to change and ask again)", kind="model")
+                            f"{self.first_line + lost[0]} {ASK_AGAIN}", kind="model")
         return result, kept
 
     def code_lost(self, output: str) -> list[int]:

@@ -59,8 +59,11 @@ class Task:
 def task_from(instruction: str | None = None, lines: tuple[int, int] | None = None, symbol: str | None = None,
               new_name: str | None = None, diagnostic: str | None = None, sketch: str | None = None,
               markers: list[str] | None = None, position: int | None = None) -> Task:
-    """A task from the fields the CLI and the batch mode take; which ones are given says its kind."""
-    kind = ("sketch" if sketch is not None else "rename" if symbol else "fix" if diagnostic else "edit")
+    """A task from the fields the CLI and the batch mode take; which ones are given says its kind.
+
+    A symbol with an instruction and no new name is an edit of the definitions so named."""
+    renaming = symbol and (new_name or not instruction)
+    kind = ("sketch" if sketch is not None else "rename" if renaming else "fix" if diagnostic else "edit")
     return Task(kind, instruction or "", lines, symbol, new_name, diagnostic, sketch, markers, position=position)
 
 
@@ -108,6 +111,10 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
         return _sketch_request(text, task, path, language_id)
     if task.kind not in ("edit", "rename", "fix"):
         raise EditError(f"unknown task kind {task.kind!r}: use edit, rename, fix or sketch")
+    if task.kind == "edit" and task.symbol:
+        if task.lines or span is not None:
+            raise EditError("give the lines to rewrite or the definitions to rewrite (symbol), not both")
+        return EditRequest(text, task.instruction, definition_regions(text, task.symbol, language), path, language_id)
     if span is None and task.lines:
         span = coords.line_span(text, *task.lines)
     span = coords.without_blank_edges(text, span) if span and span != (0, len(text)) else (0, len(text))
@@ -137,6 +144,26 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     draft = drafted[span[0]:len(drafted) - (len(text) - span[1])]
     return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id,
                        draft_certain=task.kind != "fix" or bool(task.fix_edits), prose_guessed=task.kind == "rename")
+
+
+def definition_regions(text: str, symbols: str, language: syntax.Language) -> list[Region]:
+    """The regions of the definitions named in `symbols` (comma-separated; every definition of a name:
+    functions, methods, classes, with the comments above them), one within another merged."""
+    source = text.encode("utf-8")
+    spans = []
+    for name in (n.strip() for n in symbols.split(",") if n.strip()):
+        found = syntax.definitions_named(source, language, name)
+        if not found:
+            raise EditError(f"no definition named {name!r} in the file" if language.has_grammar else
+                            f"definitions cannot be found in a {language.name} file: give the lines to rewrite")
+        spans += [(coords.str_index(source, u.start), coords.str_index(source, u.end)) for u in found]
+    regions: list[Region] = []
+    for start, end in sorted(spans):
+        if regions and start < regions[-1].end:  # a method inside a named class, or the same one twice
+            regions[-1] = Region(regions[-1].start, max(regions[-1].end, end))
+        else:
+            regions.append(Region(start, end))
+    return regions
 
 
 def identifier_at_index(text: str, language: syntax.Language, position: int) -> str:

@@ -9,7 +9,7 @@ from .index import SyntaxIndex
 from .languages import Language, known_languages, language_for
 from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
-from .scopes import Unit, edit_scope, identifier_at, names_in, region_units
+from .scopes import Unit, definitions_named, edit_scope, identifier_at, names_in, region_units
 
 __all__ = [
     "Directive",
@@ -17,6 +17,7 @@ __all__ = [
     "SyntaxIndex",
     "SyntaxProblem",
     "Unit",
+    "definitions_named",
     "edit_scope",
     "find_directives",
     "identifier_at",

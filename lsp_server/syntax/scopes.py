@@ -153,11 +153,7 @@ def region_units(source: bytes, language: Language, start: int, end: int) -> lis
         name = _name_node(node, found.get("definition.name", []))
         if name is None:
             continue
-        first, previous = node, node.prev_named_sibling
-        while (previous is not None and _attached(previous)
-               and previous.end_point[0] >= first.start_point[0] - 1 and line_start(source, previous.start_byte) >= start):
-            first, previous = previous, previous.prev_named_sibling
-        units.append(Unit(line_start(source, first.start_byte), hi, name.text.decode("utf-8", "replace")))
+        units.append(Unit(_with_attached(source, node, start), hi, name.text.decode("utf-8", "replace")))
     for node in found.get("statement.outer", ()):
         inside = [c for c in node.named_children if c.start_byte < end]
         if start <= node.start_byte < end < node.end_byte and inside and all(map(_attached, inside)):
@@ -166,6 +162,31 @@ def region_units(source: bytes, language: Language, start: int, end: int) -> lis
                 units.append(edge)
             break
     return sorted(units, key=lambda u: (u.start, u.end))
+
+
+def definitions_named(source: bytes, language: Language, name: str) -> list[Unit]:
+    """Every definition (function, method, class, at any depth) that declares `name`, as whole lines with
+    the comments, attributes and decorators right above it; sorted. Unknown language: none."""
+    if not language.has_grammar:
+        return []
+    found = queries.captures(language, source, "textobjects")
+    units = set()
+    for node in (n for cap in ("function.outer", "class.outer") for n in found.get(cap, ())):
+        declared = _name_node(node, found.get("definition.name", []))
+        if declared is not None and declared.text.decode("utf-8", "replace") == name:
+            end = line_end(source, max(node.start_byte, node.end_byte - 1))
+            units.add(Unit(_with_attached(source, node, 0), end, name))
+    return sorted(units, key=lambda u: (u.start, u.end))
+
+
+def _with_attached(source: bytes, node, start: int) -> int:
+    """Where `node`'s first line starts, moved up over the comments, attributes and decorators right
+    above it (not above `start`)."""
+    first, previous = node, node.prev_named_sibling
+    while (previous is not None and _attached(previous)
+           and previous.end_point[0] >= first.start_point[0] - 1 and line_start(source, previous.start_byte) >= start):
+        first, previous = previous, previous.prev_named_sibling
+    return line_start(source, first.start_byte)
 
 
 def _attached(node) -> bool:

@@ -32,7 +32,7 @@ async def test_the_tools_have_typed_schemas_edit_files_and_fail_as_tool_errors(t
         assert set(tools) == {"edit_file", "rename_symbol", "fix_diagnostic"}
         edit = tools["edit_file"].input_schema
         assert edit["required"] == ["path"]
-        assert {"instruction", "sketch", "diff", "replace", "dry_run"} <= set(edit["properties"])
+        assert {"instruction", "sketch", "diff", "replace", "lines", "symbol", "dry_run"} <= set(edit["properties"])
         replacement = edit["$defs"]["Replacement"]
         assert replacement["required"] == ["search", "replace"]
         assert tools["rename_symbol"].input_schema["properties"]["paths"]["type"] == "array"
@@ -58,6 +58,11 @@ async def test_the_tools_have_typed_schemas_edit_files_and_fail_as_tool_errors(t
         ambiguous = await client.call_tool("edit_file", {"path": "basket.py", "diff": "@@ ... @@\n-    return 0.0\n+    return None\n\n",
                                                          "instruction": "also this"})
         assert ambiguous.is_error and "give only one of" in ambiguous.content[0].text
+        alone = await client.call_tool("edit_file", {"path": "basket.py", "symbol": "average"})
+        assert alone.is_error and "'symbol' goes with an 'instruction'" in alone.content[0].text
+        unknown = await client.call_tool("edit_file", {"path": "basket.py", "instruction": "add a docstring",
+                                                       "symbol": "median"})
+        assert unknown.is_error and "no definition named 'median'" in unknown.content[0].text
 
 
 async def test_rename_across_a_folder_answers_per_file_and_writes_them_all(tmp_path):

@@ -131,3 +131,65 @@ def test_the_closest_name_prefers_one_the_wrong_name_abbreviates(wrong, names, e
     from lsp_server.engine.tasks import closest_name
 
     assert closest_name(wrong, names) == expected
+
+
+SHAPES = '''\
+import math
+
+
+class Disc:
+    def __init__(self, r):
+        self.r = r
+
+    @property
+    def area(self):
+        return math.pi * self.r ** 2
+
+
+def area(w, h):
+    return w * h
+
+
+# The rim's length.
+def rim(r):
+    return 2 * math.pi * r
+'''
+
+
+def test_a_symbol_with_an_instruction_is_an_edit_of_the_definitions_so_named():
+    from lsp_server.engine.tasks import task_from
+
+    task = task_from("Add type hints", symbol="area,rim")
+    assert (task.kind, task.symbol) == ("edit", "area,rim")
+    request = build_request(SHAPES, task, path="shapes.py")
+    # Both definitions named area (the property with its decorator, the function) and rim, in order.
+    assert [SHAPES[r.start:r.end] for r in request.regions] == [
+        "    @property\n    def area(self):\n        return math.pi * self.r ** 2\n",
+        "def area(w, h):\n    return w * h\n",
+        "# The rim's length.\ndef rim(r):\n    return 2 * math.pi * r\n",  # with the comment above it
+    ]
+    assert all(r.draft is None for r in request.regions)  # free-form: the original lines are the draft
+    # A class takes its methods with it.
+    request = build_request(SHAPES, task_from("Document it", symbol="Disc,__init__"), path="shapes.py")
+    assert [SHAPES[r.start:r.end].splitlines()[0] for r in request.regions] == ["class Disc:"]
+
+
+def test_a_symbol_without_a_new_name_or_instruction_is_still_a_rename_and_bad_symbols_say_why():
+    from lsp_server.engine.tasks import task_from
+
+    assert task_from(None, symbol="area").kind == "rename"
+    assert task_from("rename it", symbol="area", new_name="surface").kind == "rename"
+    with pytest.raises(EditError, match="no definition named 'perimeter'"):
+        build_request(SHAPES, task_from("Add hints", symbol="area,perimeter"), path="shapes.py")
+    with pytest.raises(EditError, match="not both"):
+        build_request(SHAPES, task_from("Add hints", lines=(1, 3), symbol="area"), path="shapes.py")
+    with pytest.raises(EditError, match="give the lines to rewrite"):
+        build_request("area = 1\n", task_from("Add hints", symbol="area"), path="notes.txt")
+
+
+def test_a_batch_line_with_an_instruction_and_a_symbol_is_one_edit():
+    from lsp_server.apply import RequestError, check_request
+
+    assert check_request({"file": "shapes.py", "instruction": "Add hints", "symbol": "area"})["symbol"] == "area"
+    with pytest.raises(RequestError, match="only one of"):
+        check_request({"file": "shapes.py", "instruction": "Add hints", "symbol": "area", "new_name": "surface"})
