@@ -17,7 +17,10 @@ hints or docs loses none; a function whose body went missing loses its calls and
 `design` is the set the answer checks in `lsp_server/engine/keep.py` were made on; `fresh` was
 written after them and run once, to report:
 
-    .venv/bin/python bench/untouched.py --n-threads 2 [--only NAME ...]
+    .venv/bin/python bench/untouched.py --n-threads 2 [--by-symbol] [--only NAME ...]
+
+`--by-symbol`: each whole-file case names the definitions it is about, as `specedit edit
+--symbol` does; only those are rewritten.
 """
 
 from __future__ import annotations
@@ -149,6 +152,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-threads", type=int, default=0)
     parser.add_argument("--only", nargs="*", help="only the cases with these names")
+    parser.add_argument("--by-symbol", action="store_true",
+                        help="a whole-file case names the definitions it is about (--symbol), as a user can")
     args = parser.parse_args()
     settings = Settings()
     settings.model.n_threads = args.n_threads
@@ -165,7 +170,9 @@ def main() -> int:
         text = path.read_text(encoding="utf-8")
         started = time.perf_counter()
         try:
-            request = build_request(text, Task(kind="edit", instruction=case.instruction, lines=case.lines), path=str(path))
+            symbol = ",".join(case.names) if args.by_symbol and case.lines is None else None
+            task = Task(kind="edit", instruction=case.instruction, lines=case.lines, symbol=symbol)
+            request = build_request(text, task, path=str(path))
             result = engine.edit(request)
         except EditError as exc:
             outcome, detail = "refused", str(exc)
