@@ -9,7 +9,9 @@ expected result to compare with; what any right answer must do is checked instea
   lines elsewhere, an import, are counted beside it);
 - `touched N`: it landed and changed or removed N lines with words outside those definitions;
 - `no change` to what the request names (a no-op for it), `syntax error` (the CLI does not write
-  it, the server reverts it), `refused` (the engine's checks turned the answer down: the message).
+  it, the server reverts it), `fails to load` (Python: running the module's top level raises, e.g.
+  a type hint names what the file does not import), `refused` (the engine's checks turned the
+  answer down: the message).
 
 Beside a landed edit: the identifiers its definitions no longer use ("names gone"). A request for
 hints or docs loses none; a function whose body went missing loses its calls and variables.
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import importlib.util
+import subprocess
 import sys
 import sysconfig
 import time
@@ -148,6 +151,16 @@ def judge(original: str, edited: str, allowed: set[int]) -> str:
     return ("kept" if inside else "no change") + added
 
 
+def loads(text: str, path: Path) -> str:
+    """'' when a Python result runs its module's top level (definitions, annotations, constants) without
+    an error; else the error's last line. Not Python: ''."""
+    if path.suffix != ".py":
+        return ""
+    done = subprocess.run([sys.executable, "-c", "import sys; exec(compile(sys.stdin.read(), 'edited.py', 'exec'), "
+                           "{'__name__': 'edited'})"], input=text, capture_output=True, text=True, timeout=60)
+    return "" if done.returncode == 0 else (done.stderr.strip().splitlines() or ["failed"])[-1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-threads", type=int, default=0)
@@ -184,13 +197,16 @@ def main() -> int:
                 outcome = judge(text, result.text, definition_lines(text, path, case.names))
                 gone = names_used(text, path, case.names) - names_used(result.text, path, case.names)
                 detail = f"names gone from {', '.join(case.names)}: {', '.join(sorted(gone))}" if gone else ""
+                if failed := loads(result.text, path):
+                    outcome, detail = "fails to load", failed
         seconds = time.perf_counter() - started
         outcomes.setdefault(case.group, []).append(outcome.split()[0])
         print(f"{case.group:6s} {case.name:22s} {outcome:13s} {seconds:6.1f} s  {detail}", flush=True)
     for group, seen in outcomes.items():
-        counts = {kind: seen.count(kind) for kind in ("kept", "touched", "no", "syntax", "refused")}
+        counts = {kind: seen.count(kind) for kind in ("kept", "touched", "no", "syntax", "fails", "refused")}
         print(f"{group}: {len(seen)} edits: kept {counts['kept']}, touched other lines {counts['touched']}, "
-              f"no change {counts['no']}, syntax error {counts['syntax']}, refused {counts['refused']}")
+              f"no change {counts['no']}, syntax error {counts['syntax']}, fails to load {counts['fails']}, "
+              f"refused {counts['refused']}")
     return 0
 
 

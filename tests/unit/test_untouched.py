@@ -53,3 +53,11 @@ def test_every_case_names_definitions_of_its_file_where_the_file_is_here():
         text = path.read_text(encoding="utf-8")
         for name in case.names:
             assert definition_lines(text, path, (name,)), f"{case.name}: no definition {name} in {path}"
+
+
+def test_a_python_result_must_run_its_top_level():
+    from bench.untouched import loads
+
+    assert loads(ORIGINAL, Path("shapes.py")) == ""
+    assert "NameError" in loads(ORIGINAL.replace("def area(r):", "def area(r: Optional[float]):"), Path("shapes.py"))
+    assert loads("function f( {", Path("f.js")) == ""  # not Python: the syntax check speaks for it
