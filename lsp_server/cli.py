@@ -300,8 +300,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "edit" and args.at and not args.symbol:
         print("specedit: --at needs --symbol and --new-name", file=sys.stderr)
         return 2
-    if args.command == "edit" and args.symbol and not args.new_name:
-        print("specedit: --symbol needs --new-name", file=sys.stderr)
+    if args.command == "edit" and args.symbol and not args.new_name and not args.instruction:
+        print("specedit: --symbol needs --new-name (a rename) or -i (an edit of the definitions so named)", file=sys.stderr)
+        return 2
+    if args.command == "edit" and args.symbol and args.instruction and not args.new_name and (
+            args.more_paths or os.path.isdir(args.path)):
+        print("specedit: an edit of named definitions (-i with --symbol) takes one file", file=sys.stderr)
         return 2
     try:
         return args.func(args)
