@@ -5,10 +5,11 @@ or skips the ones around it, though the prompt asks for every line. Lines it did
 deleted code. A definition lying whole in the region (with the comments and attributes above it)
 that the answer left out, not one of its lines kept and its name not in the answer's new code,
 is put back where it stood; so is a decorator or attribute at the region's end whose definition
-runs on past it. So is the region's code before its first definition and after its last (imports, constants, an
-export) when the answer starts at a definition, with at most new comments above it, or ends with
-one, and kept none of those lines: a fragment, not a rewrite. A request that may mean removing,
-moving, merging, converting or renaming code is taken at its word: nothing is put back.
+runs on past it. So is the region's code before its first definition and after its last
+(imports, constants, an export) when the answer starts at a definition, with at most new
+comments above it, or ends with one, and kept none of those lines: a fragment, not a rewrite. A
+request that may mean removing, moving, merging, converting or renaming code is taken at its
+word: nothing is put back.
 
 An answer that still lost a long run of lines, writing next to nothing in their place (a small
 model that jumps from one function's first lines to like lines of another, skipping everything
@@ -63,8 +64,9 @@ class Keeper:
         self.original = coords.lsp_lines(self.region)
         self.newline = "\r\n" if self.region.count("\r\n") * 2 > self.region.count("\n") else "\n"
         words = _request_words(instruction, source, language, lo, hi)
-        self.removing = bool(self.units) and bool(REMOVING.search(words))
-        self.shortening = bool(REMOVING.search(words) or SHORTENING.search(words))
+        removing = bool(REMOVING.search(words))
+        self.removing = bool(self.units) and removing
+        self.shortening = removing or bool(SHORTENING.search(words))
         self.first_line = text.count("\n", 0, start) + 1  # the region's first line in the file, 1-based
         # Where each unit ends, as a str index into the region; and where the code before the first
         # definition does (the stream holds there too).
@@ -131,7 +133,8 @@ class Keeper:
         return result, len(left_out)
 
     def final(self, output: str) -> tuple[str, int]:
-        """keep(output), or EditError where the answer skipped a run of lines (skipped())."""
+        """keep(output), or EditError where the answer skipped a run of lines (skipped()) or lost code
+        while writing none (code_lost())."""
         result, kept = self.keep(output)
         if skipped := self.skipped(result):
             first, last, lost = skipped
@@ -229,7 +232,6 @@ class Keeper:
         anchors = {i: j for i, j in matched.items() if i not in gone and not _WORDLESS.match(original[i])}
         return left_out, answer, anchors
 
-
     def _edges_left_out(self, original: list[str], answer: list[str], matched: dict[int, int],
                         line_of: dict[int, int], whole: bool) -> list[tuple[int, int]]:
         """The region's lines with words before its first definition, and (`whole`: the answer is complete)
@@ -267,17 +269,17 @@ def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
-def _declaring(names: list[str]) -> re.Pattern:
-    """A line that declares one of `names` ("const add = ...", "area() {", "fn rows(&self)", "func (p Point)
-    Shift(", "char *make(void)"): the name after nothing but words (keywords, modifiers, a type) and a Go
-    receiver; not a use
-    ("self.rows", "(p Point)", "return `${quote(arg)}`", "total = add(1, 2)")."""
-    alternatives = "|".join(re.escape(name) for name in names)
-    return re.compile(rf"^\s*(?:(?!{_USING_WORDS}\s)[\w$<>\[\],*&@]+\s+|\([^()]*\)\s*)*[*&]*(?:{alternatives})\s*(?:\(|=(?![=>])|:=)")
-
-
 # Words before a name that make it a use, not a declaration ("return add(1, 2)").
 _USING_WORDS = r"(?:return|await|yield|throw|raise|new|else|case|not|and|or|in|is|typeof|void|delete|go|defer|echo|print|assert)"
+
+
+def _declaring(names: list[str]) -> re.Pattern:
+    """A line that declares one of `names` ("const add = ...", "area() {", "fn rows(&self)",
+    "func (p Point) Shift(", "char *make(void)"): the name after nothing but words (keywords,
+    modifiers, a type) and a Go receiver; not a use ("self.rows", "(p Point)",
+    "return `${quote(arg)}`", "total = add(1, 2)")."""
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"^\s*(?:(?!{_USING_WORDS}\s)[\w$<>\[\],*&@]+\s+|\([^()]*\)\s*)*[*&]*(?:{alternatives})\s*(?:\(|=(?![=>])|:=)")
 
 
 def _request_words(instruction: str, source: bytes, language: syntax.Language, lo: int, hi: int) -> str:
