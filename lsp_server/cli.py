@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         print("specedit: --sketch applies to the whole file on its own: leave out -i, --symbol, --diagnostic and --lines",
               file=sys.stderr)
         return 2
-    if args.command == "edit" and args.at and not args.symbol:
+    if args.command == "edit" and args.at and (not args.symbol or (args.instruction and not args.new_name)):
         print("specedit: --at needs --symbol and --new-name", file=sys.stderr)
         return 2
     if args.command == "edit" and args.symbol and not args.new_name and not args.instruction:

@@ -180,7 +180,7 @@ class Keeper:
         lines (1-based); None when there is none, or the request may mean removing or shortening code."""
         if self.shortening:
             return None
-        original, answer = coords.lsp_lines(self.region), coords.lsp_lines(output)
+        original, answer = self.original, coords.lsp_lines(output)
         matcher = difflib.SequenceMatcher(None, original, answer, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag not in ("delete", "replace"):

@@ -77,6 +77,8 @@ def test_missing_file_is_refused(specedit, project):
                      id="edit-of-an-absent-definition"),
         pytest.param(["-i", "add a docstring", "--symbol", "total", "--lines", "1:3"], ["not both"],
                      id="edit-of-a-definition-and-lines"),
+        pytest.param(["-i", "add a docstring", "--symbol", "total", "--at", "4:5"], ["--at needs", "--new-name"],
+                     id="edit-of-a-definition-at-a-position"),
         pytest.param(["--symbol", "nothing_here", "--new-name", "x"], ["does not occur"], id="rename-absent-symbol"),
         pytest.param(["--sketch", "nowhere.py"], ["no such file", "nowhere.py"], id="sketch-missing"),
         pytest.param(["--sketch", "notes.txt", "-i", "also this"], ["--sketch", "on its own"], id="sketch-with-instruction"),
