@@ -17,7 +17,9 @@ Beside a landed edit: the identifiers its definitions no longer use ("names gone
 hints or docs loses none; a function whose body went missing loses its calls and variables.
 
 `design` is the set the answer checks in `lsp_server/engine/keep.py` were made on; `fresh` was
-written after them and run once, to report:
+written after them and run once, to report. Both then served to make the narrowing of a
+whole-file request to the definitions its instruction names (`lsp_server/engine/scope.py`) and
+the spacing rule of keep.py; `fresh2` was written after those, to report:
 
     .venv/bin/python bench/untouched.py --n-threads 2 [--by-symbol] [--only NAME ...]
 
@@ -48,7 +50,7 @@ ESLINT_MODULES = Path.home() / ".cache" / "specedit" / "eslint-9.9.1" / "node_mo
 
 @dataclass
 class Case:
-    group: str  # design | fresh
+    group: str  # design | fresh | fresh2
     name: str
     source: str  # a Python module's name, or a path under ESLINT_MODULES
     instruction: str
@@ -89,6 +91,20 @@ CASES = [
          ("filemode",)),
     Case("fresh", "yaml_common_jsdoc", "js-yaml/lib/common.js", "Add a JSDoc comment to isNothing and isObject.",
          ("isNothing", "isObject")),
+    Case("fresh2", "html_hints", "html", "Add type hints to escape and unescape: s is a str, quote a bool, and both "
+         "return a str.", ("escape", "unescape")),
+    Case("fresh2", "calendar_leap_hints", "calendar", "Add type hints to isleap and leapdays: the years are ints, "
+         "isleap returns a bool and leapdays an int.", ("isleap", "leapdays")),
+    Case("fresh2", "base64_b16_casefold", "base64", "Make b16decode raise a TypeError when casefold is not a bool.",
+         ("b16decode",)),
+    Case("fresh2", "base64_b85_docstring", "base64", "Give b85decode a docstring that names the error it raises.",
+         ("b85decode",)),
+    Case("fresh2", "tabnanny_check_logging", "tabnanny", "In check, log the error messages with logging.warning "
+         "instead of printing them.", ("check",)),
+    Case("fresh2", "ms_fmt_jsdoc", "ms/index.js", "Add a JSDoc comment to fmtShort and fmtLong.",
+         ("fmtShort", "fmtLong")),
+    Case("fresh2", "globparent_jsdoc", "glob-parent/index.js", "Add a JSDoc comment to isEnclosure and isGlobby.",
+         ("isEnclosure", "isGlobby")),
 ]
 
 
@@ -182,6 +198,7 @@ def main() -> int:
             continue
         text = path.read_text(encoding="utf-8")
         started = time.perf_counter()
+        request = None
         try:
             symbol = ",".join(case.names) if args.by_symbol and case.lines is None else None
             task = Task(kind="edit", instruction=case.instruction, lines=case.lines, symbol=symbol)
@@ -200,6 +217,10 @@ def main() -> int:
                 if failed := loads(result.text, path):
                     outcome, detail = "fails to load", failed
         seconds = time.perf_counter() - started
+        if request is not None and request.narrowed:  # a whole-file request the instruction's names narrowed (engine/scope.py)
+            how = (f"redone on the whole file for {', '.join(result.widened_for)}"
+                   if outcome != "refused" and result.widened_for else "narrowed to " + ", ".join(request.definitions))
+            detail = f"[{how}] {detail}".rstrip()
         outcomes.setdefault(case.group, []).append(outcome.split()[0])
         print(f"{case.group:6s} {case.name:22s} {outcome:13s} {seconds:6.1f} s  {detail}", flush=True)
     for group, seen in outcomes.items():

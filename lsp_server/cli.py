@@ -100,6 +100,12 @@ def cmd_edit(args) -> int:
         result = engine.edit(request)
     except (EditError, ModelError) as exc:
         raise CliError(str(exc)) from exc
+    if result.widened_for:
+        print(f"specedit: the new code of {', '.join(request.definitions)} uses {', '.join(result.widened_for)}, which the "
+              "file does not define: rewrote the whole file instead", file=sys.stderr)
+    elif request.narrowed:
+        print(f"specedit: rewrote only {', '.join(request.definitions)}, which the instruction names "
+              "(give --lines to rewrite other lines too)", file=sys.stderr)
     if not result.changed:
         print(f"specedit: the model made no change to {args.path} ({result.stats.stop_reason}, "
               f"{result.stats.output_tokens} tokens); nothing to write", file=sys.stderr)

@@ -61,12 +61,20 @@ def report(outcomes: list[FileOutcome], dry_run: bool, shown: Callable[[str], st
         else:
             verb = "would change" if dry_run else "changed"
             lines.append(f"{name}: {verb}" + ("" if o.as_drafted in (None, True) else
-                                               " (the model's result differs from the prepared draft)"))
+                                               " (the model's result differs from the prepared draft)") + _scope(o))
             diffs.append(o.diff(name))
         for h in o.hunks:
             where = f" at line {h.line}" if h.line is not None else ""
             lines.append(f"  hunk {h.number}: {h.status}{where}" + (f": {shown(h.reason)}" if h.reason else ""))
     return "\n".join(lines) + ("\n\n" + "".join(diffs) if diffs else "")
+
+
+def _scope(outcome: FileOutcome) -> str:
+    """Which definitions a free-form edit rewrote, when it rewrote named ones."""
+    stats = outcome.stats or {}
+    if stats.get("widened_for"):
+        return f" (the whole file: the new code uses {', '.join(stats['widened_for'])}, defined nowhere in it)"
+    return f" (only {', '.join(stats['definitions'])})" if stats.get("definitions") else ""
 
 
 class Tools:

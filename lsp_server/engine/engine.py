@@ -8,10 +8,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .. import models, syntax
+from .. import coords, models, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
-from . import prompts
+from . import prompts, scope
 from .local import LocalBackend
 from .model import Model
 from .region import Backend, Prepared, Progress, prepare, prompt_parts, run_region
@@ -41,6 +41,8 @@ class EditResult:
     problems: list[syntax.SyntaxProblem] = field(default_factory=list)  # syntax errors the edit introduced
     original_region: str = ""
     regions: int = 1  # regions rewritten
+    definitions: list[str] = field(default_factory=list)  # the named definitions the regions were
+    widened_for: list[str] = field(default_factory=list)  # names their new code used undefined: redone on the whole file
 
     @property
     def changed(self) -> bool:
@@ -63,6 +65,8 @@ class EditResult:
             "kept_units": s.kept_units,
             "regions": self.regions,
             "changed": self.changed,
+            "definitions": self.definitions,
+            "widened_for": self.widened_for,
         }
 
 
@@ -149,43 +153,80 @@ class Engine:
 
         The regions are rewritten in turn; progress and the result cover the span from the first
         region's start to the last one's end, with the text between regions kept as it was.
+
+        Regions that are named definitions: a Python name their new code uses and nothing defines gets
+        its import when a standard module or typing has it (scope.imports_for); else a request the
+        instruction narrowed is redone on the whole text (`widened_for` names why). Progress then
+        starts again at the whole text's start.
         """
         with self.lock:
-            language = self.check(request)
-            request = self.fitted(request)
-            text = request.text
-            span_start, span_end = request.span
-            span_len = max(1, span_end - span_start)
-            composed = ""  # the span's new text up to the end of the last finished region
-            done_end = span_start
-            total = LoopStats()
-            started = time.perf_counter()
-            for region in request.regions:
-                composed += text[done_end:region.start]
+            result = self._edit(request, on_progress, cancelled, options)
+            if not request.definitions:
+                return result
+            language = syntax.language_for(request.path, request.language_id)
+            missing = scope.new_undefined(request.text, result.text, language)
+            imports = scope.imports_for(missing, result.text, language) if missing else None
+            if imports:  # `logging.warning(...)`, `Optional[int]`: the import they need
+                added, at = syntax.add_imports(result.text.encode("utf-8"), language, imports)
+                return _retexted(result, request.text, added.decode("utf-8"), coords.str_index(added, at), language)
+            if missing and request.narrowed:  # the new code needs more of the file than the definitions
+                whole = dataclasses.replace(request, regions=[Region(0, len(request.text))], definitions=(),
+                                            narrowed=False)
+                why = (f"the new code of {', '.join(request.definitions)} used {', '.join(sorted(missing))}, "
+                       "which the file does not define, so the whole file was rewritten")
+                try:
+                    result = self._edit(whole, on_progress, cancelled, options)
+                except EditError as exc:
+                    raise EditError(f"{exc.reason} ({why})", exc.kind) from exc
+                result.widened_for = sorted(missing)
+            return result
 
-                def region_progress(p: Progress, prefix=composed, region=region, first=region is request.regions[0]):
-                    # The one place a region's progress becomes the span's: offsets, fraction, stats, rate.
-                    orig_before = region.start - span_start
-                    combined = p.stats if first else LoopStats.combined(total, p.stats)
-                    elapsed = time.perf_counter() - started - combined.prefill_s
-                    rate = combined.output_tokens / elapsed if elapsed > 0 else 0.0
-                    done = orig_before + p.fraction * (region.end - region.start)
-                    on_progress(p.rebased(orig_before, prefix, combined, done / span_len, rate))
+    def _edit(self, request: EditRequest, on_progress: Callable[[Progress], None] | None,
+              cancelled: Callable[[], bool], options: LoopOptions | None) -> EditResult:
+        language = self.check(request)
+        request = self.fitted(request)
+        text = request.text
+        span_start, span_end = request.span
+        span_len = max(1, span_end - span_start)
+        composed = ""  # the span's new text up to the end of the last finished region
+        written: list[tuple[int, int]] = []  # where each region's output lies in `composed`
+        done_end = span_start
+        total = LoopStats()
+        started = time.perf_counter()
+        for region in request.regions:
+            composed += text[done_end:region.start]
 
-                output, stats = run_region(self.backend_for(region), self.settings, request, region,
-                                           region_progress if on_progress else None, cancelled, options)
-                total = LoopStats.combined(total, stats)
-                composed += output
-                done_end = region.end
-                if on_progress is not None and region is not request.regions[-1]:
-                    # The region is final: let the stream send it before the next region's prefill.
-                    at = done_end - span_start
-                    on_progress(Progress(composed, (at, len(composed)), total, at / span_len))
-            new_text = text[:span_start] + composed + text[span_end:]
-            problems = syntax.introduced_problems(text.encode(), new_text.encode(), language)
-            return EditResult(text=new_text, region=(span_start, span_end), new_region=composed, stats=total,
-                              language=language.name, problems=problems, original_region=text[span_start:span_end],
-                              regions=len(request.regions))
+            def region_progress(p: Progress, prefix=composed, region=region, first=region is request.regions[0]):
+                # The one place a region's progress becomes the span's: offsets, fraction, stats, rate.
+                orig_before = region.start - span_start
+                combined = p.stats if first else LoopStats.combined(total, p.stats)
+                elapsed = time.perf_counter() - started - combined.prefill_s
+                rate = combined.output_tokens / elapsed if elapsed > 0 else 0.0
+                done = orig_before + p.fraction * (region.end - region.start)
+                on_progress(p.rebased(orig_before, prefix, combined, done / span_len, rate))
+
+            output, stats = run_region(self.backend_for(region), self.settings, request, region,
+                                       region_progress if on_progress else None, cancelled, options)
+            total = LoopStats.combined(total, stats)
+            written.append((len(composed), len(composed) + len(output)))
+            composed += output
+            done_end = region.end
+            if on_progress is not None and region is not request.regions[-1]:
+                # The region is final: let the stream send it before the next region's prefill.
+                at = done_end - span_start
+                on_progress(Progress(composed, (at, len(composed)), total, at / span_len))
+        new_text = text[:span_start] + composed + text[span_end:]
+        result = EditResult(text=new_text, region=(span_start, span_end), new_region=composed, stats=total,
+                            language=language.name, original_region=text[span_start:span_end],
+                            regions=len(request.regions), definitions=list(request.definitions))
+        if request.definitions:  # an import an answer wrote above its definition goes to the file's imports
+            source = new_text.encode("utf-8")
+            hoisted, at = syntax.hoist_imports(source, language, [coords.byte_span(new_text, (span_start + a, span_start + b))
+                                                                  for a, b in written])
+            if hoisted != source:
+                return _retexted(result, text, hoisted.decode("utf-8"), coords.str_index(hoisted, at), language)
+        result.problems = syntax.introduced_problems(text.encode(), new_text.encode(), language)
+        return result
 
     def fitted(self, request: EditRequest) -> EditRequest:
         """The request with each free-form region too large for the context split into parts at blank
@@ -273,3 +314,13 @@ def split_region(text: str, region: Region, limit: int, count_tokens: Callable[[
     cut += 1 if text[cut + 1:cut + 2] != "\n" else 2
     return (split_region(text, Region(region.start, cut), limit, count_tokens)
             + split_region(text, Region(cut, region.end), limit, count_tokens))
+
+
+def _retexted(result: EditResult, original: str, text: str, changed_from: int, language: syntax.Language) -> EditResult:
+    """`result` with its whole text now `text`, which also differs from the original from str index
+    `changed_from` on (an import added above the regions): its span grown to start there, problems anew."""
+    start = min(result.region[0], changed_from)
+    end = result.region[1]
+    return dataclasses.replace(result, text=text, region=(start, end), new_region=text[start:len(text) - (len(original) - end)],
+                               original_region=original[start:end],
+                               problems=syntax.introduced_problems(original.encode(), text.encode(), language))

@@ -16,6 +16,10 @@ model that jumps from one function's first lines to like lines of another, skipp
 between), is refused unless the request may mean removing or shortening code; so is one that
 wrote no code of its own (only comments, docstrings, rewritten definition lines) yet lost some
 (a new docstring, and the function's body gone after it).
+
+A line the answer changed in its spacing only (`maxc-minc` -> `maxc - minc`, two spaces before a
+comment) is put back as it was, unless the request is about layout: a model's house style is a
+change nobody asked for. Its indentation and the text of its string literals must be the same.
 """
 
 from __future__ import annotations
@@ -36,6 +40,11 @@ REMOVING = re.compile(
 # Words of a request that may mean code should get shorter (besides REMOVING's).
 SHORTENING = re.compile(r"\b(simplif|shorten|condens|compact|refactor|clean|reduc|tidy|minif|rewrit|comprehension|"
                         r"one[- ]liner|declarative|idiomatic)", re.I)
+# Words of a request that may be about layout; then spacing changes stand.
+RESTYLING = re.compile(r"\b(format|style|spac|whitespace|indent|align|pep ?8|black|prettier|gofmt|rustfmt|clang-format|"
+                       r"lint|wrap|line length|long|characters|columns|tidy|clean|readab|consistent)", re.I)
+# String literals on one line: their spacing is their text.
+_STRINGS = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`\n]*`')
 # A run of at least this many lines with words, gone from the answer with at most a quarter as many
 # written in their place, is code the answer skipped (a loop becoming a comprehension loses 6).
 DROPPED_MIN_LINES = 10
@@ -67,6 +76,7 @@ class Keeper:
         removing = bool(REMOVING.search(words))
         self.removing = bool(self.units) and removing
         self.shortening = removing or bool(SHORTENING.search(words))
+        self.restyling = bool(RESTYLING.search(words))
         self.first_line = text.count("\n", 0, start) + 1  # the region's first line in the file, 1-based
         # Where each unit ends, as a str index into the region; and where the code before the first
         # definition does (the stream holds there too).
@@ -136,6 +146,7 @@ class Keeper:
         """keep(output), or EditError where the answer skipped a run of lines (skipped()) or lost code
         while writing none (code_lost())."""
         result, kept = self.keep(output)
+        result = self.unrestyled(result)
         if skipped := self.skipped(result):
             first, last, lost = skipped
             raise EditError(f"the model's answer dropped {lost} of lines {first}-{last}, which the request does not ask "
@@ -144,6 +155,25 @@ class Keeper:
             raise EditError(f"the model's answer wrote no code, yet dropped {len(lost)} line(s) of it, first line "
                             f"{self.first_line + lost[0]} {ASK_AGAIN}", kind="model")
         return result, kept
+
+    def unrestyled(self, output: str) -> str:
+        """`output` with each line that differs from its original line in spacing only (the same indentation
+        and string literals) put back as it was; as it is when the request is about layout."""
+        if self.restyling:
+            return output
+        original, answer = self.original, coords.lsp_lines(output)
+        matcher = difflib.SequenceMatcher(None, [_squeezed(x) for x in original], [_squeezed(x) for x in answer],
+                                          autojunk=False)
+        lines = list(answer)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                continue
+            for old, j in zip(original[i1:i2], range(j1, j2)):
+                new, body = answer[j], old.rstrip("\r\n")
+                if (body != new.rstrip("\r\n") and _indent(old) == _indent(new)
+                        and _STRINGS.findall(old) == _STRINGS.findall(new)):
+                    lines[j] = body + new[len(new.rstrip("\r\n")):]  # the answer's line break
+        return "".join(lines)
 
     def code_lost(self, output: str) -> list[int]:
         """The region's code lines (indices) gone from an answer that wrote no code line of its own; [] when
@@ -270,6 +300,10 @@ def _indent(line: str) -> str:
 
 
 # Words before a name that make it a use, not a declaration ("return add(1, 2)").
+def _squeezed(line: str) -> str:
+    return "".join(line.split())
+
+
 _USING_WORDS = r"(?:return|await|yield|throw|raise|new|else|case|not|and|or|in|is|typeof|void|delete|go|defer|echo|print|assert)"
 
 

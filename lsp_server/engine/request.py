@@ -46,6 +46,11 @@ class EditRequest:
     # instruct model then verifies those lines greedily, their changed words not forced: it may
     # fix the words around them, or keep a word that means something else.
     prose_guessed: bool = False
+    # The definitions the regions are, by name: given (--symbol), or named by the instruction of a
+    # request for the whole file (then `narrowed`: a result that needs more of the file is redone on
+    # all of it). An import the answer for one writes above it is moved to the file's imports.
+    definitions: tuple[str, ...] = ()
+    narrowed: bool = False
 
     def __post_init__(self) -> None:
         if not self.regions:

@@ -11,6 +11,7 @@ from .. import coords, syntax
 from ..errors import EditError
 from .regions import change_regions
 from .request import EditRequest, Region
+from .scope import named_definitions
 from .sketch import marker_patterns, merge_sketch
 
 RENAME_INSTRUCTION = re.compile(
@@ -114,7 +115,13 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     if task.kind == "edit" and task.symbol:
         if task.lines or span is not None:
             raise EditError("give the lines to rewrite or the definitions to rewrite (symbol), not both")
-        return EditRequest(text, task.instruction, definition_regions(text, task.symbol, language), path, language_id)
+        return EditRequest(text, task.instruction, definition_regions(text, task.symbol, language), path, language_id,
+                           definitions=_names(task.symbol))
+    if task.kind == "edit" and span is None and not task.lines:
+        named = named_definitions(task.instruction, text, language)  # "add type hints to parse_args"
+        if named:
+            return EditRequest(text, task.instruction, definition_regions(text, ",".join(named), language), path,
+                               language_id, definitions=tuple(named), narrowed=True)
     if span is None and task.lines:
         span = coords.line_span(text, *task.lines)
     span = coords.without_blank_edges(text, span) if span and span != (0, len(text)) else (0, len(text))
@@ -148,14 +155,19 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
 
 def definition_regions(text: str, symbols: str, language: syntax.Language) -> list[Region]:
     """The regions of the definitions named in `symbols` (comma-separated; every definition of a name:
-    functions, methods, classes, with the comments above them), one within another merged."""
+    functions, methods, classes, with the comments above them; "Class.method": those inside that
+    class, where there are), one within another merged."""
     source = text.encode("utf-8")
     spans = []
-    for name in (n.strip() for n in symbols.split(",") if n.strip()):
+    for symbol in _names(symbols):
+        *qualifiers, name = symbol.split(".")
         found = syntax.definitions_named(source, language, name)
         if not found:
             raise EditError(f"no definition named {name!r} in the file" if language.has_grammar else
                             f"definitions cannot be found in a {language.name} file: give the lines to rewrite")
+        if qualifiers:
+            outer = syntax.definitions_named(source, language, qualifiers[-1])
+            found = [u for u in found if any(o.start <= u.start and u.end <= o.end for o in outer)] or found
         spans += [(coords.str_index(source, u.start), coords.str_index(source, u.end)) for u in found]
     regions: list[Region] = []
     for start, end in sorted(spans):
@@ -164,6 +176,11 @@ def definition_regions(text: str, symbols: str, language: syntax.Language) -> li
         else:
             regions.append(Region(start, end))
     return regions
+
+
+def _names(symbols: str) -> tuple[str, ...]:
+    """'a, b,c' -> ('a', 'b', 'c')."""
+    return tuple(n.strip() for n in symbols.split(",") if n.strip())
 
 
 def identifier_at_index(text: str, language: syntax.Language, position: int) -> str:

@@ -9,7 +9,8 @@ from .index import SyntaxIndex
 from .languages import Language, known_languages, language_for
 from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
-from .scopes import Unit, definitions_named, edit_scope, identifier_at, names_in, region_units
+from .imports import add_imports, hoist_imports
+from .scopes import Unit, definitions, definitions_named, edit_scope, identifier_at, names_in, region_units
 
 __all__ = [
     "Directive",
@@ -17,7 +18,10 @@ __all__ = [
     "SyntaxIndex",
     "SyntaxProblem",
     "Unit",
+    "add_imports",
+    "definitions",
     "definitions_named",
+    "hoist_imports",
     "edit_scope",
     "find_directives",
     "identifier_at",

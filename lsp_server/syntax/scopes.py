@@ -164,19 +164,30 @@ def region_units(source: bytes, language: Language, start: int, end: int) -> lis
     return sorted(units, key=lambda u: (u.start, u.end))
 
 
-def definitions_named(source: bytes, language: Language, name: str) -> list[Unit]:
+def definitions_named(source: bytes, language: Language, name: str,
+                      kinds: tuple[str, ...] = ("function.outer", "class.outer")) -> list[Unit]:
     """Every definition (function, method, class, at any depth) that declares `name`, as whole lines with
-    the comments, attributes and decorators right above it; sorted. Unknown language: none."""
+    the comments, attributes and decorators right above it; sorted. `kinds`: the textobjects captures
+    looked at (functions and methods, classes). Unknown language: none."""
+    return sorted({u for kind, u in definitions(source, language).get(name, ()) if kind in kinds},
+                  key=lambda u: (u.start, u.end))
+
+
+def definitions(source: bytes, language: Language) -> dict[str, list[tuple[str, Unit]]]:
+    """Every named definition of the source by its name: (its textobjects capture, its Unit), as
+    `definitions_named` gives them. Unknown language: none."""
     if not language.has_grammar:
-        return []
+        return {}
     found = queries.captures(language, source, "textobjects")
-    units = set()
-    for node in (n for cap in ("function.outer", "class.outer") for n in found.get(cap, ())):
-        declared = _name_node(node, found.get("definition.name", []))
-        if declared is not None and declared.text.decode("utf-8", "replace") == name:
-            end = line_end(source, max(node.start_byte, node.end_byte - 1))
-            units.add(Unit(_with_attached(source, node, 0), end, name))
-    return sorted(units, key=lambda u: (u.start, u.end))
+    by_name: dict[str, list[tuple[str, Unit]]] = {}
+    for kind in ("function.outer", "class.outer"):
+        for node in found.get(kind, ()):
+            declared = _name_node(node, found.get("definition.name", []))
+            if declared is not None:
+                name = declared.text.decode("utf-8", "replace")
+                end = line_end(source, max(node.start_byte, node.end_byte - 1))
+                by_name.setdefault(name, []).append((kind, Unit(_with_attached(source, node, 0), end, name)))
+    return by_name
 
 
 def _with_attached(source: bytes, node, start: int) -> int:

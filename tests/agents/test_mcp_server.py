@@ -79,3 +79,14 @@ async def test_rename_across_a_folder_answers_per_file_and_writes_them_all(tmp_p
     assert "def subtotal(prices):" in (tmp_path / "pkg" / "basket.py").read_text()
     assert (tmp_path / "pkg" / "report.py").read_text() == (
         "from basket import subtotal\n\n\ndef show(prices):\n    # subtotal of the basket\n    print(subtotal(prices))\n")
+
+
+def test_the_answer_says_which_definitions_a_free_form_edit_rewrote():
+    from lsp_server.mcp_server import report
+    from lsp_server.multifile import FileOutcome
+
+    narrowed = FileOutcome("m.py", "a\n", "b\n", stats={"definitions": ["total"], "widened_for": []})
+    widened = FileOutcome("n.py", "a\n", "b\n", stats={"definitions": [], "widened_for": ["Sequence"]})
+    lines = report([narrowed, widened], dry_run=False).splitlines()
+    assert lines[0] == "m.py: changed (only total)"
+    assert lines[1] == "n.py: changed (the whole file: the new code uses Sequence, defined nowhere in it)"

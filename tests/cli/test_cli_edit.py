@@ -107,3 +107,14 @@ def test_symbol_rewrites_only_the_definitions_it_names(specedit, copy_in):
     body, _ = split_json_line(done.stdout)
     assert stats["regions"] == 1
     assert unchanged_around_lines(original, body, 4, 8)  # total() alone: the module docstring, average() stand
+
+
+def test_a_whole_file_edit_whose_instruction_names_a_function_rewrites_that_function_only(specedit, copy_in):
+    path = copy_in("basket.py")
+    original = path.read_text()
+    done = specedit("edit", path.name, "-i", "add a docstring to total", "--json")
+    stats = assert_done_or_said_unchanged(done)
+    body, _ = split_json_line(done.stdout)
+    assert stats["regions"] == 1 and stats["definitions"] == ["total"] and stats["widened_for"] == []
+    assert "rewrote only total, which the instruction names" in done.stderr
+    assert unchanged_around_lines(original, body, 4, 8)

@@ -190,3 +190,52 @@ def test_a_long_insertion_is_shown_as_it_is_written_and_the_stream_ends_on_the_r
     shown = [s for s in states if '"""Add two to x.' in s and "x plus two" not in s]
     assert shown, states  # part of the docstring, shown before the rest was written
     assert all(s.count("return x + 2") == 1 for s in states)
+
+
+NARROW = ("import os\n\n\ndef keep(a):\n    return os.sep + a\n\n\n"
+          "def total(values):\n    return sum(values)\n\n\ndef other():\n    return 1\n")
+
+
+def test_a_named_definition_answer_s_import_joins_the_file_imports():
+    request = build_request(NARROW, Task("edit", "Add type hints to total."), path="m.py")
+    assert request.narrowed and request.definitions == ("total",)
+    region = request.regions[0]
+    answer = "from typing import Sequence\n\ndef total(values: Sequence[float]) -> float:\n    return sum(values)\n"
+    result = Engine(Settings(), model=ScriptedModel({NARROW[region.start:region.end]: answer})).edit(request)
+    assert result.text == NARROW.replace("import os\n", "import os\nfrom typing import Sequence\n").replace(
+        "def total(values):", "def total(values: Sequence[float]) -> float:")
+    assert result.region[0] == len("import os\n") and result.text.startswith(result.original_region[:0])
+    assert result.stats_json()["definitions"] == ["total"] and result.stats_json()["widened_for"] == []
+
+
+class InTurn(ScriptedModel):
+    """Answers its prompts in turn, whatever code they show."""
+
+    def __init__(self, answers: list[str]):
+        super().__init__({})
+        self.queue = [a.encode() + b"```" for a in answers]
+
+    def prefill(self, tokens, cancelled=None, then=(), then_logits=()):
+        self.answers = {bytes(tokens): self.queue.pop(0)} if self.queue else {}
+        return super().prefill(tokens, cancelled, then, then_logits)
+
+
+def test_a_narrowed_edit_whose_new_code_uses_an_undefined_name_is_redone_on_the_whole_file():
+    request = build_request(NARROW, Task("edit", "In total, clamp each value at 0."), path="m.py")
+    assert request.narrowed
+    whole = NARROW.replace("def total(values):\n    return sum(values)\n",
+                           "def clamp(v):\n    return max(0, v)\n\n\ndef total(values):\n    return sum(map(clamp, values))\n")
+    model = InTurn(["def total(values):\n    return sum(map(clamp, values))\n", whole])
+    result = Engine(Settings(), model=model).edit(request)
+    assert result.text == whole and result.widened_for == ["clamp"] and result.definitions == []
+    assert model.prefills == 2
+
+
+def test_a_standard_module_or_typing_name_the_new_code_uses_gets_its_import_instead():
+    request = build_request(NARROW, Task("edit", "Add type hints to total and log it."), path="m.py")
+    answer = ("def total(values: Sequence[float]) -> float:\n    logging.info('summing')\n"
+              "    return sum(values)\n")
+    result = Engine(Settings(), model=InTurn([answer])).edit(request)
+    assert result.text.startswith("import os\nimport logging\nfrom typing import Sequence\n\n\ndef keep(a):")
+    assert answer in result.text and result.widened_for == [] and result.region[0] == len("import os\n")
+    assert result.new_region.startswith("import logging\n") and not result.problems

@@ -445,3 +445,19 @@ def test_an_answer_that_wrote_code_or_was_asked_to_shorten_is_not_checked_for_lo
     js = "function elapsed(start, now) {\n    if (now < start) {\n        throw new RangeError('now is before start');\n    }\n    return now - start;\n}\n"
     answer = "/** Seconds from start to now. */\nfunction elapsed(start, now) {\n}\n"
     assert _keeper(js, "Add a JSDoc comment to elapsed", name="timer.js").code_lost(answer) == [1, 2, 4]
+
+
+def test_lines_changed_in_spacing_only_go_back_unless_the_request_is_about_layout():
+    from lsp_server.engine.keep import Keeper
+
+    text = ("def blend(a, b, w):\n    mix = a*w + b*(1-w) # weighted\n    label = 'a  b'\n"
+            "    if mix>1:\n        return 1\n    return mix\n")
+    answer = ("def blend(a: float, b: float, w: float) -> float:\n    mix = a * w + b * (1 - w)  # weighted\n"
+              "    label = 'a b'\n    if mix > 1:\n            return 1\n    return mix\n")
+    python = language_for("m.py")
+    hinted, _ = Keeper(text, 0, len(text), "Add type hints to blend", python).final(answer)
+    assert hinted == ("def blend(a: float, b: float, w: float) -> float:\n    mix = a*w + b*(1-w) # weighted\n"
+                      "    label = 'a b'\n    if mix>1:\n            return 1\n    return mix\n")  # a string's spaces and an indent stand
+    assert Keeper(text, 0, len(text), "Make blend PEP 8 clean", python).final(answer)[0] == answer
+    crlf = text.replace("\n", "\r\n")
+    assert Keeper(crlf, 0, len(crlf), "Add hints", python).final(answer.replace("\n", "\r\n"))[0] == hinted.replace("\n", "\r\n")

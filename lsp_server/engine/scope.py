@@ -1,0 +1,177 @@
+"""A whole-file free-form request that names definitions rewrites only those (as `--symbol` does).
+
+"Add type hints to rgb_to_hsv and hsv_to_rgb", asked of a whole file, is about two functions. Rewritten
+whole, the file is copied by the model a token at a time where the draft does not carry it, and the
+model changes lines nobody asked about; rewritten as the two functions, the rest cannot change and
+the edit costs what the functions cost. The request keeps the whole file when it may need more:
+words that reach outside definitions ("callers", "imports", "every", "move"), or a name it gives
+that the file declares outside them (a constant, a module variable). After the edit, a Python
+result whose new code uses a name nothing defines gets the import when the name is a standard
+module's (`logging.warning(...)`) or typing's (`Optional`), and is redone on the whole file
+otherwise (`new_undefined`, `imports_for`).
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+import symtable
+import sys
+import typing
+
+from .. import syntax
+
+# Words that say the request reaches past the definitions it names.
+WIDE = re.compile(
+    r"\b(?:files?|modules?|imports?|importing|callers?|call(?:ing)? sites?|usages?|uses of|everywhere|whole|entire|"
+    r"(?:every|each|all(?: the| of the)?|other) (?:functions?|methods?|class(?:es)?|definitions?|calls?|callers?|"
+    r"uses?|usages?|places?|occurrences?|references?)|globals?|constants?|top of|across|"
+    r"move|moves|moving|reorder|swap|merge|combine|inline)\b",
+    re.IGNORECASE,
+)
+# A name as an instruction writes it: `quoted`, dotted (scheduler.cancel), called (mean()).
+MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*)(?P<call>\(\))?")
+# Before a plain word that names a definition: "to split", "in the function filter", "of quote".
+PLAIN_BEFORE = re.compile(r"\b(?:to|in|of|for|from|on)\s+(?:the\s+)?(?:(?:function|method)\s+)?$", re.IGNORECASE)
+PLAIN_AFTER = re.compile(r"^\s+(?:function|method|class|struct|type)\b", re.IGNORECASE)
+# After a plain word that names a definition: an end, a list, or a linking word ("in route order" names none).
+PLAIN_THEN = re.compile(r"^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using|by|when|if|instead|too|also|as|"
+                        r"should|must|so that)\b)", re.IGNORECASE)
+LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$", re.IGNORECASE)
+CLASS_WORD = re.compile(r"\b(?:class|struct|type|interface|trait|enum)\s*$|^\s*(?:class|struct|type|interface|trait|enum)\b",
+                        re.IGNORECASE)
+SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
+
+
+def _declared_pattern(name: str) -> re.Pattern[str]:
+    """A line that declares `name` as a value: `NAME = ...`, `const NAME: T = ...`, `x := ...`, `#define NAME`."""
+    word = re.escape(name)
+    return re.compile(rf"^[ \t]*(?:#[ \t]*define[ \t]+{word}\b|(?:[\w$<>\[\],*&]+[ \t]+)*{word}[ \t]*(?::[^=\n]*)?(?:=(?![=>])|:=))",
+                      re.MULTILINE)
+
+
+def _code_marked(instruction: str, m: re.Match) -> bool:
+    """Whether a mention is written as code: quoted, dotted, called, with an underscore, digit or inner
+    capital, or capitalized where a sentence does not start."""
+    if m["tick"] or m["call"] or "." in m["word"]:
+        return True
+    word = m["word"]
+    if "_" in word or "$" in word or any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:]):
+        return True
+    return word[0].isupper() and not SENTENCE_START.search(instruction[:m.start()])
+
+
+def named_definitions(instruction: str, text: str, language: syntax.Language) -> list[str]:
+    """The definitions a whole-file request is about, as `--symbol` takes them ("Class.method" where the
+    instruction qualifies one); [] when the request should rewrite the whole file."""
+    if not language.has_grammar or not instruction.strip() or WIDE.search(instruction):
+        return []
+    source = text.encode("utf-8")
+    defined = syntax.definitions(source, language)
+    functions: list[str] = []
+    classes: list[str] = []
+    spans: list[tuple[int, int]] = []
+    values: list[str] = []  # names the request gives that the file declares as values: checked below
+    counted_end = -1  # where the last counted mention ended (a list of plain names goes on from it)
+    for m in MENTION.finditer(instruction):
+        raw = (m["tick"] or m["word"]).strip().removesuffix("()")
+        parts = [p for p in raw.split(".") if p]
+        if not parts or not all(language.identifier.fullmatch(p) for p in parts):
+            continue
+        name, qualifier = parts[-1], parts[-2] if len(parts) > 1 else None
+        marked = _code_marked(instruction, m)
+        before = instruction[:m.start()]
+        after = instruction[m.end():]
+        plain = (PLAIN_AFTER.match(after) or (PLAIN_THEN.match(after) and (
+            PLAIN_BEFORE.search(before) or (counted_end >= 0 and LIST_GAP.match(instruction[counted_end:m.start()])))))
+        if not (marked or plain):
+            continue
+        found = [u for kind, u in defined.get(name, ()) if kind == "function.outer"]
+        if found:
+            functions.append(f"{qualifier}.{name}" if qualifier else name)
+            spans += [(u.start, u.end) for u in found]
+            counted_end = m.end()
+        elif any(kind == "class.outer" for kind, _ in defined.get(name, ())):
+            if m["tick"] or CLASS_WORD.search(before) or CLASS_WORD.match(after) or not marked:
+                classes.append(name)
+                counted_end = m.end()
+            else:
+                classes.append("?" + name)  # a type the request refers to: the target only if nothing else is
+        elif marked and qualifier is None:
+            values.append(name)
+    targets = functions + [c for c in classes if not c.startswith("?")]
+    if not targets:
+        targets = [c[1:] for c in classes if c.startswith("?")]
+    if not targets:
+        return []
+    outside = _outside(source, spans)
+    if any(_declared_pattern(v).search(outside) for v in values):
+        return []  # it names a constant or variable of the file: that may be what it changes
+    return list(dict.fromkeys(targets))
+
+
+def _outside(source: bytes, spans: list[tuple[int, int]]) -> str:
+    """The source's text with the spans (byte offsets) left out."""
+    pieces, done = [], 0
+    for start, end in sorted(spans):
+        if start > done:
+            pieces.append(source[done:start])
+        done = max(done, end)
+    pieces.append(source[done:])
+    return b"".join(pieces).decode("utf-8", "replace")
+
+
+_DEFINED_EVERYWHERE = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__",
+                                            "__builtins__", "__path__", "__annotations__", "__dict__", "__module__",
+                                            "__qualname__", "__class__"}
+STAR_IMPORT = re.compile(r"^\s*from\s+\S+\s+import\s+\*", re.MULTILINE)
+
+
+def undefined_names(text: str) -> set[str] | None:
+    """The names a Python module uses that nothing binds (no assignment, import, definition or builtin);
+    None when that cannot be told (it does not compile, or `import *`)."""
+    if STAR_IMPORT.search(text):
+        return None
+    try:
+        top = symtable.symtable(text, "<edit>", "exec")
+    except (SyntaxError, ValueError):
+        return None
+    tables, bound, used = [top], set(), set()
+    while tables:
+        table = tables.pop()
+        tables += table.get_children()
+        for sym in table.get_symbols():
+            name = sym.get_name()
+            if table is top:
+                if sym.is_assigned() or sym.is_imported() or sym.is_namespace():
+                    bound.add(name)
+                elif sym.is_referenced():
+                    used.add(name)
+            elif sym.is_declared_global() and sym.is_assigned():
+                bound.add(name)
+            elif sym.is_global() and sym.is_referenced():
+                used.add(name)
+    return used - bound - _DEFINED_EVERYWHERE
+
+
+def new_undefined(original: str, edited: str, language: syntax.Language) -> set[str]:
+    """The names the edited text uses undefined that the original did not (Python; other languages: none)."""
+    if language.name != "python":
+        return set()
+    after = undefined_names(edited)
+    if not after:
+        return set()
+    return after - (undefined_names(original) or set())
+
+
+def imports_for(names: set[str], edited: str, language: syntax.Language) -> list[bytes] | None:
+    """Import lines that bind every one of `names` in a Python module: a standard module used as one
+    (`logging.warning`) imported by its name, a name of typing's from typing; None when one has none."""
+    if language.name != "python":
+        return None
+    modules = sorted(n for n in names if n in sys.stdlib_module_names and not n.startswith("_")
+                     and re.search(rf"(?<![\w.]){re.escape(n)}\.[^\W\d]", edited))
+    typed = sorted(n for n in names if n in typing.__all__ and n not in modules)
+    if set(modules) | set(typed) != names:
+        return None
+    return [f"import {m}".encode() for m in modules] + ([f"from typing import {', '.join(typed)}".encode()] if typed else [])

@@ -1,0 +1,91 @@
+"""A file's imports (grammars/<lang>/imports.scm): where a new one goes, and imports that a rewritten
+definition's answer wrote above it moved there.
+
+An answer for one function is only that function's lines, so a model that needs an import (`from
+typing import Optional`, `import logging`) writes it above the function, in the middle of the file.
+"""
+
+from __future__ import annotations
+
+from . import queries
+from .languages import Language
+from .lines import line_end, line_start
+
+
+def _leading(source: bytes, language: Language) -> tuple[list, int] | None:
+    """(the imports at the top of the file, where the next import goes); None: the language has no imports query.
+
+    The top is the run of imports, header nodes (a docstring, a package clause) and comments that
+    the file starts with. A new import goes after its last import, else after its header, else after
+    its first comments (a licence, a #! line).
+    """
+    if queries.query(language, "imports") is None:
+        return None
+    found = queries.captures(language, source, "imports")
+    imports = {(n.start_byte, n.end_byte) for n in found.get("import", ())}
+    headers = {(n.start_byte, n.end_byte) for n in found.get("header", ())}
+    top, after_import, after_header, after_comment = [], None, None, 0
+    for node in queries.parse(language, source).root_node.named_children:
+        key = (node.start_byte, node.end_byte)
+        if key in imports:
+            top.append(node)
+            after_import = line_end(source, max(node.start_byte, node.end_byte - 1))
+        elif key in headers:
+            after_header = line_end(source, max(node.start_byte, node.end_byte - 1))
+        elif "comment" in node.type and after_import is None and after_header is None:
+            after_comment = line_end(source, max(node.start_byte, node.end_byte - 1))
+        elif "comment" not in node.type:
+            break
+    at = after_import if after_import is not None else after_header if after_header is not None else after_comment
+    return top, at
+
+
+def add_imports(source: bytes, language: Language, lines: list[bytes]) -> tuple[bytes, int]:
+    """`source` with import lines added below its leading imports (those it has already left out), and
+    the offset where they went; (source, len(source)) when nothing was added or the language has no
+    imports query."""
+    leading = _leading(source, language)
+    if leading is None:
+        return source, len(source)
+    top, at = leading
+    have = {n.text.strip() for n in top}
+    new = [line.strip() + b"\n" for line in dict.fromkeys(lines) if line.strip() not in have]
+    if not new:
+        return source, len(source)
+    blank = [b"\n"] if not top and at > 0 else []  # the first import below a docstring or package clause
+    return b"".join([source[:at], *blank, *new, source[at:]]), at
+
+
+def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]]) -> tuple[bytes, int]:
+    """`source` with the top-level imports that start inside `spans` (byte spans of rewritten code), below
+    the file's leading imports, moved up to them; one the file already has (the same text) is dropped.
+
+    Returns the new source and the offset from which it differs from `source` (len(source) if equal).
+    """
+    leading = _leading(source, language)
+    if leading is None:
+        return source, len(source)
+    top, at = leading
+    found = queries.captures(language, source, "imports").get("import", ())
+    moved = sorted((n for n in found if n.start_byte >= at and any(s <= n.start_byte < e for s, e in spans)),
+                   key=lambda n: n.start_byte)
+    if not moved:
+        return source, len(source)
+    cuts: list[tuple[int, int]] = []
+    for node in moved:
+        lo, hi = line_start(source, node.start_byte), line_end(source, max(node.start_byte, node.end_byte - 1))
+        if source[lo:node.start_byte].strip() or source[node.end_byte:hi].strip():
+            continue  # shares a line with other code: left where it is
+        while hi < len(source) and not source[hi:line_end(source, hi)].strip():
+            hi = line_end(source, hi)  # the blank lines after it go with it
+        cuts.append((lo, hi))
+    if not cuts:
+        return source, len(source)
+    pieces, done = [], 0
+    for lo, hi in cuts:
+        pieces.append(source[done:lo])
+        done = hi
+    pieces.append(source[done:])
+    cut = b"".join(pieces)  # the cuts all lie after `at`: it stands in the cut source too
+    added, _ = add_imports(cut, language, [source[lo:hi].strip() for lo, hi in cuts])
+    return added, at

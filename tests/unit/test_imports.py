@@ -1,0 +1,47 @@
+"""Imports a rewritten definition's answer wrote above it go to the file's imports (syntax/imports.py)."""
+
+from lsp_server import syntax
+
+
+def hoisted(source: str, path: str, inside: str) -> str:
+    data = source.encode()
+    at = data.index(inside.encode())
+    out, _ = syntax.hoist_imports(data, syntax.language_for(path), [(at, at + len(inside.encode()))])
+    return out.decode()
+
+
+def test_a_python_import_above_a_rewritten_function_joins_the_imports():
+    text = ('"""Shapes."""\nfrom __future__ import annotations\nimport math\n\nPI2 = math.pi * 2\n\n\n'
+            "from typing import Optional\n\ndef area(r: Optional[float]) -> float:\n    return PI2 * r\n")
+    assert hoisted(text, "s.py", "from typing import Optional\n\ndef area") == (
+        '"""Shapes."""\nfrom __future__ import annotations\nimport math\nfrom typing import Optional\n\nPI2 = math.pi * 2\n\n\n'
+        "def area(r: Optional[float]) -> float:\n    return PI2 * r\n")
+
+
+def test_an_import_the_file_has_is_dropped_and_one_outside_the_spans_stays():
+    text = "import os\n\n\ndef a():\n    return os.sep\n\nimport sys\n\nimport os\n\ndef b():\n    return os.name\n"
+    out = hoisted(text, "m.py", "import os\n\ndef b()")
+    assert out == "import os\n\n\ndef a():\n    return os.sep\n\nimport sys\n\ndef b():\n    return os.name\n"
+
+
+def test_a_file_without_imports_gets_them_below_its_docstring_or_package_clause():
+    text = '"""Doc."""\n\nX = 1\n\nimport re\ndef f():\n    return re\n'
+    assert hoisted(text, "m.py", "import re\ndef f") == '"""Doc."""\n\nimport re\n\nX = 1\n\ndef f():\n    return re\n'
+    go = 'package cart\n\nfunc Total() int {\n\treturn 1\n}\n\nimport "strings"\n\nfunc Name(s string) string {\n\treturn strings.TrimSpace(s)\n}\n'
+    out = hoisted(go, "c.go", 'import "strings"\n\nfunc Name')
+    assert out.startswith('package cart\n\nimport "strings"\n\nfunc Total()') and out.count("import") == 1
+
+
+def test_typescript_and_java_imports_move_up_and_unknown_languages_are_left_alone():
+    ts = "import { a } from './a';\n\nexport function f() {}\n\nimport { B } from './b';\nfunction g(x: B) {}\n"
+    assert hoisted(ts, "m.ts", "import { B }") == ("import { a } from './a';\nimport { B } from './b';\n\n"
+                                                    "export function f() {}\n\nfunction g(x: B) {}\n")
+    java = "package p;\n\nimport java.util.List;\n\nclass A {\n}\n"
+    assert hoisted(java, "A.java", "class A") == java  # nothing to move
+    text = "import x\nstuff\nimport y\n"
+    assert hoisted(text, "notes.txt", "import y") == text
+
+
+def test_an_import_sharing_its_line_with_code_stays():
+    text = "import os\n\n\ndef f():\n    pass\nimport re; X = re.compile('a')\n"
+    assert hoisted(text, "m.py", "def f") == text

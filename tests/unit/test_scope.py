@@ -1,0 +1,155 @@
+"""A whole-file request that names definitions rewrites those only (engine/scope.py), on code written here."""
+
+import pytest
+
+from lsp_server import syntax
+from lsp_server.engine.scope import named_definitions, new_undefined, undefined_names
+from lsp_server.engine.tasks import Task, build_request
+
+PY = '''"""Parcel tracking."""
+import json
+
+RETRY_LIMIT = 3
+
+
+class Parcel:
+    def weigh(self, scale):
+        return scale.read()
+
+    def label(self):
+        return json.dumps({"id": self.id})
+
+
+def route(parcel, depots):
+    return min(depots, key=lambda d: d.distance(parcel))
+
+
+def deliver(parcel, van):
+    van.load(parcel)
+    return van.go()
+
+
+def summary(parcels):
+    return len(parcels)
+'''
+
+GO = '''package depot
+
+const MaxLoad = 40
+
+type Van struct {
+	Load int
+}
+
+func (v *Van) Fill(n int) int {
+	v.Load += n
+	return v.Load
+}
+
+func Route(stops []string) []string {
+	return stops
+}
+'''
+
+JS = ''''use strict';
+const LIMIT = 5;
+
+function packBox(items) {
+  return items.slice(0, LIMIT);
+}
+
+function shipBox(box) {
+  return { box, shipped: true };
+}
+
+module.exports = { packBox, shipBox };
+'''
+
+
+def named(instruction: str, text: str = PY, path: str = "m.py") -> list[str]:
+    return named_definitions(instruction, text, syntax.language_for(path))
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    ("Add type hints to route and deliver.", ["route", "deliver"]),
+    ("Add type hints to route, deliver and summary: parcels is a list.", ["route", "deliver", "summary"]),
+    ("Give summary() a docstring.", ["summary"]),
+    ("Make `deliver` return False when the van is full.", ["deliver"]),
+    ("In Parcel.label, sort the keys.", ["Parcel.label"]),
+    ("Add a docstring to the label method.", ["label"]),
+    ("Add a docstring to the Parcel class.", ["Parcel"]),
+    ("Add a __repr__ to Parcel.", ["Parcel"]),
+    ("In deliver, check that parcel is a Parcel.", ["deliver"]),  # a class it refers to is no target beside a function
+])
+def test_the_definitions_an_instruction_names_are_the_regions(instruction, expected):
+    assert named(instruction) == expected
+
+
+@pytest.mark.parametrize("instruction", [
+    "Add type hints to every function.",
+    "Rename deliver's callers too.",
+    "Add logging to the whole file.",
+    "Move summary above route.",
+    "Change RETRY_LIMIT to 5 and use it in deliver.",  # a constant of the file: maybe what changes
+    "Merge route and deliver.",
+    "Make the code faster.",
+    "Deliver parcels in route order.",  # plain words that happen to name functions, used as words
+    "Use a constant for the weight limit in deliver.",
+])
+def test_a_request_that_may_reach_past_the_definitions_it_names_keeps_the_whole_file(instruction):
+    assert named(instruction) == []
+
+
+def test_other_languages_name_functions_methods_and_skip_their_constants():
+    assert named("Add a doc comment to Route and to Fill.", GO, "d.go") == ["Route", "Fill"]
+    assert named("Change MaxLoad to 60 in Fill.", GO, "d.go") == []
+    assert named("Add a JSDoc comment to packBox and shipBox.", JS, "b.js") == ["packBox", "shipBox"]
+    assert named("Make packBox use LIMIT + 1.", JS, "b.js") == []
+    assert named("Add type hints to route.", "route = 1\n", "notes.txt") == []  # no grammar: the whole file
+
+
+def test_a_whole_file_edit_that_names_definitions_has_their_regions_and_lines_keep_theirs():
+    request = build_request(PY, Task("edit", "Add type hints to route and deliver."), path="m.py")
+    assert request.narrowed and request.definitions == ("route", "deliver")
+    assert [PY[r.start:r.end].split("\n")[0] for r in request.regions] == ["def route(parcel, depots):",
+                                                                         "def deliver(parcel, van):"]
+    given = build_request(PY, Task("edit", "Add type hints to route and deliver.", (1, 25)), path="m.py")
+    assert not given.narrowed and len(given.regions) == 1
+    symbol = build_request(PY, Task("edit", "Add type hints.", symbol="label"), path="m.py")
+    assert symbol.definitions == ("label",) and not symbol.narrowed
+
+
+def test_a_qualified_name_is_the_definition_inside_that_class():
+    text = "class A:\n    def run(self):\n        pass\n\n\nclass B:\n    def run(self):\n        pass\n"
+    request = build_request(text, Task("edit", "Make B.run return 1."), path="m.py")
+    assert [text[r.start:r.end] for r in request.regions] == ["    def run(self):\n        pass\n"]
+    assert request.regions[0].start == text.index("class B")  + len("class B:\n")
+
+
+def test_undefined_names_are_what_nothing_in_the_module_binds():
+    code = ("from typing import List\nimport os\nX = 1\n\n"
+            "def f(a: Sequence[int]) -> List[int]:\n    global Y\n    Y = len(a)\n    return helper(a, X, os.sep, Y)\n\n"
+            "class C:\n    z = undefined_in_class\n    def m(self):\n        return __name__, f\n")
+    assert undefined_names(code) == {"Sequence", "helper", "undefined_in_class"}
+    assert undefined_names("from os import *\nx = path\n") is None  # cannot be told
+    assert undefined_names("def f(:\n") is None
+
+
+def test_new_undefined_names_are_those_the_edit_brought_in():
+    py = syntax.language_for("m.py")
+    before = "def f(a):\n    return missing(a)\n"
+    after = "def f(a: Sequence[int]) -> int:\n    return missing(a)\n"
+    assert new_undefined(before, after, py) == {"Sequence"}
+    assert new_undefined(before, "from typing import Sequence\n" + after, py) == set()
+    assert new_undefined("x\n", "y\n", syntax.language_for("m.js")) == set()  # Python only
+
+
+def test_imports_for_standard_modules_used_as_modules_and_typing_names_only():
+    from lsp_server.engine.scope import imports_for
+
+    py = syntax.language_for("m.py")
+    code = "def f(x: Optional[int]) -> List[int]:\n    logging.info(x)\n    return [x]\n"
+    assert imports_for({"logging", "Optional", "List"}, code, py) == [b"import logging", b"from typing import List, Optional"]
+    assert imports_for({"string"}, "def f(s):\n    return string\n", py) is None  # a slip, not the module
+    assert imports_for({"helper"}, "helper()\n", py) is None
+    assert imports_for({"Optional"}, "x: Optional[int]\n", syntax.language_for("m.ts")) is None
