@@ -217,7 +217,7 @@ def main() -> int:
                 if failed := loads(result.text, path):
                     outcome, detail = "fails to load", failed
         seconds = time.perf_counter() - started
-        if request is not None and request.narrowed:  # a whole-file request the instruction's names narrowed (engine/scope.py)
+        if getattr(request, "narrowed", False):  # a whole-file request the instruction's names narrowed (engine/scope.py)
             how = (f"redone on the whole file for {', '.join(result.widened_for)}"
                    if outcome != "refused" and result.widened_for else "narrowed to " + ", ".join(request.definitions))
             detail = f"[{how}] {detail}".rstrip()

@@ -15,7 +15,7 @@ from typing import Callable, Protocol
 from .. import coords, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
-from . import prompts
+from . import prompts, scope
 from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map, lines_one_for_one
 from .drafts import Drafter
 from .drafttext import DraftText
@@ -141,8 +141,12 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
     original = text[region.start:region.end]
     guided = request.guided
     fence = prompts.fence_for(text, region.draft or "", request.sketch or "")
-    parts = prompt_parts(text, (region.start, region.end), language, request.path,
-                         request.instruction or "apply the change shown in the draft", fence, request.sketch,
+    instruction = request.instruction or "apply the change shown in the draft"
+    if len(request.definitions) > 1 and region.draft is None:  # one of several named definitions
+        source = text.encode("utf-8")
+        here = {u.name for u in syntax.region_units(source, language, *coords.byte_span(text, (region.start, region.end)))}
+        instruction = scope.instruction_for(instruction, here, request.definitions)
+    parts = prompt_parts(text, (region.start, region.end), language, request.path, instruction, fence, request.sketch,
                          excerpt=region.draft is not None)
     prompt = backend.prompt(parts, region.draft if guided else None)
     lead = ""

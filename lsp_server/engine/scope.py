@@ -110,6 +110,31 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
     return list(dict.fromkeys(targets))
 
 
+def instruction_for(instruction: str, here: set[str], named: tuple[str, ...]) -> str:
+    """The instruction as one region of several named definitions is shown it: each list of the named
+    ones ("split, join and quote") cut to those in the region ("quote"). Shown the whole list, a small
+    model answers every region with all of them. Names not in a list stay as they are."""
+    targets = {n.rsplit(".", 1)[-1] for n in named}
+    runs: list[list[re.Match]] = []
+    for m in MENTION.finditer(instruction):
+        name = (m["tick"] or m["word"]).strip().removesuffix("()").rsplit(".", 1)[-1]
+        if name not in targets:
+            continue
+        if runs and LIST_GAP.match(instruction[runs[-1][-1].end():m.start()]):
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    out, done = [], 0
+    for run in runs:
+        kept = [m[0] for m in run if (m["tick"] or m["word"]).strip().removesuffix("()").rsplit(".", 1)[-1] in here]
+        if len(run) < 2 or not kept or len(kept) == len(run):
+            continue
+        listed = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
+        out += [instruction[done:run[0].start()], listed]
+        done = run[-1].end()
+    return "".join(out) + instruction[done:]
+
+
 def _outside(source: bytes, spans: list[tuple[int, int]]) -> str:
     """The source's text with the spans (byte offsets) left out."""
     pieces, done = [], 0

@@ -153,3 +153,34 @@ def test_imports_for_standard_modules_used_as_modules_and_typing_names_only():
     assert imports_for({"string"}, "def f(s):\n    return string\n", py) is None  # a slip, not the module
     assert imports_for({"helper"}, "helper()\n", py) is None
     assert imports_for({"Optional"}, "x: Optional[int]\n", syntax.language_for("m.ts")) is None
+
+
+def test_each_region_of_several_named_definitions_is_shown_its_own_names_of_a_list():
+    from lsp_server.engine.scope import instruction_for
+
+    named = ("split", "join", "quote")
+    assert instruction_for("Add type hints to split, join and quote.", {"quote"}, named) == "Add type hints to quote."
+    assert instruction_for("Add type hints to split, join and quote.", {"split", "join"}, named) == \
+        "Add type hints to split and join."
+    assert instruction_for("Document `fmtShort` and `fmtLong()`.", {"fmtLong"}, ("fmtShort", "fmtLong")) == \
+        "Document `fmtLong()`."
+    # Names that are no list stay: the sentence needs them.
+    assert instruction_for("In parse_header, call read_line instead of read_raw.", {"read_line"},
+                           ("parse_header", "read_line", "read_raw")) == "In parse_header, call read_line instead of read_raw."
+
+
+def test_the_prompt_of_one_of_several_named_definitions_names_that_one():
+    from types import SimpleNamespace
+
+    from lsp_server.config import Settings
+    from lsp_server.engine.engine import Engine
+    from tests.scripted import ScriptedModel
+
+    model = ScriptedModel({})
+    model.info = SimpleNamespace(chat_template=None, embedded=True)
+    engine = Engine(Settings(), model=model)
+    request = build_request(PY, Task("edit", "Add type hints to route, deliver and summary."), path="m.py")
+    shown = [bytes(engine.prepare(request, r).prompt_tokens).decode() for r in request.regions]
+    assert [s.count("Change request: Add type hints to ") for s in shown] == [1, 1, 1]
+    assert "Change request: Add type hints to deliver.\n" in shown[1]
+    assert "Change request: Add type hints to summary.\n" in shown[2]
