@@ -50,6 +50,11 @@ def _declared_pattern(name: str) -> re.Pattern[str]:
                       re.MULTILINE)
 
 
+def _mentioned(m: re.Match) -> str:
+    """The name a MENTION match writes: `mean()` -> mean, `scheduler.cancel` as it is."""
+    return (m["tick"] or m["word"]).strip().removesuffix("()")
+
+
 def _code_marked(instruction: str, m: re.Match) -> bool:
     """Whether a mention is written as code: quoted, dotted, called, with an underscore, digit or inner
     capital, or capitalized where a sentence does not start."""
@@ -70,12 +75,12 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
     defined = syntax.definitions(source, language)
     functions: list[str] = []
     classes: list[str] = []
+    referred: list[str] = []  # classes the request refers to (a type in a hint): targets only if nothing else is
     spans: list[tuple[int, int]] = []
     values: list[str] = []  # names the request gives that the file declares as values: checked below
     counted_end = -1  # where the last counted mention ended (a list of plain names goes on from it)
     for m in MENTION.finditer(instruction):
-        raw = (m["tick"] or m["word"]).strip().removesuffix("()")
-        parts = [p for p in raw.split(".") if p]
+        parts = [p for p in _mentioned(m).split(".") if p]
         if not parts or not all(language.identifier.fullmatch(p) for p in parts):
             continue
         name, qualifier = parts[-1], parts[-2] if len(parts) > 1 else None
@@ -96,12 +101,10 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
                 classes.append(name)
                 counted_end = m.end()
             else:
-                classes.append("?" + name)  # a type the request refers to: the target only if nothing else is
+                referred.append(name)
         elif marked and qualifier is None:
             values.append(name)
-    targets = functions + [c for c in classes if not c.startswith("?")]
-    if not targets:
-        targets = [c[1:] for c in classes if c.startswith("?")]
+    targets = functions + classes or referred
     if not targets:
         return []
     outside = _outside(source, spans)
@@ -117,8 +120,7 @@ def instruction_for(instruction: str, here: set[str], named: tuple[str, ...]) ->
     targets = {n.rsplit(".", 1)[-1] for n in named}
     runs: list[list[re.Match]] = []
     for m in MENTION.finditer(instruction):
-        name = (m["tick"] or m["word"]).strip().removesuffix("()").rsplit(".", 1)[-1]
-        if name not in targets:
+        if _mentioned(m).rsplit(".", 1)[-1] not in targets:
             continue
         if runs and LIST_GAP.match(instruction[runs[-1][-1].end():m.start()]):
             runs[-1].append(m)
@@ -126,7 +128,7 @@ def instruction_for(instruction: str, here: set[str], named: tuple[str, ...]) ->
             runs.append([m])
     out, done = [], 0
     for run in runs:
-        kept = [m[0] for m in run if (m["tick"] or m["word"]).strip().removesuffix("()").rsplit(".", 1)[-1] in here]
+        kept = [m[0] for m in run if _mentioned(m).rsplit(".", 1)[-1] in here]
         if len(run) < 2 or not kept or len(kept) == len(run):
             continue
         listed = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
