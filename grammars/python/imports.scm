@@ -3,4 +3,4 @@
 (module (import_statement) @import)
 (module (import_from_statement) @import)
 (module (future_import_statement) @import)
-(module . (expression_statement (string)) @header)
+(module (expression_statement (string)) @header)

@@ -12,30 +12,40 @@ from .languages import Language
 from .lines import line_end, line_start
 
 
-def _leading(source: bytes, language: Language) -> tuple[list, int] | None:
-    """(the imports at the top of the file, where the next import goes); None: the language has no imports query.
+def _leading(source: bytes, language: Language, rewritten: list[tuple[int, int]] = ()) -> tuple[list, int] | None:
+    """(the file's imports above its first definition, where the next import goes); None: the language
+    has no imports query.
 
-    The top is the run of imports, header nodes (a docstring, a package clause) and comments that
-    the file starts with. A new import goes after its last import, else after its header, else after
-    its first comments (a licence, a #! line).
+    A new import goes after the last top-level import that comes before the first function or class
+    (statements between imports, `__version__ = ...`, are passed over), else after the header (a
+    docstring, a package clause, 'use strict', comments above it allowed), else after the comments
+    the file starts with (a licence, a #! line). `rewritten` (byte spans): a rewritten definition's
+    lines, where the search stops too.
     """
     if queries.query(language, "imports") is None:
         return None
     found = queries.captures(language, source, "imports")
     imports = {(n.start_byte, n.end_byte) for n in found.get("import", ())}
     headers = {(n.start_byte, n.end_byte) for n in found.get("header", ())}
-    top, after_import, after_header, after_comment = [], None, None, 0
+    shapes = queries.captures(language, source, "textobjects")
+    definitions = {(n.start_byte, n.end_byte) for cap in ("function.outer", "class.outer") for n in shapes.get(cap, ())}
+    top, after_import, after_header, after_comment, code = [], None, None, 0, False
     for node in queries.parse(language, source).root_node.named_children:
-        key = (node.start_byte, node.end_byte)
+        key, end = (node.start_byte, node.end_byte), line_end(source, max(node.start_byte, node.end_byte - 1))
+        if any(s <= node.start_byte < e for s, e in rewritten):
+            break
         if key in imports:
             top.append(node)
-            after_import = line_end(source, max(node.start_byte, node.end_byte - 1))
-        elif key in headers:
-            after_header = line_end(source, max(node.start_byte, node.end_byte - 1))
-        elif "comment" in node.type and after_import is None and after_header is None:
-            after_comment = line_end(source, max(node.start_byte, node.end_byte - 1))
-        elif "comment" not in node.type:
+            after_import = end
+        elif key in definitions or any(s <= node.start_byte and node.end_byte <= e for s, e in definitions):
             break
+        elif key in headers and not code and after_import is None:
+            after_header = end
+        elif "comment" in node.type:
+            if not code and after_import is None and after_header is None:
+                after_comment = end
+        else:
+            code = True
     at = after_import if after_import is not None else after_header if after_header is not None else after_comment
     return top, at
 
@@ -62,7 +72,7 @@ def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]
 
     Returns the new source and the offset from which it differs from `source` (len(source) if equal).
     """
-    leading = _leading(source, language)
+    leading = _leading(source, language, spans)
     if leading is None:
         return source, len(source)
     top, at = leading

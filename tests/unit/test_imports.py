@@ -45,3 +45,16 @@ def test_typescript_and_java_imports_move_up_and_unknown_languages_are_left_alon
 def test_an_import_sharing_its_line_with_code_stays():
     text = "import os\n\n\ndef f():\n    pass\nimport re; X = re.compile('a')\n"
     assert hoisted(text, "m.py", "def f") == text
+
+
+def test_a_new_import_goes_below_the_docstring_and_the_imports_after_statements_between_them():
+    text = ('#! /usr/bin/env python3\n\n"""Checks."""\n\n# Public domain.\n__version__ = "6"\n\nimport os\nimport sys\n\n'
+            '__all__ = ["check"]\n\n\ndef check(path):\n    return os.sep\n\n\nimport re\n')
+    out, at = syntax.add_imports(text.encode(), syntax.language_for("t.py"), [b"import logging"])
+    assert out.decode() == text.replace("import sys\n", "import sys\nimport logging\n")
+    bare = '#! /usr/bin/env python3\n"""Doc."""\n\ndef f():\n    pass\n'
+    out, _ = syntax.add_imports(bare.encode(), syntax.language_for("t.py"), [b"import logging"])
+    assert out.decode() == '#! /usr/bin/env python3\n"""Doc."""\n\nimport logging\n\ndef f():\n    pass\n'
+    js = "/* Licence. */\n'use strict';\n\nfunction f() {}\n"
+    out, _ = syntax.add_imports(js.encode(), syntax.language_for("m.js"), [b"import fs from 'fs';"])
+    assert out.decode() == "/* Licence. */\n'use strict';\n\nimport fs from 'fs';\n\nfunction f() {}\n"
