@@ -23,8 +23,10 @@ the spacing rule of keep.py; `fresh2` was written after those, to report:
 
     .venv/bin/python bench/untouched.py --n-threads 2 [--by-symbol] [--only NAME ...]
 
-`--by-symbol`: each whole-file case names the definitions it is about, as `specedit edit
---symbol` does; only those are rewritten.
+A whole-file case whose instruction names definitions is narrowed to them, as `specedit edit`
+does (`lsp_server/engine/scope.py`); the line says so ("[narrowed to ...]"). `--by-symbol`: each
+whole-file case names the definitions it is about, as `specedit edit --symbol` does; only those
+are rewritten.
 """
 
 from __future__ import annotations
