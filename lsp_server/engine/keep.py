@@ -164,16 +164,18 @@ class Keeper:
         original, answer = self.original, coords.lsp_lines(output)
         matcher = difflib.SequenceMatcher(None, [_squeezed(x) for x in original], [_squeezed(x) for x in answer],
                                           autojunk=False)
-        lines = list(answer)
+        out: list[str] = []
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag != "equal":
-                continue
-            for old, j in zip(original[i1:i2], range(j1, j2)):
-                new, body = answer[j], old.rstrip("\r\n")
-                if (body != new.rstrip("\r\n") and _indent(old) == _indent(new)
-                        and _STRINGS.findall(old) == _STRINGS.findall(new)):
-                    lines[j] = body + new[len(new.rstrip("\r\n")):]  # the answer's line break
-        return "".join(lines)
+            if tag == "equal":
+                out += [old.rstrip("\r\n") + new[len(new.rstrip("\r\n")):] if _restyled(old, new) else new
+                        for old, new in zip(original[i1:i2], answer[j1:j2])]  # the answer's line breaks
+            elif tag == "replace" and _restyled("".join(original[i1:i2]), "".join(answer[j1:j2])):
+                # Lines joined or split, nothing else: a docstring reflowed, a call wrapped.
+                last = answer[j2 - 1]
+                out += [*original[i1:i2 - 1], original[i2 - 1].rstrip("\r\n") + last[len(last.rstrip("\r\n")):]]
+            else:
+                out += answer[j1:j2]
+        return "".join(out)
 
     def code_lost(self, output: str) -> list[int]:
         """The region's code lines (indices) gone from an answer that wrote no code line of its own; [] when
@@ -302,6 +304,13 @@ def _indent(line: str) -> str:
 # Words before a name that make it a use, not a declaration ("return add(1, 2)").
 def _squeezed(line: str) -> str:
     return "".join(line.split())
+
+
+def _restyled(old: str, new: str) -> bool:
+    """Whether `new` is `old` (one line or several) with other spacing or line breaks only: the same
+    indentation, words and string literals."""
+    return (old.rstrip("\r\n") != new.rstrip("\r\n") and _squeezed(old) == _squeezed(new)
+            and _indent(old) == _indent(new) and _STRINGS.findall(old) == _STRINGS.findall(new))
 
 
 _USING_WORDS = r"(?:return|await|yield|throw|raise|new|else|case|not|and|or|in|is|typeof|void|delete|go|defer|echo|print|assert)"

@@ -461,3 +461,16 @@ def test_lines_changed_in_spacing_only_go_back_unless_the_request_is_about_layou
     assert Keeper(text, 0, len(text), "Make blend PEP 8 clean", python).final(answer)[0] == answer
     crlf = text.replace("\n", "\r\n")
     assert Keeper(crlf, 0, len(crlf), "Add hints", python).final(answer.replace("\n", "\r\n"))[0] == hinted.replace("\n", "\r\n")
+
+
+def test_lines_joined_or_split_and_nothing_else_go_back_as_they_were():
+    from lsp_server.engine.keep import Keeper
+
+    text = ('def unescape(s):\n    """\n    Convert all references (e.g. &gt;,\n    &x3e;) in s to characters.\n    """\n'
+            '    return call(a, b,\n                c)\n')
+    answer = ('def unescape(s: str) -> str:\n    """\n    Convert all references (e.g. &gt;, &x3e;) in s to characters.\n'
+              '    """\n    return call(\n        a, b, c)\n')
+    python = language_for("m.py")
+    assert Keeper(text, 0, len(text), "Add type hints to unescape", python).final(answer)[0] == (
+        "def unescape(s: str) -> str:\n" + text.split("\n", 1)[1])
+    assert Keeper(text, 0, len(text), "Wrap long lines in unescape", python).final(answer)[0] == answer
