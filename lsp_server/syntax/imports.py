@@ -70,7 +70,7 @@ def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]
     """`source` with the top-level imports that start inside `spans` (byte spans of rewritten code), below
     the file's leading imports, moved up to them; one the file already has (the same text) is dropped.
 
-    Returns the new source and the offset from which it differs from `source` (len(source) if equal).
+    Returns the new source and the line start from which it differs from `source` (len(source) if equal).
     """
     leading = _leading(source, language, spans)
     if leading is None:
@@ -96,6 +96,6 @@ def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]
         pieces.append(source[done:lo])
         done = hi
     pieces.append(source[done:])
-    cut = b"".join(pieces)  # the cuts all lie after `at`: it stands in the cut source too
-    added, _ = add_imports(cut, language, [source[lo:hi].strip() for lo, hi in cuts])
-    return added, at
+    added, _ = add_imports(b"".join(pieces), language, [source[lo:hi].strip() for lo, hi in cuts])
+    same = next((i for i, (a, b) in enumerate(zip(source, added)) if a != b), min(len(source), len(added)))
+    return added, line_start(source, same)
