@@ -141,11 +141,7 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
     original = text[region.start:region.end]
     guided = request.guided
     fence = prompts.fence_for(text, region.draft or "", request.sketch or "")
-    instruction = request.instruction or "apply the change shown in the draft"
-    if len(request.definitions) > 1 and region.draft is None:  # one of several named definitions
-        source = text.encode("utf-8")
-        here = {u.name for u in syntax.region_units(source, language, *coords.byte_span(text, (region.start, region.end)))}
-        instruction = scope.instruction_for(instruction, here, request.definitions)
+    instruction = scope.shown_instruction(request, region, language) or "apply the change shown in the draft"
     parts = prompt_parts(text, (region.start, region.end), language, request.path, instruction, fence, request.sketch,
                          excerpt=region.draft is not None)
     prompt = backend.prompt(parts, region.draft if guided else None)

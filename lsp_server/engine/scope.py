@@ -19,7 +19,8 @@ import symtable
 import sys
 import typing
 
-from .. import syntax
+from .. import coords, syntax
+from .request import EditRequest, Region
 
 # Words that say the request reaches past the definitions it names.
 WIDE = re.compile(
@@ -111,6 +112,17 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
     if any(_declared_pattern(v).search(outside) for v in values):
         return []  # it names a constant or variable of the file: that may be what it changes
     return list(dict.fromkeys(targets))
+
+
+def shown_instruction(request: EditRequest, region: Region, language: syntax.Language) -> str:
+    """The instruction a region's prompt shows: as given, or for a region of several named definitions
+    (no draft) cut to its own names (instruction_for)."""
+    if len(request.definitions) < 2 or region.draft is not None:
+        return request.instruction
+    text = request.text
+    lo, hi = coords.byte_span(text, (region.start, region.end))
+    here = {u.name for u in syntax.region_units(text.encode("utf-8"), language, lo, hi)}
+    return instruction_for(request.instruction, here, request.definitions)
 
 
 def instruction_for(instruction: str, here: set[str], named: tuple[str, ...]) -> str:
