@@ -42,6 +42,18 @@ LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$", re.IGN
 CLASS_WORD = re.compile(r"\b(?:class|struct|type|interface|trait|enum)\s*$|^\s*(?:class|struct|type|interface|trait|enum)\b",
                         re.IGNORECASE)
 SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
+# A request's details after a colon, clause by clause: a clause opens with its subject and a verb.
+DETAILS = re.compile(r":\s+")
+SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+CLAUSE_OPEN = re.compile(r"`?(?P<subject>[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*)`?(?:\(\))?\s+(?P<verb>is|are|returns?|takes?|"
+                         r"gets?|becomes?|should|must|has|have|yields?|raises?|accepts?|needs?|can|may|defaults?)\b")
+# Subjects that stand for all the named definitions ("both return a str"): in a region of one, its name.
+ALL_OF_THEM = {"both", "they", "all", "each"}
+SINGULAR = {"are": "is", "have": "has", "should": "should", "must": "must", "can": "can", "may": "may"}
+CLAUSE_GAP = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
+WORD = re.compile(r"[^\W\d][\w$]*")
+NOT_A_SUBJECT = {"the", "it", "its", "this", "that", "these", "those", "each", "both", "they", "which", "there", "all",
+                 "one", "a", "an", "every", "result", "value"}
 
 
 def _declared_pattern(name: str) -> re.Pattern[str]:
@@ -121,14 +133,21 @@ def shown_instruction(request: EditRequest, region: Region, language: syntax.Lan
         return request.instruction
     text = request.text
     lo, hi = coords.byte_span(text, (region.start, region.end))
-    here = {u.name for u in syntax.region_units(text.encode("utf-8"), language, lo, hi)}
-    return instruction_for(request.instruction, here, request.definitions)
+    source = text.encode("utf-8")
+    here = {u.name for u in syntax.region_units(source, language, lo, hi)}
+    others = [source[u.start:u.end] for name, found in syntax.definitions(source, language).items()
+              if name in {n.rsplit(".", 1)[-1] for n in request.definitions} - here
+              for kind, u in found if kind == "function.outer" or kind == "class.outer"]
+    return instruction_for(request.instruction, here, request.definitions, source[lo:hi].decode("utf-8", "replace"),
+                           b"\n".join(others).decode("utf-8", "replace"))
 
 
-def instruction_for(instruction: str, here: set[str], named: tuple[str, ...]) -> str:
+def instruction_for(instruction: str, here: set[str], named: tuple[str, ...], region_text: str = "",
+                    others_text: str = "") -> str:
     """The instruction as one region of several named definitions is shown it: each list of the named
-    ones ("split, join and quote") cut to those in the region ("quote"). Shown the whole list, a small
-    model answers every region with all of them. Names not in a list stay as they are."""
+    ones ("split, join and quote") cut to those in the region ("quote"), and the clauses of its details
+    that speak of another region left out (_own_clauses). Shown the whole list, a small model answers
+    every region with all of them. Names not in a list stay as they are."""
     targets = {n.rsplit(".", 1)[-1] for n in named}
     runs: list[list[re.Match]] = []
     for m in MENTION.finditer(instruction):
@@ -146,7 +165,59 @@ def instruction_for(instruction: str, here: set[str], named: tuple[str, ...]) ->
         listed = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
         out += [instruction[done:run[0].start()], listed]
         done = run[-1].end()
-    return "".join(out) + instruction[done:]
+    cut = "".join(out) + instruction[done:]
+    return _own_clauses(cut, here, targets, region_text, others_text) if region_text else cut
+
+
+def _own_clauses(instruction: str, here: set[str], targets: set[str], region_text: str, others_text: str) -> str:
+    """The details after a request's colon ("...: players is a list of Player, limit is an optional int,
+    rank_players returns a list, and average_total returns a float") without the clauses whose subject
+    belongs to another region: a named definition not here, or a name the other named definitions use
+    and this region does not (`limit`, another function's parameter). Shown "limit is an optional int",
+    a model gave the function without one a `limit` parameter too. Details of another shape stay."""
+    colon = DETAILS.search(instruction)
+    if not colon:
+        return instruction
+    end = SENTENCE_END.search(instruction, colon.end())
+    stop = end.start() if end else len(instruction)
+    details = instruction[colon.end():stop]
+    starts = [0] if CLAUSE_OPEN.match(details) else []
+    gaps = [g for g in CLAUSE_GAP.finditer(details) if CLAUSE_OPEN.match(details, g.end())]
+    if not starts or not gaps:
+        return instruction
+    bounds = [(0, gaps[0].start())] + [(g.end(), (gaps[i + 1].start() if i + 1 < len(gaps) else len(details)))
+                                       for i, g in enumerate(gaps)]
+    mine, theirs = set(WORD.findall(region_text)), set(WORD.findall(others_text))
+
+    def elsewhere(subject: str) -> bool:
+        name = subject.rsplit(".", 1)[-1]
+        if name in here or name.lower() in NOT_A_SUBJECT:
+            return False
+        return name in targets or (name in theirs and name not in mine)
+
+    clauses = [details[a:b] for a, b in bounds]
+    kept = [c for c in clauses if not elsewhere(CLAUSE_OPEN.match(c)["subject"])]
+    own = sorted(here & targets)
+    if len(own) == 1:  # "both return a str", shown one function: a small model goes looking for the other
+        kept = [_said_of(c, own[0]) for c in kept]
+    if kept == clauses:
+        return instruction
+    head = instruction[:colon.start()]
+    if not kept:
+        return head + instruction[stop:]
+    listed = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
+    return head + colon[0] + listed + instruction[stop:]
+
+
+def _said_of(clause: str, name: str) -> str:
+    """A clause whose subject stands for all the named definitions ("both return a str") said of `name`
+    alone ("name returns a str"); any other clause as it is."""
+    m = CLAUSE_OPEN.match(clause)
+    if m["subject"].lower() not in ALL_OF_THEM:
+        return clause
+    verb = m["verb"]
+    verb = SINGULAR.get(verb, verb if verb.endswith("s") else verb + "s")
+    return f"{name} {verb}{clause[m.end():]}"
 
 
 def _outside(source: bytes, spans: list[tuple[int, int]]) -> str:

@@ -169,6 +169,32 @@ def test_each_region_of_several_named_definitions_is_shown_its_own_names_of_a_li
                            ("parse_header", "read_line", "read_raw")) == "In parse_header, call read_line instead of read_raw."
 
 
+def test_each_region_is_shown_only_the_details_that_speak_of_it():
+    from lsp_server.engine.scope import instruction_for
+
+    named = ("load", "save")
+    load = "def load(path, encoding=None):\n    with open(path, encoding=encoding) as f:\n        return f.read()\n"
+    save = "def save(path, data, mode='w'):\n    with open(path, mode) as f:\n        f.write(data)\n"
+    asked = ("Add type hints to load and save: path is a str, encoding is an optional str, data is a str, "
+             "mode is a str, load returns a str and save returns None.")
+    # Another region's parameters and return value are left out; what both use stays.
+    assert instruction_for(asked, {"load"}, named, load, save) == \
+        "Add type hints to load: path is a str, encoding is an optional str and load returns a str."
+    assert instruction_for(asked, {"save"}, named, save, load) == \
+        "Add type hints to save: path is a str, data is a str, mode is a str and save returns None."
+    # "Both" said of one function is said of it by name.
+    assert instruction_for("Document load and save: both take a path, and both must name the encoding they use.",
+                           {"save"}, named, save, load) == \
+        "Document save: save takes a path and save must name the encoding they use."
+    # Details of another shape, or none that speak of another region, stay as they are.
+    assert instruction_for("Add docstrings to load and save: keep them short.", {"load"}, named, load, save) == \
+        "Add docstrings to load: keep them short."
+    assert instruction_for("In load, use pathlib: path is a str.", {"load"}, named, load, save) == \
+        "In load, use pathlib: path is a str."
+    # Without the regions' texts (one definition, or a drafted region) only lists are cut.
+    assert instruction_for(asked, {"load"}, named) == asked.replace("load and save", "load")
+
+
 def test_the_prompt_of_one_of_several_named_definitions_names_that_one():
     from types import SimpleNamespace
 
