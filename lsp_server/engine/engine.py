@@ -205,8 +205,20 @@ class Engine:
                 done = orig_before + p.fraction * (region.end - region.start)
                 on_progress(p.rebased(orig_before, prefix, combined, done / span_len, rate))
 
-            output, stats = run_region(self.backend_for(region), self.settings, request, region,
-                                       region_progress if on_progress else None, cancelled, options)
+            try:
+                output, stats = run_region(self.backend_for(region), self.settings, request, region,
+                                           region_progress if on_progress else None, cancelled, options)
+            except EditError as exc:
+                # A named definition whose answer could not be used (it ran to its budget writing other
+                # functions, it dropped lines): once more, its opening through the name written for the model.
+                lead = scope.opening(text, region, language) if (
+                    exc.kind == "model" and request.definitions and region.draft is None and region.lead is None
+                    and self.backend_for(region).prefills_answer) else None
+                if lead is None:
+                    raise
+                region = dataclasses.replace(region, lead=lead)
+                output, stats = run_region(self.backend_for(region), self.settings, request, region,
+                                           region_progress if on_progress else None, cancelled, options)
             total = LoopStats.combined(total, stats)
             written.append((len(composed), len(composed) + len(output)))
             composed += output

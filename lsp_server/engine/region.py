@@ -151,7 +151,7 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
         # write an indented region (a method, a nested block) flush left, as a snippet of its own.
         # All of it but its last character, which BPE vocabularies join to the word after it
         # ("   " + " pub", "\t" + "\treturn"): the model then writes its first token as it would.
-        lead = original[:len(original) - len(original.lstrip(" \t"))][:-1]
+        lead = original[:len(original) - len(original.lstrip(" \t"))][:-1] if region.lead is None else region.lead
         if lead:
             parts = replace(parts, lead=lead)
             prompt = backend.prompt(parts, None)

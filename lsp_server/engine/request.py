@@ -11,11 +11,14 @@ class Region:
 
     `draft` is what a tool says the region becomes (a rename, a fix, a merged sketch): the model
     verifies it and may change it. None: the original lines are the draft (free-form edits).
+    `lead`: the answer's opening, written for the model (a prefix of the region's text); None: its
+    indentation (region.prepare).
     """
 
     start: int
     end: int
     draft: str | None = None
+    lead: str | None = None
 
 
 @dataclass

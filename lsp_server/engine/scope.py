@@ -220,6 +220,27 @@ def _said_of(clause: str, name: str) -> str:
     return f"{name} {verb}{clause[m.end():]}"
 
 
+COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;)")
+
+
+def opening(text: str, region: Region, language: syntax.Language) -> str | None:
+    """The region's text through the name of the first definition it holds ("def dedent", "@cache\ndef
+    load", past the comments above it): what a retry writes for the model when its answer went astray.
+    A small model shown one function of a file sometimes answers with the functions before it and runs
+    to its budget (the 1.5B, asked for hints on textwrap.dedent, began at wrap). None without one."""
+    source = text.encode("utf-8")
+    lo, hi = coords.byte_span(text, (region.start, region.end))
+    named = [u for u in syntax.region_units(source, language, lo, hi) if u.name]
+    if not named:
+        return None
+    start = coords.str_index(source, named[0].start)
+    for m in re.finditer(rf"(?<![\w$]){re.escape(named[0].name)}(?![\w$])", text[start:region.end]):
+        line = text[text.rfind("\n", 0, start + m.start()) + 1:start + m.start()]
+        if not COMMENT_LINE.match(line):
+            return text[region.start:start + m.end()]
+    return None
+
+
 def _outside(source: bytes, spans: list[tuple[int, int]]) -> str:
     """The source's text with the spans (byte offsets) left out."""
     pieces, done = [], 0

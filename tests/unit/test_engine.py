@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from lsp_server.config import Settings
 from lsp_server.engine.engine import Engine
 from lsp_server.engine.tasks import Task, build_request
+from lsp_server.errors import EditError
 from tests.scripted import ScriptedModel, streamed_document
 
 TEXT = "def g(y):\n    return y\n\n\n" + "".join(f"def f{i}():\n    return {i}\n\n\n" for i in range(30)) + "print(g(y))\n"
@@ -239,3 +242,23 @@ def test_a_standard_module_or_typing_name_the_new_code_uses_gets_its_import_inst
     assert result.text.startswith("import os\nimport logging\nfrom typing import Sequence\n\n\ndef keep(a):")
     assert answer in result.text and result.widened_for == [] and result.region[0] == len("import os\n")
     assert result.new_region.startswith("import logging\n") and not result.problems
+
+
+def test_a_named_definition_whose_answer_began_elsewhere_is_tried_again_from_its_own_opening():
+    request = build_request(NARROW, Task("edit", "Add type hints to total."), path="m.py")
+    astray = "def keep(a: str) -> str:\n    return os.sep + a\n\n\n" * 40  # the functions before it, on and on
+    right = "def total(values: list[int]) -> int:\n    return sum(values)\n"
+    model = InTurn([astray, right])
+    model.info.chat_template = CHAT
+    result = Engine(Settings(), model=model).edit(request)
+    assert result.text == NARROW.replace("def total(values):", "def total(values: list[int]) -> int:")
+    assert model.prefills == 2
+    # The second prompt wrote the definition's opening for the model: it went on from "def total".
+    assert bytes(model.kv_tokens[:model.prompt_len]).endswith(b"```python\ndef total")
+    # Without a named definition (a selection), an unusable answer is the error it was.
+    selected = build_request(NARROW, Task("edit", "Add type hints.", lines=(8, 9)), path="m.py")
+    model = InTurn([astray, right])
+    model.info.chat_template = CHAT
+    with pytest.raises(EditError, match="did not finish"):
+        Engine(Settings(), model=model).edit(selected)
+    assert model.prefills == 1
