@@ -45,15 +45,20 @@ SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 # A request's details after a colon, clause by clause: a clause opens with its subject and a verb.
 DETAILS = re.compile(r":\s+")
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-CLAUSE_OPEN = re.compile(r"`?(?P<subject>[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*)`?(?:\(\))?\s+(?P<verb>is|are|returns?|takes?|"
-                         r"gets?|becomes?|should|must|has|have|yields?|raises?|accepts?|needs?|can|may|defaults?)\b")
+NAMED = r"`?(?!(?:and|or)\b)[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*`?(?:\(\))?"
+# A clause opens with its subject (or two), then a verb, or an article where the verb is left out
+# ("quote a bool", after "s is a str").
+CLAUSE_OPEN = re.compile(rf"(?:the\s+)?(?P<subjects>{NAMED}(?:\s+and\s+{NAMED})?)\s+(?:(?P<verb>is|are|returns?|"
+                         r"takes?|gets?|becomes?|should|must|has|have|yields?|raises?|accepts?|needs?|can|may|"
+                         r"defaults?)\b|(?=(?:a|an|any|optional)\s))")
+SUBJECTS_GAP = re.compile(r"\s+and\s+")
+CLAUSE_GAP = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
+NOT_A_SUBJECT = {"the", "it", "its", "this", "that", "these", "those", "which", "there", "one", "a", "an", "every",
+                 "result", "value"}
 # Subjects that stand for all the named definitions ("both return a str"): in a region of one, its name.
 ALL_OF_THEM = {"both", "they", "all", "each"}
-SINGULAR = {"are": "is", "have": "has", "should": "should", "must": "must", "can": "can", "may": "may"}
-CLAUSE_GAP = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
-WORD = re.compile(r"[^\W\d][\w$]*")
-NOT_A_SUBJECT = {"the", "it", "its", "this", "that", "these", "those", "each", "both", "they", "which", "there", "all",
-                 "one", "a", "an", "every", "result", "value"}
+SINGULAR = {"are": "is", "have": "has"}
+MODAL = {"should", "must", "can", "may"}
 
 
 def _declared_pattern(name: str) -> re.Pattern[str]:
@@ -135,15 +140,16 @@ def shown_instruction(request: EditRequest, region: Region, language: syntax.Lan
     lo, hi = coords.byte_span(text, (region.start, region.end))
     source = text.encode("utf-8")
     here = {u.name for u in syntax.region_units(source, language, lo, hi)}
-    others = [source[u.start:u.end] for name, found in syntax.definitions(source, language).items()
+    others = [u for name, found in syntax.definitions(source, language).items()
               if name in {n.rsplit(".", 1)[-1] for n in request.definitions} - here
-              for kind, u in found if kind == "function.outer" or kind == "class.outer"]
-    return instruction_for(request.instruction, here, request.definitions, source[lo:hi].decode("utf-8", "replace"),
-                           b"\n".join(others).decode("utf-8", "replace"))
+              for kind, u in found if kind in ("function.outer", "class.outer")]
+    theirs = set().union(*(syntax.names_in(source, language, u.start, u.end) for u in others))
+    return instruction_for(request.instruction, here, request.definitions, syntax.names_in(source, language, lo, hi),
+                           theirs)
 
 
-def instruction_for(instruction: str, here: set[str], named: tuple[str, ...], region_text: str = "",
-                    others_text: str = "") -> str:
+def instruction_for(instruction: str, here: set[str], named: tuple[str, ...], mine: set[str] | None = None,
+                    theirs: frozenset[str] | set[str] = frozenset()) -> str:
     """The instruction as one region of several named definitions is shown it: each list of the named
     ones ("split, join and quote") cut to those in the region ("quote"), and the clauses of its details
     that speak of another region left out (_own_clauses). Shown the whole list, a small model answers
@@ -166,58 +172,73 @@ def instruction_for(instruction: str, here: set[str], named: tuple[str, ...], re
         out += [instruction[done:run[0].start()], listed]
         done = run[-1].end()
     cut = "".join(out) + instruction[done:]
-    return _own_clauses(cut, here, targets, region_text, others_text) if region_text else cut
+    return cut if mine is None else _own_clauses(cut, here, targets, mine, theirs)
 
 
-def _own_clauses(instruction: str, here: set[str], targets: set[str], region_text: str, others_text: str) -> str:
+def _own_clauses(instruction: str, here: set[str], targets: set[str], mine: set[str], theirs: set[str]) -> str:
     """The details after a request's colon ("...: players is a list of Player, limit is an optional int,
-    rank_players returns a list, and average_total returns a float") without the clauses whose subject
-    belongs to another region: a named definition not here, or a name the other named definitions use
-    and this region does not (`limit`, another function's parameter). Shown "limit is an optional int",
-    a model gave the function without one a `limit` parameter too. Details of another shape stay."""
+    rank_players returns a list, and average_total returns a float") without the subjects, or whole
+    clauses, that belong to another region: a named definition not here, or a name the other named
+    definitions use and this region does not (`mine`, `theirs`: their identifiers). Shown "limit is an
+    optional int", a model gave the function without one a `limit` parameter too. Pieces of another
+    shape stay with the clause before them, or before the first clause, as they are."""
     colon = DETAILS.search(instruction)
     if not colon:
         return instruction
     end = SENTENCE_END.search(instruction, colon.end())
     stop = end.start() if end else len(instruction)
     details = instruction[colon.end():stop]
-    starts = [0] if CLAUSE_OPEN.match(details) else []
-    gaps = [g for g in CLAUSE_GAP.finditer(details) if CLAUSE_OPEN.match(details, g.end())]
-    if not starts or not gaps:
+    starts, at = [], 0  # where each clause opens, each found past the last one's subject and verb
+    while True:
+        opened = CLAUSE_OPEN.match(details, at) if at == 0 else None
+        if opened is None:
+            gap = next((g for g in CLAUSE_GAP.finditer(details, at) if CLAUSE_OPEN.match(details, g.end())), None)
+            if gap is None:
+                break
+            opened = CLAUSE_OPEN.match(details, gap.end())
+            starts.append((gap.start(), gap.end()))
+        else:
+            starts.append((0, 0))
+        at = max(opened.end(), at + 1)
+    if not starts:
         return instruction
-    bounds = [(0, gaps[0].start())] + [(g.end(), (gaps[i + 1].start() if i + 1 < len(gaps) else len(details)))
-                                       for i, g in enumerate(gaps)]
-    mine, theirs = set(WORD.findall(region_text)), set(WORD.findall(others_text))
+    pieces = ([details[:starts[0][0]]] if starts[0][1] > 0 else []) + [
+        details[s[1]:(starts[i + 1][0] if i + 1 < len(starts) else len(details))] for i, s in enumerate(starts)]
+    own = sorted(here & targets)
 
     def elsewhere(subject: str) -> bool:
-        name = subject.rsplit(".", 1)[-1]
-        if name in here or name.lower() in NOT_A_SUBJECT:
+        name = subject.strip("`").removesuffix("()").rsplit(".", 1)[-1]
+        if name in here or name.lower() in NOT_A_SUBJECT or name.lower() in ALL_OF_THEM:
             return False
         return name in targets or (name in theirs and name not in mine)
 
-    clauses = [details[a:b] for a, b in bounds]
-    kept = [c for c in clauses if not elsewhere(CLAUSE_OPEN.match(c)["subject"])]
-    own = sorted(here & targets)
-    if len(own) == 1:  # "both return a str", shown one function: a small model goes looking for the other
-        kept = [_said_of(c, own[0]) for c in kept]
-    if kept == clauses:
+    kept = []
+    for piece in pieces:
+        m = CLAUSE_OPEN.match(piece)
+        if m is None:
+            kept.append(piece)
+            continue
+        subjects = SUBJECTS_GAP.split(m["subjects"])
+        left = [x for x in subjects if not elsewhere(x)]
+        if len(own) == 1 and len(left) == 1 and left[0].lower() in ALL_OF_THEM:
+            left = [own[0]]  # "both return a str", shown one function: a small model goes looking for the other
+        if not left:
+            continue
+        if left == subjects:
+            kept.append(piece)
+            continue
+        verb = m["verb"] or ""
+        if len(left) == 1 and verb:
+            verb = SINGULAR.get(verb, verb if verb.endswith("s") or verb in MODAL else verb + "s")
+        rest = piece[m.end("verb"):] if m["verb"] else piece[m.end("subjects"):]
+        kept.append(piece[:m.start("subjects")] + " and ".join(left) + (" " + verb if verb else "") + rest)
+    if kept == pieces:
         return instruction
     head = instruction[:colon.start()]
     if not kept:
         return head + instruction[stop:]
     listed = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
     return head + colon[0] + listed + instruction[stop:]
-
-
-def _said_of(clause: str, name: str) -> str:
-    """A clause whose subject stands for all the named definitions ("both return a str") said of `name`
-    alone ("name returns a str"); any other clause as it is."""
-    m = CLAUSE_OPEN.match(clause)
-    if m["subject"].lower() not in ALL_OF_THEM:
-        return clause
-    verb = m["verb"]
-    verb = SINGULAR.get(verb, verb if verb.endswith("s") else verb + "s")
-    return f"{name} {verb}{clause[m.end():]}"
 
 
 COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;)")

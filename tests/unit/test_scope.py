@@ -173,8 +173,10 @@ def test_each_region_is_shown_only_the_details_that_speak_of_it():
     from lsp_server.engine.scope import instruction_for
 
     named = ("load", "save")
-    load = "def load(path, encoding=None):\n    with open(path, encoding=encoding) as f:\n        return f.read()\n"
-    save = "def save(path, data, mode='w'):\n    with open(path, mode) as f:\n        f.write(data)\n"
+    py = syntax.language_for("m.py")
+    load = syntax.names_in(b"def load(path, encoding=None):\n    with open(path, encoding=encoding) as f:\n"
+                           b"        return f.read()\n", py)
+    save = syntax.names_in(b"def save(path, data, mode='w'):\n    with open(path, mode) as f:\n        f.write(data)\n", py)
     asked = ("Add type hints to load and save: path is a str, encoding is an optional str, data is a str, "
              "mode is a str, load returns a str and save returns None.")
     # Another region's parameters and return value are left out; what both use stays.
@@ -191,7 +193,15 @@ def test_each_region_is_shown_only_the_details_that_speak_of_it():
         "Add docstrings to load: keep them short."
     assert instruction_for("In load, use pathlib: path is a str.", {"load"}, named, load, save) == \
         "In load, use pathlib: path is a str."
-    # Without the regions' texts (one definition, or a drafted region) only lists are cut.
+    # Two subjects, one of them another region's; a clause that leaves out its verb; "the" before a subject.
+    assert instruction_for("Add type hints to load and save: path and data are str, mode a str, the encoding is "
+                           "optional, and both return str.", {"load"}, named, load, save) == \
+        "Add type hints to load: path is str, the encoding is optional and load returns str."
+    # Words of another region's strings or comments are no names of it; "and" inside a clause splits nothing.
+    assert instruction_for("Add type hints to load and save: the result is a list of str and int, and save returns "
+                           "None.", {"load"}, named, load, save | {"result"} - {"result"}) == \
+        "Add type hints to load: the result is a list of str and int."
+    # Without the regions' names (one definition, or a drafted region) only lists are cut.
     assert instruction_for(asked, {"load"}, named) == asked.replace("load and save", "load")
 
 
