@@ -19,7 +19,9 @@ hints or docs loses none; a function whose body went missing loses its calls and
 `design` is the set the answer checks in `lsp_server/engine/keep.py` were made on; `fresh` was
 written after them and run once, to report. Both then served to make the narrowing of a
 whole-file request to the definitions its instruction names (`lsp_server/engine/scope.py`) and
-the spacing rule of keep.py; `fresh2` was written after those, to report:
+the spacing rule of keep.py; `fresh2` was written after those, to report. `fresh2`'s `html_hints`
+and `fresh`'s `textwrap_hints` then served to make the clause cut of a narrowed request's details
+(`scope._own_clauses`); `fresh3` was written after it, to report:
 
     .venv/bin/python bench/untouched.py --n-threads 2 [--by-symbol] [--only NAME ...]
 
@@ -52,7 +54,7 @@ ESLINT_MODULES = Path.home() / ".cache" / "specedit" / "eslint-9.9.1" / "node_mo
 
 @dataclass
 class Case:
-    group: str  # design | fresh | fresh2
+    group: str  # design | fresh | fresh2 | fresh3
     name: str
     source: str  # a Python module's name, or a path under ESLINT_MODULES
     instruction: str
@@ -107,6 +109,15 @@ CASES = [
          ("fmtShort", "fmtLong")),
     Case("fresh2", "globparent_jsdoc", "glob-parent/index.js", "Add a JSDoc comment to isEnclosure and isGlobby.",
          ("isEnclosure", "isGlobby")),
+    Case("fresh3", "difflib_hints", "difflib", "Add type hints to get_close_matches and ndiff: word is a str, "
+         "possibilities a list of str, n an int, cutoff a float, a and b are lists of str, get_close_matches returns "
+         "a list of str and ndiff an iterator of str.", ("get_close_matches", "ndiff")),
+    Case("fresh3", "statistics_medians_hints", "statistics", "Add type hints to median_low and median_grouped: data "
+         "is a list of floats, interval is a float, and both return a float.", ("median_low", "median_grouped")),
+    Case("fresh3", "quopri_strings_hints", "quopri", "Add type hints to encodestring and decodestring: s is bytes, "
+         "quotetabs and header are bools, and both return bytes.", ("encodestring", "decodestring")),
+    Case("fresh3", "posixpath_hints", "posixpath", "Add type hints to splitext and relpath: p and path are str, start "
+         "an optional str, splitext returns a tuple of two str and relpath a str.", ("splitext", "relpath")),
 ]
 
 

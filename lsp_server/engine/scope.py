@@ -53,7 +53,7 @@ CLAUSE_OPEN = re.compile(rf"(?:the\s+)?(?P<subjects>{NAMED}(?:\s+and\s+{NAMED})?
                          r"defaults?)\b|(?=(?:a|an|any|optional)\s))")
 SUBJECTS_GAP = re.compile(r"\s+and\s+")
 CLAUSE_GAP = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
-NOT_A_SUBJECT = {"the", "it", "its", "this", "that", "these", "those", "which", "there", "one", "a", "an", "every",
+NOT_A_SUBJECT = {"the", "it", "its", "this", "that", "these", "those", "which", "there", "one", "every",
                  "result", "value"}
 # Subjects that stand for all the named definitions ("both return a str"): in a region of one, its name.
 ALL_OF_THEM = {"both", "they", "all", "each"}
