@@ -178,6 +178,12 @@ class Engine:
                     result = self._edit(whole, on_progress, cancelled, options)
                 except EditError as exc:
                     raise EditError(f"{exc.reason} ({why})", exc.kind) from exc
+                # The whole file rewritten may lose what the definitions alone could not: its imports, a
+                # constant's spelling (the 0.5B dropped three imports and wrote BONUS_PER_STreak_DAY).
+                lost = scope.new_undefined(request.text, result.text, language)
+                if lost:
+                    raise EditError(f"the model's answer uses {', '.join(sorted(lost))}, which nothing in the file "
+                                    f"defines any more; nothing was changed ({why})", kind="model")
                 result.widened_for = sorted(missing)
             return result
 

@@ -262,3 +262,14 @@ def test_a_named_definition_whose_answer_began_elsewhere_is_tried_again_from_its
     with pytest.raises(EditError, match="did not finish"):
         Engine(Settings(), model=model).edit(selected)
     assert model.prefills == 1
+
+
+def test_a_whole_file_redo_that_loses_names_the_file_used_is_refused():
+    request = build_request(NARROW, Task("edit", "In total, clamp each value at 0."), path="m.py")
+    lossy = NARROW.replace("os.sep", "os_.sep").replace(
+        "def total(values):\n    return sum(values)\n",
+        "def clamp(v):\n    return max(0, v)\n\n\ndef total(values):\n    return sum(map(clamp, values))\n")
+    model = InTurn(["def total(values):\n    return sum(map(clamp, values))\n", lossy])
+    with pytest.raises(EditError, match=r"uses os_, which nothing in the file defines any more; nothing was changed"):
+        Engine(Settings(), model=model).edit(request)
+    assert model.prefills == 2
