@@ -168,8 +168,7 @@ def instruction_for(instruction: str, here: set[str], named: tuple[str, ...], mi
         kept = [m[0] for m in run if _mentioned(m).rsplit(".", 1)[-1] in here]
         if len(run) < 2 or not kept or len(kept) == len(run):
             continue
-        listed = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
-        out += [instruction[done:run[0].start()], listed]
+        out += [instruction[done:run[0].start()], _listed(kept)]
         done = run[-1].end()
     cut = "".join(out) + instruction[done:]
     return cut if mine is None else _own_clauses(cut, here, targets, mine, theirs)
@@ -237,8 +236,12 @@ def _own_clauses(instruction: str, here: set[str], targets: set[str], mine: set[
     head = instruction[:colon.start()]
     if not kept:
         return head + instruction[stop:]
-    listed = kept[0] if len(kept) == 1 else ", ".join(kept[:-1]) + " and " + kept[-1]
-    return head + colon[0] + listed + instruction[stop:]
+    return head + colon[0] + _listed(kept) + instruction[stop:]
+
+
+def _listed(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;)")
