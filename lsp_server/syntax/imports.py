@@ -50,25 +50,91 @@ def _leading(source: bytes, language: Language, rewritten: list[tuple[int, int]]
     return top, at
 
 
+def _parts(found: dict, node) -> tuple[bytes | None, list[tuple[bytes, bytes]]]:
+    """(the module a from-import names, or None; [(each name as written, the name it binds)]) of the
+    import `node`, from the imports query's captures over its source (imports.scm's @import.*)."""
+    def inside(name: str, lo: int, hi: int) -> list:
+        return [n for n in found.get(name, ()) if lo <= n.start_byte and n.end_byte <= hi]
+
+    module = inside("import.module", node.start_byte, node.end_byte)
+    names = []
+    for name in inside("import.name", node.start_byte, node.end_byte):
+        bound = inside("import.bound", name.start_byte, name.end_byte)
+        if bound:
+            names.append((name.text, bound[-1].text))
+    return (module[0].text if module else None), names
+
+
+def _statement(language: Language, line: bytes) -> tuple[bytes | None, list[tuple[bytes, bytes]]]:
+    """_parts of one import statement's text (None, []: not one)."""
+    found = queries.captures(language, line, "imports")
+    statements = found.get("import", ())
+    return _parts(found, statements[0]) if len(statements) == 1 else (None, [])
+
+
+def _from_import(language: Language, module: bytes, first: list[bytes], more: list[bytes]) -> bytes:
+    """One import of `module`'s names: `first`, then those of `more` it lacks; kept sorted if `first` was."""
+    names = list(dict.fromkeys(first + more))
+    if first == sorted(first):
+        names.sort()
+    return language.from_import.format(module=module.decode(), names=", ".join(n.decode() for n in names)).encode()
+
+
 def add_imports(source: bytes, language: Language, lines: list[bytes]) -> tuple[bytes, int]:
     """`source` with import lines added below its leading imports (those it has already left out), and
-    the offset where they went; (source, len(source)) when nothing was added or the language has no
-    imports query."""
+    the line start from which it changed; (source, len(source)) when nothing was added or the language
+    has no imports query.
+
+    Where the language says how to write one (language.toml's `from_import`), the names a line imports
+    from a module join the file's one-line import of that module (`from typing import List` becomes
+    `from typing import List, Optional`), and new lines of one module become one line.
+    """
     leading = _leading(source, language)
     if leading is None:
         return source, len(source)
     top, at = leading
     have = {n.text.strip() for n in top}
-    new = [line.strip() + b"\n" for line in dict.fromkeys(lines) if line.strip() not in have]
-    if not new:
+    found = queries.captures(language, source, "imports")
+    joins: dict[bytes, tuple] = {}  # module -> (its one-line import in the file, the names it imports)
+    for node in top:
+        module, names = _parts(found, node)
+        if language.from_import and module and names and b"\n" not in node.text and b"(" not in node.text:
+            joins.setdefault(module, (node, [n for n, _ in names]))
+    entries: dict[bytes, list[bytes]] = {}  # a line as it is, or a module -> the names the lines add
+    for line in (line.strip() for line in lines):
+        if line in have:
+            continue
+        module, names = _statement(language, line) if language.from_import else (None, [])
+        if module and names:
+            entries.setdefault(module, []).extend(n for n, _ in names)
+        else:
+            entries.setdefault(line, [])
+    edits, new = [], []
+    for key, names in entries.items():
+        if not names:
+            new.append(key + b"\n")
+        elif key in joins:
+            node, old = joins[key]
+            if set(names) - set(old):
+                edits.append((node.start_byte, node.end_byte, _from_import(language, key, old, names)))
+        else:
+            new.append(_from_import(language, key, names[:1], names[1:]) + b"\n")
+    if not edits and not new:
         return source, len(source)
-    blank = [b"\n"] if not top and at > 0 else []  # the first import below a docstring or package clause
-    return b"".join([source[:at], *blank, *new, source[at:]]), at
+    blank = [b"\n"] if new and not top and at > 0 else []  # the first import below a docstring or package clause
+    pieces, done = [], 0
+    for lo, hi, text in sorted(edits):
+        pieces += [source[done:lo], text]
+        done = hi
+    pieces += [source[done:at], *blank, *new, source[at:]]
+    return b"".join(pieces), line_start(source, min([at, *(lo for lo, _, _ in edits)]))
 
 
 def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]]) -> tuple[bytes, int]:
     """`source` with the top-level imports that start inside `spans` (byte spans of rewritten code), below
-    the file's leading imports, moved up to them; one the file already has (the same text) is dropped.
+    the file's leading imports, moved up to them (add_imports: merged with those of the same module); one
+    the file already has is dropped, and so is a name one imports that the file never uses (a model
+    writes `from typing import List, Optional, Union` and uses two).
 
     Returns the new source and the line start from which it differs from `source` (len(source) if equal).
     """
@@ -76,26 +142,52 @@ def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]
     if leading is None:
         return source, len(source)
     top, at = leading
-    found = queries.captures(language, source, "imports").get("import", ())
-    moved = sorted((n for n in found if n.start_byte >= at and any(s <= n.start_byte < e for s, e in spans)),
+    found = queries.captures(language, source, "imports")
+    moved = sorted((n for n in found.get("import", ()) if n.start_byte >= at and any(s <= n.start_byte < e for s, e in spans)),
                    key=lambda n: n.start_byte)
-    if not moved:
-        return source, len(source)
-    cuts: list[tuple[int, int]] = []
+    cuts: list[tuple[int, int, bytes]] = []
     for node in moved:
         lo, hi = line_start(source, node.start_byte), line_end(source, max(node.start_byte, node.end_byte - 1))
         if source[lo:node.start_byte].strip() or source[node.end_byte:hi].strip():
             continue  # shares a line with other code: left where it is
         while hi < len(source) and not source[hi:line_end(source, hi)].strip():
             hi = line_end(source, hi)  # the blank lines after it go with it
-        cuts.append((lo, hi))
+        cuts.append((lo, hi, node))
     if not cuts:
         return source, len(source)
     pieces, done = [], 0
-    for lo, hi in cuts:
+    for lo, hi, _ in cuts:
         pieces.append(source[done:lo])
         done = hi
     pieces.append(source[done:])
-    added, _ = add_imports(b"".join(pieces), language, [source[lo:hi].strip() for lo, hi in cuts])
+    rest = b"".join(pieces)
+    words = _words_outside_imports(rest, language)
+    lines = [line for _, _, node in cuts if (line := _used(found, node, words, language))]
+    added, _ = add_imports(rest, language, lines)
     same = next((i for i, (a, b) in enumerate(zip(source, added)) if a != b), min(len(source), len(added)))
     return added, line_start(source, same)
+
+
+def _words_outside_imports(source: bytes, language: Language) -> set[bytes]:
+    """Every word that may be a name in `source` outside its top-level imports (code, strings: a quoted
+    annotation uses its names too, comments)."""
+    text, done = [], 0
+    for node in queries.captures(language, source, "imports").get("import", ()):
+        text.append(source[done:node.start_byte])
+        done = node.end_byte
+    text.append(source[done:])
+    return {w.encode() for w in language.identifier.findall(b" ".join(text).decode("utf-8", "replace"))}
+
+
+def _used(found: dict, node, words: set[bytes], language: Language) -> bytes | None:
+    """The import `node` with only the names it binds that are among `words` (the file's, outside its
+    imports); None when it binds none of them. An import whose names cannot be told is kept whole."""
+    module, names = _parts(found, node)
+    if not names:
+        return node.text
+    kept = [name for name, bound in names if bound in words]
+    if not kept:
+        return None
+    if len(kept) == len(names) or module is None or not language.from_import:
+        return node.text  # all used, or `import a, b` with one unused: left as written
+    return _from_import(language, module, kept, [])

@@ -27,6 +27,8 @@ class Language:
     reserved: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     # Separators and closers a syntax repair may insert or delete (language.toml's `repair_tokens`).
     repair_tokens: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    # One import of several names from a module (language.toml's `from_import`: {module}, {names}).
+    from_import: str | None = field(default=None, repr=False, compare=False)
     _ts_language: Any = field(default=None, repr=False, compare=False)
     _inherits: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
@@ -99,6 +101,7 @@ def language_named(name: str) -> Language:
         identifier=re.compile(spec.get("identifier", TEXT.identifier.pattern)),
         reserved=frozenset(spec.get("reserved", [])),
         repair_tokens=tuple(spec.get("repair_tokens", [])),
+        from_import=spec.get("from_import"),
         _ts_language=_load_ts_language(spec),
         _inherits=tuple(spec.get("inherits", [])),
     )

@@ -58,3 +58,41 @@ def test_a_new_import_goes_below_the_docstring_and_the_imports_after_statements_
     js = "/* Licence. */\n'use strict';\n\nfunction f() {}\n"
     out, _ = syntax.add_imports(js.encode(), syntax.language_for("m.js"), [b"import fs from 'fs';"])
     assert out.decode() == "/* Licence. */\n'use strict';\n\nimport fs from 'fs';\n\nfunction f() {}\n"
+
+
+def hoisted_all(source: str, path: str, insides: list[str]) -> str:
+    data = source.encode()
+    spans = [(data.index(s.encode()), data.index(s.encode()) + len(s.encode())) for s in insides]
+    out, _ = syntax.hoist_imports(data, syntax.language_for(path), spans)
+    return out.decode()
+
+
+def test_imports_of_one_module_from_several_answers_become_one_line_without_unused_names():
+    text = ("import re\nfrom typing import Any\n\n\nfrom typing import List, Union\n\ndef words(s: str) -> List[str]:\n"
+            "    return re.findall(r'\\w+', s)\n\n\nfrom typing import Optional\nimport logging\n\n"
+            "def first(xs: List[Any]) -> Optional[Any]:\n    return xs[0] if xs else None\n\n\n"
+            "from typing import Dict\n\ndef count(xs) -> 'Dict[str, int]':\n    return {x: 1 for x in xs}\n")
+    out = hoisted_all(text, "w.py", ["from typing import List, Union\n\ndef words", "from typing import Optional\nimport logging",
+                                     "from typing import Dict\n\ndef count"])
+    assert out == ("import re\nfrom typing import Any, Dict, List, Optional\n\n\ndef words(s: str) -> List[str]:\n"
+                   "    return re.findall(r'\\w+', s)\n\n\ndef first(xs: List[Any]) -> Optional[Any]:\n"
+                   "    return xs[0] if xs else None\n\n\ndef count(xs) -> 'Dict[str, int]':\n    return {x: 1 for x in xs}\n")
+
+
+def test_a_parenthesized_or_unsorted_import_is_kept_as_the_user_wrote_it():
+    lang = syntax.language_for("m.py")
+    wrapped = "from typing import (\n    List,\n)\n\n\ndef f(x: List[int]):\n    return x\n"
+    out, at = syntax.add_imports(wrapped.encode(), lang, [b"from typing import Optional", b"from typing import Dict"])
+    assert out.decode() == wrapped.replace(")\n", ")\nfrom typing import Dict, Optional\n", 1) and at == len(b"from typing import (\n    List,\n)\n")
+    unsorted = "from os import sep, path\n\nX = 1\n"
+    out, at = syntax.add_imports(unsorted.encode(), lang, [b"from os import getcwd as cwd", b"from os import sep"])
+    assert out.decode() == "from os import sep, path, getcwd as cwd\n\nX = 1\n" and at == 0
+    # Other languages have no `from_import`: their lines are added as they are.
+    out, _ = syntax.add_imports(b"import { a } from './a';\n\nf();\n", syntax.language_for("m.ts"), [b"import { b } from './a';"])
+    assert out == b"import { a } from './a';\nimport { b } from './a';\n\nf();\n"
+
+
+def test_an_answer_import_nothing_uses_is_dropped_and_the_files_own_are_kept():
+    text = "import os\nimport sys\n\n\nimport json\nimport math as m\nfrom x import *\n\ndef f():\n    return m.pi\n"
+    out = hoisted_all(text, "m.py", ["import json\nimport math as m\nfrom x import *\n\ndef f"])
+    assert out == "import os\nimport sys\nimport math as m\nfrom x import *\n\n\ndef f():\n    return m.pi\n"
