@@ -154,17 +154,17 @@ class Engine:
         The regions are rewritten in turn; progress and the result cover the span from the first
         region's start to the last one's end, with the text between regions kept as it was.
 
-        Regions that are named definitions: a Python name their new code uses and nothing defines gets
-        its import when a standard module or typing has it (scope.imports_for); else a request the
-        instruction narrowed is redone on the whole text (`widened_for` names why). Progress then
-        starts again at the whole text's start.
+        A Python name the new code uses and nothing defines (the drafts aside) gets its import when a
+        standard module or typing has it (scope.imports_for); else a request the instruction narrowed
+        to named definitions is redone on the whole text (`widened_for` names why; progress then
+        starts again at the whole text's start), and any other is refused unless the instruction
+        names it.
         """
         with self.lock:
             result = self._edit(request, on_progress, cancelled, options)
-            if not request.definitions:
-                return result
             language = syntax.language_for(request.path, request.language_id)
-            missing = scope.new_undefined(request.text, result.text, language)
+            # Names the drafts leave undefined (a user's sketch calls what they will write next) are theirs.
+            missing = scope.new_undefined(request.drafted_text, result.text, language)
             imports = scope.imports_for(missing, result.text, language) if missing else None
             if imports:  # `logging.warning(...)`, `Optional[int]`: the import they need
                 added, at = syntax.add_imports(result.text.encode("utf-8"), language, imports)
@@ -185,6 +185,11 @@ class Engine:
                     raise EditError(f"the model's answer uses {', '.join(sorted(lost))}, which nothing in the file "
                                     f"defines any more; nothing was changed ({why})", kind="model")
                 result.widened_for = sorted(missing)
+            elif unknown := sorted(missing - set(language.identifier.findall(request.instruction))):
+                # A selection's answer, or a given definition's, that misspelled a constant or called a
+                # helper that is not there; a name the instruction says ("use parse_config") is the user's.
+                raise EditError(f"the model's answer uses {', '.join(unknown)}, which nothing in the file defines; "
+                                "nothing was changed (say in the instruction where it comes from)", kind="model")
             return result
 
     def _edit(self, request: EditRequest, on_progress: Callable[[Progress], None] | None,

@@ -310,13 +310,13 @@ def undefined_names(text: str) -> set[str] | None:
 
 
 def new_undefined(original: str, edited: str, language: syntax.Language) -> set[str]:
-    """The names the edited text uses undefined that the original did not (Python; other languages: none)."""
+    """The names the edited text uses undefined that the original did not (Python; other languages, and
+    an original whose names cannot be told, as it does not compile: none)."""
     if language.name != "python":
         return set()
-    after = undefined_names(edited)
-    if not after:
-        return set()
-    return after - (undefined_names(original) or set())
+    before = undefined_names(original)
+    after = undefined_names(edited) if before is not None else None
+    return after - before if after else set()
 
 
 def imports_for(names: set[str], edited: str, language: syntax.Language) -> list[bytes] | None:

@@ -273,3 +273,30 @@ def test_a_whole_file_redo_that_loses_names_the_file_used_is_refused():
     with pytest.raises(EditError, match=r"uses os_, which nothing in the file defines any more; nothing was changed"):
         Engine(Settings(), model=model).edit(request)
     assert model.prefills == 2
+
+
+def test_a_selection_whose_answer_uses_a_name_nothing_defines_is_refused_unless_the_user_named_it():
+    # lines 8-9: `def total(values):` and its body.
+    typo = "def total(values):\n    return sum(values) * SCALE\n"
+    for instruction, lands in (("Scale the total.", False), ("Scale the total by SCALE.", True)):
+        request = build_request(NARROW, Task("edit", instruction, lines=(8, 9)), path="m.py")
+        engine = Engine(Settings(), model=InTurn([typo]))
+        if lands:
+            assert engine.edit(request).text == NARROW.replace("    return sum(values)\n", "    return sum(values) * SCALE\n")
+        else:
+            with pytest.raises(EditError, match=r"uses SCALE, which nothing in the file defines; nothing was changed"):
+                engine.edit(request)
+    # typing's and the standard modules' names get their import, as for named definitions.
+    request = build_request(NARROW, Task("edit", "Add type hints.", lines=(8, 9)), path="m.py")
+    hinted = "def total(values: Sequence[float]) -> float:\n    return sum(values)\n"
+    result = Engine(Settings(), model=InTurn([hinted])).edit(request)
+    assert result.text.startswith("import os\nfrom typing import Sequence\n\n\ndef keep(a):") and hinted in result.text
+
+
+def test_a_name_the_draft_itself_leaves_undefined_is_the_users():
+    # A sketch that calls what the user will write next lands as sketched.
+    sketch = "# ... existing code ...\ndef total(values):\n    return sum(clean(values))\n# ... existing code ...\n"
+    request = build_request(NARROW, Task("sketch", sketch=sketch), path="m.py")
+    assert "clean" in request.drafted_text
+    result = Engine(Settings(), model=InTurn([r.draft for r in request.regions])).edit(request)
+    assert "return sum(clean(values))" in result.text
