@@ -8,6 +8,8 @@ expected result to compare with; what any right answer must do is checked instea
   no line of the file outside them (new lines may go in next to them: a doc comment above; new
   lines elsewhere, an import, are counted beside it);
 - `touched N`: it landed and changed or removed N lines with words outside those definitions;
+- `lost definition`: it landed, but one of the definitions the request names is gone (another
+  function's opening written over its own);
 - `no change` to what the request names (a no-op for it), `syntax error` (the CLI does not write
   it, the server reverts it), `fails to load` (Python: running the module's top level raises, e.g.
   a type hint names what the file does not import), `refused` (the engine's checks turned the
@@ -146,6 +148,12 @@ def definition_lines(text: str, path: Path, names: tuple[str, ...]) -> set[int]:
     return lines
 
 
+def definitions(text: str, path: Path, name: str) -> int:
+    """How many definitions called `name` the text has (a rewrite that wrote another function's opening
+    over one's has one fewer)."""
+    return len(syntax.definitions_named(text.encode("utf-8"), syntax.language_for(str(path)), name))
+
+
 def names_used(text: str, path: Path, names: tuple[str, ...]) -> set[str]:
     """The identifiers (no words of strings or comments) in the definitions called `names`."""
     language = syntax.language_for(str(path))
@@ -223,6 +231,8 @@ def main() -> int:
             detail = ""
             if result.problems:
                 outcome = "syntax error"
+            elif lost := [n for n in case.names if definitions(result.text, path, n) < definitions(text, path, n)]:
+                outcome, detail = "lost definition", ", ".join(lost)
             else:
                 outcome = judge(text, result.text, definition_lines(text, path, case.names))
                 gone = names_used(text, path, case.names) - names_used(result.text, path, case.names)
@@ -237,9 +247,9 @@ def main() -> int:
         outcomes.setdefault(case.group, []).append(outcome.split()[0])
         print(f"{case.group:6s} {case.name:22s} {outcome:13s} {seconds:6.1f} s  {detail}", flush=True)
     for group, seen in outcomes.items():
-        counts = {kind: seen.count(kind) for kind in ("kept", "touched", "no", "syntax", "fails", "refused")}
+        counts = {kind: seen.count(kind) for kind in ("kept", "touched", "lost", "no", "syntax", "fails", "refused")}
         print(f"{group}: {len(seen)} edits: kept {counts['kept']}, touched other lines {counts['touched']}, "
-              f"no change {counts['no']}, syntax error {counts['syntax']}, fails to load {counts['fails']}, "
+              f"lost a definition {counts['lost']}, no change {counts['no']}, syntax error {counts['syntax']}, fails to load {counts['fails']}, "
               f"refused {counts['refused']}")
     return 0
 

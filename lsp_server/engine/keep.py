@@ -15,7 +15,9 @@ An answer that still lost a long run of lines, writing next to nothing in their 
 model that jumps from one function's first lines to like lines of another, skipping everything
 between), is refused unless the request may mean removing or shortening code; so is one that
 wrote no code of its own (only comments, docstrings, rewritten definition lines) yet lost some
-(a new docstring, and the function's body gone after it).
+(a new docstring, and the function's body gone after it), and one that no longer defines a name
+the region defined (another function's opening written over one's), unless the request may mean
+removing or renaming code.
 
 A line the answer changed in its spacing only (`maxc-minc` -> `maxc - minc`, two spaces before a
 comment) is put back as it was, unless the request is about layout: a model's house style is a
@@ -154,7 +156,22 @@ class Keeper:
         if lost := self.code_lost(result):
             raise EditError(f"the model's answer wrote no code, yet dropped {len(lost)} line(s) of it, first line "
                             f"{self.first_line + lost[0]} {ASK_AGAIN}", kind="model")
+        if gone := self.undefined(result):
+            raise EditError(f"the model's answer no longer defines {', '.join(gone)}, which the request does not ask "
+                            f"to remove or rename {ASK_AGAIN}", kind="model")
         return result, kept
+
+    def undefined(self, output: str) -> list[str]:
+        """The names of the region's definitions that no definition in the answer `output` has (it wrote
+        another function's opening over one's: `def insort_right(` where `def bisect_right(` stood, the
+        body kept); [] when the request may mean removing, renaming or converting code."""
+        names = [u.name for u in self.units if u.name is not None]
+        if self.removing or not names:
+            return []
+        edited = self.text[: self.start] + output + self.text[self.end:]
+        lo, hi = coords.byte_span(edited, (self.start, self.start + len(output)))
+        have = {u.name for u in syntax.region_units(edited.encode("utf-8"), self.language, lo, hi)}
+        return [name for name in dict.fromkeys(names) if name not in have]
 
     def unrestyled(self, output: str) -> str:
         """`output` with each line that differs from its original line in spacing only (the same indentation

@@ -474,3 +474,24 @@ def test_lines_joined_or_split_and_nothing_else_go_back_as_they_were():
     assert Keeper(text, 0, len(text), "Add type hints to unescape", python).final(answer)[0] == (
         "def unescape(s: str) -> str:\n" + text.split("\n", 1)[1])
     assert Keeper(text, 0, len(text), "Wrap long lines in unescape", python).final(answer)[0] == answer
+
+
+def test_an_answer_that_wrote_another_functions_opening_over_one_is_refused():
+    from lsp_server.errors import EditError
+
+    text = ('"""Search."""\n\n\ndef insort(a, x):\n    """Insert x."""\n    a.insert(find(a, x), x)\n\n\n'
+            'def find(a, x):\n    """Where x goes."""\n    lo = 0\n    while lo < len(a) and a[lo] <= x:\n'
+            '        lo += 1\n    return lo\n')
+    start = text.index("def find")
+    # The answer for find began at the file's top: insort's opening and docstring, then find's body.
+    astray = ('"""Search."""\n\n\ndef insort(a: list, x: int) -> None:\n    """Insert x."""\n    lo = 0\n'
+              '    while lo < len(a) and a[lo] <= x:\n        lo += 1\n    return lo\n')
+    keeper = _keeper(text, "Add type hints to find", span=(start, len(text)))
+    assert keeper.undefined(astray) == ["find"]
+    with pytest.raises(EditError, match=r"no longer defines find, which the request does not ask to remove or rename"):
+        keeper.final(astray)
+    right = text[start:].replace("def find(a, x):", "def find(a: list, x: int) -> int:")
+    assert keeper.undefined(right) == [] and keeper.final(right)[0] == right
+    # Asked to rename it, the answer stands.
+    renamed = text[start:].replace("def find(", "def position(")
+    assert _keeper(text, "Rename find to position", span=(start, len(text))).final(renamed)[0] == renamed
