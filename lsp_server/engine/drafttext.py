@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
@@ -15,6 +16,39 @@ def overlaps(ranges: list[tuple[int, int]], lo: int, hi: int) -> bool:
             return True
         i -= 1
     return False
+
+
+def before_previous_word(data: bytes, at: int) -> int:
+    """Where the blanks before the word before `at` begin (`data[:at]` ends with a word and blanks, or blanks)."""
+    i = at
+    while i > 0 and data[i - 1:i] in b" \t":
+        i -= 1
+    while i > 0 and not data[i - 1:i].isspace():
+        i -= 1
+    while i > 0 and data[i - 1:i] in b" \t":
+        i -= 1
+    return i
+
+
+def rest_of_lines(data: bytes, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For each of `ranges` (sorted), from the word before it to its line's end (with the newline): sorted, disjoint.
+
+    That word is where the model may need to write its own (an article, a verb's number); before it,
+    the line's indentation and first word (a comment marker) follow the draft as usual: a model
+    free there may skip the comment line altogether.
+    """
+    lines: list[tuple[int, int]] = []
+    for a, b in ranges:
+        line = data.rfind(b"\n", 0, a) + 1
+        first_word = re.match(rb"[ \t]*\S*", data[line:a]).end() + line
+        lo = min(a, max(before_previous_word(data, a), first_word))
+        hi = data.find(b"\n", max(a, b - 1))
+        hi = len(data) if hi < 0 else hi + 1
+        if lines and lo <= lines[-1][1]:
+            lines[-1] = (lines[-1][0], max(lines[-1][1], hi))
+        else:
+            lines.append((lo, hi))
+    return lines
 
 
 @dataclass

@@ -17,7 +17,8 @@ between), is refused unless the request may mean removing or shortening code; so
 wrote no code of its own (only comments, docstrings, rewritten definition lines) yet lost some
 (a new docstring, and the function's body gone after it), and one that no longer defines a name
 the region defined (another function's opening written over one's), unless the request may mean
-removing or renaming code.
+removing or renaming code. One that began with other code of the file (the module docstring, the
+functions above a named one) is stopped within its first lines (Keeper.astray).
 
 A line the answer changed in its spacing only (`maxc-minc` -> `maxc - minc`, two spaces before a
 comment) is put back as it was, unless the request is about layout: a model's house style is a
@@ -60,6 +61,9 @@ _WORDLESS = re.compile(r"^\W*$")
 # A line that is a comment only: a name there is prose, not code.
 _COMMENT = re.compile(r"^\s*(#|//|/\*|\*|--|;)")
 _BREAKS = ("\n", "\r")
+# An answer's first lines with words that may come before its region's code (imports, comments, a
+# new helper) while Keeper.astray watches for other code of the file.
+ASTRAY_LINES = 12
 
 
 class Keeper:
@@ -88,6 +92,7 @@ class Keeper:
         self.first_unit, self.last_unit = (named[0].start, max(u.end for u in self.units)) if named else (None, None)
         self._declares = _declaring([u.name for u in named]).search if named else None
         self.last_named = named[-1].start if named else None
+        self._astray: int | None | bool = False  # astray(): not decided yet
 
     def left_out(self, output: str, upto: int | None = None) -> int:
         """How many units of region[:upto] (default: all of it) the answer `output` left out."""
@@ -160,6 +165,39 @@ class Keeper:
             raise EditError(f"the model's answer no longer defines {', '.join(gone)}, which the request does not ask "
                             f"to remove or rename {ASK_AGAIN}", kind="model")
         return result, kept
+
+    def astray(self, output: str) -> int | None:
+        """The file's line (1-based) that the answer `output`, so far, began with instead of its region's
+        code: before any line of the region or opening of its definitions, it opened one of the file's
+        definitions outside the region or wrote the file's first line (a module docstring); a small
+        model that copies the file from its top, or the functions above the one named, runs on to its
+        token budget. None while that is not so or not yet known. Only a region of whole definitions
+        that does not start the file; decided once, within the answer's first lines with words."""
+        if self._astray is not False or self.first_unit is None or not self.text[: self.start].strip():
+            return self._astray or None
+        lines = re.findall(r"[^\n]*\w[^\n]*\n", output)[:ASTRAY_LINES]
+        if not lines:
+            return None
+        source = self.text.encode("utf-8")
+        lo, hi = self.base, self.base + len(self.region.encode("utf-8"))
+        found = syntax.definitions(source, self.language)
+        others = {name: units for name, units in found.items() if not any(lo <= u.start < hi for _, u in units)}
+        own, theirs = _opening([n for n in found if n not in others]), _opening(list(others))
+        region = {line.strip() for line in self.original}
+        top = next((line.strip() for line in self.text.splitlines() if re.search(r"\w", line)), "")
+        for line in (line.strip() for line in lines):
+            if line in region or (len(others) < len(found) and own.match(line)):
+                self._astray = None
+            elif others and (declared := theirs.match(line)):
+                at = min(u.start for _, u in others[declared.group(1)])
+                self._astray = self.text.count("\n", 0, coords.str_index(source, at)) + 1
+            elif line == top:
+                self._astray = 1 + next(i for i, x in enumerate(self.text.splitlines()) if x.strip() == top)
+            if self._astray is not False:
+                return self._astray
+        if len(lines) == ASTRAY_LINES:
+            self._astray = None
+        return None
 
     def undefined(self, output: str) -> list[str]:
         """The names of the region's definitions that no definition in the answer `output` has (it wrote
@@ -330,7 +368,7 @@ def _restyled(old: str, new: str) -> bool:
             and _indent(old) == _indent(new) and _STRINGS.findall(old) == _STRINGS.findall(new))
 
 
-_USING_WORDS = r"(?:return|await|yield|throw|raise|new|else|case|not|and|or|in|is|typeof|void|delete|go|defer|echo|print|assert)"
+_USING_WORDS = r"(?:import|from|use|using|require|return|await|yield|throw|raise|new|else|case|not|and|or|in|is|typeof|void|delete|go|defer|echo|print|assert)"
 
 
 def _declaring(names: list[str]) -> re.Pattern:
@@ -340,6 +378,13 @@ def _declaring(names: list[str]) -> re.Pattern:
     "return `${quote(arg)}`", "total = add(1, 2)")."""
     alternatives = "|".join(re.escape(name) for name in names)
     return re.compile(rf"^\s*(?:(?!{_USING_WORDS}\s)[\w$<>\[\],*&@]+\s+|\([^()]*\)\s*)*[*&]*(?:{alternatives})\s*(?:\(|=(?![=>])|:=)")
+
+
+def _opening(names: list[str]) -> re.Pattern:
+    """A line that opens a definition of one of `names` (group 1): words before the name, none of them
+    one that makes it a use ("def insort(", "class Wrapper:", "pub fn rows", "export function f")."""
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"^\s*(?:(?!{_USING_WORDS}\s)[\w$<>\[\],*&@]+\s+)+[*&]*({alternatives})\b")
 
 
 def _request_words(instruction: str, source: bytes, language: syntax.Language, lo: int, hi: int) -> str:

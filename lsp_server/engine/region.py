@@ -5,7 +5,6 @@ renders prompts, tokenizes draft texts and decodes (see `Backend`)."""
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -18,7 +17,7 @@ from ..errors import Cancelled, EditError
 from . import prompts, scope
 from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map, lines_one_for_one
 from .drafts import Drafter
-from .drafttext import DraftText
+from .drafttext import DraftText, rest_of_lines
 from .keep import Keeper
 from .request import EditRequest, Region
 from .speculative import LoopOptions, LoopStats, Step
@@ -210,39 +209,6 @@ def prose_changes(request: EditRequest, region: Region, language: syntax.Languag
     return [(a, b) for a, b in changed if any(lo <= base + a and base + b <= hi for lo, hi in prose)]
 
 
-def before_previous_word(data: bytes, at: int) -> int:
-    """Where the blanks before the word before `at` begin (`data[:at]` ends with a word and blanks, or blanks)."""
-    i = at
-    while i > 0 and data[i - 1:i] in b" \t":
-        i -= 1
-    while i > 0 and not data[i - 1:i].isspace():
-        i -= 1
-    while i > 0 and data[i - 1:i] in b" \t":
-        i -= 1
-    return i
-
-
-def rest_of_lines(data: bytes, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """For each of `ranges` (sorted), from the word before it to its line's end (with the newline): sorted, disjoint.
-
-    That word is where the model may need to write its own (an article, a verb's number); before it,
-    the line's indentation and first word (a comment marker) follow the draft as usual: a model
-    free there may skip the comment line altogether.
-    """
-    lines: list[tuple[int, int]] = []
-    for a, b in ranges:
-        line = data.rfind(b"\n", 0, a) + 1
-        first_word = re.match(rb"[ \t]*\S*", data[line:a]).end() + line
-        lo = min(a, max(before_previous_word(data, a), first_word))
-        hi = data.find(b"\n", max(a, b - 1))
-        hi = len(data) if hi < 0 else hi + 1
-        if lines and lo <= lines[-1][1]:
-            lines[-1] = (lines[-1][0], max(lines[-1][1], hi))
-        else:
-            lines.append((lo, hi))
-    return lines
-
-
 def align_to_syntax(draft: DraftText, index: syntax.SyntaxIndex, offset: int) -> None:
     """Let the draft's chunks end on syntax boundaries, and re-syncs prefer node starts (offset: the region's byte start)."""
     ends = index.chunk_ends
@@ -324,8 +290,16 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
         checked = max(checked, progress.sync[0])
         return held
 
+    # An answer that began with other code of the file (astray()) is stopped at its first line.
+    watch = keeper.astray if keeper is not None and region.lead is None else None
+    astray: list[int] = []
+
     def on_step(step: Step) -> None:
         nonlocal last_sync
+        if watch is not None and (line := watch(step.output.decode("utf-8", "replace"))):
+            astray.append(line)
+        if on_progress is None:
+            return
         progress = progress_of(step, drafter, prepared, stats)
         if lead:
             progress = progress.rebased(len(lead), lead, stats, progress.fraction, progress.tokens_per_s)
@@ -341,7 +315,11 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
         on_progress(progress)
 
     output = backend.decode(prepared, drafter, loop_options(prepared, settings, request, options), stats,
-                            on_step if on_progress is not None else None, cancelled)
+                            on_step if on_progress is not None or watch is not None else None,
+                            lambda: bool(astray) or cancelled())
+    if astray:
+        raise EditError(f"the model's answer began with line {astray[0]} of the file, not with the code to change",
+                        kind="model")
     result = lead + finish(prepared, output, stats)
     if keeper is not None:
         result, stats.kept_units = keeper.final(result)

@@ -165,7 +165,7 @@ def test_a_base_model_takes_a_renames_comment_words_as_drafted():
 
 
 def test_strict_text_starts_at_the_word_before_a_guess_and_never_before_the_lines_first_word():
-    from lsp_server.engine.region import rest_of_lines
+    from lsp_server.engine.drafttext import rest_of_lines
 
     data = b"x = 1\n    # user data, as a user gave it\n    '''user'''\n"
     spans = [(data.index(w, 8), data.index(w, 8) + 4) for w in (b"user",)]
@@ -259,8 +259,10 @@ def test_a_named_definition_whose_answer_began_elsewhere_is_tried_again_from_its
     selected = build_request(NARROW, Task("edit", "Add type hints.", lines=(8, 9)), path="m.py")
     model = InTurn([astray, right])
     model.info.chat_template = CHAT
-    with pytest.raises(EditError, match="did not finish"):
+    # It is stopped at its first line, not run to its budget: it began with another function of the file.
+    with pytest.raises(EditError, match="began with line 4 of the file, not with the code to change"):
         Engine(Settings(), model=model).edit(selected)
+    assert NARROW.splitlines()[3] == "def keep(a):"
     assert model.prefills == 1
 
 

@@ -495,3 +495,30 @@ def test_an_answer_that_wrote_another_functions_opening_over_one_is_refused():
     # Asked to rename it, the answer stands.
     renamed = text[start:].replace("def find(", "def position(")
     assert _keeper(text, "Rename find to position", span=(start, len(text))).final(renamed)[0] == renamed
+
+
+def test_an_answer_that_begins_with_other_code_of_the_file_is_told_at_its_first_line():
+    text = ('"""Search."""\n\nimport re\n\n\ndef insort(a, x):\n    a.insert(find(a, x), x)\n\n\n'
+            'def find(a, x):\n    return len([e for e in a if e <= x])\n')
+    start = text.index("def find")
+    keeper = _keeper(text, "Add type hints to find", span=(start, len(text)))
+    assert keeper.astray('"""Sear') is None  # no whole line yet
+    assert keeper.astray('"""Search."""\n') == 1  # the file's first line: it copies the file from its top
+    fresh = _keeper(text, "Add type hints to find", span=(start, len(text)))
+    assert fresh.astray("\ndef insort(a: list, x: int) -> None:\n") == 6  # another definition's opening
+    # Imports and comments first, then another definition: still astray; then its own: not.
+    assert _keeper(text, "Add type hints to find", span=(start, len(text))).astray(
+        "from typing import *\nimport re\n# -- helpers --\n\ndef insort(a: list, x: int) -> None:\n") == 6
+    assert _keeper(text, "Add type hints to find", span=(start, len(text))).astray(
+        "from typing import List\n\ndef find(a: List[int], x: int) -> int:\ndef insort(a, x):\n") is None
+    assert _keeper(text, "Add type hints to find", span=(start, len(text))).astray(
+        "from search import insort\n\ndef find(a: list, x: int) -> int:\n") is None  # an import names, it opens nothing
+    for first in ("def find(a: list, x: int) -> int:\n", "# Where x goes.\n", "@cache\n", "    return insort(a)\n"):
+        assert _keeper(text, "Add type hints to find", span=(start, len(text))).astray(first) is None, first
+    # Decided once: later lines do not change it.
+    own = _keeper(text, "Add type hints to find", span=(start, len(text)))
+    assert own.astray("def find(a, x):\n") is None and own.astray("def find(a, x):\ndef insort(a, x):\n") is None
+    # A region that starts the file, or has no whole definition, is not watched.
+    assert _keeper(text, "Add type hints", span=(0, len(text))).astray('"""Search."""\n') is None
+    line = text.index("    return len")
+    assert _keeper(text, "Use sum", span=(line, len(text))).astray("def insort(a, x):\n") is None
