@@ -184,7 +184,12 @@ class Keeper:
         others = {name: units for name, units in found.items() if not any(lo <= u.start < hi for _, u in units)}
         own, theirs = _opening([n for n in found if n not in others]), _opening(list(others))
         region = {line.strip() for line in self.original}
-        top = next((line.strip() for line in self.text.splitlines() if re.search(r"\w", line)), "")
+        # The file's first line with words, unless it is an import: a model may write that one above its code.
+        top_at = re.search(r"^[ \t]*(\S[^\n]*\w[^\n]*|\w[^\n]*)", self.text, re.M)
+        top = top_at.group(1).strip() if top_at else None
+        if top_at and any(a <= coords.index_to_byte(self.text, top_at.start(1)) < b
+                          for a, b in syntax.import_spans(source, self.language)):
+            top = None
         for line in (line.strip() for line in lines):
             if line in region or (len(others) < len(found) and own.match(line)):
                 self._astray = None
@@ -192,7 +197,7 @@ class Keeper:
                 at = min(u.start for _, u in others[declared.group(1)])
                 self._astray = self.text.count("\n", 0, coords.str_index(source, at)) + 1
             elif line == top:
-                self._astray = 1 + next(i for i, x in enumerate(self.text.splitlines()) if x.strip() == top)
+                self._astray = self.text.count("\n", 0, top_at.start()) + 1
             if self._astray is not False:
                 return self._astray
         if len(lines) == ASTRAY_LINES:
@@ -208,8 +213,8 @@ class Keeper:
             return []
         edited = self.text[: self.start] + output + self.text[self.end:]
         lo, hi = coords.byte_span(edited, (self.start, self.start + len(output)))
-        have = {u.name for u in syntax.region_units(edited.encode("utf-8"), self.language, lo, hi)}
-        return [name for name in dict.fromkeys(names) if name not in have]
+        found = syntax.definitions(edited.encode("utf-8"), self.language)
+        return [name for name in dict.fromkeys(names) if not any(u.start < hi and lo < u.end for _, u in found.get(name, ()))]
 
     def unrestyled(self, output: str) -> str:
         """`output` with each line that differs from its original line in spacing only (the same indentation

@@ -317,7 +317,7 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
     output = backend.decode(prepared, drafter, loop_options(prepared, settings, request, options), stats,
                             on_step if on_progress is not None or watch is not None else None,
                             lambda: bool(astray) or cancelled())
-    if astray:
+    if astray and not cancelled():  # the user's cancel stands: finish() raises Cancelled
         raise EditError(f"the model's answer began with line {astray[0]} of the file, not with the code to change",
                         kind="model")
     result = lead + finish(prepared, output, stats)

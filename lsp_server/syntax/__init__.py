@@ -9,7 +9,7 @@ from .index import SyntaxIndex
 from .languages import Language, known_languages, language_for
 from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
-from .imports import add_imports, hoist_imports
+from .imports import add_imports, hoist_imports, import_spans
 from .scopes import Unit, definitions, definitions_named, edit_scope, identifier_at, names_in, region_units
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "edit_scope",
     "find_directives",
     "identifier_at",
+    "import_spans",
     "introduced_problems",
     "known_languages",
     "language_for",

@@ -50,6 +50,12 @@ def _leading(source: bytes, language: Language, rewritten: list[tuple[int, int]]
     return top, at
 
 
+def import_spans(source: bytes, language: Language) -> list[tuple[int, int]]:
+    """The byte spans of the file's top-level imports (imports.scm's @import), sorted; none when the
+    language has no imports query."""
+    return queries.ranges(language, source, "imports", ("import",))
+
+
 def _parts(found: dict, node) -> tuple[bytes | None, list[tuple[bytes, bytes]]]:
     """(the module a from-import names, or None; [(each name as written, the name it binds)]) of the
     import `node`, from the imports query's captures over its source (imports.scm's @import.*)."""

@@ -16,6 +16,8 @@ import pytest
 
 from lsp_server import Task, build_request
 from lsp_server.engine import prompts
+from lsp_server.engine.region import run_region
+from lsp_server.errors import EditError
 
 pytestmark = pytest.mark.model
 
@@ -157,11 +159,16 @@ def test_free_form_edit_ends_at_its_closing_fence_and_rewrites_only_its_region(i
 
 
 def test_free_form_edit_of_the_whole_file_ends_at_its_closing_fence(instruct_engine):
-    # Measured: the model answers with one function for the whole file. Nothing keeps a free-form
-    # answer from dropping code: only a tool's draft is checked for dropped lines.
+    # Measured: the model answers with one function for the whole file, at its closing fence.
     instruct_engine.model.reset()
-    result = instruct_engine.edit(build_request(SOURCE, Task("edit", "add type hints"), path="shop.py"))
-    assert result.stats.stop_reason == "end" and result.changed
+    request = build_request(SOURCE, Task("edit", "add type hints"), path="shop.py")
+    region = request.regions[0]
+    output, stats = run_region(instruct_engine.backend_for(region), instruct_engine.settings, request, region, None,
+                               lambda: False)
+    assert stats.stop_reason == "end" and output != SOURCE
+    # That answer uses TAX_RATE, whose line it dropped: the file would not run, so the edit is refused.
+    with pytest.raises(EditError, match="uses TAX_RATE, which nothing in the file defines; nothing was changed"):
+        instruct_engine.edit(request)
 
 
 def test_warm_prefills_the_chat_prompt_prefix_an_edit_then_reuses(instruct_engine):

@@ -12,7 +12,7 @@ from lsp_server.engine.tasks import Task, build_request
 pytestmark = pytest.mark.model
 
 # Plain decoding of this edit takes ~50 passes, so stopping after the first is a real stop.
-TASK = Task("edit", "delete the perimeter method", (6, 14))
+TASK = Task("edit", "add a docstring to each method", (6, 14))
 
 
 def test_cancel_after_the_first_progress_stops_within_one_pass(engine, source):

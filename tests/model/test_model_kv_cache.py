@@ -119,11 +119,14 @@ def test_repeating_an_edit_prefills_at_most_one_token(engine, source):
     assert second.stats.prefill_tokens <= 1
     assert second.new_region == first.new_region
 
-    # Another edit of the same file shares the file block at the start of the prompt.
-    other = engine.edit(build_request(text, Task("edit", "shorten the docstring", (37, 41)), path="shapes.py"))
+    # Another edit of the same file shares the file block at the start of the prompt: the cache already
+    # holds more than half of its prompt. (What the base model answers there is not this test's: it
+    # begins with the file's first line, and the engine stops and refuses it.)
+    other = engine.prepare(build_request(text, Task("edit", "shorten the docstring", (37, 41)), path="shapes.py"))
+    shared = engine.model.common_prefix(other.prompt_tokens)
     print(f"prefill tokens: first {first.stats.prefill_tokens}, repeated {second.stats.prefill_tokens}, "
-          f"other region {other.stats.prefill_tokens} of {other.stats.prompt_tokens}")
-    assert other.stats.prefill_tokens < other.stats.prompt_tokens // 2
+          f"other region shares {shared} of {len(other.prompt_tokens)}")
+    assert shared > len(other.prompt_tokens) // 2
 
 
 @pytest.mark.parametrize(

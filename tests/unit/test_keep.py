@@ -492,6 +492,9 @@ def test_an_answer_that_wrote_another_functions_opening_over_one_is_refused():
         keeper.final(astray)
     right = text[start:].replace("def find(a, x):", "def find(a: list, x: int) -> int:")
     assert keeper.undefined(right) == [] and keeper.final(right)[0] == right
+    # A region that ends without its last line break (a selection up to the end of a line), answered so.
+    middle = _keeper(text, "Add type hints to insort", span=(text.index("def insort"), text.index("\n\n\ndef find")))
+    assert middle.undefined("def insort(a: list, x: int) -> None:\n    a.insert(find(a, x), x)") == []
     # Asked to rename it, the answer stands.
     renamed = text[start:].replace("def find(", "def position(")
     assert _keeper(text, "Rename find to position", span=(start, len(text))).final(renamed)[0] == renamed
@@ -518,6 +521,11 @@ def test_an_answer_that_begins_with_other_code_of_the_file_is_told_at_its_first_
     # Decided once: later lines do not change it.
     own = _keeper(text, "Add type hints to find", span=(start, len(text)))
     assert own.astray("def find(a, x):\n") is None and own.astray("def find(a, x):\ndef insort(a, x):\n") is None
+    # A file that starts with an import: a model may write that import above its code.
+    imported = text[text.index("import re"):]
+    at = imported.index("def find")
+    assert _keeper(imported, "Add type hints to find", span=(at, len(imported))).astray(
+        "import re\n\ndef find(a: list, x: int) -> int:\n") is None
     # A region that starts the file, or has no whole definition, is not watched.
     assert _keeper(text, "Add type hints", span=(0, len(text))).astray('"""Search."""\n') is None
     line = text.index("    return len")
