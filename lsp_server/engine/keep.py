@@ -22,16 +22,20 @@ functions above a named one) is stopped within its first lines (Keeper.astray).
 
 A line the answer changed in its spacing only (`maxc-minc` -> `maxc - minc`, two spaces before a
 comment) is put back as it was, unless the request is about layout: a model's house style is a
-change nobody asked for. Its indentation and the text of its string literals must be the same.
+change nobody asked for. Its indentation and the text of its string literals must be the same
+(engine/spacing.py).
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from .. import coords, syntax
 from ..errors import EditError
+from .spacing import indent as _indent
+from .spacing import unrestyled
 
 # Words of a request that may mean whole definitions should go or change their form; then the
 # answer stands as written.
@@ -46,8 +50,6 @@ SHORTENING = re.compile(r"\b(simplif|shorten|condens|compact|refactor|clean|redu
 # Words of a request that may be about layout; then spacing changes stand.
 RESTYLING = re.compile(r"\b(format|style|spac|whitespace|indent|align|pep ?8|black|prettier|gofmt|rustfmt|clang-format|"
                        r"lint|wrap|line length|long|characters|columns|tidy|clean|readab|consistent)", re.I)
-# String literals on one line: their spacing is their text.
-_STRINGS = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`\n]*`')
 # A run of at least this many lines with words, gone from the answer with at most a quarter as many
 # written in their place, is code the answer skipped (a loop becoming a comprehension loses 6).
 DROPPED_MIN_LINES = 10
@@ -178,31 +180,40 @@ class Keeper:
         lines = re.findall(r"[^\n]*\w[^\n]*\n", output)[:ASTRAY_LINES]
         if not lines:
             return None
-        source = self.text.encode("utf-8")
-        lo, hi = self.base, self.base + len(self.region.encode("utf-8"))
-        found = syntax.definitions(source, self.language)
-        others = {name: units for name, units in found.items() if not any(lo <= u.start < hi for _, u in units)}
-        own, theirs = _opening([n for n in found if n not in others]), _opening(list(others))
-        region = {line.strip() for line in self.original}
-        # The file's first line with words, unless it is an import: a model may write that one above its code.
-        top_at = re.search(r"^[ \t]*(\S[^\n]*\w[^\n]*|\w[^\n]*)", self.text, re.M)
-        top = top_at.group(1).strip() if top_at else None
-        if top_at and any(a <= coords.index_to_byte(self.text, top_at.start(1)) < b
-                          for a, b in syntax.import_spans(source, self.language)):
-            top = None
+        own, theirs, starts, region, top = self._elsewhere
         for line in (line.strip() for line in lines):
-            if line in region or (len(others) < len(found) and own.match(line)):
+            if line in region or (own and own.match(line)):
                 self._astray = None
-            elif others and (declared := theirs.match(line)):
-                at = min(u.start for _, u in others[declared.group(1)])
-                self._astray = self.text.count("\n", 0, coords.str_index(source, at)) + 1
-            elif line == top:
-                self._astray = self.text.count("\n", 0, top_at.start()) + 1
+            elif theirs and (declared := theirs.match(line)):
+                self._astray = starts[declared.group(1)]
+            elif top and line == top[0]:
+                self._astray = top[1]
             if self._astray is not False:
                 return self._astray
         if len(lines) == ASTRAY_LINES:
             self._astray = None
         return None
+
+    @functools.cached_property
+    def _elsewhere(self) -> tuple:
+        """What astray() looks for, worked out once: (a line opening one of the region's definitions, one
+        opening a definition outside it, the file's line where each of those starts, the region's lines,
+        (the file's first line with words, its line number) unless that line is an import, which a
+        model may well write above its code)."""
+        source = self.text.encode("utf-8")
+        lo, hi = self.base, self.base + len(self.region.encode("utf-8"))
+        found = syntax.definitions(source, self.language)
+        others = {name: units for name, units in found.items() if not any(lo <= u.start < hi for _, u in units)}
+        mine = [name for name in found if name not in others]
+        starts = {name: self.text.count("\n", 0, coords.str_index(source, min(u.start for _, u in units))) + 1
+                  for name, units in others.items()}
+        top_at = re.search(r"^[ \t]*(\S[^\n]*\w[^\n]*|\w[^\n]*)", self.text, re.M)
+        top = (top_at.group(1).strip(), self.text.count("\n", 0, top_at.start()) + 1) if top_at else None
+        if top_at and any(a <= coords.index_to_byte(self.text, top_at.start(1)) < b
+                          for a, b in syntax.import_spans(source, self.language)):
+            top = None
+        return (_opening(mine) if mine else None, _opening(list(others)) if others else None, starts,
+                {line.strip() for line in self.original}, top)
 
     def undefined(self, output: str) -> list[str]:
         """The names of the region's definitions that no definition in the answer `output` has (it wrote
@@ -217,25 +228,9 @@ class Keeper:
         return [name for name in dict.fromkeys(names) if not any(u.start < hi and lo < u.end for _, u in found.get(name, ()))]
 
     def unrestyled(self, output: str) -> str:
-        """`output` with each line that differs from its original line in spacing only (the same indentation
-        and string literals) put back as it was; as it is when the request is about layout."""
-        if self.restyling:
-            return output
-        original, answer = self.original, coords.lsp_lines(output)
-        matcher = difflib.SequenceMatcher(None, [_squeezed(x) for x in original], [_squeezed(x) for x in answer],
-                                          autojunk=False)
-        out: list[str] = []
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                out += [old.rstrip("\r\n") + new[len(new.rstrip("\r\n")):] if _restyled(old, new) else new
-                        for old, new in zip(original[i1:i2], answer[j1:j2])]  # the answer's line breaks
-            elif tag == "replace" and _restyled("".join(original[i1:i2]), "".join(answer[j1:j2])):
-                # Lines joined or split, nothing else: a docstring reflowed, a call wrapped.
-                last = answer[j2 - 1]
-                out += [*original[i1:i2 - 1], original[i2 - 1].rstrip("\r\n") + last[len(last.rstrip("\r\n")):]]
-            else:
-                out += answer[j1:j2]
-        return "".join(out)
+        """`output` with each line that differs from its original line in spacing only put back as it was
+        (spacing.unrestyled); as it is when the request is about layout."""
+        return output if self.restyling else unrestyled(self.original, output)
 
     def code_lost(self, output: str) -> list[int]:
         """The region's code lines (indices) gone from an answer that wrote no code line of its own; [] when
@@ -357,22 +352,7 @@ class Keeper:
         return found
 
 
-def _indent(line: str) -> str:
-    return line[: len(line) - len(line.lstrip(" \t"))]
-
-
 # Words before a name that make it a use, not a declaration ("return add(1, 2)").
-def _squeezed(line: str) -> str:
-    return "".join(line.split())
-
-
-def _restyled(old: str, new: str) -> bool:
-    """Whether `new` is `old` (one line or several) with other spacing or line breaks only: the same
-    indentation, words and string literals."""
-    return (old.rstrip("\r\n") != new.rstrip("\r\n") and _squeezed(old) == _squeezed(new)
-            and _indent(old) == _indent(new) and _STRINGS.findall(old) == _STRINGS.findall(new))
-
-
 _USING_WORDS = r"(?:import|from|use|using|require|return|await|yield|throw|raise|new|else|case|not|and|or|in|is|typeof|void|delete|go|defer|echo|print|assert)"
 
 

@@ -296,7 +296,7 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
 
     def on_step(step: Step) -> None:
         nonlocal last_sync
-        if watch is not None and (line := watch(step.output.decode("utf-8", "replace"))):
+        if watch is not None and (line := watch(step.output[:4096].decode("utf-8", "replace"))):
             astray.append(line)
         if on_progress is None:
             return

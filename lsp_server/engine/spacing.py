@@ -1,0 +1,51 @@
+"""Lines a free-form answer changed in their spacing only, put back as they were (pure, str).
+
+`maxc-minc` -> `maxc - minc`, two spaces before a comment, a docstring reflowed: a model's house
+style is a change nobody asked for. A line counts as restyled when its indentation, its words and
+the text of its string literals are the same.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from .. import coords
+
+# String literals on one line: their spacing is their text.
+_STRINGS = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|`[^`\n]*`')
+
+
+def indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def squeezed(line: str) -> str:
+    return "".join(line.split())
+
+
+def restyled(old: str, new: str) -> bool:
+    """Whether `new` is `old` (one line or several) with other spacing or line breaks only: the same
+    indentation, words and string literals."""
+    return (old.rstrip("\r\n") != new.rstrip("\r\n") and squeezed(old) == squeezed(new)
+            and indent(old) == indent(new) and _STRINGS.findall(old) == _STRINGS.findall(new))
+
+
+def unrestyled(original: list[str], output: str) -> str:
+    """`output` with each line that differs from its line of `original` (lines with their breaks) in
+    spacing only put back as it was."""
+    answer = coords.lsp_lines(output)
+    matcher = difflib.SequenceMatcher(None, [squeezed(x) for x in original], [squeezed(x) for x in answer],
+                                      autojunk=False)
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out += [old.rstrip("\r\n") + new[len(new.rstrip("\r\n")):] if restyled(old, new) else new
+                    for old, new in zip(original[i1:i2], answer[j1:j2])]  # the answer's line breaks
+        elif tag == "replace" and restyled("".join(original[i1:i2]), "".join(answer[j1:j2])):
+            # Lines joined or split, nothing else: a docstring reflowed, a call wrapped.
+            last = answer[j2 - 1]
+            out += [*original[i1:i2 - 1], original[i2 - 1].rstrip("\r\n") + last[len(last.rstrip("\r\n")):]]
+        else:
+            out += answer[j1:j2]
+    return "".join(out)
