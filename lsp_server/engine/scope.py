@@ -20,6 +20,7 @@ import sys
 import typing
 
 from .. import coords, syntax
+from ..syntax.lines import without
 from .request import EditRequest, Region
 
 # Words that say the request reaches past the definitions it names.
@@ -125,7 +126,7 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
     targets = functions + classes or referred
     if not targets:
         return []
-    outside = _outside(source, spans)
+    outside = without(source, spans).decode("utf-8", "replace")
     if any(_declared_pattern(v).search(outside) for v in values):
         return []  # it names a constant or variable of the file: that may be what it changes
     return list(dict.fromkeys(targets))
@@ -263,17 +264,6 @@ def opening(text: str, region: Region, language: syntax.Language) -> str | None:
         if not COMMENT_LINE.match(line):
             return text[region.start:start + m.end()]
     return None
-
-
-def _outside(source: bytes, spans: list[tuple[int, int]]) -> str:
-    """The source's text with the spans (byte offsets) left out."""
-    pieces, done = [], 0
-    for start, end in sorted(spans):
-        if start > done:
-            pieces.append(source[done:start])
-        done = max(done, end)
-    pieces.append(source[done:])
-    return b"".join(pieces).decode("utf-8", "replace")
 
 
 _DEFINED_EVERYWHERE = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from . import queries
 from .languages import Language
-from .lines import line_end, line_start
+from .lines import line_end, line_start, without
 
 
 def _leading(source: bytes, language: Language, rewritten: list[tuple[int, int]] = ()) -> tuple[list, int] | None:
@@ -161,12 +161,7 @@ def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]
         cuts.append((lo, hi, node))
     if not cuts:
         return source, len(source)
-    pieces, done = [], 0
-    for lo, hi, _ in cuts:
-        pieces.append(source[done:lo])
-        done = hi
-    pieces.append(source[done:])
-    rest = b"".join(pieces)
+    rest = without(source, [(lo, hi) for lo, hi, _ in cuts])
     words = _words_outside_imports(rest, language)
     lines = [line for _, _, node in cuts if (line := _used(found, node, words, language))]
     added, _ = add_imports(rest, language, lines)
@@ -177,12 +172,8 @@ def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]
 def _words_outside_imports(source: bytes, language: Language) -> set[bytes]:
     """Every word that may be a name in `source` outside its top-level imports (code, strings: a quoted
     annotation uses its names too, comments)."""
-    text, done = [], 0
-    for node in queries.captures(language, source, "imports").get("import", ()):
-        text.append(source[done:node.start_byte])
-        done = node.end_byte
-    text.append(source[done:])
-    return {w.encode() for w in language.identifier.findall(b" ".join(text).decode("utf-8", "replace"))}
+    imports = queries.ranges(language, source, "imports", ("import",))
+    return {w.encode() for w in language.identifier.findall(without(source, imports, b" ").decode("utf-8", "replace"))}
 
 
 def _used(found: dict, node, words: set[bytes], language: Language) -> bytes | None:

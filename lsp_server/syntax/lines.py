@@ -34,3 +34,14 @@ def line_starts(source: bytes) -> list[int]:
         starts.append(newline + 1)
         newline = find(b"\n", newline + 1)
     return starts
+
+
+def without(source: bytes, spans, joint: bytes = b"") -> bytes:
+    """`source` with the byte spans (in any order, overlapping or not) left out, the pieces joined by `joint`."""
+    pieces, done = [], 0
+    for start, end in sorted(spans):
+        if start > done:
+            pieces.append(source[done:start])
+        done = max(done, end)
+    pieces.append(source[done:])
+    return joint.join(pieces)
