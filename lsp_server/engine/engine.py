@@ -154,6 +154,7 @@ class Engine:
         The regions are rewritten in turn; progress and the result cover the span from the first
         region's start to the last one's end, with the text between regions kept as it was.
 
+        An annotation the new code defaults to None is made to admit None (`Optional[str]`, `str | None`).
         A Python name the new code uses and nothing defines (the drafts aside) gets its import when a
         standard module or typing has it (scope.imports_for); else a request the instruction narrowed
         to named definitions is redone on the whole text (`widened_for` names why; progress then
@@ -161,27 +162,29 @@ class Engine:
         names it.
         """
         with self.lock:
-            result = self._edit(request, on_progress, cancelled, options)
             language = syntax.language_for(request.path, request.language_id)
+            result = _explicit(self._edit(request, on_progress, cancelled, options), request, language)
             # Names the drafts leave undefined (a user's sketch calls what they will write next) are theirs.
             missing = scope.new_undefined(request.drafted_text, result.text, language)
-            imports = scope.imports_for(missing, result.text, language) if missing else None
-            if imports:  # `logging.warning(...)`, `Optional[int]`: the import they need
-                added, at = syntax.add_imports(result.text.encode("utf-8"), language, imports)
-                return _retexted(result, request.text, added.decode("utf-8"), coords.str_index(added, at), language)
+            imported = _imported(result, request.text, missing, language)
+            if imported is not None:  # `logging.warning(...)`, `Optional[int]`: the import they need
+                return imported
             if missing and request.narrowed:  # the new code needs more of the file than the definitions
                 whole = dataclasses.replace(request, regions=[Region(0, len(request.text))], definitions=(),
                                             narrowed=False)
                 why = (f"the new code of {', '.join(request.definitions)} used {', '.join(sorted(missing))}, "
                        "which the file does not define, so the whole file was rewritten")
                 try:
-                    result = self._edit(whole, on_progress, cancelled, options)
+                    result = _explicit(self._edit(whole, on_progress, cancelled, options), request, language)
                 except EditError as exc:
                     raise EditError(f"{exc.reason} ({why})", exc.kind) from exc
                 # The whole file rewritten may lose what the definitions alone could not: its imports, a
                 # constant's spelling (the 0.5B dropped three imports and wrote BONUS_PER_STreak_DAY).
                 lost = scope.new_undefined(request.text, result.text, language)
-                if lost:
+                imported = _imported(result, request.text, lost, language)
+                if imported is not None:
+                    result = imported
+                elif lost:
                     raise EditError(f"the model's answer uses {', '.join(sorted(lost))}, which nothing in the file "
                                     f"defines any more; nothing was changed ({why})", kind="model")
                 result.widened_for = sorted(missing)
@@ -337,6 +340,33 @@ def split_region(text: str, region: Region, limit: int, count_tokens: Callable[[
     cut += 1 if text[cut + 1:cut + 2] != "\n" else 2
     return (split_region(text, Region(region.start, cut), limit, count_tokens)
             + split_region(text, Region(cut, region.end), limit, count_tokens))
+
+
+def _explicit(result: EditResult, request: EditRequest, language: syntax.Language) -> EditResult:
+    """`result` with the annotations its new code defaults to None made to admit None (`start: str =
+    None` becomes `start: Optional[str] = None`; syntax.explicit_optionals). The drafts' own (a
+    renamed parameter, a user's sketch) are theirs. Where the file's names cannot be told (a star
+    import), a name the new form uses gets its import here, as none is found missing later."""
+    edited = result.text.encode("utf-8")
+    fixed, at = syntax.explicit_optionals(request.drafted_text.encode("utf-8"), edited, language)
+    if at is None:
+        return result
+    result = _retexted(result, request.text, fixed.decode("utf-8"), coords.str_index(fixed, at), language)
+    if scope.undefined_names(request.drafted_text) is None:
+        words = {w for form in language.optional_forms for w in language.identifier.findall(form.replace("{type}", ""))}
+        needed = {w for w in words - language.reserved if fixed.count(w.encode()) > edited.count(w.encode())}
+        result = _imported(result, request.text, needed - syntax.imported_names(fixed, language), language) or result
+    return result
+
+
+def _imported(result: EditResult, original: str, names: set[str], language: syntax.Language) -> EditResult | None:
+    """`result` with the imports that bind `names` added (scope.imports_for), or None where some name
+    has none (or there are no names)."""
+    imports = scope.imports_for(names, result.text, language) if names else None
+    if not imports:
+        return None
+    added, at = syntax.add_imports(result.text.encode("utf-8"), language, imports)
+    return _retexted(result, original, added.decode("utf-8"), coords.str_index(added, at), language)
 
 
 def _retexted(result: EditResult, original: str, text: str, changed_from: int, language: syntax.Language) -> EditResult:

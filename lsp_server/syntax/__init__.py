@@ -9,7 +9,8 @@ from .index import SyntaxIndex
 from .languages import Language, known_languages, language_for
 from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
-from .imports import add_imports, hoist_imports, import_spans
+from .annotations import explicit_optionals
+from .imports import add_imports, hoist_imports, import_spans, imported_names
 from .scopes import Unit, definitions, definitions_named, edit_scope, identifier_at, names_in, region_units
 
 __all__ = [
@@ -23,9 +24,11 @@ __all__ = [
     "definitions_named",
     "hoist_imports",
     "edit_scope",
+    "explicit_optionals",
     "find_directives",
     "identifier_at",
     "import_spans",
+    "imported_names",
     "introduced_problems",
     "known_languages",
     "language_for",

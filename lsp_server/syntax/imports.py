@@ -56,6 +56,12 @@ def import_spans(source: bytes, language: Language) -> list[tuple[int, int]]:
     return queries.ranges(language, source, "imports", ("import",))
 
 
+def imported_names(source: bytes, language: Language) -> set[str]:
+    """The names the file's imports bind (imports.scm's @import.bound)."""
+    found = queries.captures(language, source, "imports")
+    return {n.text.decode("utf-8", "replace") for n in found.get("import.bound", ())}
+
+
 def _parts(found: dict, node) -> tuple[bytes | None, list[tuple[bytes, bytes]]]:
     """(the module a from-import names, or None; [(each name as written, the name it binds)]) of the
     import `node`, from the imports query's captures over its source (imports.scm's @import.*)."""

@@ -29,6 +29,9 @@ class Language:
     repair_tokens: tuple[str, ...] = field(default=(), repr=False, compare=False)
     # One import of several names from a module (language.toml's `from_import`: {module}, {names}).
     from_import: str | None = field(default=None, repr=False, compare=False)
+    # A type made to admit None ({type}: the annotation; types.scm), and what finds a type to leave as it is.
+    optional_forms: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    optional_as_is: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     _ts_language: Any = field(default=None, repr=False, compare=False)
     _inherits: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
@@ -102,6 +105,8 @@ def language_named(name: str) -> Language:
         reserved=frozenset(spec.get("reserved", [])),
         repair_tokens=tuple(spec.get("repair_tokens", [])),
         from_import=spec.get("from_import"),
+        optional_forms=tuple(spec.get("optional_forms", [])),
+        optional_as_is=re.compile(spec["optional_as_is"]) if spec.get("optional_as_is") else None,
         _ts_language=_load_ts_language(spec),
         _inherits=tuple(spec.get("inherits", [])),
     )

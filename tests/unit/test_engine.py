@@ -302,3 +302,24 @@ def test_a_name_the_draft_itself_leaves_undefined_is_the_users():
     assert "clean" in request.drafted_text
     result = Engine(Settings(), model=InTurn([r.draft for r in request.regions])).edit(request)
     assert "return sum(clean(values))" in result.text
+
+
+@pytest.mark.parametrize("imports", ["import os\n", "from os.path import *\n"])  # names told, or not (a star)
+def test_a_new_annotation_defaulting_to_none_is_made_optional_and_typing_imported(imports):
+    text = imports + "\n\ndef rel(path, start=None):\n    return os.path.relpath(path, start)\n"
+    request = build_request(text, Task("edit", "Add type hints to rel.", (4, 5)), path="p.py")
+    region = request.regions[0]
+    answer = "def rel(path: str, start: str = None) -> str:\n    return os.path.relpath(path, start)\n"
+    result = Engine(Settings(), model=ScriptedModel({text[region.start:region.end]: answer})).edit(request)
+    assert result.text == (imports + "from typing import Optional\n\n\n"
+                           "def rel(path: str, start: Optional[str] = None) -> str:\n"
+                           "    return os.path.relpath(path, start)\n")
+    assert not result.problems
+
+
+def test_a_renamed_parameter_keeps_the_annotation_the_user_wrote():
+    text = "def pad(text: str, fill: str = None):\n    return text + (fill or '')\n"
+    request = build_request(text, Task("rename", symbol="fill", new_name="filler"), path="m.py")
+    result = engine_for(request).edit(request)
+    assert result.text == text.replace("fill", "filler")
+
