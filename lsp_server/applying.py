@@ -132,7 +132,8 @@ class Applier:
             raise ValueError(f"cannot undo the AI edit: {reason}; nothing was changed") from exc
         del self.last_edit[uri]
 
-    async def review(self, uri: str, stream: EditStream, output: str, command: str, summary: str, job: int) -> Outcome:
+    async def review(self, uri: str, stream: EditStream, output: str, command: str, summary: str, job: int,
+                     above: int = 0) -> Outcome:
         """The finished edit, offered instead of streamed: the user accepts or rejects it as a whole."""
         client = self.client
         doc = client.document(uri)
@@ -140,7 +141,10 @@ class Applier:
             stream.rebase(doc.text)
         except StaleDocument as exc:
             return Outcome(False, str(exc))
-        batch = stream.finish(output)  # the whole edit as one batch; the stream now expects it applied
+        try:  # the whole edit as one batch; the stream now expects it applied
+            batch = stream.finish(output, above)
+        except StaleDocument as exc:
+            return Outcome(False, str(exc))
         if batch is None:
             return Outcome(True, f"the model made no change ({summary})", warn=True)
         edits = lsp_text_edits(batch.before, batch.hunks, client.encoding)

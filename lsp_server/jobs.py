@@ -199,7 +199,7 @@ class Jobs:
         if job.cancel.is_set():
             self.finish(job, False, "cancelled" + await self.applier.retract(job.uri, stream))
             return
-        await self.land(job, stream, result)
+        await self.land(job, stream, result, max(0, plan.request.span[0] - result.region[0]))
 
     async def stream_while_running(self, job: Job, plan: actions.Plan, stream: EditStream) -> EditResult:
         """The engine's result; meanwhile its progress is reported and, when streaming, its final hunks applied."""
@@ -238,8 +238,9 @@ class Jobs:
             raise
         return await future
 
-    async def land(self, job: Job, stream: EditStream, result: EditResult) -> None:
-        """The finished edit: refused if it breaks the syntax, else offered for review or applied (the rest of the stream)."""
+    async def land(self, job: Job, stream: EditStream, result: EditResult, above: int = 0) -> None:
+        """The finished edit: refused if it breaks the syntax, else offered for review or applied (the rest of the stream).
+        `above`: the result also changed that many chars before the region (an import its new code needs)."""
         stats = result.stats_json()
         if result.problems:
             first = result.problems[0]
@@ -250,12 +251,14 @@ class Jobs:
             return
         output = result.new_region
         if self.client.settings.review and result.changed:
-            reviewed = await self.applier.review(job.uri, stream, output, job.command, progress_line(stats), job.id)
+            reviewed = await self.applier.review(job.uri, stream, output, job.command, progress_line(stats), job.id, above)
             self.finish(job, reviewed.ok, reviewed.message, stats, warn=reviewed.warn)
             return
         try:
             if self.streaming():
-                await self.apply_step(job, stream, lambda: stream.finish(output))
+                await self.apply_step(job, stream, lambda: stream.finish(output, above))
+            elif above:  # nothing was streamed: the whole edit in one batch, from above the region
+                await self.apply_step(job, stream, lambda: stream.finish(output, above))
             else:
                 await self.apply_step(job, stream, lambda: single_batch(stream.expected, stream.region, output))
         except StaleDocument as exc:

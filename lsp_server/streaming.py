@@ -37,6 +37,7 @@ class EditStream:
         start, end = region
         self.original_region = document[start:end]
         self.region_start = start  # moves with typing before the region
+        self._document, self._start = document, start  # as it was: what lies above the region (finish())
         self._hunks = HunkStream(self.original_region, 0)  # hunks relative to the region's start
         self._hidden = None if hidden is None else (hidden[0] - start, hidden[1] - hidden[0])  # (where, length)
         self.sent_batches = 0
@@ -116,7 +117,23 @@ class EditStream:
         self.sent_batches += 1
         return Batch(hunks, current, after)
 
-    def finish(self, output: str) -> Batch | None:
+    def finish(self, output: str, above: int = 0) -> Batch | None:
+        """The rest of the edit, `output` being the region's final text. `above` > 0: the output starts
+        that many chars before the region (an import the new code needs, added at the file's top); the
+        region grows to take them in, so undo takes them out too. StaleDocument if the user changed
+        the text there meanwhile."""
+        if above:
+            start = self.region_start - above
+            before = self._document[self._start - above:self._start]
+            if start < 0 or self.expected[start:self.region_start] != before:
+                line = position_at(self.expected, max(start, 0), "utf-32").line + 1
+                raise StaleDocument(f"the document changed above the region (from line {line}), where the edit "
+                                    "also changes lines; the edit was not finished")
+            self.original_region = before + self.original_region
+            self.region_start = start
+            if self._hidden is not None:
+                self._hidden = (self._hidden[0] + above, self._hidden[1])
+            self._hunks.grow(before)
         return self._batch(self._hunks.finish(output))
 
     def _batch(self, hunks: list[Hunk]) -> Batch | None:

@@ -173,6 +173,15 @@ class HunkStream:
             return self._resync(output, len(self._original), len(output))
         return self._emit(self._original[self._done_orig :], output[self._done_out :])
 
+    def grow(self, above: str) -> None:
+        """The region now starts len(above) chars earlier, at `above`: original text nothing was streamed
+        over (the final output changes lines above the region too: an import the new code needs)."""
+        self._original = above + self._original
+        self._done_orig += len(above)
+        self._done_out += len(above)
+        self._streamed = above + self._streamed
+        self._remaining = None
+
     def extend(self, output: str) -> list[Hunk]:
         """PROVISIONAL hunks: whole new lines the model wrote past the last final hunk, shown before the
         original text they will replace, so a long insertion appears as it is written.
