@@ -245,10 +245,16 @@ class Engine:
         result = EditResult(text=new_text, region=(span_start, span_end), new_region=composed, stats=total,
                             language=language.name, original_region=text[span_start:span_end],
                             regions=len(request.regions), definitions=list(request.definitions))
-        if request.definitions:  # an import an answer wrote above its definition goes to the file's imports
-            source = new_text.encode("utf-8")
-            hoisted, at = syntax.hoist_imports(source, language, [coords.byte_span(new_text, (span_start + a, span_start + b))
-                                                                  for a, b in written])
+        # An import a free-form answer wrote above its code goes to the file's imports: any import in a
+        # named definition's answer; in a selection's or a node's, those the original did not have. A
+        # tool's draft (a renamed import, a user's sketch) stays where it is.
+        source = new_text.encode("utf-8")
+        spans = [coords.byte_span(new_text, (span_start + a, span_start + b))
+                 for (a, b), region in zip(written, request.regions) if region.draft is None]
+        if not request.definitions:
+            spans = syntax.new_import_spans(source, language, spans, text.encode("utf-8"))
+        if spans:
+            hoisted, at = syntax.hoist_imports(source, language, spans)
             if hoisted != source:
                 return _retexted(result, text, hoisted.decode("utf-8"), coords.str_index(hoisted, at), language)
         result.problems = syntax.introduced_problems(text.encode(), new_text.encode(), language)

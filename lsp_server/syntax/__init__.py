@@ -10,7 +10,7 @@ from .languages import Language, known_languages, language_for
 from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
 from .annotations import explicit_optionals
-from .imports import add_imports, hoist_imports, import_spans, imported_names
+from .imports import add_imports, hoist_imports, import_spans, imported_names, new_import_spans
 from .scopes import Unit, definitions, definitions_named, edit_scope, identifier_at, names_in, region_units
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "known_languages",
     "language_for",
     "names_in",
+    "new_import_spans",
     "prose_ranges",
     "region_units",
     "rename_draft",

@@ -323,3 +323,17 @@ def test_a_renamed_parameter_keeps_the_annotation_the_user_wrote():
     result = engine_for(request).edit(request)
     assert result.text == text.replace("fill", "filler")
 
+
+
+def test_an_import_a_selections_answer_writes_joins_the_files_imports_and_the_users_own_stay():
+    text = ("from typing import List\n\n\ndef head(xs):\n    return xs[0]\n\n\n"
+            "import json  # the user's, placed here\n\n\ndef dump(x):\n    return json.dumps(x)\n")
+    request = build_request(text, Task("edit", "Type head; return None for an empty list.", (4, 12)), path="h.py")
+    region = request.regions[0]
+    answer = text[region.start:region.end].replace(
+        "def head(xs):\n    return xs[0]\n",
+        "from typing import Optional\n\ndef head(xs: List[int]) -> Optional[int]:\n    return xs[0] if xs else None\n")
+    result = Engine(Settings(), model=ScriptedModel({text[region.start:region.end]: answer})).edit(request)
+    assert result.text == ("from typing import List, Optional\n\n\n"
+                           "def head(xs: List[int]) -> Optional[int]:\n    return xs[0] if xs else None\n\n\n"
+                           "import json  # the user's, placed here\n\n\ndef dump(x):\n    return json.dumps(x)\n")
