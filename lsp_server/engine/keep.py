@@ -34,6 +34,7 @@ import re
 
 from .. import coords, syntax
 from ..errors import EditError
+from .resume import resumed
 from .spacing import indent as _indent
 from .spacing import unrestyled
 
@@ -153,14 +154,18 @@ class Keeper:
 
     def final(self, output: str) -> tuple[str, int]:
         """keep(output), or EditError where the answer skipped a run of lines (skipped()) or lost code
-        while writing none (code_lost())."""
+        while writing none (code_lost()), unless it lost only the code after its prose (resume.py)."""
         result, kept = self.keep(output)
         result = self.unrestyled(result)
         if skipped := self.skipped(result):
             first, last, lost = skipped
             raise EditError(f"the model's answer dropped {lost} of lines {first}-{last}, which the request does not ask "
                             f"to remove {ASK_AGAIN}", kind="model")
-        if lost := self.code_lost(result):
+        lost = self.code_lost(result)
+        if lost and (whole := resumed(self.original, result, self._code_lines(self.text, self.start, self.original),
+                                      lost, self.newline)) is not None:
+            result, lost = whole, []  # it stopped after its prose: the code after it as it was
+        if lost:
             raise EditError(f"the model's answer wrote no code, yet dropped {len(lost)} line(s) of it, first line "
                             f"{self.first_line + lost[0]} {ASK_AGAIN}", kind="model")
         if gone := self.undefined(result):

@@ -421,14 +421,17 @@ def elapsed(start, now):
 '''
 
 
-def test_an_answer_with_only_a_new_docstring_that_dropped_the_body_is_refused():
+def test_an_answer_that_stopped_after_a_new_docstring_gets_the_body_back_and_one_that_lost_part_is_refused():
     from lsp_server.errors import EditError
 
     keeper = _keeper(TIMER, "Give elapsed a longer docstring", name="timer.py")
     hollow = 'def elapsed(start, now):\n    """Seconds between start and now.\n\n    Raises ValueError when now is before start.\n    """\n'
     assert keeper.code_lost(hollow) == [2, 3, 4]
-    with pytest.raises(EditError, match="wrote no code, yet dropped 3 line.*first line 3"):
-        keeper.final(hollow)
+    body = TIMER[TIMER.index("    if now < start"):]
+    assert keeper.final(hollow) == (hollow + body, 0)  # it stopped after its docstring: the body as it was
+    # The body's last line written, the lines before it lost: no early stop, a loss.
+    with pytest.raises(EditError, match="wrote no code, yet dropped 2 line.*first line 3"):
+        keeper.final(hollow + "    return now - start\n")
     # The same docstring with the body kept; hints on the def line are no new code either.
     whole = hollow + TIMER[TIMER.index("    if now < start"):]
     assert keeper.code_lost(whole) == []
@@ -436,6 +439,8 @@ def test_an_answer_with_only_a_new_docstring_that_dropped_the_body_is_refused():
 
 
 def test_an_answer_that_wrote_code_or_was_asked_to_shorten_is_not_checked_for_lost_code():
+    from lsp_server.errors import EditError
+
     rewritten = TIMER.replace('    if now < start:\n        raise ValueError("now is before start")\n    return now - start\n',
                               "    return max(0.0, now - start)\n")
     assert _keeper(TIMER, "Clamp elapsed at zero instead of raising", name="timer.py").code_lost(rewritten) == []
@@ -444,7 +449,12 @@ def test_an_answer_that_wrote_code_or_was_asked_to_shorten_is_not_checked_for_lo
     # JavaScript: a doc comment written, the body lost.
     js = "function elapsed(start, now) {\n    if (now < start) {\n        throw new RangeError('now is before start');\n    }\n    return now - start;\n}\n"
     answer = "/** Seconds from start to now. */\nfunction elapsed(start, now) {\n}\n"
-    assert _keeper(js, "Add a JSDoc comment to elapsed", name="timer.js").code_lost(answer) == [1, 2, 4]
+    js_keeper = _keeper(js, "Add a JSDoc comment to elapsed", name="timer.js")
+    assert js_keeper.code_lost(answer) == [1, 2, 4]
+    with pytest.raises(EditError, match="wrote no code"):  # its closing brace written: not an early stop
+        js_keeper.final(answer)
+    stopped = "/** Seconds from start to now. */\nfunction elapsed(start, now) {\n"
+    assert js_keeper.final(stopped)[0] == "/** Seconds from start to now. */\n" + js
 
 
 def test_lines_changed_in_spacing_only_go_back_unless_the_request_is_about_layout():
