@@ -252,7 +252,7 @@ class Engine:
         spans = [coords.byte_span(new_text, (span_start + a, span_start + b))
                  for (a, b), region in zip(written, request.regions) if region.draft is None]
         if not request.definitions:
-            spans = syntax.new_import_spans(source, language, spans, text.encode("utf-8"))
+            spans = syntax.new_import_spans(source, language, spans, text[span_start:span_end].encode("utf-8"))
         if spans:
             hoisted, at = syntax.hoist_imports(source, language, spans)
             if hoisted != source:

@@ -58,7 +58,7 @@ def import_spans(source: bytes, language: Language) -> list[tuple[int, int]]:
 
 def new_import_spans(source: bytes, language: Language, spans: list[tuple[int, int]], original: bytes) -> list[tuple[int, int]]:
     """The byte spans of the top-level imports that start inside `spans` (rewritten code) and that
-    `original` (the text before the edit) does not have word for word: the imports an answer added."""
+    `original` (the rewritten lines before the edit) does not have word for word: the imports an answer added."""
     found = queries.captures(language, source, "imports").get("import", ())
     return [(n.start_byte, n.end_byte) for n in found
             if any(s <= n.start_byte < e for s, e in spans) and n.text not in original]

@@ -332,7 +332,7 @@ def test_an_import_a_selections_answer_writes_joins_the_files_imports_and_the_us
     region = request.regions[0]
     answer = text[region.start:region.end].replace(
         "def head(xs):\n    return xs[0]\n",
-        "from typing import Optional\n\ndef head(xs: List[int]) -> Optional[int]:\n    return xs[0] if xs else None\n")
+        "from typing import List, Optional\n\ndef head(xs: List[int]) -> Optional[int]:\n    return xs[0] if xs else None\n")
     result = Engine(Settings(), model=ScriptedModel({text[region.start:region.end]: answer})).edit(request)
     assert result.text == ("from typing import List, Optional\n\n\n"
                            "def head(xs: List[int]) -> Optional[int]:\n    return xs[0] if xs else None\n\n\n"
