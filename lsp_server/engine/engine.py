@@ -350,7 +350,8 @@ def split_region(text: str, region: Region, limit: int, count_tokens: Callable[[
 
 def _explicit(result: EditResult, request: EditRequest, language: syntax.Language) -> EditResult:
     """`result` with the annotations its new code defaults to None made to admit None (`start: str =
-    None` becomes `start: Optional[str] = None`; syntax.explicit_optionals). The drafts' own (a
+    None` becomes `start: Optional[str] = None`) and builtins written as types spelled as the types
+    (`x: any` becomes `x: Any`; syntax.explicit_optionals). The drafts' own (a
     renamed parameter, a user's sketch) are theirs. Where the file's names cannot be told (a star
     import), a name the new form uses gets its import here, as none is found missing later."""
     edited = result.text.encode("utf-8")
@@ -360,6 +361,7 @@ def _explicit(result: EditResult, request: EditRequest, language: syntax.Languag
     result = _retexted(result, request.text, fixed.decode("utf-8"), coords.str_index(fixed, at), language)
     if scope.undefined_names(request.drafted_text) is None:
         words = {w for form in language.optional_forms for w in language.identifier.findall(form.replace("{type}", ""))}
+        words |= {spelled for _, spelled in language.type_names}
         needed = {w for w in words - language.reserved if fixed.count(w.encode()) > edited.count(w.encode())}
         result = _imported(result, request.text, needed - syntax.imported_names(fixed, language), language) or result
     return result

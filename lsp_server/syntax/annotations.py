@@ -1,9 +1,12 @@
-"""Types that must say they admit None (grammars/<lang>/types.scm, language.toml's `optional_forms`).
+"""New annotations written as type checkers read them (grammars/<lang>/types.scm; language.toml's
+`optional_forms`, `optional_as_is` and `type_names`).
 
 A model asked for type hints often writes `start: str = None`: the default says None, the type says
-it cannot be. Type checkers reject that (PEP 484 dropped implicit Optional), so an edit's new
-annotations of that kind are written out: `start: Optional[str] = None`, or `str | None` where the
-file writes its unions that way. Annotations the original already had are the user's and stay.
+it cannot be. Type checkers reject that (PEP 484 dropped implicit Optional), so such an annotation
+is written out: `start: Optional[str] = None`, or `str | None` where the file writes its unions that
+way. It also writes `x: any` or `key: callable`, builtin functions where the types `Any` and
+`Callable` are meant; those are spelled as the types. Annotations the original already had are
+the user's and stay.
 """
 
 from __future__ import annotations
@@ -32,27 +35,43 @@ def _as_is(language: Language, text: str) -> bool:
     return language.optional_as_is is not None and language.optional_as_is.search(bare) is not None
 
 
+def _line(source: bytes, at: int) -> bytes:
+    """The line holding byte `at`, stripped."""
+    end = source.find(b"\n", at)
+    return source[source.rfind(b"\n", 0, at) + 1:end if end >= 0 else len(source)].strip()
+
+
 def explicit_optionals(original: bytes, edited: bytes, language: Language) -> tuple[bytes, int | None]:
-    """`edited` with each annotation that defaults to None and does not admit it made optional, unless
-    the original has the same parameter or assignment word for word; and the byte where the first
+    """`edited` with each new annotation that defaults to None and does not admit it made optional
+    (unless the original has the same parameter or assignment word for word), and each builtin's name
+    written as a type on a new line spelled as the type (`type_names`); and the byte where the first
     change starts (None: nothing changed)."""
-    if not language.optional_forms or queries.query(language, "types") is None:
+    if not (language.optional_forms or language.type_names) or queries.query(language, "types") is None:
         return edited, None
-    theirs = {n.text for n in queries.captures(language, original, "types").get("optional.owner", ())}
+    edits: list[tuple[int, int, str]] = []  # (start, end, text): words replaced, forms' halves inserted
     found = queries.captures(language, edited, "types")
-    owners = [n for n in found.get("optional.owner", ()) if n.text not in theirs]
-    types = [t for t in found.get("optional.type", ())
-             if any(o.start_byte <= t.start_byte and t.end_byte <= o.end_byte for o in owners)
-             and not _as_is(language, t.text.decode("utf-8"))]
-    if not types:
+    names = dict(language.type_names)
+    if names:
+        lines = {line.strip() for line in original.splitlines()}
+        edits += [(n.start_byte, n.end_byte, names[n.text.decode()]) for n in found.get("type.word", ())
+                  if n.text.decode() in names and _line(edited, n.start_byte) not in lines]
+    if language.optional_forms:
+        theirs = {n.text for n in queries.captures(language, original, "types").get("optional.owner", ())}
+        owners = [n for n in found.get("optional.owner", ()) if n.text not in theirs]
+        style = _style(language, edited)
+        quoted = {(n.start_byte, n.end_byte) for n in found.get("optional.quoted", ())}
+        for node in found.get("optional.type", ()):
+            if any(o.start_byte <= node.start_byte and node.end_byte <= o.end_byte for o in owners) \
+                    and not _as_is(language, node.text.decode("utf-8")):
+                # A forward reference ("Node") stays a string: the union of a str and None is no type.
+                form = language.optional_forms[0] if (node.start_byte, node.end_byte) in quoted else style
+                before, _, after = form.partition("{type}")
+                edits += [(node.start_byte, node.start_byte, before), (node.end_byte, node.end_byte, after)]
+    edits = [e for e in edits if e[0] < e[1] or e[2]]
+    if not edits:
         return edited, None
-    style = _style(language, edited)
-    quoted = {(n.start_byte, n.end_byte) for n in found.get("optional.quoted", ())}
-    out, at = edited, None
-    for node in sorted(types, key=lambda n: n.start_byte, reverse=True):
-        text = node.text.decode("utf-8")
-        # A forward reference ("Node") stays a string: the union of a str and None is no type.
-        written = (language.optional_forms[0] if (node.start_byte, node.end_byte) in quoted else style).format(type=text)
-        out = out[:node.start_byte] + written.encode("utf-8") + out[node.end_byte:]
-        at = node.start_byte
-    return out, at
+    out = edited
+    # Right to left; at one offset a replaced word goes before the text inserted there.
+    for start, end, text in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+        out = out[:start] + text.encode("utf-8") + out[end:]
+    return out, min(e[0] for e in edits)

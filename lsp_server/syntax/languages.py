@@ -32,6 +32,8 @@ class Language:
     # A type made to admit None ({type}: the annotation; types.scm), and what finds a type to leave as it is.
     optional_forms: tuple[str, ...] = field(default=(), repr=False, compare=False)
     optional_as_is: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    # A name written as a type that means another (language.toml's `type_names`: `any` -> `Any`).
+    type_names: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
     _ts_language: Any = field(default=None, repr=False, compare=False)
     _inherits: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
@@ -107,6 +109,7 @@ def language_named(name: str) -> Language:
         from_import=spec.get("from_import"),
         optional_forms=tuple(spec.get("optional_forms", [])),
         optional_as_is=re.compile(spec["optional_as_is"]) if spec.get("optional_as_is") else None,
+        type_names=tuple(spec.get("type_names", {}).items()),
         _ts_language=_load_ts_language(spec),
         _inherits=tuple(spec.get("inherits", [])),
     )

@@ -62,3 +62,11 @@ def test_other_languages_are_left_alone():
     ts = syntax.language_for("m.ts")
     edited = b"function f(a: string = null) {}\n"
     assert syntax.explicit_optionals(b"", edited, ts) == (edited, None)
+
+
+def test_builtins_written_as_types_are_spelled_as_the_types_on_new_lines_only():
+    original = "def pick(x, key=None, strict=False):\n    ok: any = any(x)\n    return x\n"
+    edited = ("def pick(x: any, key: callable = None, strict: bool = False) -> list[any]:\n"
+              "    ok: any = any(x)\n    return x\n")
+    assert fixed(original, edited) == ("def pick(x: Any, key: Optional[Callable] = None, strict: bool = False) -> list[Any]:\n"
+                                       "    ok: any = any(x)\n    return x\n")  # the user's line, and a call, stay
