@@ -351,11 +351,11 @@ def split_region(text: str, region: Region, limit: int, count_tokens: Callable[[
 def _explicit(result: EditResult, request: EditRequest, language: syntax.Language) -> EditResult:
     """`result` with the annotations its new code defaults to None made to admit None (`start: str =
     None` becomes `start: Optional[str] = None`) and builtins written as types spelled as the types
-    (`x: any` becomes `x: Any`; syntax.explicit_optionals). The drafts' own (a
+    (`x: any` becomes `x: Any`; syntax.explicit_types). The drafts' own (a
     renamed parameter, a user's sketch) are theirs. Where the file's names cannot be told (a star
     import), a name the new form uses gets its import here, as none is found missing later."""
     edited = result.text.encode("utf-8")
-    fixed, at = syntax.explicit_optionals(request.drafted_text.encode("utf-8"), edited, language)
+    fixed, at = syntax.explicit_types(request.drafted_text.encode("utf-8"), edited, language)
     if at is None:
         return result
     result = _retexted(result, request.text, fixed.decode("utf-8"), coords.str_index(fixed, at), language)

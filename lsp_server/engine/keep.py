@@ -162,8 +162,9 @@ class Keeper:
             raise EditError(f"the model's answer dropped {lost} of lines {first}-{last}, which the request does not ask "
                             f"to remove {ASK_AGAIN}", kind="model")
         lost = self.code_lost(result)
+        comments = {i for i, line in enumerate(self.original) if _COMMENT.match(line)}
         if lost and (whole := resumed(self.original, result, self._code_lines(self.text, self.start, self.original),
-                                      lost, self.newline)) is not None:
+                                      comments, lost, self.newline)) is not None:
             result, lost = whole, []  # it stopped after its prose: the code after it as it was
         if lost:
             raise EditError(f"the model's answer wrote no code, yet dropped {len(lost)} line(s) of it, first line "

@@ -9,18 +9,15 @@ from there on follow the answer, as they were.
 
 from __future__ import annotations
 
-import re
-
 from ..coords import lsp_lines
 
-_COMMENT = re.compile(r"^\s*(#|//|/\*|\*|--|;)")
 
-
-def resumed(original: list[str], output: str, code: list[int], lost: list[int], newline: str) -> str | None:
+def resumed(original: list[str], output: str, code: list[int], comments: set[int], lost: list[int],
+            newline: str) -> str | None:
     """`output` followed by `original[k:]`, where k is the first of the `lost` code lines (indices into
-    `original`, a region's lines; `code`: all its code lines), taking in the comment lines right above it
-    that the answer lacks; None unless every code line from k on is lost and the answer has no line of
-    the original from k on."""
+    `original`, a region's lines; `code`: all its code lines), taking in the `comments` lines right
+    above it that the answer lacks; None unless every code line from k on is lost and the answer has
+    no line of the original from k on."""
     if not lost:
         return None
     first = lost[0]
@@ -29,7 +26,7 @@ def resumed(original: list[str], output: str, code: list[int], lost: list[int], 
     written = {line.strip() for line in lsp_lines(output)} - {""}
     if any(line.strip() in written for line in original[first:]):
         return None
-    while first > 0 and _COMMENT.match(original[first - 1]) and original[first - 1].strip() not in written:
+    while first - 1 in comments and original[first - 1].strip() not in written:
         first -= 1
     if output and not output.endswith(("\n", "\r")):
         output += newline

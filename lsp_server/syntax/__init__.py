@@ -9,7 +9,7 @@ from .index import SyntaxIndex
 from .languages import Language, known_languages, language_for
 from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
-from .annotations import explicit_optionals
+from .annotations import explicit_types
 from .imports import add_imports, hoist_imports, import_spans, imported_names, new_import_spans
 from .scopes import Unit, definitions, definitions_named, edit_scope, identifier_at, names_in, region_units
 
@@ -24,7 +24,7 @@ __all__ = [
     "definitions_named",
     "hoist_imports",
     "edit_scope",
-    "explicit_optionals",
+    "explicit_types",
     "find_directives",
     "identifier_at",
     "import_spans",

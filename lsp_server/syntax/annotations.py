@@ -41,7 +41,7 @@ def _line(source: bytes, at: int) -> bytes:
     return source[source.rfind(b"\n", 0, at) + 1:end if end >= 0 else len(source)].strip()
 
 
-def explicit_optionals(original: bytes, edited: bytes, language: Language) -> tuple[bytes, int | None]:
+def explicit_types(original: bytes, edited: bytes, language: Language) -> tuple[bytes, int | None]:
     """`edited` with each new annotation that defaults to None and does not admit it made optional
     (unless the original has the same parameter or assignment word for word), and each builtin's name
     written as a type on a new line spelled as the type (`type_names`); and the byte where the first

@@ -7,6 +7,8 @@ typing import Optional`, `import logging`) writes it above the function, in the 
 
 from __future__ import annotations
 
+import re
+
 from . import queries
 from .languages import Language
 from .lines import line_end, line_start, without
@@ -60,8 +62,8 @@ def new_import_spans(source: bytes, language: Language, spans: list[tuple[int, i
     """The byte spans of the top-level imports that start inside `spans` (rewritten code) and that
     `original` (the rewritten lines before the edit) does not have word for word: the imports an answer added."""
     found = queries.captures(language, source, "imports").get("import", ())
-    return [(n.start_byte, n.end_byte) for n in found
-            if any(s <= n.start_byte < e for s, e in spans) and n.text not in original]
+    return [(n.start_byte, n.end_byte) for n in found if any(s <= n.start_byte < e for s, e in spans)
+            and not re.search(rb"(?m)^[ \t]*" + re.escape(n.text) + rb"[ \t]*$", original)]
 
 
 def imported_names(source: bytes, language: Language) -> set[str]:

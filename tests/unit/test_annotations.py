@@ -9,7 +9,7 @@ PY = syntax.language_for("m.py")
 
 
 def fixed(original: str, edited: str) -> str:
-    out, at = syntax.explicit_optionals(original.encode(), edited.encode(), PY)
+    out, at = syntax.explicit_types(original.encode(), edited.encode(), PY)
     assert (at is None) == (out == edited.encode())
     return out.decode()
 
@@ -18,7 +18,7 @@ def test_a_new_parameter_type_that_defaults_to_none_is_made_optional():
     original = "def relpath(path, start=None):\n    return path\n"
     edited = "def relpath(path: str, start: str = None) -> str:\n    return path\n"
     assert fixed(original, edited) == "def relpath(path: str, start: Optional[str] = None) -> str:\n    return path\n"
-    out, at = syntax.explicit_optionals(original.encode(), edited.encode(), PY)
+    out, at = syntax.explicit_types(original.encode(), edited.encode(), PY)
     assert out[at:].startswith(b"Optional[str] = None")  # where the first change starts
 
 
@@ -61,7 +61,7 @@ def test_what_the_original_already_had_stays_as_the_user_wrote_it():
 def test_other_languages_are_left_alone():
     ts = syntax.language_for("m.ts")
     edited = b"function f(a: string = null) {}\n"
-    assert syntax.explicit_optionals(b"", edited, ts) == (edited, None)
+    assert syntax.explicit_types(b"", edited, ts) == (edited, None)
 
 
 def test_builtins_written_as_types_are_spelled_as_the_types_on_new_lines_only():

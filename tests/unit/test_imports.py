@@ -96,3 +96,12 @@ def test_an_answer_import_nothing_uses_is_dropped_and_the_files_own_are_kept():
     text = "import os\nimport sys\n\n\nimport json\nimport math as m\nfrom x import *\n\ndef f():\n    return m.pi\n"
     out = hoisted_all(text, "m.py", ["import json\nimport math as m\nfrom x import *\n\ndef f"])
     assert out == "import os\nimport sys\nimport math as m\nfrom x import *\n\n\ndef f():\n    return m.pi\n"
+
+
+def test_an_import_is_new_unless_the_original_lines_have_it_whole():
+    from lsp_server import syntax
+
+    python = syntax.language_for("m.py")
+    source = b"import os\nimport sys\n\n\ndef f():\n    return os.sep, sys.argv\n"
+    everything = [(0, len(source))]
+    assert syntax.new_import_spans(source, python, everything, b"import os.path\nimport sys\n") == [(0, 9)]

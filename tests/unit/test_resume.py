@@ -9,14 +9,15 @@ REGION = ("def area(w, h):\n    # width times height\n    if w < 0 or h < 0:\n  
           "    # done\n    return w * h\n")
 LINES = lsp_lines(REGION)
 CODE = [0, 2, 3, 5]
+COMMENTS = {1, 4}
 
 
 def test_the_code_after_the_prose_follows_with_the_comments_above_it():
     answer = 'def area(w, h):\n    """The area of a w by h rectangle."""'
-    assert resumed(LINES, answer, CODE, [2, 3, 5], "\n") == answer + "\n" + "".join(LINES[1:])
+    assert resumed(LINES, answer, CODE, COMMENTS, [2, 3, 5], "\n") == answer + "\n" + "".join(LINES[1:])
 
 
 def test_a_loss_that_is_no_early_stop_is_left_to_refuse():
-    assert resumed(LINES, "def area(w, h):\n    return w * h\n", CODE, [2, 3], "\n") is None  # the tail kept
-    assert resumed(LINES, "def area(w, h):\n    # done\n", CODE, [2, 3, 5], "\n") is None  # a line of it written
-    assert resumed(LINES, "def area(w, h):\n", CODE, [], "\n") is None
+    assert resumed(LINES, "def area(w, h):\n    return w * h\n", CODE, COMMENTS, [2, 3], "\n") is None  # the tail kept
+    assert resumed(LINES, "def area(w, h):\n    # done\n", CODE, COMMENTS, [2, 3, 5], "\n") is None  # a line of it written
+    assert resumed(LINES, "def area(w, h):\n", CODE, COMMENTS, [], "\n") is None
