@@ -63,7 +63,7 @@ def new_import_spans(source: bytes, language: Language, spans: list[tuple[int, i
     `original` (the rewritten lines before the edit) does not have word for word: the imports an answer added."""
     found = queries.captures(language, source, "imports").get("import", ())
     return [(n.start_byte, n.end_byte) for n in found if any(s <= n.start_byte < e for s, e in spans)
-            and not re.search(rb"(?m)^[ \t]*" + re.escape(n.text) + rb"[ \t]*$", original)]
+            and not re.search(rb"(?m)^[ \t]*" + re.escape(n.text.strip()) + rb"[ \t]*$", original)]
 
 
 def imported_names(source: bytes, language: Language) -> set[str]:

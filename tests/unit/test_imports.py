@@ -105,3 +105,6 @@ def test_an_import_is_new_unless_the_original_lines_have_it_whole():
     source = b"import os\nimport sys\n\n\ndef f():\n    return os.sep, sys.argv\n"
     everything = [(0, len(source))]
     assert syntax.new_import_spans(source, python, everything, b"import os.path\nimport sys\n") == [(0, 9)]
+    c = syntax.language_for("m.c")  # a C include's node ends with its line break
+    header = b"#include <stddef.h>\n#include <string.h>\n"
+    assert syntax.new_import_spans(header + b"int x;\n", c, [(0, len(header))], header) == []
