@@ -1,3 +1,9 @@
 ; A file's imports (syntax/imports.py). @header: what stays above them.
 (source_file (import_declaration) @import)
 (source_file (package_clause) @header)
+; @import.group: the parenthesized list a new import joins (language.toml's `import_line` writes one
+; outside a group). @import.use: a name new code may use with no import (language.toml's
+; `standard_imports`): the package a call, a value or a type is qualified with.
+(source_file (import_declaration (import_spec_list) @import.group))
+(selector_expression operand: (identifier) @import.use)
+(qualified_type package: (package_identifier) @import.use)

@@ -300,10 +300,11 @@ def undefined_names(text: str) -> set[str] | None:
 
 
 def new_undefined(original: str, edited: str, language: syntax.Language) -> set[str]:
-    """The names the edited text uses undefined that the original did not (Python; other languages, and
-    an original whose names cannot be told, as it does not compile: none)."""
+    """The names the edited text uses undefined that the original did not. Python: any name (none where
+    the original's names cannot be told, as it does not compile); other languages: a standard package
+    or type used with no import (`fmt.Errorf` in Go, `io::Result` in Rust; syntax.unbound_uses)."""
     if language.name != "python":
-        return set()
+        return syntax.unbound_uses(original.encode("utf-8"), edited.encode("utf-8"), language)
     before = undefined_names(original)
     after = undefined_names(edited) if before is not None else None
     return after - before if after else set()
@@ -311,9 +312,13 @@ def new_undefined(original: str, edited: str, language: syntax.Language) -> set[
 
 def imports_for(names: set[str], edited: str, language: syntax.Language) -> list[bytes] | None:
     """Import lines that bind every one of `names` in a Python module: a standard module used as one
-    (`logging.warning`) imported by its name, a name of typing's from typing; None when one has none."""
+    (`logging.warning`) imported by its name, a name of typing's from typing; None when one has none.
+    Other languages: the lines language.toml's `standard_imports` gives them."""
     if language.name != "python":
-        return None
+        table = dict(language.standard_imports)
+        if not names or not names <= table.keys():
+            return None
+        return sorted({language.import_line.format(spec=table[n]).encode() for n in names})
     modules = sorted(n for n in names if n in sys.stdlib_module_names and not n.startswith("_")
                      and re.search(rf"(?<![\w.]){re.escape(n)}\.[^\W\d]", edited))
     typed = sorted(n for n in names if n in typing.__all__ and n not in modules)

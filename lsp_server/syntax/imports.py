@@ -141,6 +141,8 @@ def add_imports(source: bytes, language: Language, lines: list[bytes]) -> tuple[
                 edits.append((node.start_byte, node.end_byte, _from_import(language, key, old, names)))
         else:
             new.append(_from_import(language, key, names[:1], names[1:]) + b"\n")
+    grouped, new = _into_group(source, language, top, found, new)
+    edits += grouped
     if not edits and not new:
         return source, len(source)
     blank = [b"\n"] if new and not top and at > 0 else []  # the first import below a docstring or package clause
@@ -150,6 +152,68 @@ def add_imports(source: bytes, language: Language, lines: list[bytes]) -> tuple[
         done = hi
     pieces += [source[done:at], *blank, *new, source[at:]]
     return b"".join(pieces), line_start(source, min([at, *(lo for lo, _, _ in edits)]))
+
+
+def _into_group(source: bytes, language: Language, top: list, found: dict, new: list[bytes]) -> tuple[list, list[bytes]]:
+    """([(at, at, an entry's line)] that put the new lines written as language.toml's `import_line` into
+    the file's first import group (imports.scm's @import.group: Go's `import ( ... )`), sorted among
+    its first block's entries where they are sorted, else at that block's end; the lines that stay
+    lines). A spec the group has already is dropped."""
+    groups = [g for g in found.get("import.group", ()) if any(n.start_byte <= g.start_byte < n.end_byte for n in top)]
+    head, _, tail = language.import_line.partition("{spec}")
+    if not groups or language.import_line == "{spec}":
+        return [], new
+    entries = [e for e in groups[0].named_children if "comment" not in e.type]
+    block = []  # the entries up to the first blank line between two
+    for entry in entries:
+        if block and source[block[-1].end_byte:entry.start_byte].count(b"\n") > 1:
+            break
+        block.append(entry)
+    texts = [e.text for e in block]
+    indent = source[line_start(source, block[0].start_byte):block[0].start_byte] if block else b"\t"
+    edits, kept = [], []
+    for line in new:
+        text = line.strip()
+        spec = text[len(head):len(text) - len(tail)].strip()
+        if not (text.startswith(head.encode()) and text.endswith(tail.encode())) or b"\n" in spec or spec.startswith(b"("):
+            kept.append(line)  # not one import (a group of its own stays as written)
+            continue
+        if spec in {e.text for e in entries}:
+            continue
+        later = [e for e in block if e.text > spec] if texts == sorted(texts) else []
+        at = line_start(source, later[0].start_byte) if later else (
+            line_end(source, block[-1].start_byte) if block else line_start(source, groups[0].end_byte - 1))
+        edits.append((at, at, indent + spec + b"\n"))
+    return edits, kept
+
+
+def unbound_uses(original: bytes, edited: bytes, language: Language) -> set[str]:
+    """The names of language.toml's `standard_imports` that `edited` uses (imports.scm's @import.use: a
+    package a call is qualified with, a type) with no import: every occurrence of the word in `edited`
+    but a qualified name's tail is such a use, and `original` has the word nowhere but as the tail of a
+    qualified name outside its imports (`java.util.Arrays.sort`). An import, a variable or a comment of
+    that name leaves it be."""
+    table = dict(language.standard_imports)
+    if not table:
+        return set()
+    uses: dict[str, int] = {}
+    for node in queries.captures(language, edited, "imports").get("import.use", ()):
+        name = node.text.decode("utf-8", "replace")
+        if name in table:
+            uses[name] = uses.get(name, 0) + 1
+    unbound, imports = set(), import_spans(original, language)
+    for name, count in uses.items():
+        word = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
+        if (not any(_binds(original, m.start(), imports) for m in word.finditer(original))
+                and sum(_binds(edited, m.start(), ()) for m in word.finditer(edited)) == count):
+            unbound.add(name)
+    return unbound
+
+
+def _binds(source: bytes, at: int, imports: list[tuple[int, int]]) -> bool:
+    """Whether the word at byte `at` may bind or be its file's name: anything but a qualified name's tail
+    (after `.` or `::`) outside the file's imports."""
+    return not source[max(0, at - 80):at].rstrip().endswith((b".", b"::")) or any(s <= at < e for s, e in imports)
 
 
 def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]]) -> tuple[bytes, int]:

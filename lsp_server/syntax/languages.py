@@ -34,6 +34,11 @@ class Language:
     optional_as_is: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
     # A name written as a type that means another (language.toml's `type_names`: `any` -> `Any`).
     type_names: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+    # A standard module or type new code may use without importing it (language.toml's `standard_imports`:
+    # the name as imports.scm's @import.use finds it -> its import), and how one import is written
+    # (`import_line`, {spec}: the table's value; absent: the value is the whole line).
+    standard_imports: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
+    import_line: str = field(default="{spec}", repr=False, compare=False)
     _ts_language: Any = field(default=None, repr=False, compare=False)
     _inherits: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
@@ -110,6 +115,8 @@ def language_named(name: str) -> Language:
         optional_forms=tuple(spec.get("optional_forms", [])),
         optional_as_is=re.compile(spec["optional_as_is"]) if spec.get("optional_as_is") else None,
         type_names=tuple(spec.get("type_names", {}).items()),
+        standard_imports=tuple(spec.get("standard_imports", {}).items()),
+        import_line=spec.get("import_line", "{spec}"),
         _ts_language=_load_ts_language(spec),
         _inherits=tuple(spec.get("inherits", [])),
     )

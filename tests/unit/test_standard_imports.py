@@ -1,0 +1,108 @@
+"""New code that uses a standard package or type with no import gets one (Go, Rust, Java: language.toml's
+`standard_imports`, imports.scm's @import.use); a name the file already has in any form is left be."""
+
+from __future__ import annotations
+
+from lsp_server import syntax
+from lsp_server.config import Settings
+from lsp_server.engine.engine import Engine
+from lsp_server.engine.scope import imports_for, new_undefined
+from lsp_server.engine.tasks import Task, build_request
+from tests.scripted import ScriptedModel
+
+GO = ('package config\n\nimport (\n\t"strconv"\n\t"strings"\n)\n\n'
+      'func Parse(line string) int {\n\tparts := strings.SplitN(line, "=", 2)\n'
+      '\tv, err := strconv.Atoi(parts[1])\n\tif err != nil {\n\t\tpanic(err)\n\t}\n\treturn v\n}\n')
+GO_ANSWER = ('func Parse(line string) (int, error) {\n\tparts := strings.SplitN(line, "=", 2)\n'
+             '\tif len(parts) != 2 {\n\t\treturn 0, fmt.Errorf("bad line: %q", line)\n\t}\n'
+             '\tv, err := strconv.Atoi(parts[1])\n\tif err != nil {\n\t\treturn 0, errors.New("not a number")\n\t}\n'
+             '\treturn v, nil\n}\n')
+
+
+def added(original: str, edited: str, path: str) -> str:
+    language = syntax.language_for(path)
+    names = new_undefined(original, edited, language)
+    lines = imports_for(names, edited, language)
+    return syntax.add_imports(edited.encode(), language, lines)[0].decode() if lines else edited
+
+
+def test_a_go_package_the_new_code_calls_joins_the_import_group_in_order():
+    edited = GO[:GO.index("func")] + GO_ANSWER
+    assert new_undefined(GO, edited, syntax.language_for("c.go")) == {"errors", "fmt"}
+    assert added(GO, edited, "c.go") == edited.replace('import (\n', 'import (\n\t"errors"\n\t"fmt"\n')
+
+
+def test_a_go_file_with_one_import_or_none_gets_import_lines():
+    one = 'package p\n\nimport "os"\n\nfunc f() {\n\tfmt.Println(os.Args)\n}\n'
+    assert added('package p\n\nimport "os"\n', one, "p.go") == one.replace('import "os"\n', 'import "os"\nimport "fmt"\n')
+    none = 'package p\n\nfunc f() time.Duration {\n\treturn time.Second\n}\n'
+    assert added("package p\n", none, "p.go") == none.replace("package p\n\n", 'package p\n\nimport "time"\n\n')
+
+
+def test_a_name_the_file_has_in_another_form_is_left_be():
+    go = syntax.language_for("c.go")
+    # a variable called errors; the package already imported; a word only a comment had
+    local = 'package p\n\nfunc f() error {\n\terrors := 1\n\treturn errors.New("x")\n}\n'
+    assert new_undefined("package p\n", local, go) == set()
+    assert new_undefined(GO + "// fmt\n", GO + "// fmt\nfunc g() { fmt.Println() }\n", go) == set()
+    assert new_undefined(GO, GO + "func g() string { return strings.ToUpper(\"a\") }\n", go) == set()
+    # a name no table has, and a language with none
+    assert new_undefined(GO, GO + "func g() { yaml.Marshal(1) }\n", go) == set()
+    assert new_undefined("let a = 1;\n", "let a = path.join('a');\n", syntax.language_for("m.js")) == set()
+
+
+def test_rust_modules_and_types_get_use_lines_below_the_others():
+    original = 'use std::fs;\n\npub fn load(p: &str) -> String {\n    fs::read_to_string(p).unwrap()\n}\n'
+    edited = ('use std::fs;\n\npub fn load(p: &str) -> io::Result<HashMap<String, u32>> {\n'
+              '    let text = fs::read_to_string(p)?;\n    let mut m = HashMap::new();\n    m.insert(text, 1);\n    Ok(m)\n}\n')
+    assert added(original, edited, "l.rs") == edited.replace(
+        "use std::fs;\n", "use std::fs;\nuse std::collections::HashMap;\nuse std::io;\n")
+    had = "use std::collections::HashMap;\n" + original
+    assert new_undefined(had, "use std::collections::HashMap;\n" + edited, syntax.language_for("l.rs")) == {"io"}
+
+
+def test_java_classes_get_imports_and_java_lang_needs_none():
+    original = 'package shop;\n\nimport java.util.Map;\n\nclass Cart {\n    int size() { return 0; }\n}\n'
+    edited = original.replace("int size() { return 0; }",
+                              "List<String> names() { return Arrays.asList(String.valueOf(Integer.MAX_VALUE)); }")
+    assert added(original, edited, "Cart.java") == edited.replace(
+        "import java.util.Map;\n", "import java.util.Map;\nimport java.util.Arrays;\nimport java.util.List;\n")
+
+
+def test_the_engine_adds_the_import_a_go_answer_needs_and_spans_it():
+    request = build_request(GO, Task("edit", "Return an error instead of panicking.", (8, 15)), path="c.go")
+    region = request.regions[0]
+    engine = Engine(Settings(), model=ScriptedModel({GO[region.start:region.end]: GO_ANSWER}))
+    result = engine.edit(request)
+    assert result.text == GO[:GO.index("func")].replace('import (\n', 'import (\n\t"errors"\n\t"fmt"\n') + GO_ANSWER
+    assert result.region[0] <= GO.index('\t"strconv"')  # the span the editor replaces starts at the import
+
+
+def test_a_class_the_original_wrote_qualified_is_imported_when_the_answer_writes_it_alone():
+    original = 'package s;\n\nclass R {\n    void f(String[] a) { java.util.Arrays.sort(a); }\n}\n'
+    edited = original.replace("java.util.Arrays.sort(a);", "java.util.Arrays.sort(a); Arrays.fill(a, \"\");")
+    assert added(original, edited, "R.java") == edited.replace("package s;\n", "package s;\n\nimport java.util.Arrays;\n")
+    imported = 'package s;\n\nimport java.util.Arrays;\n\nclass R {}\n'
+    assert new_undefined(imported, imported.replace("{}", "{ void f(int[] a) { Arrays.fill(a, 0); } }"),
+                         syntax.language_for("R.java")) == set()
+
+
+def test_c_functions_and_types_get_their_headers_once():
+    # printf's header is there already (its word is not): the line is not written twice
+    original = '#include <stdio.h>\n\nint count(const char *s) {\n    int n = 0;\n    while (s[n]) n++;\n    return n;\n}\n'
+    edited = ('#include <stdio.h>\n\nsize_t count(const char *s) {\n    uint8_t unused = 0;\n    assert(s);\n'
+              '    printf("%s", s);\n    return strlen(s);\n}\n')
+    assert new_undefined(original, edited, syntax.language_for("c.c")) == {"size_t", "uint8_t", "assert", "strlen", "printf"}
+    assert added(original, edited, "c.c") == edited.replace("#include <stdio.h>\n", "#include <stdio.h>\n#include <assert.h>\n"
+                                                           "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n", 1)
+
+
+def test_a_go_import_an_answer_wrote_above_its_function_joins_the_group():
+    text = GO + '\nimport "fmt"\n\nfunc Show(v int) {\n\tfmt.Println(v)\n}\n'
+    at = text.index('import "fmt"')
+    out, _ = syntax.hoist_imports(text.encode(), syntax.language_for("c.go"), [(at, len(text))])
+    assert out.decode() == GO.replace('import (\n', 'import (\n\t"fmt"\n') + '\nfunc Show(v int) {\n\tfmt.Println(v)\n}\n'
+    group = GO + '\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc Show(v int) {\n\tfmt.Println(v, os.Args)\n}\n'
+    at = group.index('import (\n\t"fmt"')
+    out, _ = syntax.hoist_imports(group.encode(), syntax.language_for("c.go"), [(at, len(group))])
+    assert out.decode().count('"fmt"') == 1 and out.decode().count("import (") == 2  # a group stays a group
