@@ -154,7 +154,8 @@ class Engine:
         The regions are rewritten in turn; progress and the result cover the span from the first
         region's start to the last one's end, with the text between regions kept as it was.
 
-        An annotation the new code defaults to None is made to admit None (`Optional[str]`, `str | None`).
+        An annotation the new code defaults to None is made to admit None (`Optional[str]`, `str | None`);
+        in Go, a standard import the new code stopped using goes (Go will not build with it).
         A Python name the new code uses and nothing defines (the drafts aside) gets its import when a
         standard module or typing has it (scope.imports_for); else a request the instruction narrowed
         to named definitions is redone on the whole text (`widened_for` names why; progress then
@@ -163,7 +164,7 @@ class Engine:
         """
         with self.lock:
             language = syntax.language_for(request.path, request.language_id)
-            result = _explicit(self._edit(request, on_progress, cancelled, options), request, language)
+            result = _finished(self._edit(request, on_progress, cancelled, options), request, language)
             # Names the drafts leave undefined (a user's sketch calls what they will write next) are theirs.
             missing = scope.new_undefined(request.drafted_text, result.text, language)
             imported = _imported(result, request.text, missing, language)
@@ -175,7 +176,7 @@ class Engine:
                 why = (f"the new code of {', '.join(request.definitions)} used {', '.join(sorted(missing))}, "
                        "which the file does not define, so the whole file was rewritten")
                 try:
-                    result = _explicit(self._edit(whole, on_progress, cancelled, options), request, language)
+                    result = _finished(self._edit(whole, on_progress, cancelled, options), request, language)
                 except EditError as exc:
                     raise EditError(f"{exc.reason} ({why})", exc.kind) from exc
                 # The whole file rewritten may lose what the definitions alone could not: its imports, a
@@ -346,6 +347,16 @@ def split_region(text: str, region: Region, limit: int, count_tokens: Callable[[
     cut += 1 if text[cut + 1:cut + 2] != "\n" else 2
     return (split_region(text, Region(region.start, cut), limit, count_tokens)
             + split_region(text, Region(cut, region.end), limit, count_tokens))
+
+
+def _finished(result: EditResult, request: EditRequest, language: syntax.Language) -> EditResult:
+    """`result` with its annotations made explicit (_explicit) and, in a language that will not build
+    with an unused import (Go), the standard imports its new code stopped using dropped."""
+    result = _explicit(result, request, language)
+    dropped, at = syntax.drop_unused_imports(request.text.encode("utf-8"), result.text.encode("utf-8"), language)
+    if at == len(dropped):
+        return result
+    return _retexted(result, request.text, dropped.decode("utf-8"), coords.str_index(dropped, at), language)
 
 
 def _explicit(result: EditResult, request: EditRequest, language: syntax.Language) -> EditResult:

@@ -210,6 +210,40 @@ def unbound_uses(original: bytes, edited: bytes, language: Language) -> set[str]
     return unbound
 
 
+def drop_unused_imports(original: bytes, edited: bytes, language: Language) -> tuple[bytes, int]:
+    """`edited` without the standard imports (imports.scm's @import.spec, one of language.toml's
+    `standard_imports`) that `original` used and `edited` no longer does, where the language refuses to
+    build with an unused import (`unused_import_is_error`: Go); and the line start from which it changed
+    ((edited, len(edited)): nothing dropped). An import the original did not use either is left be."""
+    if not language.unused_import_is_error:
+        return edited, len(edited)
+    names = {spec.encode(): name.encode() for name, spec in language.standard_imports}
+    found = queries.captures(language, edited, "imports")
+    tops = found.get("import", ())
+    cuts = []
+    for spec in found.get("import.spec", ()):
+        name = names.get(spec.text.strip())
+        top = next((n for n in tops if n.start_byte <= spec.start_byte < n.end_byte), None)
+        if name is None or top is None or _uses(edited, name, language) or not _uses(original, name, language):
+            continue
+        alone = len([s for s in found["import.spec"] if top.start_byte <= s.start_byte < top.end_byte]) == 1
+        node = top if alone else spec
+        lo, hi = line_start(edited, node.start_byte), line_end(edited, max(node.start_byte, node.end_byte - 1))
+        if alone and edited[line_start(edited, max(lo - 1, 0)):lo].strip() == b"" and edited[hi:line_end(edited, hi)].strip() == b"":
+            hi = line_end(edited, hi)  # a blank line on either side: one goes with it
+        cuts.append((lo, hi))
+    if not cuts:
+        return edited, len(edited)
+    return without(edited, cuts), min(lo for lo, _ in cuts)
+
+
+def _uses(source: bytes, name: bytes, language: Language) -> bool:
+    """Whether `source` has the word `name` outside its imports, but as a qualified name's tail."""
+    imports = import_spans(source, language)
+    word = re.compile(rb"(?<![\w$])" + re.escape(name) + rb"(?![\w$])")
+    return any(_binds(source, m.start(), ()) and not any(s <= m.start() < e for s, e in imports) for m in word.finditer(source))
+
+
 def _binds(source: bytes, at: int, imports: list[tuple[int, int]]) -> bool:
     """Whether the word at byte `at` may bind or be its file's name: anything but a qualified name's tail
     (after `.` or `::`) outside the file's imports."""

@@ -39,6 +39,8 @@ class Language:
     # (`import_line`, {spec}: the table's value; absent: the value is the whole line).
     standard_imports: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
     import_line: str = field(default="{spec}", repr=False, compare=False)
+    # An import nothing uses stops the build (Go): one an edit left unused goes (language.toml).
+    unused_import_is_error: bool = field(default=False, repr=False, compare=False)
     _ts_language: Any = field(default=None, repr=False, compare=False)
     _inherits: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
@@ -117,6 +119,7 @@ def language_named(name: str) -> Language:
         type_names=tuple(spec.get("type_names", {}).items()),
         standard_imports=tuple(spec.get("standard_imports", {}).items()),
         import_line=spec.get("import_line", "{spec}"),
+        unused_import_is_error=bool(spec.get("unused_import_is_error", False)),
         _ts_language=_load_ts_language(spec),
         _inherits=tuple(spec.get("inherits", [])),
     )

@@ -67,3 +67,23 @@ async def test_typing_above_the_region_during_the_edit_leaves_the_import_out_and
     with pytest.raises(StaleDocument, match="changed above the region"):
         stream.finish(EDITED[EDITED.index('"""Orders."""\n') + len('"""Orders."""\n'):],
                       above=start - len('"""Orders."""\n'))
+
+
+GO = 'package p\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc f() {\n\tfmt.Println(os.Args)\n}\n\nfunc g() int {\n\treturn 1\n}\n'
+GO_FUNCTION = 'func f() {\n\tfmt.Println(os.Args)\n}\n'
+GO_EDITED = GO.replace('\t"fmt"\n', '\t"log"\n').replace("fmt.Println", "log.Println")
+
+
+@pytest.mark.parametrize("mode", ["lines", "off", "review"])
+async def test_a_go_import_swapped_above_the_region_lands_and_undo_takes_it_back(mode):
+    editor = Recording(GO)
+    editor.settings.streaming = "lines" if mode == "review" else mode
+    editor.settings.review = mode == "review"
+    jobs = Jobs(editor, Engine(Settings(), model=ScriptedModel({GO_FUNCTION: GO_FUNCTION.replace("fmt.", "log.")})))
+    uri = URI  # the test editor's one document, now a Go file (its languageId says so)
+    editor.documents.open(types.TextDocumentItem(uri=uri, language_id="go", version=1, text=GO))
+    selection = types.Range(types.Position(7, 0), types.Position(10, 0))
+    await _run(jobs, commands.EDIT, CommandArgument(uri=uri, range=selection, instruction="Log with the log package."))
+    assert editor.document(uri).text == GO_EDITED, editor.messages
+    await jobs.applier.undo(uri)
+    assert editor.document(uri).text == GO

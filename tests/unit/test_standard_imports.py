@@ -106,3 +106,37 @@ def test_a_go_import_an_answer_wrote_above_its_function_joins_the_group():
     at = group.index('import (\n\t"fmt"')
     out, _ = syntax.hoist_imports(group.encode(), syntax.language_for("c.go"), [(at, len(group))])
     assert out.decode().count('"fmt"') == 1 and out.decode().count("import (") == 2  # a group stays a group
+
+
+def dropped(original: str, edited: str, path: str = "p.go") -> str:
+    return syntax.drop_unused_imports(original.encode(), edited.encode(), syntax.language_for(path))[0].decode()
+
+
+def test_a_go_import_the_edit_left_unused_goes_with_its_line():
+    original = 'package p\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc f() {\n\tfmt.Println(os.Args)\n}\n'
+    edited = original.replace("fmt.Println(os.Args)", "println(len(os.Args))")
+    assert dropped(original, edited) == edited.replace('\t"fmt"\n', "")
+    alone = 'package p\n\nimport "fmt"\n\nfunc f() {\n\tfmt.Println(1)\n}\n'
+    assert dropped(alone, alone.replace("fmt.Println", "println")) == 'package p\n\nfunc f() {\n\tprintln(1)\n}\n'
+
+
+def test_an_import_unused_before_the_edit_or_still_used_or_not_go_stays():
+    unused = 'package p\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc f() {\n\tprintln(os.Args)\n}\n'
+    assert dropped(unused, unused.replace("println(os.Args)", "println(len(os.Args))")) == unused.replace(
+        "println(os.Args)", "println(len(os.Args))")  # not used before: the user's, mid-change
+    used = 'package p\n\nimport "fmt"\n\nfunc f() {\n\tfmt.Println(1)\n\tfmt.Println(2)\n}\n'
+    assert dropped(used, used.replace("fmt.Println(1)", "println(1)")) == used.replace("fmt.Println(1)", "println(1)")
+    aliased = 'package p\n\nimport f "fmt"\n\nfunc g() {\n\tf.Println(1)\n}\n'
+    assert dropped(aliased, aliased.replace("f.Println", "println")) == aliased.replace("f.Println", "println")
+    rust = "use std::fs;\n\nfn f() {\n    fs::remove_file(\"a\").ok();\n}\n"
+    assert dropped(rust, rust.replace("fs::remove_file(\"a\").ok();", ""), "l.rs") == rust.replace("fs::remove_file(\"a\").ok();", "")
+
+
+def test_the_engine_swaps_a_go_import_the_answer_replaced():
+    text = 'package p\n\nimport (\n\t"fmt"\n\t"os"\n)\n\nfunc f() {\n\tfmt.Println(os.Args)\n}\n'
+    answer = 'func f() {\n\tlog.Println(os.Args)\n}\n'
+    request = build_request(text, Task("edit", "Log with the log package.", (8, 10)), path="p.go")
+    region = request.regions[0]
+    result = Engine(Settings(), model=ScriptedModel({text[region.start:region.end]: answer})).edit(request)
+    assert result.text == 'package p\n\nimport (\n\t"log"\n\t"os"\n)\n\nfunc f() {\n\tlog.Println(os.Args)\n}\n'
+    assert result.region[0] <= text.index('\t"fmt"') and not result.problems
