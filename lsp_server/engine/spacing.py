@@ -1,7 +1,7 @@
 """Lines a free-form answer changed in their spacing only, put back as they were (pure, str).
 
-`maxc-minc` -> `maxc - minc`, two spaces before a comment, a docstring reflowed: a model's house
-style is a change nobody asked for. A line counts as restyled when its indentation, its words and
+`maxc-minc` -> `maxc - minc`, two spaces before a comment, a docstring reflowed, the blank lines
+between two definitions left out: a model's house style is a change nobody asked for. A line counts as restyled when its indentation, its words and
 the text of its string literals are the same.
 """
 
@@ -46,6 +46,20 @@ def unrestyled(original: list[str], output: str) -> str:
             # Lines joined or split, nothing else: a docstring reflowed, a call wrapped.
             last = answer[j2 - 1]
             out += [*original[i1:i2 - 1], original[i2 - 1].rstrip("\r\n") + last[len(last.rstrip("\r\n")):]]
+        elif tag == "delete" and all(not line.strip() for line in original[i1:i2]):
+            out += original[i1:i2]  # blank lines between two kept lines (two before a class) stay
+        elif tag == "replace":
+            # Blank lines that ended (or began) what was replaced stay where the new lines have none.
+            lead, trail = _blanks(original[i1:i2]), _blanks(original[i1:i2][::-1])
+            new = answer[j1:j2]
+            keep_lead = lead if lead < i2 - i1 and not _blanks(new) else 0
+            keep_trail = trail if lead < i2 - i1 and not _blanks(new[::-1]) else 0
+            out += [*original[i1:i1 + keep_lead], *new, *original[i2 - keep_trail:i2]]
         else:
             out += answer[j1:j2]
     return "".join(out)
+
+
+def _blanks(lines: list[str]) -> int:
+    """How many of `lines` from the first are blank."""
+    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))

@@ -266,12 +266,16 @@ def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]
     moved = sorted((n for n in found.get("import", ()) if n.start_byte >= at and any(s <= n.start_byte < e for s, e in spans)),
                    key=lambda n: n.start_byte)
     cuts: list[tuple[int, int, bytes]] = []
+    edge = at  # where the imports end: one that starts here is in its place, so the blank lines below stay
     for node in moved:
         lo, hi = line_start(source, node.start_byte), line_end(source, max(node.start_byte, node.end_byte - 1))
         if source[lo:node.start_byte].strip() or source[node.end_byte:hi].strip():
             continue  # shares a line with other code: left where it is
-        while hi < len(source) and not source[hi:line_end(source, hi)].strip():
-            hi = line_end(source, hi)  # the blank lines after it go with it
+        if lo == edge:
+            edge = hi
+        else:
+            while hi < len(source) and not source[hi:line_end(source, hi)].strip():
+                hi = line_end(source, hi)  # the blank lines after it go with it
         cuts.append((lo, hi, node))
     if not cuts:
         return source, len(source)

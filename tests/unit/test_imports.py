@@ -108,3 +108,10 @@ def test_an_import_is_new_unless_the_original_lines_have_it_whole():
     c = syntax.language_for("m.c")  # a C include's node ends with its line break
     header = b"#include <stddef.h>\n#include <string.h>\n"
     assert syntax.new_import_spans(header + b"int x;\n", c, [(0, len(header))], header) == []
+
+
+def test_new_imports_right_below_the_imports_keep_the_blank_lines_under_them():
+    text = "import json\nfrom pathlib import Path\nimport re\n\n\nclass Store:\n    path = Path(re.escape(json.dumps(1)))\n"
+    start = text.index("from pathlib")
+    out, _ = syntax.hoist_imports(text.encode(), syntax.language_for("m.py"), [(start, text.index("\n\n\nclass") + 1)])
+    assert out.decode() == text

@@ -486,6 +486,20 @@ def test_lines_joined_or_split_and_nothing_else_go_back_as_they_were():
     assert Keeper(text, 0, len(text), "Wrap long lines in unescape", python).final(answer)[0] == answer
 
 
+def test_blank_lines_an_answer_left_out_between_kept_or_new_lines_come_back():
+    from lsp_server.engine.keep import Keeper
+
+    text = ("import json\nimport os\n\n\nclass Store:\n    def load(self, path):\n        return os.path.exists(path)\n\n"
+            "    def save(self):\n        json.dumps(self)\n")
+    answer = ("import json\nfrom pathlib import Path\nclass Store:\n    def load(self, path):\n        return Path(path).exists()\n"
+              "    def save(self):\n        json.dumps(self)\n")
+    python = language_for("m.py")
+    assert Keeper(text, 0, len(text), "Use pathlib instead of os.path", python).final(answer)[0] == (
+        "import json\nfrom pathlib import Path\n\n\nclass Store:\n    def load(self, path):\n        return Path(path).exists()\n\n"
+        "    def save(self):\n        json.dumps(self)\n")
+    assert Keeper(text, 0, len(text), "Remove the blank lines", python).final(answer)[0] == answer  # layout asked for
+
+
 def test_an_answer_that_wrote_another_functions_opening_over_one_is_refused():
     from lsp_server.errors import EditError
 
