@@ -192,10 +192,10 @@ def unbound_uses(original: bytes, edited: bytes, language: Language) -> set[str]
     package a call is qualified with, a type) with no import: every occurrence of the word in `edited`
     but a qualified name's tail is such a use, and `original` has the word nowhere but as the tail of a
     qualified name outside its imports (`java.util.Arrays.sort`). An import, a variable or a comment of
-    that name leaves it be."""
+    that name leaves it be, and a glob import leaves every name be."""
     table = dict(language.standard_imports)
-    if not table:
-        return set()
+    if not table or any(b"*" in node.text for node in queries.captures(language, original, "imports").get("import", ())):
+        return set()  # a glob import (`java.util.*`, `std::collections::*`) may bind any name, the user's too
     uses: dict[str, int] = {}
     for node in queries.captures(language, edited, "imports").get("import.use", ()):
         name = node.text.decode("utf-8", "replace")

@@ -140,3 +140,10 @@ def test_the_engine_swaps_a_go_import_the_answer_replaced():
     result = Engine(Settings(), model=ScriptedModel({text[region.start:region.end]: answer})).edit(request)
     assert result.text == 'package p\n\nimport (\n\t"log"\n\t"os"\n)\n\nfunc f() {\n\tlog.Println(os.Args)\n}\n'
     assert result.region[0] <= text.index('\t"fmt"') and not result.problems
+
+
+def test_a_file_with_a_glob_import_gets_none():
+    java = 'package s;\n\nimport com.shop.model.*;\n\nclass R {}\n'
+    assert new_undefined(java, java.replace("{}", "{ Path home; List<String> names; }"), syntax.language_for("R.java")) == set()
+    rust = "use crate::types::*;\n\nfn f() {}\n"
+    assert new_undefined(rust, rust.replace("fn f() {}", "fn f(p: &Path) {}"), syntax.language_for("l.rs")) == set()
