@@ -49,8 +49,9 @@ REMOVING = re.compile(
 SHORTENING = re.compile(r"\b(simplif|shorten|condens|compact|refactor|clean|reduc|tidy|minif|rewrit|comprehension|"
                         r"one[- ]liner|declarative|idiomatic)", re.I)
 # Words of a request that may be about layout; then spacing changes stand.
-RESTYLING = re.compile(r"\b(format|style|spac|whitespace|blank|empty line|indent|align|pep ?8|black|prettier|gofmt|rustfmt|clang-format|"
-                       r"lint|wrap|line length|long|characters|columns|tidy|clean|readab|consistent)", re.I)
+RESTYLING = re.compile(r"\b(format|style|spac|whitespace|blank|empty line|indent|align|pep ?8|black|prettier|gofmt|"
+                       r"rustfmt|clang-format|lint|wrap|line length|long|characters|columns|tidy|clean|readab|consistent)",
+                       re.I)
 # A run of at least this many lines with words, gone from the answer with at most a quarter as many
 # written in their place, is code the answer skipped (a loop becoming a comprehension loses 6).
 DROPPED_MIN_LINES = 10

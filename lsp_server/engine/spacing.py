@@ -1,8 +1,8 @@
 """Lines a free-form answer changed in their spacing only, put back as they were (pure, str).
 
 `maxc-minc` -> `maxc - minc`, two spaces before a comment, a docstring reflowed, the blank lines
-between two definitions left out: a model's house style is a change nobody asked for. A line counts as restyled when its indentation, its words and
-the text of its string literals are the same.
+between two definitions left out: a model's house style is a change nobody asked for. A line counts
+as restyled when its indentation, its words and the text of its string literals are the same.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ from .languages import Language, known_languages, language_for
 from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
 from .annotations import explicit_types
-from .imports import add_imports, drop_unused_imports, hoist_imports, import_spans, imported_names, new_import_spans, unbound_uses
+from .imports import (add_imports, drop_unused_imports, hoist_imports, import_spans, imported_names, new_import_spans,
+                      unbound_uses)
 from .scopes import Unit, definitions, definitions_named, edit_scope, identifier_at, names_in, region_units
 
 __all__ = [

@@ -203,7 +203,7 @@ def unbound_uses(original: bytes, edited: bytes, language: Language) -> set[str]
             uses[name] = uses.get(name, 0) + 1
     unbound, imports = set(), import_spans(original, language)
     for name, count in uses.items():
-        word = re.compile(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])")
+        word = _word(name.encode())
         if (not any(_binds(original, m.start(), imports) for m in word.finditer(original))
                 and sum(_binds(edited, m.start(), ()) for m in word.finditer(edited)) == count):
             unbound.add(name)
@@ -229,7 +229,7 @@ def drop_unused_imports(original: bytes, edited: bytes, language: Language) -> t
         alone = len([s for s in found["import.spec"] if top.start_byte <= s.start_byte < top.end_byte]) == 1
         node = top if alone else spec
         lo, hi = line_start(edited, node.start_byte), line_end(edited, max(node.start_byte, node.end_byte - 1))
-        if alone and edited[line_start(edited, max(lo - 1, 0)):lo].strip() == b"" and edited[hi:line_end(edited, hi)].strip() == b"":
+        if alone and not edited[line_start(edited, max(lo - 1, 0)):lo].strip() and not edited[hi:line_end(edited, hi)].strip():
             hi = line_end(edited, hi)  # a blank line on either side: one goes with it
         cuts.append((lo, hi))
     if not cuts:
@@ -240,8 +240,13 @@ def drop_unused_imports(original: bytes, edited: bytes, language: Language) -> t
 def _uses(source: bytes, name: bytes, language: Language) -> bool:
     """Whether `source` has the word `name` outside its imports, but as a qualified name's tail."""
     imports = import_spans(source, language)
-    word = re.compile(rb"(?<![\w$])" + re.escape(name) + rb"(?![\w$])")
-    return any(_binds(source, m.start(), ()) and not any(s <= m.start() < e for s, e in imports) for m in word.finditer(source))
+    return any(_binds(source, m.start(), ()) and not any(s <= m.start() < e for s, e in imports)
+               for m in _word(name).finditer(source))
+
+
+def _word(name: bytes) -> re.Pattern[bytes]:
+    """`name` as a whole word (`$` is a word character in JavaScript and Java names)."""
+    return re.compile(rb"(?<![\w$])" + re.escape(name) + rb"(?![\w$])")
 
 
 def _binds(source: bytes, at: int, imports: list[tuple[int, int]]) -> bool:
