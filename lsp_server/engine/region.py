@@ -320,7 +320,10 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
     if astray and not cancelled():  # the user's cancel stands: finish() raises Cancelled
         raise EditError(f"the model's answer began with line {astray[0]} of the file, not with the code to change",
                         kind="model")
-    result = lead + finish(prepared, output, stats)
+    body = finish(prepared, output, stats)
+    # An answer with nothing of its own after the lead (it went straight past the region's end, as a
+    # removal does) is empty: the lead is only the region's indentation.
+    result = lead + body if body.strip() else body.lstrip(" \t")
     if keeper is not None:
         result, stats.kept_units = keeper.final(result)
     return result, stats

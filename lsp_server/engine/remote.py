@@ -145,7 +145,7 @@ class RemoteBackend:
             drafter.advance(bytes(output[before:]), bytes(output))
             cut = stop_index(output, state["stop"], before, True)
             if cut is None and options.stop_at_region_end and drafter.at_content_end:
-                cut = len(output) - drafter.overshoot  # the output re-joined the end of the region's code
+                cut = max(0, len(output) - drafter.overshoot)  # the output re-joined the end of the region's code
             if cut is not None:
                 del output[cut:]
                 state["end"] = True

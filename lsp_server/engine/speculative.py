@@ -200,7 +200,7 @@ def speculative_edit(
         drafter.advance(bytes(output[before:]), bytes(output))
         cut = stop_index(output, options.stop, before, options.stop_at_line_start)
         if cut is None and options.stop_at_region_end and drafter.at_content_end:
-            cut = len(output) - drafter.overshoot  # the chunk may run into the closing fence
+            cut = max(0, len(output) - drafter.overshoot)  # the chunk may run into the closing fence
         if cut is None:
             return False
         # Tokens that start at or after the cut are not part of the output.

@@ -337,3 +337,18 @@ def test_an_import_a_selections_answer_writes_joins_the_files_imports_and_the_us
     assert result.text == ("from typing import List, Optional\n\n\n"
                            "def head(xs: List[int]) -> Optional[int]:\n    return xs[0] if xs else None\n\n\n"
                            "import json  # the user's, placed here\n\n\ndef dump(x):\n    return json.dumps(x)\n")
+
+
+def test_a_removal_whose_answer_runs_straight_into_the_next_method_leaves_the_region_empty():
+    # A chat model's prompt writes the answer's indentation; asked to remove save(), the model wrote the
+    # next method's opening instead of closing its answer. That is all past the region: nothing of
+    # its own (the edit kept "    def report(" and broke the file).
+    text = ("class Store:\n    def add(self):\n        return 0\n\n    def save(self):\n        pass\n\n"
+            "    def report(self):\n        return 1\n")
+    request = build_request(text, Task("edit", "Remove the save method."), path="m.py")
+    (region,) = request.regions
+    assert text[region.start:region.end] == "    def save(self):\n        pass\n"
+    model = ScriptedModel({text[region.start:region.end]: "    def report(self):\n        return 1\n"})
+    model.info.chat_template = "{% for m in messages %}{{ m['content'] }}{% endfor %}"
+    result = Engine(Settings(), model=model).edit(request)
+    assert result.text == text.replace("    def save(self):\n        pass\n", "") and not result.problems

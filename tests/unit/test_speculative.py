@@ -319,6 +319,25 @@ def test_a_look_alike_line_after_the_region_does_not_end_the_edit_but_running_on
     assert run_on[:i + 1 - d.overshoot].endswith(b"    return sum(values) / 2\n")
 
 
+def test_an_answer_that_goes_straight_on_into_the_next_lines_is_empty():
+    # Asked to remove the method, the model (after the answer's indentation, which the prompt wrote)
+    # writes the next method's opening: all of it lies past the region's end, and so does the line
+    # break before it, so the region's answer is empty (it was cut a few bytes from its end, as a
+    # negative index, leaving "    def report(").
+    region = b"def save(self):\n        pass\n"  # the region after its lead ("    ")
+    beyond = b"\n    def report(self):\n        return 1\n"
+    after = draft_text(region + beyond, content_end=len(region))
+    after.ends_only_when_crossed = True
+    drafter = Drafter([draft_text(region + FENCE, content_end=len(region), ends_edit=False), after])
+    prompt = b"p"
+    model = ScriptedModel(prompt, b"def report(self):\n        return 1\n" + FENCE)
+    stats = LoopStats()
+    last = None
+    for last in speculative_edit(model, list(prompt), drafter, LoopOptions(), stats):
+        pass
+    assert last is not None and last.output == b""
+
+
 def test_the_first_chunk_is_verified_in_the_prompts_pass_forced_first_token_or_not():
     renamed = ORIGINAL.replace(b"total", b"summa")
     first_line = renamed.index(b"\n") + 1
