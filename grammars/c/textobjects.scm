@@ -15,3 +15,7 @@
 (field_declaration_list) @block.outer
 
 (comment) @comment
+
+; The name a function definition declares: a declarator has no `name` field (syntax definitions, --symbol).
+(function_declarator declarator: (identifier) @definition.name)
+(function_declarator declarator: (field_identifier) @definition.name)

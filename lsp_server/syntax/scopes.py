@@ -186,7 +186,14 @@ def definitions(source: bytes, language: Language) -> dict[str, list[tuple[str, 
             if declared is not None:
                 name = declared.text.decode("utf-8", "replace")
                 end = line_end(source, max(node.start_byte, node.end_byte - 1))
-                by_name.setdefault(name, []).append((kind, Unit(_with_attached(source, node, 0), end, name)))
+                unit = Unit(_with_attached(source, node, 0), end, name)
+                found_before = by_name.setdefault(name, [])
+                # A C++ template and the function it declares end together: one definition, from the template.
+                same = next((i for i, (k, u) in enumerate(found_before) if k == kind and u.end == end), None)
+                if same is None:
+                    found_before.append((kind, unit))
+                elif unit.start < found_before[same][1].start:
+                    found_before[same] = (kind, unit)
     return by_name
 
 

@@ -132,3 +132,19 @@ def test_identifier_at_outside_a_name_is_none():
 
 def test_identifier_at_unknown_language_takes_the_word():
     assert identifier_at(b"hello wor_ld\n", language_for("a.txt"), 8) == (6, 12, "wor_ld")
+
+
+def test_c_and_cpp_functions_are_definitions_by_the_name_their_declarator_declares():
+    from lsp_server.syntax import definitions_named
+    c = b'#include <stdio.h>\n\nstatic const char *name_of(int k) {\n    return "x";\n}\n\nint add(int a, int b) {\n    return a + b;\n}\n'
+    assert [(u.name, u.start) for u in definitions_named(c, language_for("m.c"), "add")] == [("add", c.index(b"int add"))]
+    assert definitions_named(c, language_for("m.c"), "name_of")[0].start == c.index(b"static")
+    cpp = (b'class Stack {\npublic:\n    void push(int v) { items.push_back(v); }\n    ~Stack() {}\n    int size() const;\n};\n\n'
+           b'int Stack::size() const { return 0; }\n\ntemplate <typename T>\nT twice(T v) { return v + v; }\n')
+    lang = language_for("m.cpp")
+    assert [u.start for u in definitions_named(cpp, lang, "push")] == [cpp.index(b"    void push")]
+    assert [u.start for u in definitions_named(cpp, lang, "~Stack")] == [cpp.index(b"    ~Stack")]
+    # the declaration in the class is not a definition; the one outside it is, once, as is a template
+    assert [u.start for u in definitions_named(cpp, lang, "size")] == [cpp.index(b"int Stack::size")]
+    assert [u.start for u in definitions_named(cpp, lang, "twice")] == [cpp.index(b"template")]
+    assert [u.start for u in definitions_named(cpp, lang, "Stack")] == [0]
