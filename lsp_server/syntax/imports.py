@@ -198,8 +198,8 @@ def unbound_uses(original: bytes, edited: bytes, language: Language) -> set[str]
         return set()  # a glob import (`java.util.*`, `std::collections::*`) may bind any name, the user's too
     uses: dict[str, int] = {}
     for node in queries.captures(language, edited, "imports").get("import.use", ()):
-        name = node.text.decode("utf-8", "replace")
-        if name in table:
+        name = _entry(node.text.decode("utf-8", "replace"), table)
+        if name is not None:
             uses[name] = uses.get(name, 0) + 1
     unbound, imports = set(), import_spans(original, language)
     for name, count in uses.items():
@@ -208,6 +208,16 @@ def unbound_uses(original: bytes, edited: bytes, language: Language) -> set[str]
                 and sum(_binds(edited, m.start(), ()) for m in word.finditer(edited)) == count):
             unbound.add(name)
     return unbound
+
+
+def _entry(name: str, table: dict[str, str]) -> str | None:
+    """The key of `table` that a used name stands for: the name itself, else the name without its
+    template arguments and then without its last `::` parts (C++: `std::vector<int>::iterator` is
+    `std::vector`, `std::chrono::seconds` is `std::chrono`); None when there is none."""
+    name = name.split("<", 1)[0].strip()
+    while name not in table and "::" in name:
+        name = name.rsplit("::", 1)[0]
+    return name if name in table else None
 
 
 def drop_unused_imports(original: bytes, edited: bytes, language: Language) -> tuple[bytes, int]:

@@ -97,6 +97,34 @@ def test_c_functions_and_types_get_their_headers_once():
                                                            "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n", 1)
 
 
+CPP = ('#include <iostream>\n#include <string>\n\nstruct Shape {\n    std::string name;\n    double area;\n};\n\n'
+       'double total_area(const Shape* shapes, int count) {\n    double total = 0;\n'
+       '    for (int i = 0; i < count; i++) total += shapes[i].area;\n    return total;\n}\n')
+
+
+def test_cpp_standard_names_used_qualified_get_their_headers():
+    edited = CPP.replace(CPP[CPP.index("double total_area"):], (
+        'double total_area(const std::vector<Shape>& shapes) {\n'
+        '    auto start = std::chrono::steady_clock::now();\n'
+        '    std::vector<Shape>::const_iterator first = shapes.begin();\n'
+        '    std::cout << std::to_string(shapes.size()) << std::endl;\n'
+        '    return std::accumulate(first, shapes.end(), 0.0, [](double s, const Shape& x) { return s + x.area; });\n}\n'))
+    language = syntax.language_for("shapes.cpp")
+    # std::string was used; std::cout, std::endl and std::to_string were not, but their headers are there: not twice
+    assert new_undefined(CPP, edited, language) == {"std::vector", "std::chrono", "std::accumulate", "std::to_string",
+                                                    "std::cout", "std::endl"}
+    assert added(CPP, edited, "shapes.cpp") == edited.replace(
+        "#include <string>\n", "#include <string>\n#include <chrono>\n#include <numeric>\n#include <vector>\n", 1)
+
+
+def test_cpp_names_the_original_had_or_that_are_not_the_standard_librarys_are_left_be():
+    language = syntax.language_for("shapes.cpp")
+    had = CPP.replace("double total = 0;", "std::vector<double> parts;")
+    assert new_undefined(had, had.replace("return total;", "std::vector<int> more;\n    return total;"), language) == set()
+    ours = CPP.replace("return total;", "mylib::vector<int> v;\n    vector<int> w;\n    ::std::sort(w.begin(), w.end());\n    return total;")
+    assert new_undefined(CPP, ours, language) == set()
+
+
 def test_a_go_import_an_answer_wrote_above_its_function_joins_the_group():
     text = GO + '\nimport "fmt"\n\nfunc Show(v int) {\n\tfmt.Println(v)\n}\n'
     at = text.index('import "fmt"')
