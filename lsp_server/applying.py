@@ -133,7 +133,7 @@ class Applier:
         del self.last_edit[uri]
 
     async def review(self, uri: str, stream: EditStream, output: str, command: str, summary: str, job: int,
-                     above: int = 0) -> Outcome:
+                     above: int = 0, below: int = 0) -> Outcome:
         """The finished edit, offered instead of streamed: the user accepts or rejects it as a whole."""
         client = self.client
         doc = client.document(uri)
@@ -142,7 +142,7 @@ class Applier:
         except StaleDocument as exc:
             return Outcome(False, str(exc))
         try:  # the whole edit as one batch; the stream now expects it applied
-            batch = stream.finish(output, above)
+            batch = stream.finish(output, above, below)
         except StaleDocument as exc:
             return Outcome(False, str(exc))
         if batch is None:

@@ -199,7 +199,8 @@ class Jobs:
         if job.cancel.is_set():
             self.finish(job, False, "cancelled" + await self.applier.retract(job.uri, stream))
             return
-        await self.land(job, stream, result, max(0, plan.request.span[0] - result.region[0]))
+        span = plan.request.span
+        await self.land(job, stream, result, max(0, span[0] - result.region[0]), max(0, result.region[1] - span[1]))
 
     async def stream_while_running(self, job: Job, plan: actions.Plan, stream: EditStream) -> EditResult:
         """The engine's result; meanwhile its progress is reported and, when streaming, its final hunks applied."""
@@ -238,9 +239,10 @@ class Jobs:
             raise
         return await future
 
-    async def land(self, job: Job, stream: EditStream, result: EditResult, above: int = 0) -> None:
+    async def land(self, job: Job, stream: EditStream, result: EditResult, above: int = 0, below: int = 0) -> None:
         """The finished edit: refused if it breaks the syntax, else offered for review or applied (the rest of the stream).
-        `above`: the result also changed that many chars before the region (an import its new code needs)."""
+        `above`, `below`: the result also changed that many chars before the region (an import its new code
+        needs), after it (the blank lines a removal took with it)."""
         stats = result.stats_json()
         if result.problems:
             first = result.problems[0]
@@ -251,14 +253,14 @@ class Jobs:
             return
         output = result.new_region
         if self.client.settings.review and result.changed:
-            reviewed = await self.applier.review(job.uri, stream, output, job.command, progress_line(stats), job.id, above)
+            reviewed = await self.applier.review(job.uri, stream, output, job.command, progress_line(stats), job.id, above, below)
             self.finish(job, reviewed.ok, reviewed.message, stats, warn=reviewed.warn)
             return
         try:
             if self.streaming():
-                await self.apply_step(job, stream, lambda: stream.finish(output, above))
-            elif above:  # nothing was streamed: the whole edit in one batch, from above the region
-                await self.apply_step(job, stream, lambda: stream.finish(output, above))
+                await self.apply_step(job, stream, lambda: stream.finish(output, above, below))
+            elif above or below:  # nothing was streamed: the whole edit in one batch, past the region
+                await self.apply_step(job, stream, lambda: stream.finish(output, above, below))
             else:
                 await self.apply_step(job, stream, lambda: single_batch(stream.expected, stream.region, output))
         except StaleDocument as exc:

@@ -117,11 +117,21 @@ class EditStream:
         self.sent_batches += 1
         return Batch(hunks, current, after)
 
-    def finish(self, output: str, above: int = 0) -> Batch | None:
+    def finish(self, output: str, above: int = 0, below: int = 0) -> Batch | None:
         """The rest of the edit, `output` being the region's final text. `above` > 0: the output starts
         that many chars before the region (an import the new code needs, added at the file's top); the
-        region grows to take them in, so undo takes them out too. StaleDocument if the user changed
-        the text there meanwhile."""
+        region grows to take them in, so undo takes them out too. `below` > 0: it ends that many chars
+        after it (the blank lines a removal takes with it). StaleDocument if the user changed the text
+        there meanwhile."""
+        if below:
+            end = self.region[1]
+            after = self._document[self._start + len(self.original_region):][:below]
+            if self.expected[end:end + below] != after:
+                line = position_at(self.expected, end, "utf-32").line + 1
+                raise StaleDocument(f"the document changed below the region (line {line}), where the edit "
+                                    "also changes lines; the edit was not finished")
+            self.original_region += after
+            self._hunks.grow(below=after)
         if above:
             start = self.region_start - above
             before = self._document[self._start - above:self._start]
@@ -133,7 +143,7 @@ class EditStream:
             self.region_start = start
             if self._hidden is not None:
                 self._hidden = (self._hidden[0] + above, self._hidden[1])
-            self._hunks.grow(before)
+            self._hunks.grow(above=before)
         return self._batch(self._hunks.finish(output))
 
     def _batch(self, hunks: list[Hunk]) -> Batch | None:

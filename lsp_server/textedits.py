@@ -173,10 +173,11 @@ class HunkStream:
             return self._resync(output, len(self._original), len(output))
         return self._emit(self._original[self._done_orig :], output[self._done_out :])
 
-    def grow(self, above: str) -> None:
-        """The region now starts len(above) chars earlier, at `above`: original text nothing was streamed
-        over (the final output changes lines above the region too: an import the new code needs)."""
-        self._original = above + self._original
+    def grow(self, above: str = "", below: str = "") -> None:
+        """The region now starts len(above) chars earlier, at `above`, and ends len(below) chars later:
+        original text nothing was streamed over (the final output changes lines above the region too,
+        an import the new code needs; or below it, the blank lines a removal takes with it)."""
+        self._original = above + self._original + below
         self._done_orig += len(above)
         self._done_out += len(above)
         self._streamed = above + self._streamed

@@ -11,10 +11,11 @@ from typing import Callable
 from .. import coords, models, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
-from . import prompts, scope
+from . import prompts, scope, spacing
 from .local import LocalBackend
 from .model import Model
 from .region import Backend, Prepared, Progress, prepare, prompt_parts, run_region
+from .regions import split_region
 from .request import EditRequest, Region
 from .speculative import LoopOptions, LoopStats
 from .tasks import identifier_at_index
@@ -28,7 +29,7 @@ PROMPT_OVERHEAD_TOKENS = 1500
 # 0.4-0.7 s on the default model and one thread of this project's CPU (512 at once: 4-6 s).
 WARM_CHUNK_TOKENS = 64
 
-__all__ = ["EditResult", "Engine", "Prepared", "Progress", "split_region"]
+__all__ = ["EditResult", "Engine", "Prepared", "Progress", "split_region"]  # split_region: engine/regions.py
 
 
 @dataclass
@@ -204,6 +205,7 @@ class Engine:
         span_start, span_end = request.span
         span_len = max(1, span_end - span_start)
         composed = ""  # the span's new text up to the end of the last finished region
+        head = span_start  # where the new text starts: above the span where a removal took blank lines there
         written: list[tuple[int, int]] = []  # where each region's output lies in `composed`
         done_end = span_start
         total = LoopStats()
@@ -235,25 +237,32 @@ class Engine:
                 output, stats = run_region(self.backend_for(region), self.settings, request, region,
                                            region_progress if on_progress else None, cancelled, options)
             total = LoopStats.combined(total, stats)
+            reached = region.end
+            if not output and text[region.start:region.end].strip():  # code removed: not two gaps of blank lines
+                lo, hi = spacing.removal_gap(text, region.start, region.end)
+                reached = min(hi, next((r.start for r in request.regions if r.start >= region.end), len(text)))
+                lo = max(lo, done_end if region is not request.regions[0] else 0)
+                composed, head = composed[:max(0, len(composed) - (region.start - lo))], min(head, lo)
             written.append((len(composed), len(composed) + len(output)))
             composed += output
-            done_end = region.end
+            done_end = reached
             if on_progress is not None and region is not request.regions[-1]:
                 # The region is final: let the stream send it before the next region's prefill.
                 at = done_end - span_start
                 on_progress(Progress(composed, (at, len(composed)), total, at / span_len))
-        new_text = text[:span_start] + composed + text[span_end:]
-        result = EditResult(text=new_text, region=(span_start, span_end), new_region=composed, stats=total,
-                            language=language.name, original_region=text[span_start:span_end],
+        tail = max(span_end, done_end)  # below the span where a removal took blank lines there
+        new_text = text[:head] + composed + text[tail:]
+        result = EditResult(text=new_text, region=(head, tail), new_region=composed, stats=total,
+                            language=language.name, original_region=text[head:tail],
                             regions=len(request.regions), definitions=list(request.definitions))
         # An import a free-form answer wrote above its code goes to the file's imports: any import in a
         # named definition's answer; in a selection's or a node's, those the original did not have. A
         # tool's draft (a renamed import, a user's sketch) stays where it is.
         source = new_text.encode("utf-8")
-        spans = [coords.byte_span(new_text, (span_start + a, span_start + b))
+        spans = [coords.byte_span(new_text, (head + a, head + b))
                  for (a, b), region in zip(written, request.regions) if region.draft is None]
         if not request.definitions:
-            spans = syntax.new_import_spans(source, language, spans, text[span_start:span_end].encode("utf-8"))
+            spans = syntax.new_import_spans(source, language, spans, text[head:tail].encode("utf-8"))
         if spans:
             hoisted, at = syntax.hoist_imports(source, language, spans)
             if hoisted != source:
@@ -330,23 +339,6 @@ class Engine:
                     raise Cancelled()
                 model.prefill(tokens[:stop])  # evaluates only what the cache does not hold yet
             return len(tokens) - before
-
-
-def split_region(text: str, region: Region, limit: int, count_tokens: Callable[[str], int]) -> list[Region]:
-    """A region of at most `limit` tokens stays whole; a larger one is cut into parts of whole lines,
-    preferring a blank line (between definitions) near the middle, recursively."""
-    part = text[region.start:region.end]
-    if limit <= 0 or count_tokens(part) <= limit:
-        return [region]
-    middle = region.start + len(part) // 2
-    cut = text.rfind("\n\n", region.start, middle)
-    if cut < 0 or cut - region.start < len(part) // 4:
-        cut = text.rfind("\n", region.start, middle)
-    if cut < 0:
-        return [region]  # one huge line: nothing to split at
-    cut += 1 if text[cut + 1:cut + 2] != "\n" else 2
-    return (split_region(text, Region(region.start, cut), limit, count_tokens)
-            + split_region(text, Region(cut, region.end), limit, count_tokens))
 
 
 def _finished(result: EditResult, request: EditRequest, language: syntax.Language) -> EditResult:

@@ -1,8 +1,10 @@
-"""Which lines to rewrite: the clusters of a tool-made draft's changes, each with a margin (pure, str indices)."""
+"""Which lines to rewrite: the clusters of a tool-made draft's changes, each with a margin; a region too
+large for the context in parts (pure, str indices)."""
 
 from __future__ import annotations
 
 import difflib
+from typing import Callable
 
 from .request import Region
 
@@ -61,3 +63,20 @@ def change_regions(text: str, span: tuple[int, int], draft: str, margin: int = M
         Region(lo + old_starts[a], lo + old_starts[b], "".join(new[c:d]))
         for a, b, c, d in clusters
     ]
+
+
+def split_region(text: str, region: Region, limit: int, count_tokens: Callable[[str], int]) -> list[Region]:
+    """A region of at most `limit` tokens stays whole; a larger one is cut into parts of whole lines,
+    preferring a blank line (between definitions) near the middle, recursively."""
+    part = text[region.start:region.end]
+    if limit <= 0 or count_tokens(part) <= limit:
+        return [region]
+    middle = region.start + len(part) // 2
+    cut = text.rfind("\n\n", region.start, middle)
+    if cut < 0 or cut - region.start < len(part) // 4:
+        cut = text.rfind("\n", region.start, middle)
+    if cut < 0:
+        return [region]  # one huge line: nothing to split at
+    cut += 1 if text[cut + 1:cut + 2] != "\n" else 2
+    return (split_region(text, Region(region.start, cut), limit, count_tokens)
+            + split_region(text, Region(cut, region.end), limit, count_tokens))

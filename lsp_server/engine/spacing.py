@@ -63,3 +63,33 @@ def unrestyled(original: list[str], output: str) -> str:
 def _blanks(lines: list[str]) -> int:
     """How many of `lines` from the first are blank."""
     return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+
+
+
+def removal_gap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the whole lines text[start:end] are removed, the span to remove with them (else start, end). The blank lines
+    around them would join into a gap wider than either (two blank lines between methods where one
+    was, four between functions): as many go as the narrower side had, from below. Nothing follows
+    (the end of the text): the blank lines above go; nothing is above: those below go."""
+    starts = coords.line_start_indices(text)
+    if start not in starts or (end not in starts and end != len(text)):
+        return start, end  # not whole lines
+    lines = [(a, b) for a, b in zip(starts, [*starts[1:], len(text)]) if a < b]
+    blank_above = _blank_run(text, [line for line in reversed(lines) if line[1] <= start])
+    blank_below = _blank_run(text, [line for line in lines if line[0] >= end])
+    if not text[end:].strip():
+        return (blank_above[-1][0] if blank_above else start), len(text)
+    if not text[:start].strip():
+        return start, (blank_below[-1][1] if blank_below else end)
+    drop = min(len(blank_above), len(blank_below))
+    return start, (blank_below[drop - 1][1] if drop else end)
+
+
+def _blank_run(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The blank lines among `lines` (spans, in order outward from a point) up to the first that is not."""
+    run = []
+    for lo, hi in lines:
+        if text[lo:hi].strip():
+            break
+        run.append((lo, hi))
+    return run

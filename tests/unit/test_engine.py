@@ -351,4 +351,6 @@ def test_a_removal_whose_answer_runs_straight_into_the_next_method_leaves_the_re
     model = ScriptedModel({text[region.start:region.end]: "    def report(self):\n        return 1\n"})
     model.info.chat_template = "{% for m in messages %}{{ m['content'] }}{% endfor %}"
     result = Engine(Settings(), model=model).edit(request)
-    assert result.text == text.replace("    def save(self):\n        pass\n", "") and not result.problems
+    # and the blank lines on either side do not join into two: the one below goes with it
+    assert result.text == text.replace("    def save(self):\n        pass\n\n", "") and not result.problems
+    assert result.region == (region.start, region.end + 1) and result.new_region == ""

@@ -87,3 +87,33 @@ async def test_a_go_import_swapped_above_the_region_lands_and_undo_takes_it_back
     assert editor.document(uri).text == GO_EDITED, editor.messages
     await jobs.applier.undo(uri)
     assert editor.document(uri).text == GO
+
+
+STORE = ("class Store:\n    def add(self):\n        return 0\n\n    def save(self):\n        pass\n\n"
+         "    def report(self):\n        return 1\n")
+SAVE = "    def save(self):\n        pass\n"
+
+
+@pytest.mark.parametrize("mode", ["lines", "off", "review"])
+async def test_a_removed_method_takes_one_of_the_blank_lines_around_it_and_undo_puts_both_back(mode):
+    editor = Recording(STORE)
+    editor.settings.streaming = "lines" if mode == "review" else mode
+    editor.settings.review = mode == "review"
+    model = ScriptedModel({SAVE: "    def report(self):\n        return 1\n"})  # ran on into the next method: nothing
+    model.info.chat_template = "{% for m in messages %}{{ m['content'] }}{% endfor %}"
+    jobs = Jobs(editor, Engine(Settings(), model=model))
+    selection = types.Range(types.Position(4, 0), types.Position(6, 0))
+    await _run(jobs, commands.EDIT, CommandArgument(uri=URI, range=selection, instruction="Remove this method."))
+    assert editor.document(URI).text == STORE.replace(SAVE + "\n", ""), editor.messages
+    await jobs.applier.undo(URI)
+    assert editor.document(URI).text == STORE
+
+
+async def test_typing_in_the_blank_lines_below_a_removal_leaves_them_and_says_so():
+    from lsp_server.streaming import EditStream, StaleDocument
+
+    start = STORE.index(SAVE)
+    stream = EditStream(STORE, (start, start + len(SAVE)))
+    stream.rebase(STORE.replace(SAVE + "\n", SAVE + "    # later\n"))  # typed below while the model ran
+    with pytest.raises(StaleDocument, match="changed below the region"):
+        stream.finish("", below=1)
