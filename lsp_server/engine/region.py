@@ -268,7 +268,10 @@ def loop_options(prepared: Prepared, settings: Settings, request: EditRequest, b
 def run_region(backend: Backend, settings: Settings, request: EditRequest, region: Region,
                on_progress: Callable[[Progress], None] | None, cancelled: Callable[[], bool],
                options: LoopOptions | None = None) -> tuple[str, LoopStats]:
-    """The region's new text and the loop's stats; Progress (in the region's coordinates) as it decodes."""
+    """The region's new text and the loop's stats; Progress (in the region's coordinates) as it decodes.
+    A request that only removes the definitions it names (request.removes) asks no model: the region goes."""
+    if request.removes and region.draft is None:
+        return "", LoopStats(stop_reason="removed")
     prepared = prepare(backend, settings, request, region)
     drafter = drafter_for(prepared, settings)
     stats = LoopStats()

@@ -54,6 +54,8 @@ class EditRequest:
     # all of it). An import the answer for one writes above it is moved to the file's imports.
     definitions: tuple[str, ...] = ()
     narrowed: bool = False
+    # The request asks for nothing but that those definitions go (scope.removes_only): no model is asked.
+    removes: bool = False
 
     def __post_init__(self) -> None:
         if not self.regions:

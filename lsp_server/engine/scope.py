@@ -31,6 +31,8 @@ WIDE = re.compile(
     r"move|moves|moving|reorder|swap|merge|combine|inline)\b",
     re.IGNORECASE,
 )
+# Words that say a named definition goes or changes its name: where the file uses it, that changes too.
+GONE = re.compile(r"\b(?:remov|delet|drop|get rid of|renam)", re.IGNORECASE)
 # A name as an instruction writes it: `quoted`, dotted (scheduler.cancel), called (mean()).
 MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*)(?P<call>\(\))?")
 # Before a plain word that names a definition: "to split", "in the function filter", "of quote".
@@ -129,7 +131,35 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
     outside = without(source, spans).decode("utf-8", "replace")
     if any(_declared_pattern(v).search(outside) for v in values):
         return []  # it names a constant or variable of the file: that may be what it changes
+    if GONE.search(instruction) and any(re.search(rf"(?<![\w$]){re.escape(f.split('.')[-1])}(?![\w$])", outside)
+                                        for f in functions):
+        return []  # removing or renaming a function the file calls elsewhere: its calls change too
     return list(dict.fromkeys(targets))
+
+
+# A request that only removes definitions it names ("Remove legacyTrim, it is unused.", "Delete the
+# print_shapes function"): the answer is known, no model is asked (removes_only).
+_KIND_WORD = r"(?:function|method|class|struct|type|helper|definition)s?"
+REMOVE_ONLY = re.compile(
+    rf"^\s*(?:please\s+)?(?:remove|delete|drop|get\s+rid\s+of)\s+(?:the\s+|this\s+|these\s+)?"
+    rf"(?:(?:unused|dead|old|legacy|obsolete|deprecated)\s+)?(?:{_KIND_WORD}\s+)?"
+    rf"(?P<names>{NAMED}(?:{CLAUSE_GAP.pattern}{NAMED})*)(?:\s+{_KIND_WORD})?(?:\s+(?:entirely|completely|altogether))?"
+    r"\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+# What may follow: why it goes (nothing else, such as what to do instead).
+REMOVE_REASON = re.compile(r"^(?:[.!;,:(\-]\s*)*(?:(?:it|they|as it|since it|because it|which)(?:'s|'re|\s+is|\s+are)?\s+"
+                           r"(?:(?:not|never|no longer)\s+(?:used|called)|unused|dead|obsolete|deprecated)\b[^\n]*|"
+                           r"(?:nothing|nobody|no one) (?:calls|uses) (?:it|them)\b[^\n]*)?\s*$", re.IGNORECASE)
+PRONOUNS = {"it", "them", "this", "these"}
+
+
+def removes_only(instruction: str, names: tuple[str, ...]) -> bool:
+    """Whether the request asks for nothing but that the definitions `names` go (names the request gives
+    itself, or "it" where the definitions were given apart from it)."""
+    m = REMOVE_ONLY.match(instruction)
+    if not m or not names or not REMOVE_REASON.match(m["rest"]):
+        return False
+    said = {n.strip("`").removesuffix("()").split(".")[-1] for n in re.split(CLAUSE_GAP, m["names"]) if n}
+    return said <= PRONOUNS or said == {n.split(".")[-1] for n in names}
 
 
 def shown_instruction(request: EditRequest, region: Region, language: syntax.Language) -> str:

@@ -11,7 +11,7 @@ from .. import coords, syntax
 from ..errors import EditError
 from .regions import change_regions
 from .request import EditRequest, Region
-from .scope import named_definitions
+from .scope import named_definitions, removes_only
 from .sketch import marker_patterns, merge_sketch
 
 RENAME_INSTRUCTION = re.compile(
@@ -115,13 +115,15 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     if task.kind == "edit" and task.symbol:
         if task.lines or span is not None:
             raise EditError("give the lines to rewrite or the definitions to rewrite (symbol), not both")
+        names = _names(task.symbol)
         return EditRequest(text, task.instruction, definition_regions(text, task.symbol, language), path, language_id,
-                           definitions=_names(task.symbol))
+                           definitions=names, removes=removes_only(task.instruction, names))
     if task.kind == "edit" and span is None and not task.lines:
-        named = named_definitions(task.instruction, text, language)  # "add type hints to parse_args"
+        named = tuple(named_definitions(task.instruction, text, language))  # "add type hints to parse_args"
         if named:
             return EditRequest(text, task.instruction, definition_regions(text, ",".join(named), language), path,
-                               language_id, definitions=tuple(named), narrowed=True)
+                               language_id, definitions=named, narrowed=True,
+                               removes=removes_only(task.instruction, named))
     if span is None and task.lines:
         span = coords.line_span(text, *task.lines)
     span = coords.without_blank_edges(text, span) if span and span != (0, len(text)) else (0, len(text))

@@ -3,8 +3,11 @@
 import pytest
 
 from lsp_server import syntax
-from lsp_server.engine.scope import named_definitions, new_undefined, undefined_names
+from lsp_server.config import Settings
+from lsp_server.engine.engine import Engine
+from lsp_server.engine.scope import named_definitions, new_undefined, removes_only, undefined_names
 from lsp_server.engine.tasks import Task, build_request
+from tests.scripted import ScriptedModel
 
 PY = '''"""Parcel tracking."""
 import json
@@ -220,3 +223,41 @@ def test_the_prompt_of_one_of_several_named_definitions_names_that_one():
     assert [s.count("Change request: Add type hints to ") for s in shown] == [1, 1, 1]
     assert "Change request: Add type hints to deliver.\n" in shown[1]
     assert "Change request: Add type hints to summary.\n" in shown[2]
+
+
+GO_UTIL = ('package util\n\nimport "strings"\n\n// Upper returns s in upper case.\nfunc Upper(s string) string {\n'
+           '\treturn strings.ToUpper(s)\n}\n\n// legacyTrim trims spaces.\nfunc legacyTrim(s string) string {\n'
+           '\treturn strings.TrimSpace(s)\n}\n\nfunc Lower(s string) string {\n\treturn strings.ToLower(Upper(s))\n}\n')
+
+
+@pytest.mark.parametrize("instruction, names, expected", [
+    ("Remove legacyTrim, it is unused.", ("legacyTrim",), True),
+    ("Delete the print_shapes function.", ("print_shapes",), True),
+    ("Drop `old_parse` since it is no longer used", ("old_parse",), True),
+    ("Remove the unused helper _fmt; nothing calls it.", ("_fmt",), True),
+    ("Remove the report method.", ("Store.report",), True),
+    ("remove a and b", ("a", "b"), True),
+    ("Remove it.", ("f",), True),  # the definitions given apart from the instruction (--symbol)
+    # more than the definitions going, or not all of them
+    ("Remove the print calls from report.", ("report",), False),
+    ("Remove legacyTrim and use strings.TrimSpace instead.", ("legacyTrim",), False),
+    ("Remove save's logging", ("save",), False),
+    ("Remove a", ("a", "b"), False),
+    ("Rename legacyTrim to trim.", ("legacyTrim",), False),
+])
+def test_a_request_that_only_removes_the_definitions_it_names_is_told_apart(instruction, names, expected):
+    assert removes_only(instruction, names) is expected
+
+
+def test_removing_a_definition_the_file_uses_elsewhere_rewrites_the_whole_file():
+    assert named("Remove Upper.", GO_UTIL, "u.go") == []  # Lower calls it: that call must change too
+    assert named("Remove legacyTrim, it is unused.", GO_UTIL, "u.go") == ["legacyTrim"]
+    assert named("Add a doc comment to Upper.", GO_UTIL, "u.go") == ["Upper"]
+
+
+def test_removing_named_definitions_asks_no_model_and_takes_one_blank_line_along():
+    request = build_request(GO_UTIL, Task("edit", "Remove legacyTrim, it is unused."), path="u.go")
+    assert request.removes and request.definitions == ("legacyTrim",)
+    result = Engine(Settings(), model=ScriptedModel({})).edit(request)  # a model asked would have no answer
+    assert result.text == GO_UTIL.replace(GO_UTIL[GO_UTIL.index("// legacyTrim"):GO_UTIL.index("func Lower")], "")
+    assert result.stats.stop_reason == "removed" and result.stats.output_tokens == 0 and not result.problems

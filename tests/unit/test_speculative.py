@@ -466,3 +466,12 @@ def test_one_change_is_no_pattern():
     out, stats, _, drafter = run(FUNCS, one + FENCE, min_tokens=4, max_tokens=256)
     assert out == one and drafter.changed_like.counts == {("line", b"def"): 1}
     assert drafter.changed_like.cut_points(FUNCS, 0, len(FUNCS)) == []
+
+
+def test_a_closing_fence_counts_after_indentation_only_at_a_line_start():
+    from lsp_server.engine.speculative import stop_index
+
+    assert stop_index(b"   ```", b"```", 6) == 3  # an empty answer after the region's indentation
+    assert stop_index(b"x = 1\n\t```\n", b"```", 11) == 7
+    assert stop_index(b'x = "```"\n', b"```", 10) is None  # inside a line of code
+    assert stop_index(b'x = "```"\n', b"```", 5, line_start=False) == 5
