@@ -150,12 +150,13 @@ REMOVE_REASON = re.compile(r"^(?:[.!;,:(\-]\s*)*(?:(?:it|they|as it|since it|bec
                            r"(?:(?:not|never|no longer)\s+(?:used|called)|unused|dead|obsolete|deprecated)\b[^\n]*|"
                            r"(?:nothing|nobody|no one) (?:calls|uses) (?:it|them)\b[^\n]*)?\s*$", re.IGNORECASE)
 PRONOUNS = {"it", "them", "this", "these"}
+THIS_DEFINITION = re.compile(rf"\b(?:this|that|these|those)\s+{_KIND_WORD}\b", re.IGNORECASE)
 
 
 def removes_only(instruction: str, names: tuple[str, ...]) -> bool:
     """Whether the request asks for nothing but that the definitions `names` go (names the request gives
     itself, or "it" where the definitions were given apart from it)."""
-    m = REMOVE_ONLY.match(instruction)
+    m = REMOVE_ONLY.match(THIS_DEFINITION.sub("it", instruction))
     if not m or not names or not REMOVE_REASON.match(m["rest"]):
         return False
     said = {n.strip("`").removesuffix("()").split(".")[-1] for n in re.split(CLAUSE_GAP, m["names"]) if n}

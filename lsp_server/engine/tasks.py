@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from .. import coords, syntax
 from ..errors import EditError
+from ..syntax.lines import without
 from .regions import change_regions
 from .request import EditRequest, Region
-from .scope import named_definitions, removes_only
+from .scope import REMOVE_ONLY, THIS_DEFINITION, named_definitions, removes_only
 from .sketch import marker_patterns, merge_sketch
 
 RENAME_INSTRUCTION = re.compile(
@@ -118,7 +119,7 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
         names = _names(task.symbol)
         return EditRequest(text, task.instruction, definition_regions(text, task.symbol, language), path, language_id,
                            definitions=names, removes=removes_only(task.instruction, names))
-    if task.kind == "edit" and span is None and not task.lines:
+    if task.kind == "edit" and span in (None, (0, len(text))) and not task.lines:
         named = tuple(named_definitions(task.instruction, text, language))  # "add type hints to parse_args"
         if named:
             return EditRequest(text, task.instruction, definition_regions(text, ",".join(named), language), path,
@@ -149,6 +150,8 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
         if drafted is not None and drafted != text and not _inside(text, drafted, span):
             span = (0, len(text))  # the tool's fix reaches outside the lines given: its clusters decide
     if drafted is None or drafted == text:
+        if task.kind == "edit" and (gone := _removed_definitions(text, span, instruction, language)):
+            return EditRequest(text, instruction, [Region(*gone)], path, language_id, removes=True)
         return EditRequest(text, instruction, [Region(*span)], path, language_id)
     draft = drafted[span[0]:len(drafted) - (len(text) - span[1])]
     return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id,
@@ -178,6 +181,31 @@ def definition_regions(text: str, symbols: str, language: syntax.Language) -> li
         else:
             regions.append(Region(start, end))
     return regions
+
+
+def _removed_definitions(text: str, span: tuple[int, int], instruction: str,
+                         language: syntax.Language) -> tuple[int, int] | None:
+    """"Remove this function" with the cursor in it, or a selection of whole definitions and nothing
+    else: the span they take up with the comments above them (str indices), when the request only
+    removes them (scope.removes_only); else None."""
+    if not REMOVE_ONLY.match(instruction):
+        return None
+    source = text.encode("utf-8")
+    lo, hi = coords.byte_span(text, span)
+    units = [u for u in syntax.region_units(source, language, lo, hi) if u.name]
+    if not units and (this := THIS_DEFINITION.search(instruction)):  # the cursor inside it: the innermost around it
+        kind = "class.outer" if re.search(r"class|struct|type", this[0], re.IGNORECASE) else "function.outer"
+        around = [u for found in syntax.definitions(source, language).values() for k, u in found
+                  if k == kind and u.start <= lo and hi <= u.end]
+        units = [min(around, key=lambda u: u.end - u.start)] if around else []
+        lo, hi = (units[0].start, units[0].end) if units else (lo, hi)
+    if not units or without(source[lo:hi], [(u.start - lo, u.end - lo) for u in units]).strip():
+        return None
+    if not removes_only(instruction, tuple(u.name for u in units)):
+        return None
+    whole = [d for u in units for d in syntax.definitions_named(source, language, u.name) if d.start <= u.start < d.end]
+    start, end = min([lo] + [d.start for d in whole]), max([hi] + [d.end for d in whole])
+    return coords.str_index(source, start), coords.str_index(source, end)
 
 
 def _names(symbols: str) -> tuple[str, ...]:

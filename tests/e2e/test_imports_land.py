@@ -52,3 +52,25 @@ async def test_a_go_package_the_new_code_calls_joins_the_import_group(client):
     assert text.count('"fmt"') == 1
     assert await run_command(client, commands.UNDO, {"uri": uri}) == {"undone": True}
     assert client.editor.texts[uri] == GO
+
+
+UTIL = ('package util\n\nimport "strings"\n\n// Upper returns s in upper case.\nfunc Upper(s string) string {\n'
+        '\treturn strings.ToUpper(s)\n}\n\n// legacyTrim trims spaces; nothing calls it.\nfunc legacyTrim(s string) string {\n'
+        '\treturn strings.TrimSpace(s)\n}\n\n// Lower returns s in lower case.\nfunc Lower(s string) string {\n'
+        '\treturn strings.ToLower(s)\n}\n')
+
+
+@pytest.mark.parametrize("client", [{"modelPath": "qwen2.5-coder-0.5b", "freeformModel": "same"}], indirect=True)
+@pytest.mark.parametrize("instruction, cursor", [("Remove this function.", {"line": 10, "character": 6}),
+                                                 ("Remove legacyTrim, it is unused.", None)])
+async def test_a_removed_function_goes_with_its_comment_and_one_blank_line_and_undo_puts_it_back(client, instruction, cursor):
+    uri = open_document(client, "util.go", UTIL, language_id="go")
+    argument = {"uri": uri, "instruction": instruction}
+    if cursor is not None:
+        argument["range"] = {"start": cursor, "end": cursor}
+    job = await wait_job(client, (await run_command(client, commands.EDIT, argument))["job"])
+    assert job["ok"], job
+    removed = UTIL[UTIL.index("// legacyTrim"):UTIL.index("// Lower")]
+    assert client.editor.texts[uri] == UTIL.replace(removed, "")
+    assert await run_command(client, commands.UNDO, {"uri": uri}) == {"undone": True}
+    assert client.editor.texts[uri] == UTIL

@@ -261,3 +261,22 @@ def test_removing_named_definitions_asks_no_model_and_takes_one_blank_line_along
     result = Engine(Settings(), model=ScriptedModel({})).edit(request)  # a model asked would have no answer
     assert result.text == GO_UTIL.replace(GO_UTIL[GO_UTIL.index("// legacyTrim"):GO_UTIL.index("func Lower")], "")
     assert result.stats.stop_reason == "removed" and result.stats.output_tokens == 0 and not result.problems
+
+
+def test_a_cursor_or_selection_on_a_definition_asked_away_removes_it_with_its_comment():
+    from lsp_server.actions import plan_edit
+
+    text = GO_UTIL
+    removed = text[text.index("// legacyTrim"):text.index("func Lower")]
+    for needle, instruction in [("legacyTrim(s", "Remove this function."), ("strings.TrimSpace", "Delete this function"),
+                                ("legacyTrim(s", "Remove legacyTrim, it is unused.")]:
+        at = text.index(needle)
+        request = plan_edit(text, "u.go", "go", instruction, (at, at)).request
+        assert request.removes and [text[r.start:r.end] for r in request.regions] == [removed.rstrip("\n") + "\n"]
+    whole = plan_edit(text, "u.go", "go", "Remove these functions.", (text.index("// Upper"), text.index("func Lower"))).request
+    assert whole.removes
+    # a statement asked away, or a class named where the cursor is in a function: the model decides
+    at = text.index("strings.TrimSpace")
+    assert not plan_edit(text, "u.go", "go", "Remove this.", (at, at)).request.removes
+    assert not plan_edit(text, "u.go", "go", "Remove this class.", (at, at)).request.removes
+    assert not plan_edit(text, "u.go", "go", "Remove this function and its comment about spaces.", (at, at)).request.removes
