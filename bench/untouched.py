@@ -23,7 +23,8 @@ written after them and run once, to report. Both then served to make the narrowi
 whole-file request to the definitions its instruction names (`lsp_server/engine/scope.py`) and
 the spacing rule of keep.py; `fresh2` was written after those, to report. `fresh2`'s `html_hints`
 and `fresh`'s `textwrap_hints` then served to make the clause cut of a narrowed request's details
-(`scope._own_clauses`); `fresh3` was written after it, to report:
+(`scope._own_clauses`); `fresh3` was written after it, to report, and `fresh4` (Go, Rust, C, C++) after
+the C/C++ definitions, headers and removals of 2026-12-06:
 
     .venv/bin/python bench/untouched.py --n-threads 2 [--by-symbol] [--only NAME ...]
 
@@ -49,19 +50,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lsp_server import EditError, Engine, Settings, build_request, syntax  # noqa: E402
 from lsp_server.engine.tasks import Task  # noqa: E402
-from lsp_server.syntax import queries  # noqa: E402
 
 ESLINT_MODULES = Path.home() / ".cache" / "specedit" / "eslint-9.9.1" / "node_modules"
+# C and C++ that `make test`'s code-server brings (argon2, spdlog's example).
+CODE_SERVER_MODULES = Path.home() / ".cache" / "specedit" / "code-server-4.100.3" / "node_modules"
 
 
 @dataclass
 class Case:
-    group: str  # design | fresh | fresh2 | fresh3
+    group: str  # design | fresh | fresh2 | fresh3 | fresh4
     name: str
-    source: str  # a Python module's name, or a path under ESLINT_MODULES
+    source: str  # a Python module's name, or a path under ESLINT_MODULES or CODE_SERVER_MODULES
     instruction: str
     names: tuple[str, ...]  # the definitions the request is about
     lines: tuple[int, int] | None = None  # the lines to rewrite (an editor's selection); None: the whole file
+    removes: bool = False  # the request is that they go: kept means gone, and nothing else changed
 
 
 CASES = [
@@ -120,13 +123,28 @@ CASES = [
          "quotetabs and header are bools, and both return bytes.", ("encodestring", "decodestring")),
     Case("fresh3", "posixpath_hints", "posixpath", "Add type hints to splitext and relpath: p and path are str, start "
          "an optional str, splitext returns a tuple of two str and relpath a str.", ("splitext", "relpath")),
+    # Go, Rust, C and C++ (the files `make test` installs with eslint and code-server), written after the
+    # C/C++ definitions, the C++ headers and the removals of 2026-12-06 (bench/README.md), to report.
+    Case("fresh4", "flatted_go_doc_comments", "flatted/golang/pkg/flatted/flatted.go",
+         "Add a doc comment to wrap and wrapContainer.", ("wrap", "wrapContainer")),
+    Case("fresh4", "flatted_go_remove_json", "flatted/golang/pkg/flatted/flatted.go",
+         "Remove ToJSON and FromJSON; nothing calls them.", ("ToJSON", "FromJSON"), removes=True),
+    Case("fresh4", "flatted_go_pointer", "flatted/golang/pkg/flatted/flatted.go",
+         "Make containerPointer accept pointers (reflect.Ptr) as well.", ("containerPointer",)),
+    Case("fresh4", "flatted_rust_doc", "flatted/rust/src/lib.rs",
+         "Add doc comments to remap_indent and resolve_ref.", ("remap_indent", "resolve_ref")),
+    Case("fresh4", "argon2_c_comments", "argon2/argon2/src/encoding.c",
+         "Add a comment above b64len and numlen that says what each returns.", ("b64len", "numlen")),
+    Case("fresh4", "spdlog_cpp_stopwatch", "code-server/lib/vscode/node_modules/@vscode/spdlog/deps/spdlog/example/example.cpp",
+         "In stopwatch_example, also log the elapsed time in milliseconds.", ("stopwatch_example",)),
+    Case("fresh4", "spdlog_cpp_remove_android", "code-server/lib/vscode/node_modules/@vscode/spdlog/deps/spdlog/example/example.cpp",
+         "Delete the android_example function.", ("android_example",), removes=True),
 ]
 
 
 def source_path(case: Case) -> Path | None:
-    if case.source.endswith(".js"):
-        path = ESLINT_MODULES / case.source
-        return path if path.is_file() else None
+    if "/" in case.source:
+        return next((p for p in (ESLINT_MODULES / case.source, CODE_SERVER_MODULES / case.source) if p.is_file()), None)
     spec = importlib.util.find_spec(case.source)
     if spec and spec.origin and Path(spec.origin).is_file():
         return Path(spec.origin)
@@ -135,16 +153,13 @@ def source_path(case: Case) -> Path | None:
 
 
 def definition_lines(text: str, path: Path, names: tuple[str, ...]) -> set[int]:
-    """0-based lines of the definitions called `names` (functions, methods, classes)."""
-    language = syntax.language_for(str(path))
+    """0-based lines of the definitions called `names` (functions, methods, classes; with the comments and
+    decorators right above them since fresh4: syntax.definitions, which also knows C's and C++'s)."""
     source = text.encode("utf-8")
-    found = queries.captures(language, source, "textobjects")
     lines: set[int] = set()
-    for node in (n for capture in ("function.outer", "class.outer") for n in found.get(capture, ())):
-        inner = node.child_by_field_name("definition") or node
-        name = inner.child_by_field_name("name")
-        if name is not None and name.text.decode() in names:
-            lines.update(range(node.start_point[0], node.end_point[0] + 1))
+    for name in names:
+        for unit in syntax.definitions_named(source, syntax.language_for(str(path)), name):
+            lines.update(range(source.count(b"\n", 0, unit.start), source.count(b"\n", 0, max(unit.start, unit.end - 1)) + 1))
     return lines
 
 
@@ -231,6 +246,10 @@ def main() -> int:
             detail = ""
             if result.problems:
                 outcome = "syntax error"
+            elif case.removes:
+                left = [n for n in case.names if definitions(result.text, path, n)]
+                outcome = f"no change ({', '.join(left)} still there)" if left else judge(
+                    text, result.text, definition_lines(text, path, case.names))
             elif lost := [n for n in case.names if definitions(result.text, path, n) < definitions(text, path, n)]:
                 outcome, detail = "lost definition", ", ".join(lost)
             else:
