@@ -12,3 +12,6 @@
 (import_from_statement name: (aliased_import alias: (identifier) @import.bound) @import.name)
 (import_statement name: (dotted_name . (identifier) @import.bound) @import.name)
 (import_statement name: (aliased_import alias: (identifier) @import.bound) @import.name)
+; @import.spec: a module an `import` statement imports (language.toml's `drops_unused_standard_imports`:
+; a standard one an edit left unused goes).
+(module (import_statement name: (dotted_name) @import.spec))

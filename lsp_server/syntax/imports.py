@@ -8,6 +8,7 @@ typing import Optional`, `import logging`) writes it above the function, in the 
 from __future__ import annotations
 
 import re
+import sys
 
 from . import queries
 from .languages import Language
@@ -222,12 +223,16 @@ def _entry(name: str, table: dict[str, str]) -> str | None:
 
 def drop_unused_imports(original: bytes, edited: bytes, language: Language) -> tuple[bytes, int]:
     """`edited` without the standard imports (imports.scm's @import.spec, one of language.toml's
-    `standard_imports`) that `original` used and `edited` no longer does, where the language refuses to
-    build with an unused import (`unused_import_is_error`: Go); and the line start from which it changed
-    ((edited, len(edited)): nothing dropped). An import the original did not use either is left be."""
-    if not language.unused_import_is_error:
+    `standard_imports`; Python: a standard library module's) that `original` used and `edited` no longer
+    does, where the language refuses to build with an unused import (`unused_import_is_error`: Go) or
+    says to drop it (`drops_unused_standard_imports`: Python); and the line start from which it changed
+    ((edited, len(edited)): nothing dropped). An import the original did not use either is left be, and
+    so is one that shares its line with another (`import os, sys`)."""
+    if not (language.unused_import_is_error or language.drops_unused_standard_imports):
         return edited, len(edited)
     names = {spec.encode(): name.encode() for name, spec in language.standard_imports}
+    if language.name == "python":
+        names.update((name.encode(), name.encode()) for name in sys.stdlib_module_names if not name.startswith("_"))
     found = queries.captures(language, edited, "imports")
     tops = found.get("import", ())
     cuts = []
@@ -237,10 +242,15 @@ def drop_unused_imports(original: bytes, edited: bytes, language: Language) -> t
         if name is None or top is None or _uses(edited, name, language) or not _uses(original, name, language):
             continue
         alone = len([s for s in found["import.spec"] if top.start_byte <= s.start_byte < top.end_byte]) == 1
+        if not alone and any(s is not spec and line_start(edited, s.start_byte) == line_start(edited, spec.start_byte)
+                             for s in found["import.spec"]):
+            continue
         node = top if alone else spec
         lo, hi = line_start(edited, node.start_byte), line_end(edited, max(node.start_byte, node.end_byte - 1))
         if alone and not edited[line_start(edited, max(lo - 1, 0)):lo].strip() and not edited[hi:line_end(edited, hi)].strip():
             hi = line_end(edited, hi)  # a blank line on either side: one goes with it
+        while alone and not edited[:lo].strip() and hi < len(edited) and not edited[hi:line_end(edited, hi)].strip():
+            hi = line_end(edited, hi)  # the file's first line: the blank lines below go too
         cuts.append((lo, hi))
     if not cuts:
         return edited, len(edited)

@@ -41,6 +41,8 @@ class Language:
     import_line: str = field(default="{spec}", repr=False, compare=False)
     # An import nothing uses stops the build (Go): one an edit left unused goes (language.toml).
     unused_import_is_error: bool = field(default=False, repr=False, compare=False)
+    # A standard module's import an edit left unused goes all the same (Python: a lint error, F401).
+    drops_unused_standard_imports: bool = field(default=False, repr=False, compare=False)
     _ts_language: Any = field(default=None, repr=False, compare=False)
     _inherits: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
@@ -120,6 +122,7 @@ def language_named(name: str) -> Language:
         standard_imports=tuple(spec.get("standard_imports", {}).items()),
         import_line=spec.get("import_line", "{spec}"),
         unused_import_is_error=bool(spec.get("unused_import_is_error", False)),
+        drops_unused_standard_imports=bool(spec.get("drops_unused_standard_imports", False)),
         _ts_language=_load_ts_language(spec),
         _inherits=tuple(spec.get("inherits", [])),
     )

@@ -175,3 +175,20 @@ def test_a_file_with_a_glob_import_gets_none():
     assert new_undefined(java, java.replace("{}", "{ Path home; List<String> names; }"), syntax.language_for("R.java")) == set()
     rust = "use crate::types::*;\n\nfn f() {}\n"
     assert new_undefined(rust, rust.replace("fn f() {}", "fn f(p: &Path) {}"), syntax.language_for("l.rs")) == set()
+
+
+def test_a_python_standard_import_the_edit_left_unused_goes_and_others_stay():
+    store = ('"""Store."""\nimport json\nimport os, sys\nimport numpy as np\nfrom typing import Any\n\n\n'
+             'class Store:\n    def save(self):\n        json.dump(self, sys.stdout)\n\n'
+             '    def report(self) -> Any:\n        return os.sep, np\n')
+    saved = store[:store.index("    def save")] + store[store.index("    def report"):]
+    # json goes; sys, on one line with os, stays; so do an alias and a from-import
+    assert dropped(store, saved, "s.py") == saved.replace("import json\n", "")
+    only = 'import json\n\n\ndef save(x):\n    return json.dumps(x)\n\n\ndef other():\n    return 1\n'
+    rest = only[:only.index("def save")] + only[only.index("def other"):]
+    assert dropped(only, rest, "s.py") == "def other():\n    return 1\n"  # the file's first line: no blank lines left above
+    # not a standard module, or not used before: the user's
+    mine = 'import mylib\n\n\ndef f():\n    return mylib.x\n'
+    assert dropped(mine, mine.replace("mylib.x", "1"), "s.py") == mine.replace("mylib.x", "1")
+    idle = 'import json\n\n\ndef f():\n    return 1\n'
+    assert dropped(idle, idle.replace("1", "2"), "s.py") == idle.replace("1", "2")
