@@ -5,3 +5,6 @@
 (scoped_identifier path: (identifier) @import.use)
 (scoped_type_identifier path: (identifier) @import.use)
 (type_identifier) @import.use
+; @import.method: a method called on a value (language.toml's `trait_methods`: one of a standard trait,
+; which must be in scope: `io::stdout().flush()` needs `use std::io::Write;`).
+(call_expression function: (field_expression field: (field_identifier) @import.method))

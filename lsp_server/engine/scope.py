@@ -344,9 +344,9 @@ def new_undefined(original: str, edited: str, language: syntax.Language) -> set[
 def imports_for(names: set[str], edited: str, language: syntax.Language) -> list[bytes] | None:
     """Import lines that bind every one of `names` in a Python module: a standard module used as one
     (`logging.warning`) imported by its name, a name of typing's from typing; None when one has none.
-    Other languages: the lines language.toml's `standard_imports` gives them."""
+    Other languages: the lines language.toml's `standard_imports` and `trait_methods` give them."""
     if language.name != "python":
-        table = dict(language.standard_imports)
+        table = dict(language.standard_imports) | dict(language.trait_methods)
         if not names or not names <= table.keys():
             return None
         return sorted({language.import_line.format(spec=table[n]).encode() for n in names})

@@ -198,7 +198,8 @@ def unbound_uses(original: bytes, edited: bytes, language: Language) -> set[str]
     if not table or any(b"*" in node.text for node in queries.captures(language, original, "imports").get("import", ())):
         return set()  # a glob import (`java.util.*`, `std::collections::*`) may bind any name, the user's too
     uses: dict[str, int] = {}
-    for node in queries.captures(language, edited, "imports").get("import.use", ()):
+    found = queries.captures(language, edited, "imports")
+    for node in found.get("import.use", ()):
         name = _entry(node.text.decode("utf-8", "replace"), table)
         if name is not None:
             uses[name] = uses.get(name, 0) + 1
@@ -207,6 +208,21 @@ def unbound_uses(original: bytes, edited: bytes, language: Language) -> set[str]
         word = _word(name.encode())
         if (not any(_binds(original, m.start(), imports) for m in word.finditer(original))
                 and sum(_binds(edited, m.start(), ()) for m in word.finditer(edited)) == count):
+            unbound.add(name)
+    return unbound | _unbound_methods(original, edited, language, found)
+
+
+def _unbound_methods(original: bytes, edited: bytes, language: Language, found: dict) -> set[str]:
+    """The methods of language.toml's `trait_methods` that `edited` calls (imports.scm's @import.method)
+    where `original` neither calls them nor has their trait's name in any form, and `edited` does not
+    name the trait either (`io::stdout().flush()` with no `Write` in the file)."""
+    table = dict(language.trait_methods)
+    unbound = set()
+    for node in found.get("import.method", ()):
+        name = node.text.decode("utf-8", "replace")
+        trait = re.search(r"(\w+)\W*$", table.get(name, ""))
+        if trait and not any(_word(w.encode()).search(original) for w in (name, trait[1])) \
+                and not _word(trait[1].encode()).search(edited):
             unbound.add(name)
     return unbound
 

@@ -39,6 +39,9 @@ class Language:
     # (`import_line`, {spec}: the table's value; absent: the value is the whole line).
     standard_imports: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
     import_line: str = field(default="{spec}", repr=False, compare=False)
+    # A method of a standard trait new code calls with the trait not in scope (language.toml's
+    # `trait_methods`: the method as imports.scm's @import.method finds it -> the trait's import; Rust).
+    trait_methods: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
     # An import nothing uses stops the build (Go): one an edit left unused goes (language.toml).
     unused_import_is_error: bool = field(default=False, repr=False, compare=False)
     # A standard module's import an edit left unused goes all the same (Python: a lint error, F401).
@@ -121,6 +124,7 @@ def language_named(name: str) -> Language:
         type_names=tuple(spec.get("type_names", {}).items()),
         standard_imports=tuple(spec.get("standard_imports", {}).items()),
         import_line=spec.get("import_line", "{spec}"),
+        trait_methods=tuple(spec.get("trait_methods", {}).items()),
         unused_import_is_error=bool(spec.get("unused_import_is_error", False)),
         drops_unused_standard_imports=bool(spec.get("drops_unused_standard_imports", False)),
         _ts_language=_load_ts_language(spec),

@@ -192,3 +192,24 @@ def test_a_python_standard_import_the_edit_left_unused_goes_and_others_stay():
     assert dropped(mine, mine.replace("mylib.x", "1"), "s.py") == mine.replace("mylib.x", "1")
     idle = 'import json\n\n\ndef f():\n    return 1\n'
     assert dropped(idle, idle.replace("1", "2"), "s.py") == idle.replace("1", "2")
+
+
+RUST_MAIN = ('use std::io;\n\nfn read_name() -> String {\n    let mut line = String::new();\n'
+             '    io::stdin().read_line(&mut line).expect("no input");\n    line.trim().to_string()\n}\n')
+
+
+def test_a_rust_trait_method_the_new_code_calls_gets_its_trait_in_scope():
+    flushed = RUST_MAIN.replace("    let mut line", '    print!("Name: ");\n    io::stdout().flush().unwrap();\n    let mut line')
+    language = syntax.language_for("main.rs")
+    assert new_undefined(RUST_MAIN, flushed, language) == {"flush"}
+    assert added(RUST_MAIN, flushed, "main.rs") == flushed.replace("use std::io;\n", "use std::io;\nuse std::io::Write;\n")
+    # the trait already in scope (in a group), or a Write of another kind in the file: left be
+    grouped = RUST_MAIN.replace("use std::io;", "use std::io::{self, Write};")
+    assert new_undefined(grouped, flushed.replace("use std::io;", "use std::io::{self, Write};"), language) == set()
+    fmt_write = "use std::fmt::Write;\n" + RUST_MAIN
+    assert new_undefined(fmt_write, "use std::fmt::Write;\n" + flushed, language) == set()
+    # a method no trait is needed for (read_line on Stdin), and one the original called already
+    assert new_undefined(RUST_MAIN, RUST_MAIN.replace("line.trim()", "line.trim_end()"), language) == set()
+    mine = RUST_MAIN.replace("    line.trim()", "    cache.flush();\n    line.trim()")
+    assert new_undefined(mine, mine.replace("let mut line", "let mut line2 = 0;\n    cache.flush();\n    let mut line"),
+                         language) == set()
