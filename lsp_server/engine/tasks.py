@@ -116,15 +116,16 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     if task.kind == "edit" and task.symbol:
         if task.lines or span is not None:
             raise EditError("give the lines to rewrite or the definitions to rewrite (symbol), not both")
-        names = _names(task.symbol)
-        return EditRequest(text, task.instruction, definition_regions(text, task.symbol, language), path, language_id,
-                           definitions=names, removes=removes_only(task.instruction, names))
+        names, regions = _names(task.symbol), definition_regions(text, task.symbol, language)
+        return EditRequest(text, task.instruction, regions, path, language_id, definitions=names,
+                           removes=removes_only(task.instruction, names) and len(regions) == len(set(names)))
     if task.kind == "edit" and span in (None, (0, len(text))) and not task.lines:
         named = tuple(named_definitions(task.instruction, text, language))  # "add type hints to parse_args"
         if named:
-            return EditRequest(text, task.instruction, definition_regions(text, ",".join(named), language), path,
-                               language_id, definitions=named, narrowed=True,
-                               removes=removes_only(task.instruction, named))
+            # A removal of one name that two definitions have (two classes' save) is the model's to read.
+            regions = definition_regions(text, ",".join(named), language)
+            return EditRequest(text, task.instruction, regions, path, language_id, definitions=named, narrowed=True,
+                               removes=removes_only(task.instruction, named) and len(regions) == len(set(named)))
     if span is None and task.lines:
         span = coords.line_span(text, *task.lines)
     span = coords.without_blank_edges(text, span) if span and span != (0, len(text)) else (0, len(text))

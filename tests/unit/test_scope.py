@@ -280,3 +280,9 @@ def test_a_cursor_or_selection_on_a_definition_asked_away_removes_it_with_its_co
     assert not plan_edit(text, "u.go", "go", "Remove this.", (at, at)).request.removes
     assert not plan_edit(text, "u.go", "go", "Remove this class.", (at, at)).request.removes
     assert not plan_edit(text, "u.go", "go", "Remove this function and its comment about spaces.", (at, at)).request.removes
+
+
+def test_a_name_two_definitions_have_is_not_removed_without_the_model():
+    text = ("class Store:\n    def save(self):\n        return 1\n\n\nclass Cache:\n    def save(self):\n        return 2\n")
+    assert not build_request(text, Task("edit", "Remove the save method."), path="m.py").removes
+    assert build_request(text, Task("edit", "Remove the save method.", symbol="Cache.save"), path="m.py").removes
