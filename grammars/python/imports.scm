@@ -3,6 +3,8 @@
 (module (import_statement) @import)
 (module (import_from_statement) @import)
 (module (future_import_statement) @import)
+; @import.fixed: an import that binds nothing the code names, never unused (syntax.without_unused_imports).
+(module (future_import_statement) @import.fixed)
 (module (expression_statement (string)) @header)
 ; Inside an import (language.toml's `from_import` writes one back): @import.module: the module a
 ; from-import names; @import.name: one name it imports (with its alias); @import.bound: the name that

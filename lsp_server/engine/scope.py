@@ -163,6 +163,31 @@ def removes_only(instruction: str, names: tuple[str, ...]) -> bool:
     return said <= PRONOUNS or said == {n.split(".")[-1] for n in names}
 
 
+def removed_definitions(text: str, span: tuple[int, int], instruction: str,
+                        language: syntax.Language) -> tuple[int, int] | None:
+    """"Remove this function" with the cursor in it, or a selection of whole definitions and nothing
+    else: the span they take up with the comments above them (str indices), when the request only
+    removes them (scope.removes_only); else None."""
+    if not REMOVE_ONLY.match(instruction):
+        return None
+    source = text.encode("utf-8")
+    lo, hi = coords.byte_span(text, span)
+    units = [u for u in syntax.region_units(source, language, lo, hi) if u.name]
+    if not units and (this := THIS_DEFINITION.search(instruction)):  # the cursor inside it: the innermost around it
+        kind = "class.outer" if re.search(r"class|struct|type", this[0], re.IGNORECASE) else "function.outer"
+        around = [u for found in syntax.definitions(source, language).values() for k, u in found
+                  if k == kind and u.start <= lo and hi <= u.end]
+        units = [min(around, key=lambda u: u.end - u.start)] if around else []
+        lo, hi = (units[0].start, units[0].end) if units else (lo, hi)
+    if not units or without(source[lo:hi], [(u.start - lo, u.end - lo) for u in units]).strip():
+        return None
+    if not removes_only(instruction, tuple(u.name for u in units)):
+        return None
+    whole = [d for u in units for d in syntax.definitions_named(source, language, u.name) if d.start <= u.start < d.end]
+    start, end = min([lo] + [d.start for d in whole]), max([hi] + [d.end for d in whole])
+    return coords.str_index(source, start), coords.str_index(source, end)
+
+
 def shown_instruction(request: EditRequest, region: Region, language: syntax.Language) -> str:
     """The instruction a region's prompt shows: as given, or for a region of several named definitions
     (no draft) cut to its own names (instruction_for)."""

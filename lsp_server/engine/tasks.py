@@ -9,10 +9,9 @@ from dataclasses import dataclass
 
 from .. import coords, syntax
 from ..errors import EditError
-from ..syntax.lines import without
 from .regions import change_regions
 from .request import EditRequest, Region
-from .scope import REMOVE_ONLY, THIS_DEFINITION, named_definitions, removes_only
+from .scope import named_definitions, removed_definitions, removes_only
 from .sketch import marker_patterns, merge_sketch
 
 RENAME_INSTRUCTION = re.compile(
@@ -150,13 +149,24 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
         drafted = tool_fix(text, span, task, language)
         if drafted is not None and drafted != text and not _inside(text, drafted, span):
             span = (0, len(text))  # the tool's fix reaches outside the lines given: its clusters decide
+    elif UNUSED_IMPORTS.match(instruction) and language.from_import and not (path or "").endswith("__init__.py"):
+        drafted = syntax.without_unused_imports(text.encode("utf-8"), language).decode("utf-8")
+        if drafted == text:
+            raise EditError("no import of the file is unused: nothing to remove")
+        span = (0, len(text))
     if drafted is None or drafted == text:
-        if task.kind == "edit" and (gone := _removed_definitions(text, span, instruction, language)):
+        if task.kind == "edit" and (gone := removed_definitions(text, span, instruction, language)):
             return EditRequest(text, instruction, [Region(*gone)], path, language_id, removes=True)
         return EditRequest(text, instruction, [Region(*span)], path, language_id)
     draft = drafted[span[0]:len(drafted) - (len(text) - span[1])]
     return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id,
                        draft_certain=task.kind != "fix" or bool(task.fix_edits), prose_guessed=task.kind == "rename")
+
+
+# "Remove unused imports": what they bind that nothing names (syntax.without_unused_imports) is the draft,
+# where the language writes from-imports (Python; a package's __init__ re-exports what it imports).
+UNUSED_IMPORTS = re.compile(r"^\s*(?:please\s+)?(?:remove|delete|drop|clean\s+up|get\s+rid\s+of)\s+(?:all\s+)?"
+                            r"(?:of\s+)?(?:the\s+)?unused\s+imports?\s*[.!]?\s*$", re.IGNORECASE)
 
 
 def definition_regions(text: str, symbols: str, language: syntax.Language) -> list[Region]:
@@ -182,31 +192,6 @@ def definition_regions(text: str, symbols: str, language: syntax.Language) -> li
         else:
             regions.append(Region(start, end))
     return regions
-
-
-def _removed_definitions(text: str, span: tuple[int, int], instruction: str,
-                         language: syntax.Language) -> tuple[int, int] | None:
-    """"Remove this function" with the cursor in it, or a selection of whole definitions and nothing
-    else: the span they take up with the comments above them (str indices), when the request only
-    removes them (scope.removes_only); else None."""
-    if not REMOVE_ONLY.match(instruction):
-        return None
-    source = text.encode("utf-8")
-    lo, hi = coords.byte_span(text, span)
-    units = [u for u in syntax.region_units(source, language, lo, hi) if u.name]
-    if not units and (this := THIS_DEFINITION.search(instruction)):  # the cursor inside it: the innermost around it
-        kind = "class.outer" if re.search(r"class|struct|type", this[0], re.IGNORECASE) else "function.outer"
-        around = [u for found in syntax.definitions(source, language).values() for k, u in found
-                  if k == kind and u.start <= lo and hi <= u.end]
-        units = [min(around, key=lambda u: u.end - u.start)] if around else []
-        lo, hi = (units[0].start, units[0].end) if units else (lo, hi)
-    if not units or without(source[lo:hi], [(u.start - lo, u.end - lo) for u in units]).strip():
-        return None
-    if not removes_only(instruction, tuple(u.name for u in units)):
-        return None
-    whole = [d for u in units for d in syntax.definitions_named(source, language, u.name) if d.start <= u.start < d.end]
-    start, end = min([lo] + [d.start for d in whole]), max([hi] + [d.end for d in whole])
-    return coords.str_index(source, start), coords.str_index(source, end)
 
 
 def _names(symbols: str) -> tuple[str, ...]:

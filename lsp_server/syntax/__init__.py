@@ -10,8 +10,8 @@ from .languages import Language, known_languages, language_for
 from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
 from .annotations import explicit_types
-from .imports import (add_imports, drop_unused_imports, hoist_imports, import_spans, imported_names, new_import_spans,
-                      unbound_uses)
+from .imports import (add_imports, drop_unused_imports, hoist_imports, import_spans, imported_names,
+                      new_import_spans, unbound_uses, without_unused_imports)
 from .scopes import Unit, definitions, definitions_named, edit_scope, identifier_at, names_in, region_units
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Unit",
     "add_imports",
     "drop_unused_imports",
+    "without_unused_imports",
     "unbound_uses",
     "definitions",
     "definitions_named",

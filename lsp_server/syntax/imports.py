@@ -328,6 +328,35 @@ def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]
     return added, line_start(source, same)
 
 
+def without_unused_imports(source: bytes, language: Language) -> bytes:
+    """`source` without what its top-level imports bind that nothing else in it names (code, strings,
+    comments: a name `__all__` gives counts): a statement none of whose names is used goes with its
+    line, a from-import keeps the names that are (_used). Only where the language writes from-imports
+    (python); a statement sharing its line with other code, and one imports.scm marks @import.fixed
+    (`from __future__ import annotations`: it binds no name the code uses), stay."""
+    if not language.from_import:
+        return source
+    found = queries.captures(language, source, "imports")
+    words = _words_outside_imports(source, language)
+    edits: list[tuple[int, int, bytes]] = []
+    fixed = {(n.start_byte, n.end_byte) for n in found.get("import.fixed", ())}
+    for node in found.get("import", ()):
+        lo, hi = line_start(source, node.start_byte), line_end(source, max(node.start_byte, node.end_byte - 1))
+        if (node.start_byte, node.end_byte) in fixed or source[lo:node.start_byte].strip() or source[node.end_byte:hi].strip():
+            continue
+        line = _used(found, node, words, language)
+        if line is None:
+            edits.append((lo, hi, b""))
+        elif line != node.text:
+            edits.append((node.start_byte, node.end_byte, line))
+    out = source
+    for lo, hi, new in sorted(edits, reverse=True):
+        out = out[:lo] + new + out[hi:]
+    if edits and not source[:edits[0][0]].strip():
+        out = out.lstrip(b"\r\n")  # the imports opened the file: no blank lines left above the code
+    return out
+
+
 def _words_outside_imports(source: bytes, language: Language) -> set[bytes]:
     """Every word that may be a name in `source` outside its top-level imports (code, strings: a quoted
     annotation uses its names too, comments)."""

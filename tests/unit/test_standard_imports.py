@@ -213,3 +213,35 @@ def test_a_rust_trait_method_the_new_code_calls_gets_its_trait_in_scope():
     mine = RUST_MAIN.replace("    line.trim()", "    cache.flush();\n    line.trim()")
     assert new_undefined(mine, mine.replace("let mut line", "let mut line2 = 0;\n    cache.flush();\n    let mut line"),
                          language) == set()
+
+
+IMPORTS = ('"""Loader."""\nfrom __future__ import annotations\n\nimport json\nimport os\nimport sys\n'
+           'from typing import Any, Dict, List\nfrom .cache import Cache  # noqa\n\n__all__ = ["load", "Cache"]\n\n\n'
+           'def load(path: str) -> Dict[str, Any]:\n    with open(path) as f:\n        return json.load(f)\n\n\n'
+           'def main() -> None:\n    print(load(sys.argv[1]))\n')
+
+
+def test_a_python_file_without_its_unused_imports():
+    # os goes with its line, List from its from-import; __future__, a name __all__ gives and a used one stay
+    out = syntax.without_unused_imports(IMPORTS.encode(), syntax.language_for("m.py")).decode()
+    assert out == IMPORTS.replace("import os\n", "").replace("Any, Dict, List", "Any, Dict")
+    only = "import os\n\n\ndef f():\n    return 1\n"
+    assert syntax.without_unused_imports(only.encode(), syntax.language_for("m.py")).decode() == "def f():\n    return 1\n"
+    kept = "import os, sys\n\nprint(sys.argv)\n"  # one statement, one name used: left as written
+    assert syntax.without_unused_imports(kept.encode(), syntax.language_for("m.py")).decode() == kept
+
+
+def test_remove_unused_imports_is_a_tool_draft_and_a_file_without_any_says_so():
+    import pytest
+
+    from lsp_server.errors import EditError
+
+    request = build_request(IMPORTS, Task("edit", "Remove unused imports."), path="loader.py")
+    assert request.regions and all(r.draft is not None for r in request.regions)
+    assert request.drafted_text == IMPORTS.replace("import os\n", "").replace("Any, Dict, List", "Any, Dict")
+    clean = IMPORTS.replace("import os\n", "").replace("Any, Dict, List", "Any, Dict")
+    with pytest.raises(EditError, match="no import .* unused"):
+        build_request(clean, Task("edit", "remove the unused imports"), path="loader.py")
+    # a package's __init__ re-exports what it imports: the model's to read
+    assert all(r.draft is None for r in build_request(IMPORTS, Task("edit", "Remove unused imports."),
+                                                      path="pkg/__init__.py").regions)
