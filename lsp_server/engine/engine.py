@@ -173,7 +173,7 @@ class Engine:
                 return imported
             if missing and request.narrowed:  # the new code needs more of the file than the definitions
                 whole = dataclasses.replace(request, regions=[Region(0, len(request.text))], definitions=(),
-                                            narrowed=False)
+                                            narrowed=False, removes=False)
                 why = (f"the new code of {', '.join(request.definitions)} used {', '.join(sorted(missing))}, "
                        "which the file does not define, so the whole file was rewritten")
                 try:

@@ -31,8 +31,10 @@ WIDE = re.compile(
     r"move|moves|moving|reorder|swap|merge|combine|inline)\b",
     re.IGNORECASE,
 )
+# A word for a kind of definition ("the print_shapes function", "this method").
+KIND_WORD = r"(?:function|method|class|struct|type|helper|definition)s?"
 # Words that say a named definition goes or changes its name: where the file uses it, that changes too.
-GONE = re.compile(r"\b(?:remov|delet|drop|get rid of|renam)", re.IGNORECASE)
+GONE = re.compile(r"\b(?:remove|delete|drop|get\s+rid\s+of|rename)", re.IGNORECASE)
 # A name as an instruction writes it: `quoted`, dotted (scheduler.cancel), called (mean()).
 MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*)(?P<call>\(\))?")
 # Before a plain word that names a definition: "to split", "in the function filter", "of quote".
@@ -131,61 +133,22 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
     outside = without(source, spans).decode("utf-8", "replace")
     if any(_declared_pattern(v).search(outside) for v in values):
         return []  # it names a constant or variable of the file: that may be what it changes
-    if GONE.search(instruction) and any(re.search(rf"(?<![\w$]){re.escape(f.split('.')[-1])}(?![\w$])", outside)
-                                        for f in functions):
-        return []  # removing or renaming a function the file calls elsewhere: its calls change too
+    if _gone_but_used(instruction, targets, source, language):
+        return []  # removing or renaming a definition the file uses elsewhere: its uses change too
     return list(dict.fromkeys(targets))
 
 
-# A request that only removes definitions it names ("Remove legacyTrim, it is unused.", "Delete the
-# print_shapes function"): the answer is known, no model is asked (removes_only).
-_KIND_WORD = r"(?:function|method|class|struct|type|helper|definition)s?"
-REMOVE_ONLY = re.compile(
-    rf"^\s*(?:please\s+)?(?:remove|delete|drop|get\s+rid\s+of)\s+(?:the\s+|this\s+|these\s+)?"
-    rf"(?:(?:unused|dead|old|legacy|obsolete|deprecated)\s+)?(?:{_KIND_WORD}\s+)?"
-    rf"(?P<names>{NAMED}(?:{CLAUSE_GAP.pattern}{NAMED})*)(?:\s+{_KIND_WORD})?(?:\s+(?:entirely|completely|altogether))?"
-    r"\s*(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
-# What may follow: why it goes (nothing else, such as what to do instead).
-REMOVE_REASON = re.compile(r"^(?:[.!;,:(\-]\s*)*(?:(?:it|they|as it|since it|because it|which)(?:'s|'re|\s+is|\s+are)?\s+"
-                           r"(?:(?:not|never|no longer)\s+(?:used|called)|unused|dead|obsolete|deprecated)\b[^\n]*|"
-                           r"(?:nothing|nobody|no one) (?:calls|uses) (?:it|them)\b[^\n]*)?\s*$", re.IGNORECASE)
-PRONOUNS = {"it", "them", "this", "these"}
-THIS_DEFINITION = re.compile(rf"\b(?:this|that|these|those)\s+{_KIND_WORD}\b", re.IGNORECASE)
-
-
-def removes_only(instruction: str, names: tuple[str, ...]) -> bool:
-    """Whether the request asks for nothing but that the definitions `names` go (names the request gives
-    itself, or "it" where the definitions were given apart from it)."""
-    m = REMOVE_ONLY.match(THIS_DEFINITION.sub("it", instruction))
-    if not m or not names or not REMOVE_REASON.match(m["rest"]):
+def _gone_but_used(instruction: str, targets: list[str], source: bytes, language: syntax.Language) -> bool:
+    """Whether the request removes or renames one of `targets` ("Remove print_shapes", "rename the
+    Shape class") that the file names outside all their definitions."""
+    names = {t.split(".")[-1] for t in targets}
+    gone = [n for n in names if re.search(rf"{GONE.pattern}\s+(?:(?:the|this)\s+)?(?:{KIND_WORD}\s+)?`?"
+                                          rf"{re.escape(n)}(?![\w$])", instruction, re.IGNORECASE)]
+    if not gone:
         return False
-    said = {n.strip("`").removesuffix("()").split(".")[-1] for n in re.split(CLAUSE_GAP, m["names"]) if n}
-    return said <= PRONOUNS or said == {n.split(".")[-1] for n in names}
-
-
-def removed_definitions(text: str, span: tuple[int, int], instruction: str,
-                        language: syntax.Language) -> tuple[int, int] | None:
-    """"Remove this function" with the cursor in it, or a selection of whole definitions and nothing
-    else: the span they take up with the comments above them (str indices), when the request only
-    removes them (scope.removes_only); else None."""
-    if not REMOVE_ONLY.match(instruction):
-        return None
-    source = text.encode("utf-8")
-    lo, hi = coords.byte_span(text, span)
-    units = [u for u in syntax.region_units(source, language, lo, hi) if u.name]
-    if not units and (this := THIS_DEFINITION.search(instruction)):  # the cursor inside it: the innermost around it
-        kind = "class.outer" if re.search(r"class|struct|type", this[0], re.IGNORECASE) else "function.outer"
-        around = [u for found in syntax.definitions(source, language).values() for k, u in found
-                  if k == kind and u.start <= lo and hi <= u.end]
-        units = [min(around, key=lambda u: u.end - u.start)] if around else []
-        lo, hi = (units[0].start, units[0].end) if units else (lo, hi)
-    if not units or without(source[lo:hi], [(u.start - lo, u.end - lo) for u in units]).strip():
-        return None
-    if not removes_only(instruction, tuple(u.name for u in units)):
-        return None
-    whole = [d for u in units for d in syntax.definitions_named(source, language, u.name) if d.start <= u.start < d.end]
-    start, end = min([lo] + [d.start for d in whole]), max([hi] + [d.end for d in whole])
-    return coords.str_index(source, start), coords.str_index(source, end)
+    defined = syntax.definitions(source, language)
+    rest = without(source, [(u.start, u.end) for n in names for _, u in defined.get(n, ())]).decode("utf-8", "replace")
+    return any(re.search(rf"(?<![\w$]){re.escape(n)}(?![\w$])", rest) for n in gone)
 
 
 def shown_instruction(request: EditRequest, region: Region, language: syntax.Language) -> str:

@@ -70,7 +70,8 @@ def removal_gap(text: str, start: int, end: int) -> tuple[int, int]:
     """Where the whole lines text[start:end] are removed, the span to remove with them (else start, end). The blank lines
     around them would join into a gap wider than either (two blank lines between methods where one
     was, four between functions): as many go as the narrower side had, from below. Nothing follows
-    (the end of the text): the blank lines above go; nothing is above: those below go."""
+    (the end of the text) or a block closes right below (`}`): the blank lines above go; nothing is
+    above or a block opens right above (`class K:`, `{`): those below go."""
     starts = coords.line_start_indices(text)
     if start not in starts or (end not in starts and end != len(text)):
         return start, end  # not whole lines
@@ -79,8 +80,10 @@ def removal_gap(text: str, start: int, end: int) -> tuple[int, int]:
     blank_below = _blank_run(text, [line for line in lines if line[0] >= end])
     if not text[end:].strip():
         return (blank_above[-1][0] if blank_above else start), len(text)
-    if not text[:start].strip():
-        return start, (blank_below[-1][1] if blank_below else end)
+    if not text[:start].strip() or (not blank_above and text[:start].rstrip().endswith((":", "{", "(", "["))):
+        return start, (blank_below[-1][1] if blank_below else end)  # the first thing in the file or a block
+    if not blank_below and text[end:].lstrip(" \t").startswith(("}", ")", "]")):
+        return (blank_above[-1][0] if blank_above else start), end  # the last thing in a block
     drop = min(len(blank_above), len(blank_below))
     return start, (blank_below[drop - 1][1] if drop else end)
 

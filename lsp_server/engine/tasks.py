@@ -11,7 +11,8 @@ from .. import coords, syntax
 from ..errors import EditError
 from .regions import change_regions
 from .request import EditRequest, Region
-from .scope import named_definitions, removed_definitions, removes_only
+from .removal import lone_line_breaks_free, removed_definitions, removes_only
+from .scope import named_definitions
 from .sketch import marker_patterns, merge_sketch
 
 RENAME_INSTRUCTION = re.compile(
@@ -117,14 +118,14 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
             raise EditError("give the lines to rewrite or the definitions to rewrite (symbol), not both")
         names, regions = _names(task.symbol), definition_regions(text, task.symbol, language)
         return EditRequest(text, task.instruction, regions, path, language_id, definitions=names,
-                           removes=removes_only(task.instruction, names) and len(regions) == len(set(names)))
+                           removes=_removes(task.instruction, names, regions, text))
     if task.kind == "edit" and span in (None, (0, len(text))) and not task.lines:
         named = tuple(named_definitions(task.instruction, text, language))  # "add type hints to parse_args"
         if named:
             # A removal of one name that two definitions have (two classes' save) is the model's to read.
             regions = definition_regions(text, ",".join(named), language)
             return EditRequest(text, task.instruction, regions, path, language_id, definitions=named, narrowed=True,
-                               removes=removes_only(task.instruction, named) and len(regions) == len(set(named)))
+                               removes=_removes(task.instruction, named, regions, text))
     if span is None and task.lines:
         span = coords.line_span(text, *task.lines)
     span = coords.without_blank_edges(text, span) if span and span != (0, len(text)) else (0, len(text))
@@ -167,6 +168,12 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
 # where the language writes from-imports (Python; a package's __init__ re-exports what it imports).
 UNUSED_IMPORTS = re.compile(r"^\s*(?:please\s+)?(?:remove|delete|drop|clean\s+up|get\s+rid\s+of)\s+(?:all\s+)?"
                             r"(?:of\s+)?(?:the\s+)?unused\s+imports?\s*[.!]?\s*$", re.IGNORECASE)
+
+
+def _removes(instruction: str, names: tuple[str, ...], regions: list[Region], text: str) -> bool:
+    """Whether the named definitions just go, no model asked: the request only removes them, each name
+    is one definition (not two classes' save), and syntax/ can tell the file's lines."""
+    return removes_only(instruction, names) and len(regions) == len(set(names)) and lone_line_breaks_free(text)
 
 
 def definition_regions(text: str, symbols: str, language: syntax.Language) -> list[Region]:

@@ -37,3 +37,15 @@ def test_a_removal_leaves_one_gap_as_wide_as_the_wider_side(text, what, expected
 
 def test_part_of_a_line_is_not_a_removal_of_lines():
     assert removal_gap("a = 1\n\nb = 2\n\nc = 3\n", 9, 12) == (9, 12)
+
+
+@pytest.mark.parametrize("text, what, expected", [
+    # the first method of a class, the first statement of a block: no blank line left under its opening
+    ("class K:\n    def a(self):\n        pass\n\n    def b(self):\n        pass\n", "    def a(self):\n        pass\n",
+     "class K:\n    def b(self):\n        pass\n"),
+    ("func f() {\n\tx()\n\n\ty()\n}\n", "\tx()\n", "func f() {\n\ty()\n}\n"),
+    # the last one before a closing brace: no blank line left above it
+    ("func f() {\n\tx()\n\n\ty()\n}\n", "\ty()\n", "func f() {\n\tx()\n}\n"),
+])
+def test_a_removal_at_a_blocks_edge_leaves_no_blank_line_against_it(text, what, expected):
+    assert removed(text, what) == expected

@@ -5,7 +5,8 @@ import pytest
 from lsp_server import syntax
 from lsp_server.config import Settings
 from lsp_server.engine.engine import Engine
-from lsp_server.engine.scope import named_definitions, new_undefined, removes_only, undefined_names
+from lsp_server.engine.removal import removes_only
+from lsp_server.engine.scope import named_definitions, new_undefined, undefined_names
 from lsp_server.engine.tasks import Task, build_request
 from tests.scripted import ScriptedModel
 
@@ -286,3 +287,48 @@ def test_a_name_two_definitions_have_is_not_removed_without_the_model():
     text = ("class Store:\n    def save(self):\n        return 1\n\n\nclass Cache:\n    def save(self):\n        return 2\n")
     assert not build_request(text, Task("edit", "Remove the save method."), path="m.py").removes
     assert build_request(text, Task("edit", "Remove the save method.", symbol="Cache.save"), path="m.py").removes
+
+
+@pytest.mark.parametrize("instruction", [
+    "Remove old_parse, it is unused, and make main print a summary.",
+    "Delete old_parse since it's no longer used; also print os.getcwd() at the start of the program",
+    "Remove old_parse (it is unused) and add a new_parse that returns 2",
+])
+def test_a_removal_that_asks_for_more_after_its_reason_is_the_models(instruction):
+    assert not removes_only(instruction, ("old_parse",))
+    assert removes_only("Remove old_parse, it is not used any more.", ("old_parse",))
+
+
+def test_only_the_definition_asked_away_goes_never_the_class_around_it_nor_the_whole_file():
+    from lsp_server.actions import plan_edit
+
+    java = ("public class Foo {\n    private int x;\n\n    public Foo() {\n        x = 1;\n    }\n\n"
+            "    public int get() {\n        return x;\n    }\n}\n")
+    at = java.index("x = 1")
+    request = plan_edit(java, "Foo.java", "java", "Remove this method.", (at, at)).request
+    assert request.removes and [java[r.start:r.end] for r in request.regions] == ["    public Foo() {\n        x = 1;\n    }\n"]
+    at = java.index("class Foo")  # the cursor's node is the class: not a method
+    assert not plan_edit(java, "Foo.java", "java", "Remove this method.", (at, at)).request.removes
+    two = "def a():\n    return 1\n\n\ndef b():\n    return 2\n"
+    for instruction in ("Remove this function.", "Delete these functions, they are unused"):
+        assert not plan_edit(two, "m.py", "python", instruction, None).request.removes  # no selection: the file
+    mac = "func legacy() {}\r\rfunc Keep() int { return 1 }\r"  # lone \r line breaks: syntax/ sees one line
+    assert not build_request(mac, Task("edit", "Remove legacy, it is unused."), path="m.go").removes
+
+
+def test_a_class_or_function_used_elsewhere_is_removed_with_its_uses_but_other_requests_stay_narrowed():
+    py = "class Shape:\n    pass\n\n\nclass Circle(Shape):\n    pass\n\n\ndef area(c):\n    return 1\n\n\nprint(area(Circle()))\n"
+    assert named("Remove the Shape class.", py) == []  # Circle derives from it
+    assert named("Remove the debug print from area.", py) == ["area"]  # area is called, but stays
+    assert named("Add a dropout argument to area.", py) == ["area"]
+
+
+def test_a_narrowed_removal_redone_on_the_whole_file_asks_the_model():
+    from lsp_server.engine.request import EditRequest, Region
+
+    text = "def a():\n    return 1\n\n\ndef b():\n    return 2\n\n\nX = a\n"
+    whole = "def b():\n    return 2\n\n\nX = b\n"
+    request = EditRequest(text, "Remove a.", [Region(0, text.index("def b"))], path="m.py", definitions=("a",),
+                          narrowed=True, removes=True)
+    result = Engine(Settings(), model=ScriptedModel({text: whole})).edit(request)
+    assert result.text == whole and result.widened_for == ["a"]  # not an empty file
