@@ -137,15 +137,19 @@ def choose(row: np.ndarray, draft_token: tuple[int, bool, bool] | None, acceptan
 
 
 def stop_index(output: bytes, stop: bytes, searched_from: int, line_start: bool = True) -> int | None:
-    """Byte index where `stop` begins (at a line start, if asked: after nothing but spaces or tabs on its
-    line, as an indented closing fence) in output[searched_from - len(stop):], or None."""
+    """Byte index where the output ends at `stop` in output[searched_from - len(stop):], or None: where
+    it begins, or, asked for one at a line start, where its line begins (an indented closing fence:
+    its indentation is no part of the answer)."""
     start = max(0, searched_from - len(stop) - 1)
     while True:
         hit = output.find(stop, start)
         if hit < 0:
             return None
-        if not line_start or not output[output.rfind(b"\n", 0, hit) + 1 : hit].strip(b" \t"):
+        if not line_start:
             return hit
+        begins = output.rfind(b"\n", 0, hit) + 1
+        if not output[begins:hit].strip(b" \t"):
+            return begins
         start = hit + 1
 
 

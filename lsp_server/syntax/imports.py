@@ -116,7 +116,7 @@ def add_imports(source: bytes, language: Language, lines: list[bytes]) -> tuple[
     if leading is None:
         return source, len(source)
     top, at = leading
-    have = {n.text.strip() for n in top}
+    have = {b"".join(n.text.split()) for n in top}  # as written, spaces aside (`#include<vector>`)
     found = queries.captures(language, source, "imports")
     joins: dict[bytes, tuple] = {}  # module -> (its one-line import in the file, the names it imports)
     for node in top:
@@ -125,7 +125,7 @@ def add_imports(source: bytes, language: Language, lines: list[bytes]) -> tuple[
             joins.setdefault(module, (node, [n for n, _ in names]))
     entries: dict[bytes, list[bytes]] = {}  # a line as it is, or a module -> the names the lines add
     for line in (line.strip() for line in lines):
-        if line in have:
+        if b"".join(line.split()) in have:
             continue
         module, names = _statement(language, line) if language.from_import else (None, [])
         if module and names:
@@ -263,6 +263,10 @@ def drop_unused_imports(original: bytes, edited: bytes, language: Language) -> t
             continue
         node = top if alone else spec
         lo, hi = line_start(edited, node.start_byte), line_end(edited, max(node.start_byte, node.end_byte - 1))
+        after = edited[node.end_byte:hi].strip()
+        if edited[lo:node.start_byte].strip() or (after and not (language.line_comment and after.startswith(
+                language.line_comment.encode()))):
+            continue  # other code on its line (`import json; DEBUG = True`): left be
         if alone and not edited[line_start(edited, max(lo - 1, 0)):lo].strip() and not edited[hi:line_end(edited, hi)].strip():
             hi = line_end(edited, hi)  # a blank line on either side: one goes with it
         while alone and not edited[:lo].strip() and hi < len(edited) and not edited[hi:line_end(edited, hi)].strip():
@@ -347,14 +351,21 @@ def without_unused_imports(source: bytes, language: Language) -> bytes:
         line = _used(found, node, words, language)
         if line is None:
             edits.append((lo, hi, b""))
-        elif line != node.text:
-            edits.append((node.start_byte, node.end_byte, line))
+        elif line != node.text and b"\n" not in node.text and b"#" not in source[node.start_byte:hi]:
+            edits.append((node.start_byte, node.end_byte, line))  # one written over lines or with a comment stays
     out = source
     for lo, hi, new in sorted(edits, reverse=True):
+        if not new:  # a whole line gone: not two gaps of blank lines joined into one wider than either
+            head, rest = out[:lo], out[hi:]
+            above = len(_BREAKS.findall(head[len(head.rstrip(b"\r\n")):])) - 1  # the line above ends in one
+            below = _BREAKS.findall(rest[:len(rest) - len(rest.lstrip(b"\r\n"))])
+            drop = len(below) if not head.strip() else min(above, len(below))
+            hi += sum(map(len, below[:max(drop, 0)]))
         out = out[:lo] + new + out[hi:]
-    if edits and not source[:edits[0][0]].strip():
-        out = out.lstrip(b"\r\n")  # the imports opened the file: no blank lines left above the code
     return out
+
+
+_BREAKS = re.compile(rb"\r\n|\r|\n")
 
 
 def _words_outside_imports(source: bytes, language: Language) -> set[bytes]:

@@ -471,7 +471,7 @@ def test_one_change_is_no_pattern():
 def test_a_closing_fence_counts_after_indentation_only_at_a_line_start():
     from lsp_server.engine.speculative import stop_index
 
-    assert stop_index(b"   ```", b"```", 6) == 3  # an empty answer after the region's indentation
-    assert stop_index(b"x = 1\n\t```\n", b"```", 11) == 7
+    assert stop_index(b"   ```", b"```", 6) == 0  # an empty answer after the region's indentation
+    assert stop_index(b"x = 1\n\t```\n", b"```", 11) == 6  # the fence's indentation is not the answer's
     assert stop_index(b'x = "```"\n', b"```", 10) is None  # inside a line of code
     assert stop_index(b'x = "```"\n', b"```", 5, line_start=False) == 5

@@ -245,3 +245,17 @@ def test_remove_unused_imports_is_a_tool_draft_and_a_file_without_any_says_so():
     # a package's __init__ re-exports what it imports: the model's to read
     assert all(r.draft is None for r in build_request(IMPORTS, Task("edit", "Remove unused imports."),
                                                       path="pkg/__init__.py").regions)
+
+
+def test_unused_imports_keep_the_blank_lines_and_comments_they_sat_between():
+    language = syntax.language_for("m.py")
+    doc = '"""Doc."""\n\nimport os\n\n\ndef f():\n    return 1\n'
+    assert syntax.without_unused_imports(doc.encode(), language).decode() == '"""Doc."""\n\n\ndef f():\n    return 1\n'
+    wrapped = "from x import (\n    a,  # used by the plugin\n    b,\n)\n\nprint(a)\n"
+    assert syntax.without_unused_imports(wrapped.encode(), language).decode() == wrapped  # rewritten it would lose the comment
+
+
+def test_a_cpp_header_spelled_another_way_is_not_added_twice():
+    original = "#include<vector>\n\nint f() { return 0; }\n"
+    edited = original.replace("return 0;", "std::vector<int> v; return v.size();")
+    assert added(original, edited, "m.cpp") == edited
