@@ -48,7 +48,7 @@ def removed_definitions(text: str, span: tuple[int, int], instruction: str,
                         language: syntax.Language) -> tuple[int, int] | None:
     """"Remove this function" with the cursor in it, or a selection of whole definitions and nothing
     else: the span they take up with the comments above them (str indices), when the request only
-    removes them (scope.removes_only); else None."""
+    removes them (removes_only); else None."""
     if not REMOVE_ONLY.match(instruction) or span == (0, len(text)) or not lone_line_breaks_free(text):
         return None  # the whole file ("remove these functions"): the model's to read
     source = text.encode("utf-8")
