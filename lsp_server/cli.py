@@ -48,14 +48,15 @@ def settings_from_args(args) -> Settings:
     return settings
 
 
-def add_model_args(p: argparse.ArgumentParser) -> None:
+def add_model_args(p: argparse.ArgumentParser, freeform_default: str | None = None) -> None:
+    """The model options; `freeform_default`: what --freeform-model defaults to where it is not the pairing."""
     from .models import DEFAULT_FREEFORM_MODEL, DEFAULT_MODEL
 
     p.add_argument("--model", metavar="GGUF|NAME",
                    help=f"a GGUF model file or a model name (`specedit models` lists them; default: {DEFAULT_MODEL})")
     p.add_argument("--freeform-model", metavar="GGUF|NAME",
-                   help="the model for free-form edits, which no tool drafts ('same': --model's; default: "
-                        f"{DEFAULT_FREEFORM_MODEL} beside the default model, once installed)")
+                   help="the model for free-form edits, which no tool drafts ('same': --model's; default: " + (
+                       freeform_default or f"{DEFAULT_FREEFORM_MODEL} beside the default model, once installed") + ")")
     p.add_argument("--hf-repo", metavar="OWNER/REPO:FILE", help="opt-in: download a GGUF from Hugging Face")
     p.add_argument("--n-ctx", type=int, help="context size in tokens (default: the model's, at most 16384)")
     p.add_argument("--n-threads", type=int, help="CPU threads (default: all cores)")
@@ -283,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="*", help="only the tasks with these names")
     p.add_argument("--no-peer", action="store_true", help="skip the peer (llama-cpp-python prompt lookup)")
     p.add_argument("--compare-chunks", action="store_true", help="also run ours with fixed-size chunks (syntax-aligned vs fixed)")
-    add_model_args(p)
+    add_model_args(p, freeform_default="same, one model a run, for its calibration and baselines")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("models", help="the model names --model accepts: installed or not, and their files")

@@ -8,6 +8,7 @@ running the package's code.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 from pathlib import Path
@@ -297,3 +298,17 @@ def test_same_keeps_every_edit_on_one_model_from_the_setting_or_the_environment(
     monkeypatch.setenv(models.FREEFORM_MODEL_ENV, "other.gguf")
     assert models.freeform_model(None, None) == "other.gguf"
     assert models.freeform_model("mine.gguf", None) == "mine.gguf"  # the setting over the environment
+
+
+def test_help_says_each_commands_own_free_form_default():
+    """The benchmark runs one model a run; its help must not promise the editor's pairing."""
+    from lsp_server.cli import build_parser
+
+    def help_of(command):
+        parser = build_parser()
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        return " ".join(sub.choices[command].format_help().split())
+
+    assert f"default: {models.DEFAULT_FREEFORM_MODEL} beside the default model" in help_of("edit")
+    assert "default: same, one model a run" in help_of("bench")
+    assert models.DEFAULT_FREEFORM_MODEL not in help_of("bench")
