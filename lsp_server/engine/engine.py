@@ -188,13 +188,13 @@ class Engine:
                     result = imported
                 elif lost:
                     raise EditError(f"the model's answer uses {', '.join(sorted(lost))}, which nothing in the file "
-                                    f"defines any more; nothing was changed ({why})", kind="model")
+                                    f"defines any more ({why})", kind="model")
                 result.widened_for = sorted(missing)
             elif unknown := sorted(missing - set(language.identifier.findall(request.instruction))):
                 # A selection's answer, or a given definition's, that misspelled a constant or called a
                 # helper that is not there; a name the instruction says ("use parse_config") is the user's.
-                raise EditError(f"the model's answer uses {', '.join(unknown)}, which nothing in the file defines; "
-                                "nothing was changed (say in the instruction where it comes from)", kind="model")
+                raise EditError(f"the model's answer uses {', '.join(unknown)}, which nothing in the file defines "
+                                "(say in the instruction where it comes from)", kind="model")
             return result
 
     def _edit(self, request: EditRequest, on_progress: Callable[[Progress], None] | None,
