@@ -6,6 +6,25 @@
 (arrow_function) @function.outer
 (method_definition) @function.outer
 
+; A function bound to a name is a definition by that name: `const add = (a, b) => ...`,
+; `Cart.prototype.total = function () {...}`, `exports.parse = ...`, `{ parse: function () {...} }`.
+(lexical_declaration
+  (variable_declarator
+    name: (identifier) @definition.name
+    value: [(function_expression) (generator_function) (arrow_function)])) @function.outer
+(variable_declaration
+  (variable_declarator
+    name: (identifier) @definition.name
+    value: [(function_expression) (generator_function) (arrow_function)])) @function.outer
+(expression_statement
+  (assignment_expression
+    left: [(identifier) @definition.name
+           (member_expression property: (property_identifier) @definition.name)]
+    right: [(function_expression) (generator_function) (arrow_function)])) @function.outer
+(pair
+  key: (property_identifier) @definition.name
+  value: [(function_expression) (generator_function) (arrow_function)]) @function.outer
+
 (class_declaration) @class.outer
 (class) @class.outer
 

@@ -199,7 +199,10 @@ def definitions(source: bytes, language: Language) -> dict[str, list[tuple[str, 
 
 def _with_attached(source: bytes, node, start: int) -> int:
     """Where `node`'s first line starts, moved up over the comments, attributes and decorators right
-    above it (not above `start`)."""
+    above it (not above `start`), which may be above a wrapper on its lines (`export function`)."""
+    while (node.prev_named_sibling is None and node.parent is not None and node.parent.parent is not None
+           and node.parent.start_point[0] == node.start_point[0] and node.parent.end_point[0] == node.end_point[0]):
+        node = node.parent
     first, previous = node, node.prev_named_sibling
     while (previous is not None and _attached(previous)
            and previous.end_point[0] >= first.start_point[0] - 1 and line_start(source, previous.start_byte) >= start):

@@ -148,3 +148,30 @@ def test_c_and_cpp_functions_are_definitions_by_the_name_their_declarator_declar
     assert [u.start for u in definitions_named(cpp, lang, "size")] == [cpp.index(b"int Stack::size")]
     assert [u.start for u in definitions_named(cpp, lang, "twice")] == [cpp.index(b"template")]
     assert [u.start for u in definitions_named(cpp, lang, "Stack")] == [0]
+
+
+def test_javascript_functions_bound_to_a_name_are_definitions_by_that_name():
+    from lsp_server.syntax import definitions_named
+    js = (b"// Adds.\nconst add = (a, b) => a + b;\nvar mul = function (a, b) {\n  return a * b;\n};\n"
+          b"Stack.prototype.push = function (v) {\n  this.items.push(v);\n};\nexports.parse = async (s) => s;\n"
+          b"const api = {\n  fetch: function () {},\n  size: 3,\n};\nconst limit = 10;\n")
+    lang = language_for("m.js")
+
+    def starts(name):
+        return [js[u.start:u.end].decode().splitlines()[0] for u in definitions_named(js, lang, name)]
+
+    assert starts("add") == ["// Adds."]  # the comment above goes with it
+    assert starts("mul") == ["var mul = function (a, b) {"]
+    assert starts("push") == ["Stack.prototype.push = function (v) {"]
+    assert starts("parse") == ["exports.parse = async (s) => s;"]
+    assert starts("fetch") == ["  fetch: function () {},"]
+    assert starts("limit") == starts("size") == starts("api") == []  # values, not functions
+
+
+def test_an_exported_definition_takes_the_comment_above_its_export():
+    from lsp_server.syntax import definitions_named
+    ts = (b"/** Adds. */\nexport function plus(a: number, b: number): number {\n  return a + b;\n}\n\n"
+          b"/** Subtracts. */\nexport const minus = (a: number, b: number): number => a - b;\n")
+    lang = language_for("m.ts")
+    assert [u.start for u in definitions_named(ts, lang, "plus")] == [0]
+    assert [u.start for u in definitions_named(ts, lang, "minus")] == [ts.index(b"/** Subtracts")]

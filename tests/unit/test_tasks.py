@@ -174,6 +174,29 @@ def test_a_symbol_with_an_instruction_is_an_edit_of_the_definitions_so_named():
     assert [SHAPES[r.start:r.end].splitlines()[0] for r in request.regions] == ["class Disc:"]
 
 
+CART = """function Cart() {
+  this.items = [];
+}
+
+Cart.prototype.subtotal = function () {
+  var sum = 0;
+  for (var i = 0; i < this.items.length; i++) sum += this.items[i].price;
+  return sum;
+};
+
+module.exports = Cart;
+"""
+
+
+def test_a_javascript_method_assigned_to_a_prototype_is_an_edit_by_its_name():
+    from lsp_server.engine.tasks import task_from
+
+    method = CART[CART.index("Cart.prototype"):CART.index("\nmodule")]
+    for task in (task_from("Use reduce.", symbol="subtotal"), Task("edit", "Rewrite subtotal() with reduce.")):
+        request = build_request(CART, task, path="cart.js")
+        assert [CART[r.start:r.end] for r in request.regions] == [method]
+
+
 def test_a_symbol_without_a_new_name_or_instruction_is_still_a_rename_and_bad_symbols_say_why():
     from lsp_server.engine.tasks import task_from
 
