@@ -1,15 +1,41 @@
-"""An answer that stopped after its prose: the region's code after it put back (pure, str).
+"""An answer that ended too early or began too early, made whole (pure, str).
 
 Asked for a longer docstring, a small model often writes the definition's first line and the new
 docstring, then ends its answer: the body it was shown is simply not written again. Where every
 code line from some point of the region to its end is missing, and the answer has none of those
 lines (not even a closing brace), it stopped early rather than removed them: the region's lines
-from there on follow the answer, as they were.
+from there on follow the answer, as they were (`resumed`).
+
+Shown the file above a C function it was asked to change, the 1.5B began its answer with the
+file's `#include` and `typedef struct {...} ring_t;`, then the function: the typedef landed twice
+and the file no longer compiled. An answer's first lines that repeat the lines right above its
+region are those lines, not new code (`without_lines_above`).
 """
 
 from __future__ import annotations
 
+import re
+
 from ..coords import lsp_lines
+
+
+def without_lines_above(above: str, output: str, region: str) -> str:
+    """`output` without the lines it begins with that are the last lines of `above` (the file above its
+    region; blank lines between them and the region as written), and the blank lines after them; as it
+    is where those lines hold no word, leave nothing, or begin the region itself."""
+    mine, theirs = lsp_lines(output), lsp_lines(above)
+    while theirs and not theirs[-1].strip():
+        theirs.pop()
+    mine_cut, theirs_cut = [line.rstrip() for line in mine], [line.rstrip() for line in theirs]
+    k = next((k for k in range(min(len(mine), len(theirs)), 0, -1) if mine_cut[:k] == theirs_cut[-k:]), 0)
+    if not k or not any(re.search(r"\w", line) for line in mine_cut[:k]):
+        return output
+    if [line.rstrip() for line in lsp_lines(region)[:k]] == mine_cut[:k]:
+        return output
+    rest = k
+    while rest < len(mine) and not mine[rest].strip():
+        rest += 1
+    return "".join(mine[rest:]) if rest < len(mine) else output
 
 
 def resumed(original: list[str], output: str, code: list[int], comments: set[int], lost: list[int],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lsp_server.coords import lsp_lines
-from lsp_server.engine.resume import resumed
+from lsp_server.engine.resume import resumed, without_lines_above
 
 REGION = ("def area(w, h):\n    # width times height\n    if w < 0 or h < 0:\n        raise ValueError(w, h)\n"
           "    # done\n    return w * h\n")
@@ -21,3 +21,29 @@ def test_a_loss_that_is_no_early_stop_is_left_to_refuse():
     assert resumed(LINES, "def area(w, h):\n    return w * h\n", CODE, COMMENTS, [2, 3], "\n") is None  # the tail kept
     assert resumed(LINES, "def area(w, h):\n    # done\n", CODE, COMMENTS, [2, 3, 5], "\n") is None  # a line of it written
     assert resumed(LINES, "def area(w, h):\n", CODE, COMMENTS, [], "\n") is None
+
+
+ABOVE = "#include <stdlib.h>\n\ntypedef struct {\n    int *data;\n} ring_t;\n\n"
+FUNCTION = "ring_t *ring_new(void) {\n    return calloc(1, sizeof(ring_t));\n}\n"
+CHANGED = "ring_t *ring_new(void) {\n    ring_t *r = calloc(1, sizeof(ring_t));\n    return r;\n}\n"
+
+
+def test_an_answer_that_began_with_the_lines_above_its_region_loses_them():
+    assert without_lines_above(ABOVE, ABOVE + CHANGED, FUNCTION) == CHANGED
+    # some of them, the blank line between left out or doubled, trailing spaces: the same
+    assert without_lines_above(ABOVE, "typedef struct {\n    int *data;\n} ring_t;  \n" + CHANGED, FUNCTION) == CHANGED
+    assert without_lines_above(ABOVE, "} ring_t;\n\n\n" + CHANGED, FUNCTION) == CHANGED
+    assert without_lines_above(ABOVE, "} ring_t;\r\n\r\n" + CHANGED, FUNCTION) == CHANGED
+
+
+def test_lines_like_those_above_that_are_the_answers_own_stay():
+    assert without_lines_above(ABOVE, CHANGED, FUNCTION) == CHANGED  # nothing repeated
+    # a new line that happens to open like the one above (a lone brace, no word) is not a repeat
+    assert without_lines_above("int a(void) {\n    return 1;\n}\n\n", "}\n" + CHANGED, FUNCTION) == "}\n" + CHANGED
+    # the region itself begins with the line above it: the answer copies the region
+    assert without_lines_above("    x = 1\n", "    x = 1\n    y = 3\n", "    x = 1\n    y = 2\n") == "    x = 1\n    y = 3\n"
+    # the lines above and nothing else: left to the checks after (a removal, an astray answer)
+    assert without_lines_above(ABOVE, ABOVE, FUNCTION) == ABOVE
+    assert without_lines_above("", CHANGED, FUNCTION) == CHANGED  # the region starts the file
+    # a repeat of lines further up, not the last ones above the region, is the answer's own
+    assert without_lines_above(ABOVE, "#include <stdlib.h>\n" + CHANGED, FUNCTION) == "#include <stdlib.h>\n" + CHANGED
