@@ -4,8 +4,9 @@
 whole, the file is copied by the model a token at a time where the draft does not carry it, and the
 model changes lines nobody asked about; rewritten as the two functions, the rest cannot change and
 the edit costs what the functions cost. The request keeps the whole file when it may need more:
-words that reach outside definitions ("callers", "imports", "every", "move"), or a name it gives
-that the file declares outside them (a constant, a module variable). After the edit, a Python
+words that reach outside definitions ("callers", "imports", "every", "move"), a definition it names
+as a place ("add ring_pop after ring_push": the 1.5B, given ring_push alone, wrote it back
+unchanged), or a name it gives that the file declares outside them (a constant, a module variable). After the edit, a Python
 result whose new code uses a name nothing defines gets the import when the name is a standard
 module's (`logging.warning(...)`) or typing's (`Optional`), and is redone on the whole file
 otherwise (`new_undefined`, `imports_for`).
@@ -35,6 +36,12 @@ WIDE = re.compile(
 KIND_WORD = r"(?:function|method|class|struct|type|helper|definition)s?"
 # Words that say a named definition goes or changes its name: where the file uses it, that changes too.
 GONE = re.compile(r"\b(?:remove|delete|drop|get\s+rid\s+of|rename)", re.IGNORECASE)
+# Before a name given as a place ("add ring_pop after ring_push"): what is asked goes outside that definition.
+PLACE_BEFORE = re.compile(rf"\b(?:after|before|below|above|beneath|under|next\s+to|beside)\s+(?:the\s+)?"
+                          rf"(?:{KIND_WORD}\s+)?`?$", re.IGNORECASE)
+# What goes right above a definition is part of it ("add a doc comment above transpose").
+ATTACHING = re.compile(r"\b(?:comments?|doc|docs|docstrings?|jsdoc|javadoc|decorators?|attributes?|annotations?)\b",
+                       re.IGNORECASE)
 # A name as an instruction writes it: `quoted`, dotted (scheduler.cancel), called (mean()).
 MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*)(?P<call>\(\))?")
 # Before a plain word that names a definition: "to split", "in the function filter", "of quote".
@@ -115,6 +122,10 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         if not (marked or plain):
             continue
         found = [u for kind, u in defined.get(name, ()) if kind == "function.outer"]
+        place = PLACE_BEFORE.search(before)
+        if (found or name in defined) and place and not (
+                re.match(r"(?i)above|before", place[0]) and ATTACHING.search(instruction)):
+            return []  # new code goes beside it, not in it: the whole file
         if found:
             functions.append(f"{qualifier}.{name}" if qualifier else name)
             spans += [(u.start, u.end) for u in found]

@@ -99,9 +99,18 @@ def test_the_definitions_an_instruction_names_are_the_regions(instruction, expec
     "Make the code faster.",
     "Deliver parcels in route order.",  # plain words that happen to name functions, used as words
     "Use a constant for the weight limit in deliver.",
+    "Add a function that counts parcels after route.",  # a definition named as a place: new code beside it
+    "Insert a helper below the deliver function.",
+    "Add a summary function above `route`.",
 ])
 def test_a_request_that_may_reach_past_the_definitions_it_names_keeps_the_whole_file(instruction):
     assert named(instruction) == []
+
+
+def test_what_attaches_above_a_definition_named_as_its_place_is_an_edit_of_it():
+    assert named("Add a doc comment above `route`.") == ["route"]
+    assert named("Put a decorator before deliver().") == ["deliver"]
+    assert named("Add a comment after `route`.") == []  # below it: beside it, not in it
 
 
 def test_other_languages_name_functions_methods_and_skip_their_constants():
