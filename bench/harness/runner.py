@@ -91,8 +91,8 @@ def bench_task(bt: BenchTask, engine: Engine, fixed_engine: Engine | None, progr
             and len(ours.stats.from_draft) == ours.stats.output_tokens:
         piece = engine.backend_for(request.regions[0]).model.piece
         start, end = span_of(request)
-        lead = engine.prepare(request).lead  # the prompt wrote the region's indentation: the output goes on after it
-        record["copy_split"] = copy_split(bt.text[start + len(lead):end].encode(),
+        taken = engine.prepare(request).lead_taken  # the prompt wrote the region's indentation: the output goes on after it
+        record["copy_split"] = copy_split(bt.text[start + taken:end].encode(),
                                           [piece(t) for t in ours.stats.output_token_ids], ours.stats.from_draft)
     # The same request again on the warm cache, stopped after its first pass: only its prefill matters.
     warm = measure_edit(engine, request, reset=False, stop_after=0)

@@ -14,7 +14,7 @@ from typing import Callable, Protocol
 from .. import coords, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
-from . import prompts, scope
+from . import docsonly, prompts, scope
 from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map, lines_one_for_one
 from .drafts import Drafter
 from .drafttext import DraftText, rest_of_lines
@@ -53,7 +53,8 @@ class Prepared:
     budget: int  # output tokens the decoder may produce
     region_bytes: bytes  # the original region, UTF-8
     guided: bool  # False: plain greedy decoding, the draft only marks where the region ends
-    lead: str = ""  # the region's first characters, written into the prompt as the answer's start
+    lead: str = ""  # the answer's first characters, written into the prompt: the region's indentation, or new text
+    lead_taken: int = 0  # how many of the region's first characters the lead is (0: a doc comment's opening)
 
     @property
     def draft_led(self) -> bool:
@@ -144,24 +145,29 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
     parts = prompt_parts(text, (region.start, region.end), language, request.path, instruction, fence, request.sketch,
                          excerpt=region.draft is not None)
     prompt = backend.prompt(parts, region.draft if guided else None)
-    lead = ""
+    lead, lead_taken = "", 0
     if prompt.chat and region.draft is None and backend.prefills_answer:
         # The answer starts at the region's indentation: a small instruct model otherwise tends to
         # write an indented region (a method, a nested block) flush left, as a snippet of its own.
         # All of it but its last character, which BPE vocabularies join to the word after it
         # ("   " + " pub", "\t" + "\treturn"): the model then writes its first token as it would.
         lead = original[:len(original) - len(original.lstrip(" \t"))][:-1] if region.lead is None else region.lead
+        if region.lead is None and (
+                doc := docsonly.doc_lead(text, region.start, region.end, request.instruction, language)):
+            lead = doc  # asked for doc comments: the answer opens one above the definition
         if lead:
             parts = replace(parts, lead=lead)
             prompt = backend.prompt(parts, None)
-            original = original[len(lead):]
+            if original.startswith(lead):
+                lead_taken = len(lead)
+                original = original[lead_taken:]
     # Each draft ends with the closing fence so the model verifies that too.
     closing = ("" if not original or original.endswith("\n") else "\n") + fence
     region_bytes = original.encode("utf-8")
     original_source = backend.draft_text((original + closing).encode("utf-8"))
     if settings.draft.syntax_aligned and region.draft is None:
         align_to_syntax(original_source, syntax.SyntaxIndex(text.encode("utf-8"), language),
-                        coords.index_to_byte(text, region.start + len(lead)))
+                        coords.index_to_byte(text, region.start + lead_taken))
     sources = [original_source]
     beyond = text[region.end:].split("\n", LINES_BEYOND)[:LINES_BEYOND]  # at most the next lines, not the file
     if prompt.chat and region.draft is None and "".join(beyond).strip():
@@ -197,7 +203,7 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
     elif acceptance == "auto":
         acceptance = "typical" if sources[0].led else "greedy"
     budget = token_budget(backend, settings, len(sources[0].tokens), len(prompt.tokens or ()))
-    return Prepared(region, prompt, parts, sources, acceptance, budget, region_bytes, guided, lead)
+    return Prepared(region, prompt, parts, sources, acceptance, budget, region_bytes, guided, lead, lead_taken)
 
 
 def prose_changes(request: EditRequest, region: Region, language: syntax.Language,
@@ -305,7 +311,7 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
             return
         progress = progress_of(step, drafter, prepared, stats)
         if lead:
-            progress = progress.rebased(len(lead), lead, stats, progress.fraction, progress.tokens_per_s)
+            progress = progress.rebased(prepared.lead_taken, lead, stats, progress.fraction, progress.tokens_per_s)
         if progress.sync is not None:
             if progress.sync[0] < last_sync[0] or progress.sync[1] < last_sync[1]:
                 # The model went back to copy earlier lines again (a re-sync behind the last one): the
@@ -329,6 +335,8 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
     result = lead + body if body.strip() else body.lstrip(" \t")
     if keeper is not None:
         result, stats.kept_units = keeper.final(result)
+        result = docsonly.documented(request.text, region.start, region.end, request.instruction, result,
+                                     keeper.language)
     return result, stats
 
 

@@ -46,6 +46,9 @@ class Language:
     unused_import_is_error: bool = field(default=False, repr=False, compare=False)
     # A standard module's import an edit left unused goes all the same (Python: a lint error, F401).
     drops_unused_standard_imports: bool = field(default=False, repr=False, compare=False)
+    # How a doc comment written above a definition opens (language.toml's `doc_opening`; absent: Python,
+    # whose docstrings go inside).
+    doc_opening: str | None = field(default=None, repr=False, compare=False)
     _ts_language: Any = field(default=None, repr=False, compare=False)
     _inherits: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
@@ -127,6 +130,7 @@ def language_named(name: str) -> Language:
         trait_methods=tuple(spec.get("trait_methods", {}).items()),
         unused_import_is_error=bool(spec.get("unused_import_is_error", False)),
         drops_unused_standard_imports=bool(spec.get("drops_unused_standard_imports", False)),
+        doc_opening=spec.get("doc_opening") or None,
         _ts_language=_load_ts_language(spec),
         _inherits=tuple(spec.get("inherits", [])),
     )

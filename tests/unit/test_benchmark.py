@@ -558,7 +558,7 @@ def test_measure_edit_times_the_first_line_shown_apart_from_the_first_final_hunk
     from tests.scripted import ScriptedModel
 
     text = "".join(f"def f{i}(x):\n    return x + {i}\n\n\n" for i in range(6))
-    request = build_request(text, Task("edit", "document f2", (9, 10)), path="m.py")
+    request = build_request(text, Task("edit", "document f2 and return x + 3", (9, 10)), path="m.py")
     region = text[request.regions[0].start:request.regions[0].end]
     docstring = '    """Add two.\n\n    Args:\n        x: a number.\n\n    Returns:\n        x plus two.\n    """\n'
     one_line = region.replace("x + 2", "x + 3")

@@ -1,0 +1,146 @@
+"""A request for comments or docstrings only: the answer's code changes are undone (pure, str).
+
+Asked "Add doc comments to New, Put and Get." of a Go file, the 1.5B wrote comments inside Put and
+also moved its `Unlock` into a `defer`: a change of behaviour in an edit the user reads as
+documentation and may not review line by line. Where every word of the request is about prose
+(`documents_only`), the answer's code must be the original's, token for token, comments and
+docstrings aside; where it is not, its prose is kept and its code is put back as it was
+(`code_kept`), or, where that cannot be done line by line, the edit is refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from .. import coords, syntax
+from ..errors import EditError
+from ..syntax.lines import without
+
+# The words a request for documentation only is made of (and the names of the file's own code).
+_PROSE_NOUNS = (r"doc|docs|docstrings?|doc-?comments?|comments?|javadoc|jsdoc|rustdoc|godoc|documentation|summary|"
+                r"description")
+_VERBS = r"add|write|insert|put|generate|create|update|improve|expand|complete|reword|rewrite|document|give|fix|correct"
+_FILLER = (r"a|an|the|one|one-line|single-line|short|brief|concise|detailed|full|proper|clear|good|better|missing|"
+           r"google-style|numpy-style|sphinx-style|style|line|lines|block|to|for|of|on|in|above|before|at|and|or|with|"
+           r"every|each|all|its|it|them|their|this|that|these|those|function|functions|method|methods|class|classes|"
+           r"struct|structs|type|types|public|exported|module|file|api|describing|explaining|saying|what|how|why|"
+           r"please|here|top|header|head|typos?|spelling|grammar|wording|it's|like|other|others|ones|same|as|"
+           r"rest|existing")
+_WORD = re.compile(r"[\w'-]+")
+_PROSE_NOUN = re.compile(rf"\b(?:{_PROSE_NOUNS})\b", re.IGNORECASE)
+_VERB = re.compile(rf"^\s*(?:please\s+)?(?:{_VERBS})\b", re.IGNORECASE)
+_ADDING = re.compile(r"^\s*(?:please\s+)?(?:add|write|insert|put|generate|create|document|give)\b", re.IGNORECASE)
+_ALLOWED = re.compile(rf"(?:{_PROSE_NOUNS}|{_FILLER})", re.IGNORECASE)  # after the verb: no other verb
+# Where the prose's own content starts: "...: text", "a comment explaining why".
+_CONTENT = re.compile(r":|\b(?:explaining|describing|say|saying|says|stating|noting|mentioning|about|that)\b",
+                      re.IGNORECASE)
+_MORE = re.compile(r"[.;!?]\s+\w|\b(?:also|then)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^'\s][^']*'|`[^`]*`|“[^”]*”")
+
+
+def documents_only(instruction: str, names: set[str]) -> bool:
+    """Whether the request asks for comments or docstrings and nothing else: it opens with a verb of
+    writing, names a kind of prose ("Document X" needs none), and every other word is a filler (no
+    second verb: "document f2 and fix it") or one of `names` (the file's identifiers); what is quoted,
+    and what follows a colon or "explaining", is the prose's own text, one sentence of it."""
+    unquoted = _QUOTED.sub(" ", instruction)
+    head = unquoted[:m.start()] if (m := _CONTENT.search(unquoted)) else unquoted
+    if _MORE.search(unquoted[len(head):]):
+        return False  # "...: it raises. Also make it raise": a second request after the prose
+    verb = _VERB.match(head)
+    if not verb or not (_PROSE_NOUN.search(head) or verb[0].strip().lower().endswith("document")):
+        return False
+    rest = head[verb.end():].replace("()", "")
+    return all(_ALLOWED.fullmatch(w) or w.strip("'") in names for w in _WORD.findall(rest))
+
+
+def _code_of(text: str, prose: list[tuple[int, int]]) -> list[bytes]:
+    """The text's tokens outside the prose (byte ranges of it), split on white space."""
+    return without(text.encode("utf-8"), prose, b" ").split()
+
+
+def code_kept(text: str, start: int, end: int, answer: str, language: syntax.Language) -> str | None:
+    """`answer` (the new text of text[start:end]) with the code it changed put back as it was and its
+    prose kept: `answer` itself where its code is the original's; None where the two cannot be told apart
+    line by line (a line of code and prose both changed, a file without a grammar)."""
+    if not language.has_grammar:
+        return None
+    region = text[start:end]
+    before = _prose_lines(text, start, region, language)
+    after_text = text[:start] + answer + text[end:]
+    after = _prose_lines(after_text, start, answer, language)
+    old_code, new_code = _code_of(region, before[1]), _code_of(answer, after[1])
+    if old_code == new_code:
+        return answer
+    old, new = coords.lsp_lines(region), coords.lsp_lines(answer)
+    old_prose, new_prose = before[0], after[0]
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, [line.rstrip() for line in old], [line.rstrip() for line in new],
+                                      autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            out += old[i1:i2]
+            continue
+        first_code = next((j for j in range(j1, j2) if j not in new_prose and new[j].strip()), j2)
+        out += [new[j] for j in range(j1, first_code) if j in new_prose]
+        out += [old[i] for i in range(i1, i2) if i not in old_prose]
+        out += [new[j] for j in range(first_code, j2) if j in new_prose]
+    kept = "".join(out)
+    kept_after = _prose_lines(text[:start] + kept + text[end:], start, kept, language)
+    if _code_of(kept, kept_after[1]) != old_code:
+        return None
+    return kept
+
+
+def _prose_lines(text: str, start: int, region: str, language: syntax.Language
+                 ) -> tuple[set[int], list[tuple[int, int]]]:
+    """For `region` lying at text[start:], the indices of its lines that hold prose and nothing else
+    (comments, docstrings; not blank ones), and its prose as byte ranges of the region."""
+    source = text.encode("utf-8")
+    lo = coords.index_to_byte(text, start)
+    hi = lo + len(region.encode("utf-8"))
+    prose = [(max(a, lo) - lo, min(b, hi) - lo) for a, b in syntax.prose_ranges(source, language) if a < hi and b > lo]
+    lines: set[int] = set()
+    at = 0
+    for index, line in enumerate(coords.lsp_lines(region)):
+        data = line.encode("utf-8")
+        here = [(max(a, at) - at, min(b, at + len(data)) - at) for a, b in prose if a < at + len(data) and b > at]
+        if data.strip() and here and not without(data, here).strip():
+            lines.add(index)
+        at += len(data)
+    return lines, prose
+
+
+def documented(text: str, start: int, end: int, instruction: str, answer: str, language: syntax.Language) -> str:
+    """The answer for text[start:end] as it may land: where the request asks for comments or docstrings
+    only, its code as it was (code_kept); EditError where that cannot be done."""
+    if not language.has_grammar or not documents_only(instruction, syntax.names_in(text.encode("utf-8"), language)):
+        return answer
+    kept = code_kept(text, start, end, answer, language)
+    if kept is None:
+        raise EditError("the model's answer changed code, which a request for comments or docstrings does not ask "
+                        "for, in lines that also changed their prose", kind="model")
+    return kept
+
+
+def doc_lead(text: str, start: int, end: int, instruction: str, language: syntax.Language) -> str | None:
+    """The opening of a doc comment for the answer of a region that starts with a definition to start
+    with (its indentation and language.toml's `doc_opening`), where the request asks for one and nothing
+    else and the definition has none: asked "Add doc comments to New, Put and Get", the 1.5B, shown each function
+    alone, wrote comments inside their bodies and none above. None otherwise."""
+    if language.doc_opening is None or not _ADDING.match(instruction):
+        return None
+    region = text[start:end]
+    first = region.lstrip("\r\n")
+    if not first or not documents_only(instruction, syntax.names_in(text.encode("utf-8"), language)):
+        return None
+    source = text.encode("utf-8")
+    lo, hi = coords.byte_span(text, (start + len(region) - len(first), end))
+    units = syntax.region_units(source, language, lo, hi)
+    if not units or units[0].start != lo or units[0].name is None:
+        return None  # no definition starts the region (a selection of statements, a file's head)
+    lines, _ = _prose_lines(text, start, region, language)
+    if any(index in lines for index in range(len(coords.lsp_lines(region)) - len(coords.lsp_lines(first)) + 1)):
+        return None  # it has a comment above it: asked for docs, the answer may well rewrite that one
+    return first[:len(first) - len(first.lstrip(" \t"))] + language.doc_opening

@@ -1,0 +1,122 @@
+"""A request for comments or docstrings only: its answer's code stays as it was, a doc comment opens above."""
+
+from __future__ import annotations
+
+import pytest
+
+from lsp_server import syntax
+from lsp_server.engine.docsonly import code_kept, doc_lead, documented, documents_only
+from lsp_server.engine.tasks import Task, build_request
+from lsp_server.errors import EditError
+from tests.unit.test_engine import chat_engine
+
+NAMES = {"New", "Put", "Get", "push", "pop", "mean", "f2", "x"}
+
+
+@pytest.mark.parametrize("instruction", [
+    "Add doc comments to New, Put and Get.",
+    "Add Javadoc to push and pop.",
+    "add a one-line docstring to mean()",
+    "Please write a short comment above Put explaining why it locks the mutex.",
+    'Add a doc comment above Get: "Get returns the value; an error when there is none."',
+    "Fix the comment typo in Get.",
+    "Update the docstring of mean to say it returns a float.",
+    "Document the public API.",
+    "Add docstrings in the same style as the existing ones.",
+])
+def test_requests_for_prose_alone(instruction):
+    assert documents_only(instruction, NAMES)
+
+
+@pytest.mark.parametrize("instruction", [
+    "Add docstrings and type hints.",
+    "Add a docstring and make it faster.",
+    "Document f2 and fix it.",  # a second verb
+    "Add a `limit` parameter and document it.",
+    "Add logging and comments.",
+    "Remove the comments.",
+    "Add a docstring to mean(): it returns the average. Also make it raise on an empty list.",
+    "Make Put return an error.",
+    "Add a comment to Put, then add a check for a nil map.",
+])
+def test_requests_for_more_than_prose(instruction):
+    assert not documents_only(instruction, NAMES)
+
+
+GO = """package store
+
+import "sync"
+
+type Store struct {
+	mu    sync.Mutex
+	items map[string]int
+}
+
+func (s *Store) Put(key string, value int) {
+	s.mu.Lock()
+	s.items[key] = value
+	s.mu.Unlock()
+}
+
+// Get returns the value.
+func (s *Store) Get(key string) int {
+	return s.items[key]
+}
+"""
+PUT = GO[GO.index("func (s *Store) Put"):GO.index("// Get")]
+GO_LANG = syntax.language_for("store.go")
+
+
+def test_an_answer_that_also_changed_code_keeps_its_comments_and_the_code_as_it_was():
+    # What the 1.5B wrote, asked for doc comments: comments inside, and Unlock moved into a defer.
+    answer = ("// Put stores a value.\nfunc (s *Store) Put(key string, value int) {\n\t// Lock the map\n\ts.mu.Lock()\n"
+              "\tdefer s.mu.Unlock()\n\n\t// Store the pair\n\ts.items[key] = value\n}\n\n")
+    start = GO.index(PUT)
+    kept = code_kept(GO, start, start + len(PUT), answer, GO_LANG)
+    assert kept == ("// Put stores a value.\nfunc (s *Store) Put(key string, value int) {\n\t// Lock the map\n\ts.mu.Lock()\n"
+                    "\t// Store the pair\n\ts.items[key] = value\n\ts.mu.Unlock()\n}\n\n")
+    # only prose changed (a trailing comment too): the answer as it is
+    prose = PUT.replace("\ts.mu.Lock()\n", "\ts.mu.Lock() // one writer at a time\n")
+    assert code_kept(GO, start, start + len(PUT), prose, GO_LANG) == prose
+    # a request for more than prose: whatever the answer does
+    assert documented(GO, start, start + len(PUT), "Make Put use defer.", answer, GO_LANG) == answer
+    assert documented(GO, start, start + len(PUT), "Add a doc comment to Put.", answer, GO_LANG) == kept
+
+
+def test_an_answer_whose_comments_would_hide_code_is_refused_and_mixed_lines_keep_their_code():
+    start = GO.index(PUT)
+    # the new lines are all comment, yet with them the code between is commented out: refused
+    answer = PUT.replace("\ts.mu.Lock()\n", "\t/* locked:\n\ts.mu.Lock()\n").replace("\ts.mu.Unlock()\n", "\ts.mu.Unlock()\n\t*/\n")
+    with pytest.raises(EditError, match="changed code, which a request for comments or docstrings does not ask for"):
+        documented(GO, start, start + len(PUT), "Add comments to Put.", answer, GO_LANG)
+    # a line whose code and comment both changed: its code as it was, so here nothing changes
+    mixed = PUT.replace("s.items[key] = value", "s.items[key] += value // add")
+    assert documented(GO, start, start + len(PUT), "Add comments to Put.", mixed, GO_LANG) == PUT
+
+
+def test_a_doc_comment_opens_above_a_definition_that_has_none():
+    start = GO.index(PUT)
+    assert doc_lead(GO, start, start + len(PUT), "Add doc comments to Put and Get.", GO_LANG) == "//"
+    get = GO.index("// Get")
+    assert doc_lead(GO, get, len(GO), "Add doc comments to Put and Get.", GO_LANG) is None  # it has one
+    assert doc_lead(GO, start, start + len(PUT), "Fix the comment typo in Put.", GO_LANG) is None  # not adding
+    assert doc_lead(GO, start, start + len(PUT), "Add a doc comment and a check to Put.", GO_LANG) is None
+    body = GO.index("\ts.mu.Lock()")
+    assert doc_lead(GO, body, body + len("\ts.mu.Lock()\n"), "Add a comment.", GO_LANG) is None  # no definition
+    java = "class S {\n    void push(int v) {\n        items.add(v);\n    }\n}\n"
+    at = java.index("    void push")
+    assert doc_lead(java, at, java.index("}\n}") + 2, "Add Javadoc to push.", syntax.language_for("S.java")) == "    /**"
+    python = "def mean(xs):\n    return sum(xs) / len(xs)\n"
+    assert doc_lead(python, 0, len(python), "Add a docstring to mean.", syntax.language_for("m.py")) is None
+
+
+def test_an_edit_asked_for_doc_comments_writes_the_opening_and_keeps_the_code():
+    request = build_request(GO, Task("edit", "Add a doc comment to Put."), path="store.go")
+    assert [GO[r.start:r.end] for r in request.regions] == [PUT.rstrip("\n") + "\n"]
+    # after the prompt's "//", the model's answer; it also moved Unlock into a defer
+    answer = (" Put stores a value under the lock.\nfunc (s *Store) Put(key string, value int) {\n\ts.mu.Lock()\n"
+              "\tdefer s.mu.Unlock()\n\ts.items[key] = value\n}\n")
+    engine = chat_engine(request, answer)
+    assert engine.prepare(request, request.regions[0]).parts.lead == "//"
+    result = engine.edit(request)
+    assert result.text == GO.replace("func (s *Store) Put", "// Put stores a value under the lock.\nfunc (s *Store) Put")
