@@ -233,7 +233,9 @@ class Keeper:
         edited = self.text[: self.start] + output + self.text[self.end:]
         lo, hi = coords.byte_span(edited, (self.start, self.start + len(output)))
         found = syntax.definitions(edited.encode("utf-8"), self.language)
-        return [name for name in dict.fromkeys(names) if not any(u.start < hi and lo < u.end for _, u in found.get(name, ()))]
+        gone = [name for name in dict.fromkeys(names) if not any(u.start < hi and lo < u.end for _, u in found.get(name, ()))]
+        # An answer that stopped inside one (its closing `};` not written) breaks the syntax: said as such after.
+        return [] if gone and syntax.introduced_problems(self.text.encode(), edited.encode(), self.language) else gone
 
     def unrestyled(self, output: str) -> str:
         """`output` with each line that differs from its original line in spacing only put back as it was

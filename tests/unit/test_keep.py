@@ -554,3 +554,14 @@ def test_an_answer_that_begins_with_other_code_of_the_file_is_told_at_its_first_
     assert _keeper(text, "Add type hints", span=(0, len(text))).astray('"""Search."""\n') is None
     line = text.index("    return len")
     assert _keeper(text, "Use sum", span=(line, len(text))).astray("def insort(a, x):\n") is None
+
+
+def test_an_answer_that_stopped_inside_a_definition_is_a_syntax_error_not_a_lost_name():
+    # The 1.5B's answer for a TypeScript arrow function ended before its closing `};`: the function is
+    # still there, unfinished; the syntax check after says what is wrong, not "no longer defines".
+    text = 'export const emails = (users: User[]) => users.map((u) => u.email);\n'
+    keeper = _keeper(text, "Make emails skip users without an email.", "m.ts")
+    cut = "export const emails = (users: User[]): string[] => {\n  return users.filter((u) => u.email).map((u) => u.email);\n"
+    assert keeper.undefined(cut) == []
+    assert keeper.undefined(cut + "};\n") == []
+    assert keeper.undefined("export const mails = (users: User[]) => [];\n") == ["emails"]  # renamed: lost
