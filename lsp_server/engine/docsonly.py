@@ -143,4 +143,7 @@ def doc_lead(text: str, start: int, end: int, instruction: str, language: syntax
     lines, _ = _prose_lines(text, start, region, language)
     if any(index in lines for index in range(len(coords.lsp_lines(region)) - len(coords.lsp_lines(first)) + 1)):
         return None  # it has a comment above it: asked for docs, the answer may well rewrite that one
+    above = coords.index_to_byte(text, len(text[:start].rstrip())) - 1
+    if above >= 0 and any(a <= above < b for a, b in syntax.prose_ranges(source, language)):
+        return None  # one with blank lines between (ms's JSDoc): opened again, the 1.5B wrote it twice
     return first[:len(first) - len(first.lstrip(" \t"))] + language.doc_opening

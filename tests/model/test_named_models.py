@@ -91,3 +91,29 @@ def test_a_free_form_edit_of_one_method_in_a_wider_region_keeps_the_others(coder
     for kept in ("    def __init__(self):\n        self.items = []\n", "    def push(self, item):\n        self.items.append(item)\n"):
         assert kept in result.text, result.text
     assert '    def peek(self):\n        """The top item, left on the stack."""\n        return self.items[-1]' in result.text, result.text
+
+
+def test_doc_comments_asked_of_go_functions_open_above_each_and_leave_the_code(coder):
+    # Not a benchmark task: shown each function alone, the 1.5B wrote its comments inside the bodies
+    # and moved an Unlock into a defer. The answer now opens a doc comment above each function, and
+    # whatever it writes, the code stays as it was (engine/docsonly.py).
+    import re
+
+    from lsp_server.config import Settings
+    from lsp_server.engine.engine import Engine
+    from lsp_server.engine.tasks import Task, build_request
+
+    text = ("package store\n\nimport \"sync\"\n\ntype Store struct {\n\tmu    sync.Mutex\n\titems map[string]int\n}\n\n"
+            "func (s *Store) Put(key string, value int) {\n\ts.mu.Lock()\n\ts.items[key] = value\n\ts.mu.Unlock()\n}\n\n"
+            "func (s *Store) Get(key string) int {\n\ts.mu.Lock()\n\tdefer s.mu.Unlock()\n\treturn s.items[key]\n}\n")
+    request = build_request(text, Task("edit", "Add doc comments to Put and Get."), path="store.go")
+    assert request.definitions == ("Put", "Get")
+    settings = Settings()
+    settings.freeform_model = "same"
+    coder.reset()
+    result = Engine(settings, model=coder).edit(request)
+    for name in ("Put", "Get"):
+        assert re.search(rf"^//[^\n]*\n(?://[^\n]*\n)*func \(s \*Store\) {name}\(", result.text, re.M), result.text
+    code = [line for line in result.text.splitlines() if line.strip() and not line.lstrip().startswith("//")]
+    assert code == [line for line in text.splitlines() if line.strip()], result.text
+    assert not result.problems

@@ -101,6 +101,9 @@ def test_a_doc_comment_opens_above_a_definition_that_has_none():
     assert doc_lead(GO, get, len(GO), "Add doc comments to Put and Get.", GO_LANG) is None  # it has one
     assert doc_lead(GO, start, start + len(PUT), "Fix the comment typo in Put.", GO_LANG) is None  # not adding
     assert doc_lead(GO, start, start + len(PUT), "Add a doc comment and a check to Put.", GO_LANG) is None
+    apart = GO.replace("func (s *Store) Put", "// Put stores a value.\n\nfunc (s *Store) Put")
+    at = apart.index("func (s *Store) Put")  # a comment above it, a blank line between: it has one
+    assert doc_lead(apart, at, apart.index("// Get"), "Add doc comments to Put.", GO_LANG) is None
     body = GO.index("\ts.mu.Lock()")
     assert doc_lead(GO, body, body + len("\ts.mu.Lock()\n"), "Add a comment.", GO_LANG) is None  # no definition
     java = "class S {\n    void push(int v) {\n        items.add(v);\n    }\n}\n"
