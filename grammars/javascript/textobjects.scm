@@ -21,6 +21,17 @@
     left: [(identifier) @definition.name
            (member_expression property: (property_identifier) @definition.name)]
     right: [(function_expression) (generator_function) (arrow_function)])) @function.outer
+; A method set on a constructor's prototype also belongs to the constructor: `Cart.prototype.total = ...`
+; is part of Cart's definition too (an edit of Cart, "Convert Cart to a class", takes it along).
+(expression_statement
+  (assignment_expression
+    left: (member_expression
+      object: (member_expression
+        object: (identifier) @definition.owner
+        property: (property_identifier) @_prototype)
+      property: (property_identifier))
+    right: [(function_expression) (generator_function) (arrow_function)])
+  (#eq? @_prototype "prototype")) @function.outer
 (pair
   key: (property_identifier) @definition.name
   value: [(function_expression) (generator_function) (arrow_function)]) @function.outer

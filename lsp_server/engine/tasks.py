@@ -179,7 +179,8 @@ def _removes(instruction: str, names: tuple[str, ...], regions: list[Region], te
 def definition_regions(text: str, symbols: str, language: syntax.Language) -> list[Region]:
     """The regions of the definitions named in `symbols` (comma-separated; every definition of a name:
     functions, methods, classes, with the comments above them; "Class.method": those inside that
-    class, where there are), one within another merged."""
+    class, where there are), one within another merged, and those of one name with only blank lines
+    between them."""
     source = text.encode("utf-8")
     spans = []
     for symbol in _names(symbols):
@@ -191,13 +192,19 @@ def definition_regions(text: str, symbols: str, language: syntax.Language) -> li
         if qualifiers:
             outer = syntax.definitions_named(source, language, qualifiers[-1])
             found = [u for u in found if any(o.start <= u.start and u.end <= o.end for o in outer)] or found
-        spans += [(coords.str_index(source, u.start), coords.str_index(source, u.end)) for u in found]
+        spans += [(coords.str_index(source, u.start), coords.str_index(source, u.end), symbol) for u in found]
     regions: list[Region] = []
-    for start, end in sorted(spans):
-        if regions and start < regions[-1].end:  # a method inside a named class, or the same one twice
+    last = None
+    for start, end, symbol in sorted(spans):
+        # One within another (a method inside a named class, the same one twice), or the pieces of one name
+        # at one depth with only blank lines between (a constructor and its prototype's methods; overloads).
+        depth = len(text[start:end]) - len(text[start:end].lstrip(" \t"))
+        if regions and (start < regions[-1].end or (
+                (symbol, depth) == last and not text[regions[-1].end:start].strip())):
             regions[-1] = Region(regions[-1].start, max(regions[-1].end, end))
         else:
             regions.append(Region(start, end))
+        last = (symbol, depth)
     return regions
 
 

@@ -179,15 +179,20 @@ def definitions(source: bytes, language: Language) -> dict[str, list[tuple[str, 
     if not language.has_grammar:
         return {}
     found = queries.captures(language, source, "textobjects")
+    owners = found.get("definition.owner", [])
     by_name: dict[str, list[tuple[str, Unit]]] = {}
     for kind in ("function.outer", "class.outer"):
         for node in found.get(kind, ()):
             declared = _name_node(node, found.get("definition.name", []))
-            if declared is not None:
-                name = declared.text.decode("utf-8", "replace")
-                end = line_end(source, max(node.start_byte, node.end_byte - 1))
-                unit = Unit(_with_attached(source, node, 0), end, name)
-                found_before = by_name.setdefault(name, [])
+            if declared is None:
+                continue
+            name = declared.text.decode("utf-8", "replace")
+            end = line_end(source, max(node.start_byte, node.end_byte - 1))
+            unit = Unit(_with_attached(source, node, 0), end, name)
+            # A method a constructor's prototype is given is that constructor's too (textobjects' @definition.owner).
+            owner = next((o for o in owners if node.start_byte <= o.start_byte < declared.start_byte), None)
+            for key in (name,) if owner is None else (name, owner.text.decode("utf-8", "replace")):
+                found_before = by_name.setdefault(key, [])
                 # A C++ template and the function it declares end together: one definition, from the template.
                 same = next((i for i, (k, u) in enumerate(found_before) if k == kind and u.end == end), None)
                 if same is None:

@@ -163,6 +163,7 @@ def test_javascript_functions_bound_to_a_name_are_definitions_by_that_name():
     assert starts("add") == ["// Adds."]  # the comment above goes with it
     assert starts("mul") == ["var mul = function (a, b) {"]
     assert starts("push") == ["Stack.prototype.push = function (v) {"]
+    assert starts("Stack") == ["Stack.prototype.push = function (v) {"]  # the constructor's too
     assert starts("parse") == ["exports.parse = async (s) => s;"]
     assert starts("fetch") == ["  fetch: function () {},"]
     assert starts("limit") == starts("size") == starts("api") == []  # values, not functions

@@ -188,6 +188,20 @@ module.exports = Cart;
 """
 
 
+def test_a_javascript_constructor_is_edited_with_its_prototypes_methods_as_one_region():
+    from lsp_server.engine.tasks import task_from
+
+    whole = CART[:CART.index("\nmodule")]
+    for task in (Task("edit", "Convert Cart to an ES6 class."), task_from("Make it a class.", symbol="Cart")):
+        request = build_request(CART, task, path="cart.js")
+        assert [CART[r.start:r.end] for r in request.regions] == [whole]
+    # overloads of one name at one depth are one region too; two of one name at two depths are not
+    text = ("from typing import overload\n\n\n@overload\ndef f(x: int) -> int: ...\n\n\n@overload\n"
+            "def f(x: str) -> str: ...\n\n\ndef f(x):\n    return x\n")
+    request = build_request(text, task_from("Document it.", symbol="f"), path="m.py")
+    assert [text[r.start:r.end] for r in request.regions] == [text[text.index("@overload"):]]
+
+
 def test_a_javascript_method_assigned_to_a_prototype_is_an_edit_by_its_name():
     from lsp_server.engine.tasks import task_from
 
