@@ -145,17 +145,23 @@ def test_bench_sketch_applies_exactly(instruct_engine):
 def test_free_form_edit_ends_at_its_closing_fence_and_rewrites_only_its_region(instruct_engine):
     """The chat path ends a free-form answer at the fence the template opened (not the budget, not eos).
 
-    What the 135M model writes there is its own business (measured: it rewrote net_total's body
-    instead of adding a docstring); the greedy output is fixed for a given model and prompt, so
-    the outcome is too, and an EditError here is a failure, not an accepted alternative.
+    What the 135M model writes there is its own business (measured: it rewrites net_total's body
+    as `return sum(prices) * (1 + TAX_RATE)` whatever it is asked); the greedy output is fixed for a
+    given model and prompt, so the outcome is too, and an EditError here is a failure, not an
+    accepted alternative.
     """
     instruct_engine.model.reset()
-    request = build_request(SOURCE, Task("edit", "add a docstring to net_total", (6, 10)), path="shop.py")
+    request = build_request(SOURCE, Task("edit", "use sum() in net_total", (6, 10)), path="shop.py")
     result = instruct_engine.edit(request)
     assert result.stats.stop_reason == "end" and result.changed
     assert result.new_region.startswith("def net_total(prices):\n")
     # Only the region was rewritten.
     assert result.text.startswith(SOURCE[: result.region[0]]) and result.text.endswith(SOURCE[result.region[1]:])
+    # Asked for a docstring, it writes that body again: a request for prose alone changes no code (docsonly.py).
+    instruct_engine.model.reset()
+    request = build_request(SOURCE, Task("edit", "add a docstring to net_total", (6, 10)), path="shop.py")
+    result = instruct_engine.edit(request)
+    assert result.stats.stop_reason == "end" and not result.changed and result.text == SOURCE
 
 
 def test_free_form_edit_of_the_whole_file_ends_at_its_closing_fence(instruct_engine):
@@ -217,7 +223,7 @@ def test_cli_sketch_with_the_instruct_model(tmp_path, instruct_model_path):
 def test_cli_free_form_edit_writes_only_its_lines(tmp_path, instruct_model_path):
     path = tmp_path / "shop.py"
     path.write_text(SOURCE)
-    done = _specedit(tmp_path, "edit", path.name, "--model", instruct_model_path, "-i", "add a docstring to net_total",
+    done = _specedit(tmp_path, "edit", path.name, "--model", instruct_model_path, "-i", "use sum() in net_total",
                      "--lines", "6:10", "--write")
     # The same greedy answer as through the engine above: it finishes and changes lines 6-10 only.
     assert done.returncode == 0, done.stderr
