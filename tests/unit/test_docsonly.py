@@ -8,6 +8,7 @@ from lsp_server import syntax
 from lsp_server.engine.docsonly import code_kept, doc_lead, documented, documents_only
 from lsp_server.engine.tasks import Task, build_request
 from lsp_server.errors import EditError
+from tests.scripted import streamed_document
 from tests.unit.test_engine import chat_engine
 
 NAMES = {"New", "Put", "Get", "push", "pop", "mean", "f2", "x"}
@@ -121,5 +122,11 @@ def test_an_edit_asked_for_doc_comments_writes_the_opening_and_keeps_the_code():
               "\tdefer s.mu.Unlock()\n\ts.items[key] = value\n}\n")
     engine = chat_engine(request, answer)
     assert engine.prepare(request, request.regions[0]).parts.lead == "//"
-    result = engine.edit(request)
+    seen = []
+    result = engine.edit(request, on_progress=seen.append)
     assert result.text == GO.replace("func (s *Store) Put", "// Put stores a value under the lock.\nfunc (s *Store) Put")
+    # Streamed, the comment the lead opened is new text above the original lines, not in place of them.
+    (region,) = request.regions
+    states = []
+    assert streamed_document(GO, (region.start, region.end), seen, result.new_region, states=states) == result.text
+    assert states and all(state.count("func (s *Store) Put(") == 1 for state in states)
