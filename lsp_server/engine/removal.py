@@ -1,13 +1,16 @@
 """Requests that only remove definitions: "Remove legacyTrim, it is unused.", "Delete the print_shapes
 function", "Remove this function" at the cursor. Their answer is known, so no model is asked
 (EditRequest.removes); one that asks for anything more, or could mean another definition, is not one.
+"Remove unused imports." has a tool's draft the model verifies (without_unused_imports).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 
 from .. import coords, syntax
+from ..errors import EditError
 from ..syntax.lines import without
 from .scope import KIND_WORD, CLAUSE_GAP, NAMED
 
@@ -71,3 +74,23 @@ def removed_definitions(text: str, span: tuple[int, int], instruction: str,
     whole = [d for u in units for d in syntax.definitions_named(source, language, u.name) if d.end == u.end]
     start, end = min([lo] + [d.start for d in whole]), max([hi] + [d.end for d in whole])
     return coords.str_index(source, start), coords.str_index(source, end)
+
+
+# "Remove unused imports": what they bind that nothing names (syntax.without_unused_imports) is the draft,
+# where imports.scm tells the names (Python, JavaScript, TypeScript); not in a file that re-exports
+# what it imports (`__init__.py`, `index.js`), which is the model's.
+UNUSED_IMPORTS = re.compile(r"^\s*(?:please\s+)?(?:remove|delete|drop|clean\s+up|get\s+rid\s+of)\s+(?:all\s+)?"
+                            r"(?:of\s+)?(?:the\s+)?unused\s+imports?\s*[.!]?\s*$", re.IGNORECASE)
+REEXPORTING = ("__init__.py", "index.js", "index.mjs", "index.ts", "index.tsx")
+
+
+def without_unused_imports(text: str, instruction: str, path: str | None, language: syntax.Language) -> str | None:
+    """The draft of "Remove unused imports." (the file without them), None for any other request or file;
+    EditError where no import is unused."""
+    if not (UNUSED_IMPORTS.match(instruction) and syntax.tells_unused_imports(language)
+            and PurePath(path or "").name not in REEXPORTING):
+        return None
+    drafted = syntax.without_unused_imports(text.encode("utf-8"), language).decode("utf-8")
+    if drafted == text:
+        raise EditError("no import of the file is unused: nothing to remove")
+    return drafted

@@ -11,7 +11,7 @@ from .. import coords, syntax
 from ..errors import EditError
 from .regions import change_regions
 from .request import EditRequest, Region
-from .removal import lone_line_breaks_free, removed_definitions, removes_only
+from .removal import lone_line_breaks_free, removed_definitions, removes_only, without_unused_imports
 from .scope import named_definitions
 from .sketch import marker_patterns, merge_sketch
 
@@ -150,10 +150,7 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
         drafted = tool_fix(text, span, task, language)
         if drafted is not None and drafted != text and not _inside(text, drafted, span):
             span = (0, len(text))  # the tool's fix reaches outside the lines given: its clusters decide
-    elif UNUSED_IMPORTS.match(instruction) and language.from_import and not (path or "").endswith("__init__.py"):
-        drafted = syntax.without_unused_imports(text.encode("utf-8"), language).decode("utf-8")
-        if drafted == text:
-            raise EditError("no import of the file is unused: nothing to remove")
+    elif (drafted := without_unused_imports(text, instruction, path, language)) is not None:
         span = (0, len(text))
     if drafted is None or drafted == text:
         if task.kind == "edit" and (gone := removed_definitions(text, span, instruction, language)):
@@ -162,12 +159,6 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     draft = drafted[span[0]:len(drafted) - (len(text) - span[1])]
     return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id,
                        draft_certain=task.kind != "fix" or bool(task.fix_edits), prose_guessed=task.kind == "rename")
-
-
-# "Remove unused imports": what they bind that nothing names (syntax.without_unused_imports) is the draft,
-# where the language writes from-imports (Python; a package's __init__ re-exports what it imports).
-UNUSED_IMPORTS = re.compile(r"^\s*(?:please\s+)?(?:remove|delete|drop|clean\s+up|get\s+rid\s+of)\s+(?:all\s+)?"
-                            r"(?:of\s+)?(?:the\s+)?unused\s+imports?\s*[.!]?\s*$", re.IGNORECASE)
 
 
 def _removes(instruction: str, names: tuple[str, ...], regions: list[Region], text: str) -> bool:

@@ -11,7 +11,7 @@ from .rename import prose_ranges, rename_draft
 from .repair import repair_draft
 from .annotations import explicit_types
 from .imports import (add_imports, drop_unused_imports, hoist_imports, import_spans, imported_names,
-                      new_import_spans, unbound_uses, without_unused_imports)
+                      new_import_spans, tells_unused_imports, unbound_uses, without_unused_imports)
 from .scopes import Unit, definitions, definitions_named, edit_scope, identifier_at, names_in, region_units
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "identifier_at",
     "import_spans",
     "imported_names",
+    "tells_unused_imports",
     "introduced_problems",
     "known_languages",
     "language_for",

@@ -332,14 +332,20 @@ def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]
     return added, line_start(source, same)
 
 
+def tells_unused_imports(language: Language) -> bool:
+    """Whether imports.scm tells the names an import binds (@import.bound), so that without_unused_imports can."""
+    found = queries.query(language, "imports")
+    return found is not None and "import.bound" in {found.capture_name(i) for i in range(found.capture_count)}
+
+
 def without_unused_imports(source: bytes, language: Language) -> bytes:
     """`source` without what its top-level imports bind that nothing else in it names (code, strings,
     comments: a name `__all__` gives counts): a statement none of whose names is used goes with its
-    line, a from-import keeps the names that are (_used). Only where the language writes from-imports
-    (python); a statement sharing its line with other code, and one imports.scm marks @import.fixed
-    (`from __future__ import annotations`: it binds no name the code uses), stay."""
-    if not language.from_import:
-        return source
+    line, a from-import keeps the names that are (_used). Only where imports.scm tells the names an
+    import binds (@import.name, @import.bound: python, javascript, typescript); a statement sharing its
+    line with other code, one imports.scm marks @import.fixed (`from __future__ import annotations`:
+    it binds no name the code uses), and one of language.toml's `never_unused` names (`React`, which
+    JSX uses unwritten) stay."""
     found = queries.captures(language, source, "imports")
     words = _words_outside_imports(source, language)
     edits: list[tuple[int, int, bytes]] = []
@@ -351,8 +357,10 @@ def without_unused_imports(source: bytes, language: Language) -> bytes:
         line = _used(found, node, words, language)
         if line is None:
             edits.append((lo, hi, b""))
-        elif line != node.text and b"\n" not in node.text and b"#" not in source[node.start_byte:hi]:
-            edits.append((node.start_byte, node.end_byte, line))  # one written over lines or with a comment stays
+        elif line != node.text and (not language.from_import or (
+                b"\n" not in node.text and b"#" not in source[node.start_byte:hi])):
+            # A Python one written over lines or with a comment stays: written back, it would be one line.
+            edits.append((node.start_byte, node.end_byte, line))
     out = source
     for lo, hi, new in sorted(edits, reverse=True):
         if not new:  # a whole line gone: not two gaps of blank lines joined into one wider than either
@@ -370,9 +378,10 @@ _BREAKS = re.compile(rb"\r\n|\r|\n")
 
 def _words_outside_imports(source: bytes, language: Language) -> set[bytes]:
     """Every word that may be a name in `source` outside its top-level imports (code, strings: a quoted
-    annotation uses its names too, comments)."""
+    annotation uses its names too, comments), and language.toml's `never_unused` names."""
     imports = queries.ranges(language, source, "imports", ("import",))
-    return {w.encode() for w in language.identifier.findall(without(source, imports, b" ").decode("utf-8", "replace"))}
+    text = without(source, imports, b" ").decode("utf-8", "replace")
+    return {w.encode() for w in language.identifier.findall(text)} | {w.encode() for w in language.never_unused}
 
 
 def _used(found: dict, node, words: set[bytes], language: Language) -> bytes | None:
@@ -384,6 +393,46 @@ def _used(found: dict, node, words: set[bytes], language: Language) -> bytes | N
     kept = [name for name, bound in names if bound in words]
     if not kept:
         return None
-    if len(kept) == len(names) or module is None or not language.from_import:
-        return node.text  # all used, or `import a, b` with one unused: left as written
+    if len(kept) == len(names):
+        return node.text
+    if not language.from_import:  # JavaScript: `import a, { b, c } from "m"` less the names not used
+        return _without_names(found, node, {bound for _, bound in names if bound not in words})
+    if module is None:
+        return node.text  # `import a, b` with one unused: left as written
     return _from_import(language, module, kept, [])
+
+
+def _without_names(found: dict, node, unused: set[bytes]) -> bytes:
+    """The import `node`'s text without its @import.name items whose bound name is in `unused`: each
+    `{...}` (@import.list) rewritten with the names it keeps, gone with none left, and so the statement's
+    own list of items (a default, a namespace, the braces); the separators as written between the first two."""
+    def inside(capture: str, lo: int, hi: int) -> list:
+        return sorted((n for n in found.get(capture, ()) if lo <= n.start_byte and n.end_byte <= hi),
+                      key=lambda n: n.start_byte)
+
+    def joined(lo: int, hi: int, items: list[tuple[int, int, bytes | None]]) -> bytes | None:
+        """source[lo:hi] with its items [(start, end, new text or None: gone)] rewritten; None: none left."""
+        left = [new for _, _, new in items if new is not None]
+        if not left:
+            return None
+        gap = source[items[0][1]:items[1][0]] if len(items) > 1 else b", "
+        return source[lo:items[0][0]] + gap.join(left) + source[items[-1][1]:hi]
+
+    source = node.text
+    base = node.start_byte
+    lists = inside("import.list", node.start_byte, node.end_byte)
+    items: list[tuple[int, int, bytes | None]] = []
+    for name in inside("import.name", node.start_byte, node.end_byte):
+        bound = inside("import.bound", name.start_byte, name.end_byte)
+        if any(lst.start_byte <= name.start_byte < lst.end_byte for lst in lists):
+            continue
+        items.append((name.start_byte - base, name.end_byte - base,
+                      None if bound and bound[-1].text in unused else name.text))
+    for lst in lists:
+        names = [(n.start_byte - base, n.end_byte - base, None if (b := inside("import.bound", n.start_byte, n.end_byte))
+                  and b[-1].text in unused else n.text) for n in inside("import.name", lst.start_byte, lst.end_byte)]
+        items.append((lst.start_byte - base, lst.end_byte - base,
+                      joined(lst.start_byte - base, lst.end_byte - base, names) if names else lst.text))
+    items.sort()
+    kept = joined(items[0][0], items[-1][1], items) if items else None
+    return source if kept is None else source[:items[0][0]] + kept + source[items[-1][1]:]

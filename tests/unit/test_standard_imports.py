@@ -259,3 +259,48 @@ def test_a_cpp_header_spelled_another_way_is_not_added_twice():
     original = "#include<vector>\n\nint f() { return 0; }\n"
     edited = original.replace("return 0;", "std::vector<int> v; return v.size();")
     assert added(original, edited, "m.cpp") == edited
+
+
+TS_IMPORTS = '''import React from "react";
+import { readFileSync, writeFileSync, existsSync } from "fs";
+import * as path from "path";
+import os from "os";
+import "./styles.css";
+import type { Config, Options } from "./config";
+import {
+  parse,
+  stringify, // the writer
+  validate,
+} from "./format";
+import defaults, { merge } from "./defaults";
+
+export function load(dir: string): Config {
+  const file = path.join(dir, "config.json");
+  if (!existsSync(file)) {
+    throw new Error(`no config in ${dir}`);
+  }
+  return merge(validate(parse(readFileSync(file, "utf8"))));
+}
+'''
+
+
+def test_javascript_and_typescript_unused_imports_go_name_by_name():
+    out = syntax.without_unused_imports(TS_IMPORTS.encode(), syntax.language_for("m.ts")).decode()
+    assert out == ('import React from "react";\n'  # JSX may use it unwritten
+                   'import { readFileSync, existsSync } from "fs";\n'
+                   'import * as path from "path";\n'
+                   'import "./styles.css";\n'  # binds nothing: kept
+                   'import type { Config } from "./config";\n'
+                   'import {\n  parse,\n  validate,\n} from "./format";\n'
+                   'import { merge } from "./defaults";\n' + TS_IMPORTS[TS_IMPORTS.index("\nexport"):])
+    js = 'const a = 1;\nimport x, * as ns from "m";\n\nconsole.log(ns.y);\n'
+    assert syntax.without_unused_imports(js.encode(), syntax.language_for("m.js")).decode() == js.replace(
+        "import x, * as ns", "import * as ns")
+    # the request is a tool's draft the model verifies; an index file re-exports what it imports
+    request = build_request(TS_IMPORTS, Task("edit", "Remove unused imports."), path="src/load.ts")
+    assert request.regions and request.drafted_text == out
+    assert all(r.draft is None for r in build_request(TS_IMPORTS, Task("edit", "Remove unused imports."),
+                                                      path="src/index.ts").regions)
+    # Go's imports.scm tells no bound names: the model's
+    go = 'package m\n\nimport "fmt"\n\nfunc F() {}\n'
+    assert all(r.draft is None for r in build_request(go, Task("edit", "Remove unused imports."), path="m.go").regions)
