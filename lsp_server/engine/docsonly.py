@@ -26,16 +26,20 @@ _FILLER = (r"a|an|the|one|one-line|single-line|short|brief|concise|detailed|full
            r"every|each|all|its|it|them|their|this|that|these|those|function|functions|method|methods|class|classes|"
            r"struct|structs|type|types|public|exported|module|file|api|describing|explaining|saying|what|how|why|"
            r"please|here|top|header|head|typos?|spelling|grammar|wording|it's|like|other|others|ones|same|as|"
-           r"rest|existing")
+           r"rest|existing|go|rust|java|javascript|typescript|python|c|cpp|c\+\+|kotlin|ruby|doxygen|sphinx|"
+           r"markdown|plain|english")
 _WORD = re.compile(r"[\w'-]+")
 _PROSE_NOUN = re.compile(rf"\b(?:{_PROSE_NOUNS})\b", re.IGNORECASE)
 _VERB = re.compile(rf"^\s*(?:please\s+)?(?:{_VERBS})\b", re.IGNORECASE)
 _ADDING = re.compile(r"^\s*(?:please\s+)?(?:add|write|insert|put|generate|create|document|give)\b", re.IGNORECASE)
 _ALLOWED = re.compile(rf"(?:{_PROSE_NOUNS}|{_FILLER})", re.IGNORECASE)  # after the verb: no other verb
 # Where the prose's own content starts: "...: text", "a comment explaining why".
-_CONTENT = re.compile(r":|\b(?:explaining|describing|say|saying|says|stating|noting|mentioning|about|that)\b",
-                      re.IGNORECASE)
-_MORE = re.compile(r"[.;!?]\s+\w|\b(?:also|then)\b", re.IGNORECASE)
+_CONTENT = re.compile(r":|\b(?:explaining|describing|say|saying|says|stating|noting|mentioning|about|that|"
+                      r"starting|beginning|listing|covering)\b", re.IGNORECASE)
+# A second request after the prose's text: another sentence, "also", "then", "and fix ...".
+_MORE = re.compile(r"[.;!?]\s+\w|\b(?:also|then)\b|\band\s+(?:fix|make|change|add|remove|rename|use|return|raise|"
+                   r"throw|handle|replace|convert|refactor|move|call|check|log|implement|optimi[sz]e|simplify|delete|"
+                   r"extract|update|rewrite|clean)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^'\s][^']*'|`[^`]*`|“[^”]*”")
 
 

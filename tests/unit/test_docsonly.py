@@ -24,6 +24,8 @@ NAMES = {"New", "Put", "Get", "push", "pop", "mean", "f2", "x"}
     "Update the docstring of mean to say it returns a float.",
     "Document the public API.",
     "Add docstrings in the same style as the existing ones.",
+    "Add Rust doc comments to push and pop, starting with a one-line summary.",
+    "Write Doxygen comments for mean listing its parameters.",
 ])
 def test_requests_for_prose_alone(instruction):
     assert documents_only(instruction, NAMES)
@@ -39,6 +41,8 @@ def test_requests_for_prose_alone(instruction):
     "Add a docstring to mean(): it returns the average. Also make it raise on an empty list.",
     "Make Put return an error.",
     "Add a comment to Put, then add a check for a nil map.",
+    "Add a docstring explaining the function and fix the off-by-one bug.",
+    "Add a comment starting with TODO and make Put return an error.",
 ])
 def test_requests_for_more_than_prose(instruction):
     assert not documents_only(instruction, NAMES)
