@@ -12,6 +12,7 @@ import sys
 
 from . import queries
 from .languages import Language
+from .import_names import from_import, parts, statement, used, words_outside_imports
 from .lines import line_end, line_start, without
 
 
@@ -73,36 +74,6 @@ def imported_names(source: bytes, language: Language) -> set[str]:
     return {n.text.decode("utf-8", "replace") for n in found.get("import.bound", ())}
 
 
-def _parts(found: dict, node) -> tuple[bytes | None, list[tuple[bytes, bytes]]]:
-    """(the module a from-import names, or None; [(each name as written, the name it binds)]) of the
-    import `node`, from the imports query's captures over its source (imports.scm's @import.*)."""
-    def inside(name: str, lo: int, hi: int) -> list:
-        return [n for n in found.get(name, ()) if lo <= n.start_byte and n.end_byte <= hi]
-
-    module = inside("import.module", node.start_byte, node.end_byte)
-    names = []
-    for name in inside("import.name", node.start_byte, node.end_byte):
-        bound = inside("import.bound", name.start_byte, name.end_byte)
-        if bound:
-            names.append((name.text, bound[-1].text))
-    return (module[0].text if module else None), names
-
-
-def _statement(language: Language, line: bytes) -> tuple[bytes | None, list[tuple[bytes, bytes]]]:
-    """_parts of one import statement's text (None, []: not one)."""
-    found = queries.captures(language, line, "imports")
-    statements = found.get("import", ())
-    return _parts(found, statements[0]) if len(statements) == 1 else (None, [])
-
-
-def _from_import(language: Language, module: bytes, first: list[bytes], more: list[bytes]) -> bytes:
-    """One import of `module`'s names: `first`, then those of `more` it lacks; kept sorted if `first` was."""
-    names = list(dict.fromkeys(first + more))
-    if first == sorted(first):
-        names.sort()
-    return language.from_import.format(module=module.decode(), names=", ".join(n.decode() for n in names)).encode()
-
-
 def add_imports(source: bytes, language: Language, lines: list[bytes]) -> tuple[bytes, int]:
     """`source` with import lines added below its leading imports (those it has already left out), and
     the line start from which it changed; (source, len(source)) when nothing was added or the language
@@ -120,14 +91,14 @@ def add_imports(source: bytes, language: Language, lines: list[bytes]) -> tuple[
     found = queries.captures(language, source, "imports")
     joins: dict[bytes, tuple] = {}  # module -> (its one-line import in the file, the names it imports)
     for node in top:
-        module, names = _parts(found, node)
+        module, names = parts(found, node)
         if language.from_import and module and names and b"\n" not in node.text and b"(" not in node.text:
             joins.setdefault(module, (node, [n for n, _ in names]))
     entries: dict[bytes, list[bytes]] = {}  # a line as it is, or a module -> the names the lines add
     for line in (line.strip() for line in lines):
         if b"".join(line.split()) in have:
             continue
-        module, names = _statement(language, line) if language.from_import else (None, [])
+        module, names = statement(language, line) if language.from_import else (None, [])
         if module and names:
             entries.setdefault(module, []).extend(n for n, _ in names)
         else:
@@ -139,9 +110,9 @@ def add_imports(source: bytes, language: Language, lines: list[bytes]) -> tuple[
         elif key in joins:
             node, old = joins[key]
             if set(names) - set(old):
-                edits.append((node.start_byte, node.end_byte, _from_import(language, key, old, names)))
+                edits.append((node.start_byte, node.end_byte, from_import(language, key, old, names)))
         else:
-            new.append(_from_import(language, key, names[:1], names[1:]) + b"\n")
+            new.append(from_import(language, key, names[:1], names[1:]) + b"\n")
     grouped, new = _into_group(source, language, top, found, new)
     edits += grouped
     if not edits and not new:
@@ -325,8 +296,8 @@ def hoist_imports(source: bytes, language: Language, spans: list[tuple[int, int]
     if not cuts:
         return source, len(source)
     rest = without(source, [(lo, hi) for lo, hi, _ in cuts])
-    words = _words_outside_imports(rest, language)
-    lines = [line for _, _, node in cuts if (line := _used(found, node, words, language))]
+    words = words_outside_imports(rest, language)
+    lines = [line for _, _, node in cuts if (line := used(found, node, words, language))]
     added, _ = add_imports(rest, language, lines)
     same = next((i for i, (a, b) in enumerate(zip(source, added)) if a != b), min(len(source), len(added)))
     return added, line_start(source, same)
@@ -347,14 +318,14 @@ def without_unused_imports(source: bytes, language: Language) -> bytes:
     it binds no name the code uses), and one of language.toml's `never_unused` names (`React`, which
     JSX uses unwritten) stay."""
     found = queries.captures(language, source, "imports")
-    words = _words_outside_imports(source, language)
+    words = words_outside_imports(source, language)
     edits: list[tuple[int, int, bytes]] = []
     fixed = {(n.start_byte, n.end_byte) for n in found.get("import.fixed", ())}
     for node in found.get("import", ()):
         lo, hi = line_start(source, node.start_byte), line_end(source, max(node.start_byte, node.end_byte - 1))
         if (node.start_byte, node.end_byte) in fixed or source[lo:node.start_byte].strip() or source[node.end_byte:hi].strip():
             continue
-        line = _used(found, node, words, language)
+        line = used(found, node, words, language)
         if line is None:
             edits.append((lo, hi, b""))
         elif line != node.text and (not language.from_import or (
@@ -374,65 +345,3 @@ def without_unused_imports(source: bytes, language: Language) -> bytes:
 
 
 _BREAKS = re.compile(rb"\r\n|\r|\n")
-
-
-def _words_outside_imports(source: bytes, language: Language) -> set[bytes]:
-    """Every word that may be a name in `source` outside its top-level imports (code, strings: a quoted
-    annotation uses its names too, comments), and language.toml's `never_unused` names."""
-    imports = queries.ranges(language, source, "imports", ("import",))
-    text = without(source, imports, b" ").decode("utf-8", "replace")
-    return {w.encode() for w in language.identifier.findall(text)} | {w.encode() for w in language.never_unused}
-
-
-def _used(found: dict, node, words: set[bytes], language: Language) -> bytes | None:
-    """The import `node` with only the names it binds that are among `words` (the file's, outside its
-    imports); None when it binds none of them. An import whose names cannot be told is kept whole."""
-    module, names = _parts(found, node)
-    if not names:
-        return node.text
-    kept = [name for name, bound in names if bound in words]
-    if not kept:
-        return None
-    if len(kept) == len(names):
-        return node.text
-    if not language.from_import:  # JavaScript: `import a, { b, c } from "m"` less the names not used
-        return _without_names(found, node, {bound for _, bound in names if bound not in words})
-    if module is None:
-        return node.text  # `import a, b` with one unused: left as written
-    return _from_import(language, module, kept, [])
-
-
-def _without_names(found: dict, node, unused: set[bytes]) -> bytes:
-    """The import `node`'s text without its @import.name items whose bound name is in `unused`: each
-    `{...}` (@import.list) rewritten with the names it keeps, gone with none left, and so the statement's
-    own list of items (a default, a namespace, the braces); the separators as written between the first two."""
-    def inside(capture: str, lo: int, hi: int) -> list:
-        return sorted((n for n in found.get(capture, ()) if lo <= n.start_byte and n.end_byte <= hi),
-                      key=lambda n: n.start_byte)
-
-    def joined(lo: int, hi: int, items: list[tuple[int, int, bytes | None]]) -> bytes | None:
-        """source[lo:hi] with its items [(start, end, new text or None: gone)] rewritten; None: none left."""
-        left = [new for _, _, new in items if new is not None]
-        if not left:
-            return None
-        gap = source[items[0][1]:items[1][0]] if len(items) > 1 else b", "
-        return source[lo:items[0][0]] + gap.join(left) + source[items[-1][1]:hi]
-
-    source = node.text
-    base = node.start_byte
-    lists = inside("import.list", node.start_byte, node.end_byte)
-    items: list[tuple[int, int, bytes | None]] = []
-    for name in inside("import.name", node.start_byte, node.end_byte):
-        bound = inside("import.bound", name.start_byte, name.end_byte)
-        if any(lst.start_byte <= name.start_byte < lst.end_byte for lst in lists):
-            continue
-        items.append((name.start_byte - base, name.end_byte - base,
-                      None if bound and bound[-1].text in unused else name.text))
-    for lst in lists:
-        names = [(n.start_byte - base, n.end_byte - base, None if (b := inside("import.bound", n.start_byte, n.end_byte))
-                  and b[-1].text in unused else n.text) for n in inside("import.name", lst.start_byte, lst.end_byte)]
-        items.append((lst.start_byte - base, lst.end_byte - base,
-                      joined(lst.start_byte - base, lst.end_byte - base, names) if names else lst.text))
-    items.sort()
-    kept = joined(items[0][0], items[-1][1], items) if items else None
-    return source if kept is None else source[:items[0][0]] + kept + source[items[-1][1]:]
