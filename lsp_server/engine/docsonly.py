@@ -119,8 +119,9 @@ def _prose_lines(text: str, start: int, region: str, language: syntax.Language
 def documented(text: str, start: int, end: int, instruction: str, answer: str, language: syntax.Language) -> str:
     """The answer for text[start:end] as it may land: where the request asks for comments or docstrings
     only, its code as it was (code_kept); EditError where that cannot be done."""
-    if not language.has_grammar or not documents_only(instruction, syntax.names_in(text.encode("utf-8"), language)):
-        return answer
+    if not language.has_grammar or not _VERB.match(instruction) or not documents_only(
+            instruction, syntax.names_in(text.encode("utf-8"), language)):
+        return answer  # most requests: told apart by their first word, before the file's names are read
     kept = code_kept(text, start, end, answer, language)
     if kept is None:
         raise EditError("the model's answer changed code, which a request for comments or docstrings does not ask "
