@@ -267,6 +267,7 @@ def summarize(records: Sequence[dict], calibration: Sequence[dict], peak_rss_our
         **copy_split_summary(records, calibration),
         "kept_units_tasks": {run: [r["name"] for r in records if (r.get(run) or {}).get("kept_units")]
                              for run in ("ours", "plain")},
+        "settled": {r["name"]: r["ours"]["settled_bytes"] for r in records if (r.get("ours") or {}).get("settled_bytes")},
         "peak_rss_mb": round(peak_rss_mb, 1),
         "peak_rss_ours_mb": round(peak_rss_ours_mb, 1),
         "by_kind": by_kind(records),

@@ -133,6 +133,14 @@ def _kept_line(kept: dict | None) -> list[str]:
         f"{run} {len(names)} task(s)" + (f" ({', '.join(names)})" if names else "") for run, names in kept.items())]
 
 
+def _settled_line(settled: dict | None) -> list[str]:
+    """Edits whose region's rest was taken as it was, unverified, past the last place a doc goes (docsonly.py)."""
+    if not settled:
+        return []
+    return [f"asked for docs only, the region's rest taken as it was past the last place a doc goes: {len(settled)}"
+            f" task(s), {sum(settled.values())} bytes unverified (" + ", ".join(f"{n} {b}" for n, b in settled.items()) + ")"]
+
+
 def format_summary(s: dict) -> str:
     lines = [
         f"correct: {s.get('tasks_correct', 0)} of {s['tasks']} tasks ({_pct(s.get('correct_fraction'))});"
@@ -154,6 +162,7 @@ def format_summary(s: dict) -> str:
         *_opened_short_line(s),
         *_copy_split_line(s.get("free_form_copy_split")),
         *_kept_line(s.get("kept_units_tasks")),
+        *_settled_line(s.get("settled")),
         f"peak RSS: {s['peak_rss_ours_mb']:.0f} MB before the peer was loaded, {s['peak_rss_mb']:.0f} MB in all",
     ]
     if "median_aligned_vs_fixed" in s:

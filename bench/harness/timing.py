@@ -118,6 +118,7 @@ def run_json(run: Run, ours: bool = False) -> dict | None:
         "stop_reason": s.stop_reason,
         "prefill_s": round(s.prefill_s, 4),
         "kept_units": s.kept_units,
+        "settled_bytes": s.settled_bytes,
     }
     if ours:
         out.update(

@@ -59,6 +59,37 @@ def documents_only(instruction: str, names: set[str]) -> bool:
     return all(_ALLOWED.fullmatch(w) or w.strip("'") in names for w in _WORD.findall(rest))
 
 
+# Prose that goes with a definition (a doc comment above it, a docstring at its body's start), not comments
+# anywhere; and the words by which a request for it means every definition, named or not.
+_DOC_NOUN = re.compile(r"\b(?:docs?|docstrings?|doc-?comments?|javadoc|jsdoc|rustdoc|godoc|documentation)\b",
+                       re.IGNORECASE)
+_EVERY = re.compile(r"\b(?:every|each|all|other|others|rest)\b", re.IGNORECASE)
+
+
+def settled_at(text: str, start: int, end: int, instruction: str, language: syntax.Language) -> int | None:
+    """For a request for doc comments or docstrings only, the byte of the region text[start:end] (from its
+    start) past which its answer can only copy the original: the last doc site (`syntax.doc_sites`) of the
+    definitions it names (with those nested in them), or of every definition in it; code changes are put back
+    anyway (`code_kept`), and prose past there would be no definition's doc. None for any other request, or
+    where the region holds no definition."""
+    if not language.has_grammar or not _VERB.match(instruction):
+        return None
+    unquoted = _QUOTED.sub(" ", instruction)
+    head = unquoted[:m.start()] if (m := _CONTENT.search(unquoted)) else unquoted
+    verb = _VERB.match(head)
+    if verb is None or not (_DOC_NOUN.search(head) or verb[0].strip().lower().endswith("document")):
+        return None  # "comments" alone may mean comments anywhere in the code
+    source = text.encode("utf-8")
+    if not documents_only(instruction, syntax.names_in(source, language)):
+        return None
+    lo, hi = coords.byte_span(text, (start, end))
+    sites = syntax.doc_sites(source, language, lo, hi, inside=language.doc_opening is None)
+    words = {w for w in _WORD.findall(instruction.replace("()", " ")) if not _ALLOWED.fullmatch(w)}
+    named = [] if _EVERY.search(head) else [s for s in sites if s.name in words]
+    targets = [s for s in sites if any(n.start <= s.start and s.end <= n.end for n in named)] if named else sites
+    return max(s.site for s in targets) - lo if targets else None
+
+
 def _code_of(text: str, prose: list[tuple[int, int]]) -> list[bytes]:
     """The text's tokens outside the prose (byte ranges of it), split on white space."""
     return without(text.encode("utf-8"), prose, b" ").split()

@@ -77,6 +77,9 @@ class Drafter:
         self.rejoins: dict[int, tuple[dict[int, int], list[int]]] = {}
         # The lines the model has changed in this edit: chunks end around the next lines like them.
         self.changed_like = ChangedLines()
+        # A byte of the original past which the output can only copy it (engine/docsonly.py's settled_at):
+        # a chunk drafted from the original ends just past it, and the loop takes the rest unverified there.
+        self.settle_at: int | None = None
 
     def mirror(self, index: int, position_in: Callable[[int], int]) -> None:
         """Keep sources[index]'s re-sync start level with the output while it follows source 0.
@@ -118,6 +121,14 @@ class Drafter:
     def confirmed_pos(self) -> int | None:
         """Byte offset in the current source the output is surely aligned to, or None."""
         return self.pos if self.tentative_from is None else None
+
+    def settled_rest(self) -> bytes | None:
+        """Once the output stands surely past `settle_at` in a text drafted from the original (no tool's
+        draft), the rest of that text's content, to be taken as it is; else None."""
+        src, at = self.sources[self.source], self.confirmed_pos
+        if self.settle_at is None or at is None or src.led or src.content_end is None:
+            return None
+        return src.data[at:src.content_end] if self.settle_at < at < src.content_end else None
 
     @property
     def at_content_end(self) -> bool:
@@ -264,6 +275,9 @@ class Drafter:
         if not src.led and self.changed_like.counts:
             # And around lines like those the model has been changing (engine/alike.py).
             last = self._cut(src, first, last, self.changed_like.cut_points(src.data, src.starts[first], src.starts[last]))
+        after = len(src.starts) if self.settle_at is None or src.led else bisect_right(src.starts, self.settle_at)
+        if after < len(src.starts):
+            last = self._cut(src, first, last, [src.starts[after]])  # and just past the point of settling
         if src.strict:
             # And before and after text verified strictly: the model may turn away there, and a
             # verification pass costs by the token, so drafting on past it is mostly waste.

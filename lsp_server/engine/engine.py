@@ -64,6 +64,7 @@ class EditResult:
             "tokens_per_s": round(s.tokens_per_s, 2),
             "stop_reason": s.stop_reason,
             "kept_units": s.kept_units,
+            "settled_bytes": s.settled_bytes,
             "regions": self.regions,
             "changed": self.changed,
             "definitions": self.definitions,

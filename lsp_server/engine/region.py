@@ -55,6 +55,7 @@ class Prepared:
     guided: bool  # False: plain greedy decoding, the draft only marks where the region ends
     lead: str = ""  # the answer's first characters, written into the prompt: the region's indentation, or new text
     lead_taken: int = 0  # how many of the region's first characters the lead is (0: a doc comment's opening)
+    settled: int | None = None  # the byte of region_bytes past which the answer only copies (docsonly.settled_at)
 
     @property
     def draft_led(self) -> bool:
@@ -203,7 +204,12 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
     elif acceptance == "auto":
         acceptance = "typical" if sources[0].led else "greedy"
     budget = token_budget(backend, settings, len(sources[0].tokens), len(prompt.tokens or ()))
-    return Prepared(region, prompt, parts, sources, acceptance, budget, region_bytes, guided, lead, lead_taken)
+    settled = None
+    if region.draft is None and (at := docsonly.settled_at(text, region.start, region.end, request.instruction,
+                                                           language)) is not None:
+        settled = max(0, at - len(text[region.start:region.start + lead_taken].encode("utf-8")))
+    return Prepared(region, prompt, parts, sources, acceptance, budget, region_bytes, guided, lead, lead_taken,
+                    settled)
 
 
 def prose_changes(request: EditRequest, region: Region, language: syntax.Language,
@@ -247,6 +253,7 @@ def drafter_for(prepared: Prepared, settings: Settings) -> Drafter:
                       max_jump=MAX_JUMP_LOSSY if prepared.acceptance == "typical" else None,
                       # A tool's draft is trusted: verify it in as few passes as the batch limit allows.
                       start_tokens=draft_settings.max if prepared.draft_led else draft_settings.start)
+    drafter.settle_at = prepared.settled
     led_to_original = prepared.led_to_original
     if led_to_original is not None:
         # A re-sync into the original starts where the output stands in it, not behind.

@@ -144,6 +144,11 @@ class RemoteBackend:
             output.extend(new)
             drafter.advance(bytes(output[before:]), bytes(output))
             cut = stop_index(output, state["stop"], before, True)
+            if cut is None and (rest := drafter.settled_rest()) is not None:
+                output.extend(rest)  # past the last place a doc can go: the rest as it is, the stream closed
+                stats.settled_bytes = len(rest)
+                state["end"] = True
+                return True
             if cut is None and options.stop_at_region_end and drafter.at_content_end:
                 cut = max(0, len(output) - drafter.overshoot)  # the output re-joined the end of the region's code
             if cut is not None:
@@ -185,7 +190,8 @@ class RemoteBackend:
                 raise EditError("the inference server's stream broke off before the answer was complete", kind="model")
             if options.stop_at_region_end and drafter.at_content_end:
                 state["end"] = True
-        stats.stop_reason = "end" if state["end"] else ("budget" if answer.finish_reason == "length" else "eos")
+        stats.stop_reason = ("settled" if stats.settled_bytes else "end") if state["end"] else (
+            "budget" if answer.finish_reason == "length" else "eos")
         return bytes(output)
 
     def complete(self, completion: str, message: str, max_tokens: int) -> str:

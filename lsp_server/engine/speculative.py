@@ -69,6 +69,8 @@ class LoopStats:
     margins: list[float] = field(default_factory=list)
     # Definitions (or a statement's edge) a free-form answer left out that were put back (engine/keep.py).
     kept_units: int = 0
+    # Bytes of the region taken as they were, unverified, once nothing the request asks for could follow.
+    settled_bytes: int = 0
 
     @property
     def output_tokens(self) -> int:
@@ -95,6 +97,7 @@ class LoopStats:
             from_draft=a.from_draft + b.from_draft,
             margins=a.margins + b.margins,
             kept_units=a.kept_units + b.kept_units,
+            settled_bytes=a.settled_bytes + b.settled_bytes,
         )
 
 
@@ -204,6 +207,10 @@ def speculative_edit(
         stats.from_draft.extend([drafted] * len(new_tokens))
         drafter.advance(bytes(output[before:]), bytes(output))
         cut = stop_index(output, options.stop, before, options.stop_at_line_start)
+        if cut is None and options.speculate and (rest := drafter.settled_rest()) is not None:
+            output.extend(rest)  # the rest can only be copied: taken as it is
+            stats.settled_bytes = len(rest)
+            return True
         if cut is None and options.stop_at_region_end and drafter.at_content_end:
             cut = max(0, len(output) - drafter.overshoot)  # the chunk may run into the closing fence
         if cut is None:
@@ -250,7 +257,7 @@ def speculative_edit(
             if take([next_token]):
                 if row is None:
                     model.prefill(prompt_tokens, cancelled)  # the cache holds the prompt, as always
-                stats.stop_reason = "end"
+                stats.stop_reason = "settled" if stats.settled_bytes else "end"
                 break
             lead = [next_token]
         # 3. Draft the next chunk from where the output stands in a draft text.
@@ -302,7 +309,7 @@ def speculative_edit(
         drafter.feedback(len(draft), k)
         opening = False
         if take(draft[:k], drafted=True):
-            stats.stop_reason = "end"
+            stats.stop_reason = "settled" if stats.settled_bytes else "end"
             break
         yield Step(bytes(output))
     stats.generate_s = time.perf_counter() - t1

@@ -12,10 +12,12 @@ from .repair import repair_draft
 from .annotations import explicit_types
 from .imports import (add_imports, drop_unused_imports, hoist_imports, import_spans, imported_names,
                       new_import_spans, tells_unused_imports, unbound_uses, without_unused_imports)
-from .scopes import Unit, definitions, definitions_named, edit_scope, identifier_at, names_in, region_units
+from .scopes import (DocSite, Unit, definitions, definitions_named, doc_sites, edit_scope, identifier_at, names_in,
+                     region_units)
 
 __all__ = [
     "Directive",
+    "DocSite",
     "Language",
     "SyntaxIndex",
     "SyntaxProblem",
@@ -26,6 +28,7 @@ __all__ = [
     "unbound_uses",
     "definitions",
     "definitions_named",
+    "doc_sites",
     "hoist_imports",
     "edit_scope",
     "explicit_types",

@@ -218,3 +218,43 @@ def _with_attached(source: bytes, node, start: int) -> int:
 def _attached(node) -> bool:
     """A comment, attribute, decorator or annotation: it belongs to the definition after it."""
     return any(word in node.type for word in _ATTACHED)
+
+
+@dataclass(frozen=True)
+class DocSite:
+    """A definition (whole lines [start, end), with what is attached above it) and the byte by which its
+    doc has been written: an answer that went past it wrote that definition's doc or none."""
+
+    start: int
+    end: int
+    name: str
+    site: int
+
+
+def doc_sites(source: bytes, language: Language, start: int, end: int, inside: bool) -> list[DocSite]:
+    """The named definitions lying whole inside [start, end), at any depth, with their doc's site: where
+    the definition's own first line starts (a doc comment above it), or, `inside` (docstrings), where the
+    first statement of its body starts, or ends if that is prose (a docstring to rewrite); sorted."""
+    if not language.has_grammar:
+        return []
+    found = queries.captures(language, source, "textobjects")
+    blocks = found.get("block.outer", [])
+    prose = sorted(queries.ranges(language, source, "textobjects", ("comment",))
+                   + queries.ranges(language, source, "names", ("prose",)))
+    sites: list[DocSite] = []
+    for node in (n for cap in ("function.outer", "class.outer") for n in found.get(cap, ())):
+        lo, hi = line_start(source, node.start_byte), line_end(source, max(node.start_byte, node.end_byte - 1))
+        declared = _name_node(node, found.get("definition.name", []))
+        if not (start <= lo and hi <= end) or declared is None:
+            continue
+        site = line_start(source, node.start_byte)
+        if inside:
+            body = next((b for b in blocks if declared.end_byte <= b.start_byte and b.end_byte <= node.end_byte), None)
+            if body is None:
+                continue  # no body to hold a docstring (a one-line lambda bound to a name)
+            site = body.start_byte
+            for a, b in prose:
+                if a == site:
+                    site = b
+        sites.append(DocSite(_with_attached(source, node, start), hi, declared.text.decode("utf-8", "replace"), site))
+    return sorted(set(sites), key=lambda s: (s.start, s.end, s.site))

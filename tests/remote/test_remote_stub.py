@@ -301,3 +301,17 @@ def test_a_base_model_that_ignores_the_draft_gets_the_tools_change_written_in(st
     assert len(stub.seen) == 1 + original.count("result")  # one restart per renamed occurrence
     assert stub.seen[-1].body["prompt"].endswith("    return acc")
     assert all(p.output.count("result") == 0 for p in progress)
+
+
+def test_a_request_for_a_docstring_closes_the_stream_past_the_last_place_one_goes(stub):
+    request = build_request(TEXT, Task("edit", "Add a docstring to total."), path="basket.py")
+    (region,) = request.regions
+    documented = TEXT[region.start:region.end].replace(
+        "    result = 0\n", '    """The sum of the prices."""\n    result = 0\n')
+    # the body as the server goes on to write it changes code too: it is never read
+    answer = documented.replace("result += price", "result = result + price")
+    stub.script = lambda h, seen, n: send_sse(h, chat_answer(answer, size=3), delay=0.02, stub=stub)
+    result = Engine(remote_settings(stub.url)).edit(request)
+    assert result.text == TEXT.replace("    result = 0\n", '    """The sum of the prices."""\n    result = 0\n', 1)
+    assert result.stats.stop_reason == "settled" and result.stats.settled_bytes > 0
+    assert stub.broken.wait(5)  # the client hung up before the answer's end

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lsp_server import syntax
-from lsp_server.engine.docsonly import code_kept, doc_lead, documented, documents_only
+from lsp_server.engine.docsonly import code_kept, doc_lead, documented, documents_only, settled_at
 from lsp_server.engine.tasks import Task, build_request
 from lsp_server.errors import EditError
 from tests.scripted import streamed_document
@@ -119,7 +119,8 @@ def test_a_doc_comment_opens_above_a_definition_that_has_none():
 
 
 def test_an_edit_asked_for_doc_comments_writes_the_opening_and_keeps_the_code():
-    request = build_request(GO, Task("edit", "Add a doc comment to Put."), path="store.go")
+    # (a comment, not a doc comment: decoded to the region's end, so that its streaming is seen whole)
+    request = build_request(GO, Task("edit", "Add a comment above Put."), path="store.go")
     assert [GO[r.start:r.end] for r in request.regions] == [PUT.rstrip("\n") + "\n"]
     # after the prompt's "//", the model's answer; it also moved Unlock into a defer
     answer = (" Put stores a value under the lock.\nfunc (s *Store) Put(key string, value int) {\n\ts.mu.Lock()\n"
@@ -134,3 +135,44 @@ def test_an_edit_asked_for_doc_comments_writes_the_opening_and_keeps_the_code():
     states = []
     assert streamed_document(GO, (region.start, region.end), seen, result.new_region, states=states) == result.text
     assert states and all(state.count("func (s *Store) Put(") == 1 for state in states)
+
+
+def test_a_request_for_docs_is_settled_past_the_last_doc_site_of_what_it_names():
+    put, get = GO.index("func (s *Store) Put"), GO.index("func (s *Store) Get")
+    at = GO.encode().index  # byte offsets: the region is the whole file
+
+    def settled(instruction: str, text: str = GO, language: syntax.Language = GO_LANG) -> int | None:
+        return settled_at(text, 0, len(text), instruction, language)
+
+    assert settled("Add a doc comment to Put.") == at(b"func (s *Store) Put")
+    assert settled("Add doc comments to Put and Get.") == at(b"func (s *Store) Get")
+    assert settled("Add a doc comment to Put and to every other function.") == at(b"func (s *Store) Get")
+    assert settled("Document the methods.") == at(b"func (s *Store) Get")  # none named: every definition
+    assert settled_at(GO, put, get, "Add a doc comment to Put.", GO_LANG) == 0  # from the region's start
+    # not for comments that may go anywhere, nor for more than prose, nor where no definition is
+    assert settled("Add comments to Put.") is None
+    assert settled("Add a doc comment to Put and make it use defer.") is None
+    assert settled("Make Put use defer.") is None
+    body = GO.index("\ts.mu.Lock()")
+    assert settled_at(GO, body, body + len("\ts.mu.Lock()\n"), "Add a doc comment.", GO_LANG) is None
+    # a class named: its methods' docstrings too
+    python = ('class Stats:\n    def mean(self, xs):\n        return sum(xs) / len(xs)\n\n'
+              '    def spread(self, xs):\n        return max(xs) - min(xs)\n\n\ndef other():\n    return 1\n')
+    last = python.encode().index(b"return max")
+    assert settled("Add docstrings to the Stats class.", python, syntax.language_for("m.py")) == last
+    assert settled("Add a docstring to mean.", python, syntax.language_for("m.py")) == python.index("return sum")
+
+
+def test_an_answer_for_docs_goes_unverified_past_the_last_doc_site():
+    request = build_request(GO, Task("edit", "Add a doc comment to Put."), path="store.go")
+    # after the prompt's "//": the doc comment, then the body with Unlock moved into a defer
+    answer = (" Put stores a value under the lock.\nfunc (s *Store) Put(key string, value int) {\n\ts.mu.Lock()\n"
+              "\tdefer s.mu.Unlock()\n\ts.items[key] = value\n}\n")
+    result = chat_engine(request, answer).edit(request)
+    assert result.text == GO.replace("func (s *Store) Put", "// Put stores a value under the lock.\nfunc (s *Store) Put")
+    # the model verified the doc comment and the first of Put's own line, no more: the rest was taken as it was
+    assert result.stats.stop_reason == "settled" and result.stats.settled_bytes > len("\ts.mu.Unlock()\n}\n")
+    assert b"".join(bytes([t]) for t in result.stats.output_token_ids).decode().count("\n") == 1
+    # a request for more than prose decodes to the end
+    request = build_request(GO, Task("edit", "Add a doc comment to Put and lock it with defer."), path="store.go")
+    assert chat_engine(request, answer).edit(request).stats.stop_reason == "end"

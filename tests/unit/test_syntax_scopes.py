@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from lsp_server.syntax import edit_scope, identifier_at, language_for
+from lsp_server.syntax import doc_sites, edit_scope, identifier_at, language_for
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "syntax"
 
@@ -176,3 +176,24 @@ def test_an_exported_definition_takes_the_comment_above_its_export():
     lang = language_for("m.ts")
     assert [u.start for u in definitions_named(ts, lang, "plus")] == [0]
     assert [u.start for u in definitions_named(ts, lang, "minus")] == [ts.index(b"/** Subtracts")]
+
+
+def test_doc_sites_are_where_a_definitions_doc_has_been_written():
+    python = (b'class Store:\n    """A store."""\n\n    def put(self, k, v):\n        """Put it."""\n'
+              b'        self.d[k] = v\n\n    def get(self, k):\n        return self.d[k]\n\n\n'
+              b'def helper(\n    a,\n    b,\n):\n    return a + b\n')
+    sites = doc_sites(python, language_for("m.py"), 0, len(python), inside=True)
+    # a docstring's site: its body's first statement, or past the docstring it already has
+    at = {s.name: python[s.site:].split(b"\n")[0] for s in sites}
+    assert at == {"Store": b"", "put": b"", "get": b"return self.d[k]", "helper": b"return a + b"}
+    assert python[sites[0].site - 3:sites[0].site] == b'"""'  # Store's: right after "A store."
+    store = next(s for s in sites if s.name == "Store")
+    assert all(store.start <= s.start and s.end <= store.end for s in sites if s.name in ("put", "get"))
+    go = b"package x\n\n// Put puts.\nfunc Put(k string) {\n\tm[k] = 1\n}\n\nfunc Get(k string) int {\n\treturn m[k]\n}\n"
+    sites = doc_sites(go, language_for("x.go"), 0, len(go), inside=False)
+    # a doc comment's site: the definition's own first line (its comment above belongs to it)
+    assert [(s.name, go[s.start:].split(b"\n")[0], go[s.site:].split(b"\n")[0]) for s in sites] == [
+        ("Put", b"// Put puts.", b"func Put(k string) {"), ("Get", b"func Get(k string) int {", b"func Get(k string) int {")]
+    # only definitions lying whole inside the region
+    assert [s.name for s in doc_sites(go, language_for("x.go"), go.index(b"func Get"), len(go), False)] == ["Get"]
+    assert doc_sites(b"x = 1\n", language_for("m.txt"), 0, 6, True) == []
