@@ -15,7 +15,8 @@ import re
 
 from .. import coords, syntax
 from ..errors import EditError
-from ..syntax.lines import without
+from ..syntax.lines import line_start, without
+from .scope import named_definitions
 
 # The words a request for documentation only is made of (and the names of the file's own code).
 _PROSE_NOUNS = (r"doc|docs|docstrings?|doc-?comments?|comments?|javadoc|jsdoc|rustdoc|godoc|documentation|summary|"
@@ -183,3 +184,46 @@ def doc_lead(text: str, start: int, end: int, instruction: str, language: syntax
     if above >= 0 and any(a <= above < b for a, b in syntax.prose_ranges(source, language)):
         return None  # one with blank lines between (ms's JSDoc): opened again, the 1.5B wrote it twice
     return first[:len(first) - len(first.lstrip(" \t"))] + language.doc_opening
+
+
+# The doc's own words, given in the request: the one text in triple quotes, double quotes or curly quotes.
+_GIVEN = re.compile(r'"""(.+?)"""|"([^"\n]+)"|“([^”\n]+)”')
+
+
+def given_doc(text: str, span: tuple[int, int], instruction: str, language: syntax.Language) -> str | None:
+    """`text` with the doc a request gives word for word ('Add the docstring "Deletes it." to remove',
+    'Add a doc comment above Get: "Get returns the value."') written where it goes, as a tool's draft
+    for the model to verify: a docstring at the start of the definition's body, a doc comment above it
+    (language.toml's `doc_opening`). None unless the request asks for that and nothing else, gives one
+    text of one line, names one definition lying in `span` (str indices), and that definition has no
+    doc yet (then the model rewrites it)."""
+    if not language.has_grammar or not _ADDING.match(instruction):
+        return None
+    given = [next(g for g in m.groups() if g is not None).strip() for m in _GIVEN.finditer(instruction)]
+    source = text.encode("utf-8")
+    if len(given) != 1 or not given[0] or not documents_only(instruction, syntax.names_in(source, language)):
+        return None
+    named = named_definitions(instruction, text, language)
+    if len(named) != 1:
+        return None
+    *outer, name = named[0].split(".")
+    lo, hi = coords.byte_span(text, span)
+    sites = [s for s in syntax.doc_sites(source, language, lo, hi, inside=language.doc_opening is None) if s.name == name]
+    if outer:
+        owners = syntax.definitions_named(source, language, outer[-1])
+        sites = [s for s in sites if any(o.start <= s.start and s.end <= o.end for o in owners)]
+    prose = syntax.prose_ranges(source, language)
+    if len(sites) != 1 or any(b == sites[0].site or sites[0].start <= a < sites[0].site for a, b in prose):
+        return None  # it has a doc (a docstring the site is past, a comment above it)
+    doc, opening = given[0], language.doc_opening
+    at = line_start(source, sites[0].site) if opening is None else sites[0].start
+    first = source[at:].split(b"\n", 1)[0]
+    indent = first[:len(first) - len(first.lstrip(b" \t"))]
+    if opening is None and (source[at:sites[0].site].strip() or '"""' in doc):
+        return None  # a body on the definition's own line; a docstring that would end early
+    if opening == "/**" and "*/" in doc:
+        return None
+    line = '"""' + doc + '"""' if opening is None else f"/** {doc} */" if opening == "/**" else f"{opening} {doc}"
+    newline = "\r\n" if "\r\n" in text else "\n"
+    where = coords.str_index(source, at)
+    return text[:where] + indent.decode("utf-8") + line + newline + text[where:]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .. import coords, syntax
 from ..errors import EditError
+from .docsonly import given_doc
 from .regions import change_regions
 from .request import EditRequest, Region
 from .removal import lone_line_breaks_free, removed_definitions, removes_only, without_unused_imports
@@ -104,8 +105,8 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     the task's 1-based `lines`, else the whole text; blank lines at its edges stay outside.
 
     Renames, fixes and sketches get a draft made by a tool (the tree-sitter rename, a linter's fix,
-    a spelling or syntax repair, the sketch's merge); then only the clusters of lines it changes
-    are rewritten, each as its own region.
+    a spelling or syntax repair, the sketch's merge), as do "remove unused imports" and a doc given
+    word for word; then only the clusters of lines it changes are rewritten, each as its own region.
     """
     language = syntax.language_for(path, language_id)
     task = infer_kind(task, language)
@@ -121,7 +122,7 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
                            removes=_removes(task.instruction, names, regions, text))
     if task.kind == "edit" and span in (None, (0, len(text))) and not task.lines:
         named = tuple(named_definitions(task.instruction, text, language))  # "add type hints to parse_args"
-        if named:
+        if named and given_doc(text, (0, len(text)), task.instruction, language) is None:  # (else a tool's draft)
             # A removal of one name that two definitions have (two classes' save) is the model's to read.
             regions = definition_regions(text, ",".join(named), language)
             return EditRequest(text, task.instruction, regions, path, language_id, definitions=named, narrowed=True,
@@ -152,6 +153,8 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
             span = (0, len(text))  # the tool's fix reaches outside the lines given: its clusters decide
     elif (drafted := without_unused_imports(text, instruction, path, language)) is not None:
         span = (0, len(text))
+    elif task.kind == "edit":
+        drafted = given_doc(text, span, instruction, language)  # 'Add the docstring "..." to remove'
     if drafted is None or drafted == text:
         if task.kind == "edit" and (gone := removed_definitions(text, span, instruction, language)):
             return EditRequest(text, instruction, [Region(*gone)], path, language_id, removes=True)

@@ -117,3 +117,11 @@ def test_doc_comments_asked_of_go_functions_open_above_each_and_leave_the_code(c
     code = [line for line in result.text.splitlines() if line.strip() and not line.lstrip().startswith("//")]
     assert code == [line for line in text.splitlines() if line.strip()], result.text
     assert not result.problems
+    # Past Get's first line no doc can go: the rest of its body was taken as it was, not verified.
+    assert result.stats.stop_reason == "settled" and result.stats.settled_bytes >= len("\treturn s.items[key]\n}\n")
+    # A doc given word for word is a tool's draft the model verifies: it lands as given.
+    request = build_request(text, Task("edit", 'Add a doc comment above Get: "Get returns the value under key."'),
+                            path="store.go")
+    assert request.draft_certain and request.regions[0].draft is not None
+    result = Engine(settings, model=coder).edit(request)
+    assert result.text == text.replace("func (s *Store) Get", "// Get returns the value under key.\nfunc (s *Store) Get")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lsp_server import syntax
-from lsp_server.engine.docsonly import code_kept, doc_lead, documented, documents_only, settled_at
+from lsp_server.engine.docsonly import code_kept, doc_lead, documented, documents_only, given_doc, settled_at
 from lsp_server.engine.tasks import Task, build_request
 from lsp_server.errors import EditError
 from tests.scripted import streamed_document
@@ -176,3 +176,48 @@ def test_an_answer_for_docs_goes_unverified_past_the_last_doc_site():
     # a request for more than prose decodes to the end
     request = build_request(GO, Task("edit", "Add a doc comment to Put and lock it with defer."), path="store.go")
     assert chat_engine(request, answer).edit(request).stats.stop_reason == "end"
+
+
+SHAPES = ("import math\n\n\nclass Circle:\n    def __init__(self, r):\n        self.r = r\n\n"
+          "    def area(self):\n        return math.pi * self.r ** 2\n\n\nclass Square:\n    def area(self):\n"
+          "        return self.side ** 2\n\n\ndef largest(shapes):\n    return max(shapes, key=lambda s: s.area())\n")
+
+
+@pytest.mark.parametrize("path, text, instruction, inserted, before", [
+    ("shapes.py", SHAPES, 'Add the docstring "Area of the circle." to Circle.area.',
+     '        """Area of the circle."""\n', "        return math.pi"),
+    ("shapes.py", SHAPES, 'Add the docstring """The largest shape by area.""" to largest.',
+     '    """The largest shape by area."""\n', "    return max("),
+    ("store.go", GO, 'Add a doc comment above Put: "Put stores a value under the lock."',
+     "// Put stores a value under the lock.\n", "func (s *Store) Put"),
+    ("S.java", "class S {\n    @Override\n    public int pop() {\n        return 1;\n    }\n}\n",
+     "Add the Javadoc “Removes and returns the top item.” to pop.",
+     "    /** Removes and returns the top item. */\n", "    @Override"),
+    ("lib.rs", "#[inline]\npub fn sum(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n",
+     'Add a doc comment to sum: "Sum of the numbers."', "/// Sum of the numbers.\n", "#[inline]"),
+])
+def test_a_doc_given_word_for_word_is_a_tools_draft_where_it_goes(path, text, instruction, inserted, before):
+    language = syntax.language_for(path)
+    drafted = given_doc(text, (0, len(text)), instruction, language)
+    assert drafted == text.replace(before, inserted + before, 1)
+    request = build_request(text, Task("edit", instruction), path=path)
+    assert request.draft_certain and len(request.regions) == 1 and request.regions[0].draft is not None
+    assert inserted in request.drafted_text
+
+
+@pytest.mark.parametrize("text, instruction", [
+    (SHAPES, 'Add the docstring "Area." to area.'),  # two definitions named area
+    (SHAPES, "Add a docstring to largest."),  # no text given: the model writes it
+    (SHAPES, 'Add the docstring "Biggest." to largest and make it return None for no shapes.'),
+    (SHAPES, 'Add the docstrings "Biggest." and "Area." to largest and Square.area.'),  # two texts
+    (SHAPES, 'Add the docstring "Biggest." to largest. Also sort the imports.'),
+    ("def f(x): return 2 * x\n", 'Add the docstring "Twice." to f.'),  # no body line to hold it
+    ('def f(x):\n    """Double."""\n    return 2 * x\n', 'Add the docstring "Twice." to f.'),  # has one: the model's
+    (SHAPES, 'Remove the docstring "Area." from largest.'),
+])
+def test_no_tool_draft_for_a_doc_that_is_not_given_or_has_nowhere_plain_to_go(text, instruction):
+    assert given_doc(text, (0, len(text)), instruction, syntax.language_for("shapes.py")) is None
+    assert given_doc(GO, (0, len(GO)), 'Add the doc comment "Get returns it." to Get.', GO_LANG) is None  # has one
+    outside = GO.index("func (s *Store) Get")
+    assert given_doc(GO, (0, outside), 'Add the doc comment "Put stores it." to Put.', GO_LANG) is not None
+    assert given_doc(GO, (outside, len(GO)), 'Add the doc comment "Put stores it." to Put.', GO_LANG) is None
