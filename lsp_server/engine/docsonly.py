@@ -203,15 +203,18 @@ def given_doc(text: str, span: tuple[int, int], instruction: str, language: synt
     source = text.encode("utf-8")
     if len(given) != 1 or not given[0] or not documents_only(instruction, syntax.names_in(source, language)):
         return None
-    named = named_definitions(instruction, text, language)
-    if len(named) != 1:
-        return None
-    *outer, name = named[0].split(".")
     lo, hi = coords.byte_span(text, span)
-    sites = [s for s in syntax.doc_sites(source, language, lo, hi, inside=language.doc_opening is None) if s.name == name]
-    if outer:
-        owners = syntax.definitions_named(source, language, outer[-1])
-        sites = [s for s in sites if any(o.start <= s.start and s.end <= o.end for o in owners)]
+    sites = syntax.doc_sites(source, language, lo, hi, inside=language.doc_opening is None)
+    named = named_definitions(instruction, text, language)
+    if len(named) == 1:  # "Circle.area"
+        *outer, name = named[0].split(".")
+        owners = syntax.definitions_named(source, language, outer[-1]) if outer else []
+        sites = [s for s in sites if s.name == name and (not outer or any(
+            o.start <= s.start and s.end <= o.end for o in owners))]
+    else:  # the definitions its words name ("above transpose: ..."), the innermost ("remove method of Repo")
+        words = {w for w in _WORD.findall(_QUOTED.sub(" ", instruction)) if not _ALLOWED.fullmatch(w)}
+        sites = [s for s in sites if s.name in words]
+        sites = [s for s in sites if not any(o != s and s.start <= o.start and o.end <= s.end for o in sites)]
     prose = syntax.prose_ranges(source, language)
     if len(sites) != 1 or any(b == sites[0].site or sites[0].start <= a < sites[0].site for a, b in prose):
         return None  # it has a doc (a docstring the site is past, a comment above it)

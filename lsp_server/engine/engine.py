@@ -169,6 +169,8 @@ class Engine:
             result = _finished(self._edit(request, on_progress, cancelled, options), request, language)
             # Names the drafts leave undefined (a user's sketch calls what they will write next) are theirs.
             missing = scope.new_undefined(request.drafted_text, result.text, language)
+            unwritten = scope.asked_unwritten(request.instruction, result.text, language)  # "into a helper f"
+            missing |= unwritten
             imported = _imported(result, request.text, missing, language)
             if imported is not None:  # `logging.warning(...)`, `Optional[int]`: the import they need
                 return imported
@@ -183,19 +185,24 @@ class Engine:
                     raise EditError(f"{exc.reason} ({why})", exc.kind) from exc
                 # The whole file rewritten may lose what the definitions alone could not: its imports, a
                 # constant's spelling (the 0.5B dropped three imports and wrote BONUS_PER_STreak_DAY).
-                lost = scope.new_undefined(request.text, result.text, language)
+                lost = scope.new_undefined(request.text, result.text, language) | scope.asked_unwritten(
+                    request.instruction, result.text, language)
                 imported = _imported(result, request.text, lost, language)
                 if imported is not None:
                     result = imported
                 elif lost:
                     raise EditError(f"the model's answer uses {', '.join(sorted(lost))}, which nothing in the file "
                                     f"defines any more ({why})", kind="model")
+                if moved := scope.moved_definitions(request.text, result.text, language, set(request.definitions)):
+                    raise EditError(f"the model's answer moved or removed {', '.join(moved)}, which the request did not name "
+                                    f"({why})", kind="model")
                 result.widened_for = sorted(missing)
-            elif unknown := sorted(missing - set(language.identifier.findall(request.instruction))):
+            elif unknown := sorted(missing - (set(language.identifier.findall(request.instruction)) - unwritten)):
                 # A selection's answer, or a given definition's, that misspelled a constant or called a
                 # helper that is not there; a name the instruction says ("use parse_config") is the user's.
-                raise EditError(f"the model's answer uses {', '.join(unknown)}, which nothing in the file defines "
-                                "(say in the instruction where it comes from)", kind="model")
+                raise EditError(f"the model's answer does not define {', '.join(sorted(unwritten))}, which the request "
+                                "asks for" if unwritten else f"the model's answer uses {', '.join(unknown)}, which nothing "
+                                "in the file defines (say in the instruction where it comes from)", kind="model")
             return result
 
     def _edit(self, request: EditRequest, on_progress: Callable[[Progress], None] | None,

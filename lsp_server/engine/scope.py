@@ -355,3 +355,42 @@ def imports_for(names: set[str], edited: str, language: syntax.Language) -> list
     if set(modules) | set(typed) != names:
         return None
     return [f"import {m}".encode() for m in modules] + ([f"from typing import {', '.join(typed)}".encode()] if typed else [])
+
+
+# A definition a request asks to be written: "into a helper method _download", "add a function called clamp".
+_KIND = r"(?:a\s+|an\s+)?(?:new\s+)?(?:private\s+|static\s+|separate\s+|small\s+)?(?:helper|function|method|class)" \
+        r"(?:\s+(?:function|method))?\s+(?:called\s+|named\s+)?`?(?P<name>[A-Za-z_$][\w$]*)"
+_ASKED = re.compile(rf"\b(?:into|to|as|create|add|write|define|introduce)\s+{_KIND}", re.IGNORECASE)
+_NOT_A_NAME = {"to", "that", "which", "for", "in", "on", "with", "the", "a", "an", "and", "or", "so", "from", "of",
+               "at", "by", "returning", "taking", "per", "each", "instead", "above", "below", "after", "before",
+               "inside", "here", "there", "it", "this", "its", "which", "who", "whose"}
+
+
+def asked_unwritten(instruction: str, edited: str, language: syntax.Language) -> set[str]:
+    """The definitions the request asks to be written ("Extract the download into a helper method
+    _download(url)") that the edited text does not define: an answer that calls `self._download` and
+    defines it nowhere is no such edit (an attribute escapes the undefined-name check)."""
+    asked = {m["name"] for m in _ASKED.finditer(instruction) if m["name"].lower() not in _NOT_A_NAME}
+    if not asked or not language.has_grammar:
+        return set()
+    defined = set(syntax.definitions(edited.encode("utf-8"), language))
+    # or bound by an assignment (`Point = namedtuple(...)`, `const clamp = ...`)
+    return {n for n in asked - defined if not re.search(rf"(?<![\w$.]){re.escape(n)}\s*(?::[^=\n]*)?=(?![=>])", edited)}
+
+
+def _nestings(text: str, language: syntax.Language) -> dict[str, set[tuple[str, ...]]]:
+    """Each definition's name -> the names of the definitions each of its places lies in, outermost first."""
+    found = syntax.definitions(text.encode("utf-8"), language).values()
+    units = sorted({u for pairs in found for _, u in pairs}, key=lambda u: (u.start, -u.end))
+    places: dict[str, set[tuple[str, ...]]] = {}
+    for u in units:
+        places.setdefault(u.name, set()).add(
+            tuple(o.name for o in units if o != u and o.start <= u.start and u.end <= o.end))
+    return places
+
+
+def moved_definitions(original: str, edited: str, language: syntax.Language, named: set[str]) -> list[str]:
+    """The definitions of `original`, other than `named`, that `edited` no longer has where they were (a
+    whole-file answer that made the module's `total_size` a method of the class above it)."""
+    before, after = _nestings(original, language), _nestings(edited, language)
+    return sorted(n for n, places in before.items() if n not in named and not places <= after.get(n, set()))

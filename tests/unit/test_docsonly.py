@@ -195,6 +195,12 @@ SHAPES = ("import math\n\n\nclass Circle:\n    def __init__(self, r):\n        s
      "    /** Removes and returns the top item. */\n", "    @Override"),
     ("lib.rs", "#[inline]\npub fn sum(xs: &[i64]) -> i64 {\n    xs.iter().sum()\n}\n",
      'Add a doc comment to sum: "Sum of the numbers."', "/// Sum of the numbers.\n", "#[inline]"),
+    ("stats.rs", "impl Stats {\n    pub fn mean(&self) -> f64 {\n        self.total / self.n\n    }\n}\n",
+     'Add a /// doc comment above mean: "The mean of the samples."', "    /// The mean of the samples.\n",
+     "    pub fn mean"),
+    ("repo.py", "class Repo:\n    def remove(self, key):\n        del self.rows[key]\n",
+     'Add the docstring """Drop the row.""" to the remove method of Repo.', '        """Drop the row."""\n',
+     "        del self"),
 ])
 def test_a_doc_given_word_for_word_is_a_tools_draft_where_it_goes(path, text, instruction, inserted, before):
     language = syntax.language_for(path)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from lsp_server import syntax
 from lsp_server.config import Settings
+from lsp_server.engine import scope
 from lsp_server.engine.engine import Engine
 from lsp_server.engine.tasks import Task, build_request
 from lsp_server.errors import EditError
@@ -293,6 +295,35 @@ def test_a_selection_whose_answer_uses_a_name_nothing_defines_is_refused_unless_
     hinted = "def total(values: Sequence[float]) -> float:\n    return sum(values)\n"
     result = Engine(Settings(), model=InTurn([hinted])).edit(request)
     assert result.text.startswith("import os\nfrom typing import Sequence\n\n\ndef keep(a):") and hinted in result.text
+
+
+def test_a_definition_the_request_asks_for_must_be_written():
+    # The 1.5B, asked to extract a helper, called self._download and wrote it nowhere: an attribute, which
+    # the undefined-name check does not see. A name the request asks to be written is not the user's.
+    text = "class F:\n    def get(self, u):\n        return open(u).read()\n"
+    instruction = "Extract the reading in get() into a helper method _read(u)."
+    calls = "class F:\n    def get(self, u):\n        return self._read(u)\n"
+    request = build_request(text, Task("edit", instruction, lines=(1, 3)), path="f.py")
+    with pytest.raises(EditError, match=r"^the model's answer does not define _read, which the request asks for; "):
+        Engine(Settings(), model=InTurn([calls])).edit(request)
+    written = calls + "\n    def _read(self, u):\n        return open(u).read()\n"
+    assert Engine(Settings(), model=InTurn([written])).edit(request).text == written
+    # narrowed to get(): its answer alone leaves the helper out, so the whole file is asked, and refused where
+    # that answer leaves it out too
+    request = build_request(text, Task("edit", instruction), path="f.py")
+    assert request.narrowed
+    with pytest.raises(EditError, match=r"uses _read, which nothing in the file defines any more"):
+        Engine(Settings(), model=InTurn(["    def get(self, u):\n        return self._read(u)\n", calls])).edit(request)
+    # and where that answer writes the helper but makes the module's function a method of the class, refused too
+    text += "\n\ndef size(f, u):\n    return len(f.get(u))\n"
+    request = build_request(text, Task("edit", instruction), path="f.py")
+    moved = written + "\n    def size(self, u):\n        return len(self.get(u))\n"
+    with pytest.raises(EditError, match=r"^the model's answer moved or removed size, which the request did not name"):
+        Engine(Settings(), model=InTurn(["    def get(self, u):\n        return self._read(u)\n", moved])).edit(request)
+    assert scope.moved_definitions(text, text.replace("open(u)", "open(u, 'rb')"), syntax.language_for("f.py"), set()) == []
+    assert scope.asked_unwritten("Add a method to F that reads it.", calls, syntax.language_for("f.py")) == set()
+    assert scope.asked_unwritten("Add a class Point.", "Point = namedtuple('Point', 'x y')\n",
+                                 syntax.language_for("f.py")) == set()
 
 
 def test_a_name_the_draft_itself_leaves_undefined_is_the_users():
