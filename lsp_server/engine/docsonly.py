@@ -157,7 +157,7 @@ def documented(text: str, start: int, end: int, instruction: str, answer: str, l
     kept = code_kept(text, start, end, answer, language)
     if kept is None:
         raise EditError("the model's answer changed code, which a request for comments or docstrings does not ask "
-                        "for, in lines that also changed their prose", kind="model")
+                        "for, where its prose and code cannot be told apart line by line", kind="model")
     return kept
 
 
