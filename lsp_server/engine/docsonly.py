@@ -44,13 +44,18 @@ _MORE = re.compile(r"[.;!?]\s+\w|\b(?:also|then)\b|\band\s+(?:fix|make|change|ad
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^'\s][^']*'|`[^`]*`|“[^”]*”")
 
 
+def _head(instruction: str) -> tuple[str, str]:
+    """The instruction with its quoted text blanked, and that up to where the prose's own text starts."""
+    unquoted = _QUOTED.sub(" ", instruction)
+    return unquoted, unquoted[:m.start()] if (m := _CONTENT.search(unquoted)) else unquoted
+
+
 def documents_only(instruction: str, names: set[str]) -> bool:
     """Whether the request asks for comments or docstrings and nothing else: it opens with a verb of
     writing, names a kind of prose ("Document X" needs none), and every other word is a filler (no
     second verb: "document f2 and fix it") or one of `names` (the file's identifiers); what is quoted,
     and what follows a colon or "explaining", is the prose's own text, one sentence of it."""
-    unquoted = _QUOTED.sub(" ", instruction)
-    head = unquoted[:m.start()] if (m := _CONTENT.search(unquoted)) else unquoted
+    unquoted, head = _head(instruction)
     if _MORE.search(unquoted[len(head):]):
         return False  # "...: it raises. Also make it raise": a second request after the prose
     verb = _VERB.match(head)
@@ -75,8 +80,7 @@ def settled_at(text: str, start: int, end: int, instruction: str, language: synt
     where the region holds no definition."""
     if not language.has_grammar or not _VERB.match(instruction):
         return None
-    unquoted = _QUOTED.sub(" ", instruction)
-    head = unquoted[:m.start()] if (m := _CONTENT.search(unquoted)) else unquoted
+    head = _head(instruction)[1]
     verb = _VERB.match(head)
     if verb is None or not (_DOC_NOUN.search(head) or verb[0].strip().lower().endswith("document")):
         return None  # "comments" alone may mean comments anywhere in the code

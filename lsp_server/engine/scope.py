@@ -363,7 +363,7 @@ _KIND = r"(?:a\s+|an\s+)?(?:new\s+)?(?:private\s+|static\s+|separate\s+|small\s+
 _ASKED = re.compile(rf"\b(?:into|to|as|create|add|write|define|introduce)\s+{_KIND}", re.IGNORECASE)
 _NOT_A_NAME = {"to", "that", "which", "for", "in", "on", "with", "the", "a", "an", "and", "or", "so", "from", "of",
                "at", "by", "returning", "taking", "per", "each", "instead", "above", "below", "after", "before",
-               "inside", "here", "there", "it", "this", "its", "which", "who", "whose"}
+               "inside", "here", "there", "it", "this", "its", "who", "whose"}
 
 
 def asked_unwritten(instruction: str, edited: str, language: syntax.Language) -> set[str]:
