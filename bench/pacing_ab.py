@@ -1,4 +1,5 @@
-"""Pacing A/B: each free-form task's (or another kind's) generation time with and without the pacer, in one process.
+"""Pacing A/B: each free-form task's (or another kind's) generation time with and without the pacer (or, with
+`--compare lookup`, the drafts looked up in the prompt and output: engine/lookup.py), in one process.
 
 Both runs of a task share one loaded model and its cached prompt, in turn (the order alternates
 from task to task), so the machine's drift over a long run falls on both alike and only the
@@ -6,8 +7,9 @@ decoding differs. The pacer keeps what it learned from task to task, as in a ser
 
     .venv/bin/python bench/pacing_ab.py --model qwen2.5-coder-1.5b --n-threads 2 [--tasks bench/dev] [--kind rename] [--only NAME ...]
 
-One line a task (seconds generating, unpaced and paced; "output differs" where a near-tie
-flipped), then the totals and how many tasks were faster paced.
+One line a task (seconds generating without and with; "output differs" where a near-tie flipped),
+then the totals and how many tasks were faster with it. With `--compare lookup` each line also says
+how many passes the looked-up drafts went in and how many of their tokens the model took.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="only the tasks with these names")
     parser.add_argument("--tasks", nargs="*", type=Path, help="task folders' parent folders (default: bench/tasks)")
     parser.add_argument("--kind", default="edit", help="the tasks of this kind (default: edit, the free-form ones; rename, fix, sketch)")
+    parser.add_argument("--compare", choices=("pacing", "lookup"), default="pacing", help="what the two arms differ by")
     args = parser.parse_args()
     settings = Settings()
     settings.model.path = args.model
@@ -46,24 +49,39 @@ def main() -> int:
         return 2
     engine = Engine(settings)
     engine.load()
-    pacers = {"unpaced": None, "paced": Pacer()}
-    totals = {name: 0.0 for name in pacers}
+    pacer = Pacer()
+    arms = ("without", "with")
+
+    def arm(name: str) -> None:
+        on = name == "with"
+        if args.compare == "pacing":
+            engine.local.pacer = pacer if on else None
+        else:
+            engine.local.pacer = pacer
+            settings.draft.lookup = on
+
+    totals = {name: 0.0 for name in arms}
     faster = 0
     for i, bench_task in enumerate(tasks):
-        order = list(pacers) if i % 2 == 0 else list(reversed(pacers))
-        seconds, outputs = {}, set()
+        order = list(arms) if i % 2 == 0 else list(reversed(arms))
+        seconds, outputs, looked = {}, set(), []
         for name in order:
-            engine.local.pacer = pacers[name]
+            arm(name)
             result = engine.edit(build_request(bench_task.text, copy.copy(bench_task.task), path=str(bench_task.path)))
             seconds[name] = result.stats.generate_s
             outputs.add(result.text)
-        for name in pacers:
+            if name == "with":
+                looked = result.stats.lookups
+        for name in arms:
             totals[name] += seconds[name]
-        faster += seconds["paced"] < seconds["unpaced"]
+        faster += seconds["with"] < seconds["without"]
         note = "" if len(outputs) == 1 else "  output differs"
-        print(f"{bench_task.name:40s} unpaced {seconds['unpaced']:6.2f} s  paced {seconds['paced']:6.2f} s{note}", flush=True)
-    print(f"total: unpaced {totals['unpaced']:.1f} s, paced {totals['paced']:.1f} s "
-          f"({totals['paced'] / totals['unpaced']:.3f}); paced faster on {faster} of {len(tasks)} tasks")
+        if args.compare == "lookup":
+            sent = [(d, k) for _, d, k in looked if d]
+            note = f"  looked up: {len(sent)} passes, {sum(k for _, k in sent)} of {sum(d for d, _ in sent)} tokens taken" + note
+        print(f"{bench_task.name:40s} without {seconds['without']:6.2f} s  with {seconds['with']:6.2f} s{note}", flush=True)
+    print(f"total ({args.compare}): without {totals['without']:.1f} s, with {totals['with']:.1f} s "
+          f"({totals['with'] / totals['without']:.3f}); faster with it on {faster} of {len(tasks)} tasks")
     return 0
 
 

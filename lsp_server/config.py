@@ -49,6 +49,9 @@ class DraftSettings:
     max: Count = 256  # batches this long cost the least per token on CPUs (bench: calibration)
     speculate: bool = True  # False runs the plain baseline (one token per decode)
     syntax_aligned: bool = True
+    # Where the model writes its change, draft what followed its last tokens earlier in the prompt or
+    # answer (engine/lookup.py); verified greedily, so it changes speed, never the output.
+    lookup: bool = True
     # "greedy": accept a draft token only where it is the model's argmax (lossless).
     # "typical": also accept where the draft token's probability is at least
     # typical_ratio times the top token's (lossy; follows good drafts).

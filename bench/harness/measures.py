@@ -207,6 +207,9 @@ def copy_split_summary(records: Sequence[dict], calibration: Sequence[dict] = ()
         drafted = sum(s[part]["from_draft"] for s in splits)
         out[part] = {"tokens": tokens, "from_draft_fraction": rounded(drafted / tokens) if tokens else None,
                      "tokens_per_pass": rounded(tokens / (tokens - drafted)) if tokens > drafted else None}
+    # Of the tokens the model would write a pass each, those a draft looked up in the prompt and output
+    # gave (engine/lookup.py): the copy bound charges them a pass each, so where they pay it can be beaten.
+    out["looked_up_tokens"] = sum((r.get("ours") or {}).get("looked_up_tokens") or 0 for r in free)
     bound = copy_bound(out["copied"]["tokens"], out["changed"]["tokens"], calibration)
     if bound is not None:
         timed = [r for r in free if (r.get("ours") or {}).get("generate_s") and (r.get("plain") or {}).get("generate_s")]

@@ -116,7 +116,9 @@ def _copy_split_line(split: dict | None) -> list[str]:
         return []
     parts = [f"{name} lines {split[name]['tokens']} tokens, {_pct(split[name]['from_draft_fraction'])} from verified"
              f" drafts ({_num(split[name]['tokens_per_pass'], '.2f')} a pass)" for name in ("copied", "changed")]
-    lines = ["free-form edits' output: " + "; ".join(parts)]
+    lines = ["free-form edits' output: " + "; ".join(parts)
+             + (f"; {split['looked_up_tokens']} tokens from drafts looked up in the prompt and output"
+                if split.get("looked_up_tokens") else "")]
     if split.get("bound_speedup") is not None:
         lines.append(f"free-form edits' copy bound: at most {_x(split['bound_speedup'])} over plain decoding"
                      f" (median edit {_x(split.get('median_bound_speedup'))}) if every kept line's token cost the"

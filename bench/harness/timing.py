@@ -128,6 +128,7 @@ def run_json(run: Run, ours: bool = False) -> dict | None:
             first_line_s=rounded(run.first_line_s, 4),
             ttfe_s=rounded(run.first_hunk_s, 4),  # its earlier name: JSON fields are a contract
             passes=s.passes,
+            looked_up_tokens=s.looked_up_tokens,
             accepted_tokens=s.accepted_tokens,
             drafted_tokens=s.drafted_tokens,
         )

@@ -61,6 +61,7 @@ class EditResult:
             "accepted_tokens": s.accepted_tokens,
             "drafted_tokens": s.drafted_tokens,
             "undrafted_passes": s.undrafted_passes,
+            "looked_up_tokens": s.looked_up_tokens,
             "tokens_per_s": round(s.tokens_per_s, 2),
             "stop_reason": s.stop_reason,
             "kept_units": s.kept_units,

@@ -47,7 +47,9 @@ RESUMED_BYTES = 64
 # model's own tokens teach the estimate. Rare: over the same 25 edits it held for 2 passes, and in
 # both the model's next token was not the draft's; before it, drafts of 56 and 81 tokens went out
 # there as a long copy ("following") and were turned down at their first token (0.89 s, 0.96 s).
-PRIOR = {"resumed": (19.0, 1.0), "rejoined": (18.6, 1.4), "turned": (10.0, 10.0)}
+# "lookup": a draft looked up in the prompt and output while the model writes its change
+# (engine/lookup.py); set at p = 0.5.
+PRIOR = {"resumed": (19.0, 1.0), "rejoined": (18.6, 1.4), "turned": (10.0, 10.0), "lookup": (5.0, 5.0)}
 PACED_STATES = tuple(PRIOR)
 # Counts are scaled down past this many events, so the estimate follows the current edit's text.
 MAX_EVENTS = 400.0

@@ -268,6 +268,7 @@ def loop_options(prepared: Prepared, settings: Settings, request: EditRequest, b
     opts = LoopOptions(**vars(base)) if base else LoopOptions()
     speculate = settings.draft.speculate if request.speculate is None else request.speculate
     opts.speculate = speculate and prepared.guided
+    opts.lookup = settings.draft.lookup
     opts.acceptance = prepared.acceptance
     opts.typical_ratio = settings.draft.typical_ratio
     opts.max_new_tokens = prepared.budget

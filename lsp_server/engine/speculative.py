@@ -10,6 +10,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 import numpy as np
 
 from .drafts import Drafter
+from .lookup import Lookup
 from .pacing import Pacer, state_of
 
 
@@ -39,6 +40,10 @@ class LoopOptions:
     # region's code is then the end of the edit.
     stop_at_region_end: bool = True
     record_margins: bool = False  # plain runs: keep each step's top-2 logit margin (tests, benchmark)
+    # Where no draft text has a chunk to offer (the model writing its change), draft what followed the
+    # output's last tokens where they occurred before (engine/lookup.py); verified greedily.
+    lookup: bool = True
+    lookup_tokens: int = 16  # the longest such draft
 
 
 @dataclass
@@ -71,10 +76,17 @@ class LoopStats:
     kept_units: int = 0
     # Bytes of the region taken as they were, unverified, once nothing the request asks for could follow.
     settled_bytes: int = 0
+    # Drafts looked up in the prompt and output (engine/lookup.py): per pass (match length, drafted, taken).
+    lookups: list[tuple[int, int, int]] = field(default_factory=list)
 
     @property
     def output_tokens(self) -> int:
         return len(self.output_token_ids)
+
+    @property
+    def looked_up_tokens(self) -> int:
+        """Output tokens that came from drafts looked up in the prompt and output."""
+        return sum(taken for _, _, taken in self.lookups)
 
     @property
     def tokens_per_s(self) -> float:
@@ -98,6 +110,7 @@ class LoopStats:
             margins=a.margins + b.margins,
             kept_units=a.kept_units + b.kept_units,
             settled_bytes=a.settled_bytes + b.settled_bytes,
+            lookups=a.lookups + b.lookups,
         )
 
 
@@ -197,6 +210,7 @@ def speculative_edit(
     stats.prefill_s = t1 - t0
     output = bytearray()
     tokens = stats.output_token_ids
+    lookup = Lookup(prompt_tokens) if options.speculate and options.lookup else None
 
     def take(new_tokens: Sequence[int], drafted: bool = False) -> bool:
         """Append accepted tokens to the output; True when the edit is complete (fence or region end)."""
@@ -204,6 +218,8 @@ def speculative_edit(
         for tok in new_tokens:
             output.extend(model.piece(tok))
         tokens.extend(new_tokens)
+        if lookup is not None:
+            lookup.extend(new_tokens)
         stats.from_draft.extend([drafted] * len(new_tokens))
         drafter.advance(bytes(output[before:]), bytes(output))
         cut = stop_index(output, options.stop, before, options.stop_at_line_start)
@@ -260,21 +276,26 @@ def speculative_edit(
                 stats.stop_reason = "settled" if stats.settled_bytes else "end"
                 break
             lead = [next_token]
-        # 3. Draft the next chunk from where the output stands in a draft text.
-        paced = options.speculate and pacer is not None and (row is not None or opening) and not drafter.led
+        # 3. Draft the next chunk from where the output stands in a draft text, else (the model writing
+        # its change) from what followed its last tokens where they occurred before.
         draft = drafter.propose() if options.speculate else []
+        looked = not draft and lookup is not None and not opening
+        if looked:
+            draft = lookup.propose(options.lookup_tokens)
+        looked = looked and bool(draft)
+        paced = options.speculate and pacer is not None and (row is not None or opening) and (looked or not drafter.led)
         draft = draft[: max(0, options.max_new_tokens - len(tokens))]
-        state, ahead = state_of(drafter), draft[:1]  # ahead: the draft's next token, to learn from when none is sent
+        state, ahead = ("lookup" if looked else state_of(drafter)), draft[:1]  # ahead: the draft's next token, to learn from when none is sent
         if paced and draft and (length := pacer.length(len(draft), state)) < len(draft):
-            draft = drafter.propose(length)[:length] if length else []
+            draft = draft[:length] if looked else drafter.propose(length)[:length] if length else []
         if opening and not draft:  # nothing to send with the prompt after all: evaluate it alone
             began = time.perf_counter()
             row, opening = model.prefill(prompt_tokens, cancelled), False
             stats.prefill_s += time.perf_counter() - began
             t1 = time.perf_counter()
             continue
-        forced = drafter.forced_mask(len(draft))
-        strict = drafter.strict_mask(len(draft))
+        forced = [False] * len(draft) if looked else drafter.forced_mask(len(draft))
+        strict = [True] * len(draft) if looked else drafter.strict_mask(len(draft))
         # 4. Verify: one decode of lead + draft, lead being the pass's own next token (none in the opening
         # pass, where the prompt's last row, index -1, checks draft[0]). Row i predicts draft[i]; a forced
         # token is accepted whatever its row says, so logits come only where a token is checked, and at the end.
@@ -306,7 +327,10 @@ def speculative_edit(
         stats.drafted_tokens += len(draft)
         stats.undrafted_passes += not draft
         stats.accepted_tokens += k
-        drafter.feedback(len(draft), k)
+        if looked:
+            stats.lookups.append((lookup.match, len(draft), k))
+        else:
+            drafter.feedback(len(draft), k)
         opening = False
         if take(draft[:k], drafted=True):
             stats.stop_reason = "settled" if stats.settled_bytes else "end"

@@ -45,7 +45,7 @@ def draft_text(text: bytes, **kw) -> DraftText:
     return DraftText.from_tokens(list(text), lambda t: bytes([t]), **kw)
 
 
-def run(original: bytes, target: bytes, speculate=True, cancel_after=None, **drafter_kw):
+def run(original: bytes, target: bytes, speculate=True, cancel_after=None, lookup=True, **drafter_kw):
     prompt = b"code:\n" + original + b"\nedited:\n"
     model = ScriptedModel(prompt, target)
     source = draft_text(original + FENCE, content_end=len(original))
@@ -57,7 +57,8 @@ def run(original: bytes, target: bytes, speculate=True, cancel_after=None, **dra
         return cancel_after is not None and steps >= cancel_after
 
     last = None
-    for step in speculative_edit(model, list(prompt), drafter, LoopOptions(speculate=speculate, stop_at_region_end=False), stats, cancelled):
+    for step in speculative_edit(model, list(prompt), drafter, LoopOptions(speculate=speculate, stop_at_region_end=False, lookup=lookup),
+                                   stats, cancelled):
         steps += 1
         last = step
     return last.output, stats, model, drafter
@@ -107,7 +108,7 @@ def test_kv_cache_holds_exactly_prompt_and_accepted_output_after_rollbacks():
 
 def test_resync_returns_to_the_original_after_an_insertion():
     target = EDITS["new_first_line"] + FENCE
-    _, stats, _, drafter = run(ORIGINAL, target)
+    _, stats, _, drafter = run(ORIGINAL, target, lookup=False)
     assert drafter.stats.divergences >= 1
     assert drafter.stats.resyncs >= 1
     assert stats.accepted_tokens > len(ORIGINAL) // 2
@@ -447,7 +448,7 @@ def test_lines_alike_cost_fewer_refused_draft_tokens_and_change_nothing(monkeypa
             feedback(self, drafted, accepted)
 
         monkeypatch.setattr(Drafter, "feedback", record)
-        out, _, _, _ = run(FUNCS, target + FENCE, min_tokens=4, max_tokens=256)
+        out, _, _, _ = run(FUNCS, target + FENCE, lookup=False, min_tokens=4, max_tokens=256)
         monkeypatch.setattr(Drafter, "feedback", feedback)
         assert out == target  # the rule changes how the draft is cut, never the output
         return refusals
