@@ -67,3 +67,27 @@ def test_plain_decoding_looks_nothing_up():
     for _ in speculative_edit(model, list(prompt), drafter, LoopOptions(speculate=False, stop_at_region_end=False), stats):
         pass
     assert not stats.lookups and stats.drafted_tokens == 0
+
+
+def _paced(costs: dict[int, float]):
+    from tests.unit.test_pacing import FixedCosts
+
+    pacer = FixedCosts(costs)
+    prompt = b"code:\n" + ORIGINAL + b"\nedited:\n"
+    model = ScriptedModel(prompt, TARGET + FENCE)
+    drafter = Drafter([draft_text(ORIGINAL + FENCE, content_end=len(ORIGINAL))])
+    stats = LoopStats()
+    last = None
+    for last in speculative_edit(model, list(prompt), drafter, LoopOptions(stop_at_region_end=False), stats, pacer=pacer):
+        pass
+    return last.output, stats, pacer
+
+
+def test_looked_up_drafts_go_where_a_pass_costs_the_same_whatever_its_length_and_not_where_it_costs_by_the_token():
+    flat_out, flat, flat_pacer = _paced({1: 1.0, 200: 1.0})  # a GPU's curve
+    linear_out, linear, linear_pacer = _paced({1: 1.0, 2: 2.0, 200: 200.0})  # drafting never pays
+    assert flat_out == linear_out == TARGET
+    assert any(state == "lookup" and length == n for state, n, length in flat_pacer.cut)
+    assert flat.looked_up_tokens > 0 and flat.passes < linear.passes
+    assert all(length == 0 for state, _, length in linear_pacer.cut if state == "lookup")
+    assert linear.looked_up_tokens == 0 and any(state == "lookup" for state, _, _ in linear_pacer.cut)
