@@ -1,5 +1,6 @@
 """Pacing A/B: each free-form task's (or another kind's) generation time with and without the pacer (or, with
-`--compare lookup`, the drafts looked up in the prompt and output: engine/lookup.py), in one process.
+`--compare lookup`, the drafts looked up in the prompt and output: engine/lookup.py; with `--compare inline`,
+re-syncs inside a changed line paced as a state of their own: engine/pacing.py), in one process.
 
 Both runs of a task share one loaded model and its cached prompt, in turn (the order alternates
 from task to task), so the machine's drift over a long run falls on both alike and only the
@@ -23,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.harness
 
 from bench.harness.tasks import default_task_dirs, load_tasks  # noqa: E402
 from lsp_server import Engine, Settings, build_request  # noqa: E402
-from lsp_server.engine.pacing import Pacer  # noqa: E402
+from lsp_server.engine import speculative  # noqa: E402
+from lsp_server.engine.pacing import Pacer, state_of  # noqa: E402
 
 
 def main() -> int:
@@ -33,7 +35,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="only the tasks with these names")
     parser.add_argument("--tasks", nargs="*", type=Path, help="task folders' parent folders (default: bench/tasks)")
     parser.add_argument("--kind", default="edit", help="the tasks of this kind (default: edit, the free-form ones; rename, fix, sketch)")
-    parser.add_argument("--compare", choices=("pacing", "lookup"), default="pacing", help="what the two arms differ by")
+    parser.add_argument("--compare", choices=("pacing", "lookup", "inline"), default="pacing", help="what the two arms differ by")
     args = parser.parse_args()
     settings = Settings()
     settings.model.path = args.model
@@ -56,9 +58,12 @@ def main() -> int:
         on = name == "with"
         if args.compare == "pacing":
             engine.local.pacer = pacer if on else None
-        else:
+        elif args.compare == "lookup":
             engine.local.pacer = pacer
             settings.draft.lookup = on
+        else:  # re-syncs inside a changed line paced as their own state, or as any other re-sync
+            engine.local.pacer = pacer
+            speculative.state_of = state_of if on else (lambda d: {"inline": "rejoined"}.get(state_of(d), state_of(d)))
 
     totals = {name: 0.0 for name in arms}
     faster = 0

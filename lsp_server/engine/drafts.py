@@ -65,6 +65,7 @@ class Drafter:
         self.last_pos = [0] * len(self.sources)  # per source: where the output last stood in it
         self.stats = DraftStats()
         self.tentative_from: int | None = None  # where an unconfirmed re-sync landed (see CONFIRM_BYTES)
+        self.inline = False  # that re-sync landed inside a line the output has changed (see _resync)
         self.crossed_end = False  # the output went from before the current source's content_end to past it
         self.followed = 0  # bytes the output has followed a draft text since it last turned away (or began)
         # The model turned down a draft token and the bytes it wrote agree with the draft so far (see
@@ -212,6 +213,8 @@ class Drafter:
             self.source, self.pos = best[0], best[3]
             self.tentative_from = self.pos
             src = self.sources[self.source]
+            # Inside a line the output has changed before this point: the rest of it may change too.
+            self.inline = output[output.rfind(b"\n") + 1:] != src.data[src.data.rfind(b"\n", 0, self.pos) + 1:self.pos]
             end = src.content_end
             if end is not None:
                 # The matched tail itself starts at most where the code after content_end starts.

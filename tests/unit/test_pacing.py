@@ -199,3 +199,22 @@ def test_a_turn_lasts_to_the_end_of_the_line_or_a_divergence():
     drafter.turned_away()
     drafter.advance(b"    acc", output + b"    acc")  # the line changes after all
     assert state_of(drafter) != "turned"
+
+
+def test_a_re_sync_inside_a_line_the_model_changed_is_paced_apart_from_one_at_a_line_start():
+    original = b"def f(values):\n    return compute_total(values, weights)\n"
+
+    def state_after(*pieces: bytes) -> str:
+        drafter = Drafter([draft_text(original + FENCE, content_end=len(original))])
+        output = b""
+        for piece in pieces:
+            output += piece
+            drafter.advance(piece, output)
+        assert drafter.tentative_from is not None  # just re-joined
+        return state_of(drafter)
+
+    # "2 * " went in before the call: the rest of that line may change too.
+    assert state_after(b"def f(values):\n    return ", b"2 * ", b"compute_total(values") == "inline"
+    # A line went in above it: the line re-joined is the original's, from its start.
+    assert state_after(b"def f(values):\n", b"    print(values)\n", b"    return compute_total(") == "rejoined"
+    assert PRIOR["inline"][0] / sum(PRIOR["inline"]) < PRIOR["rejoined"][0] / sum(PRIOR["rejoined"])
