@@ -287,7 +287,7 @@ def speculative_edit(
         draft = draft[: max(0, options.max_new_tokens - len(tokens))]
         state, ahead = ("lookup" if looked else state_of(drafter)), draft[:1]  # ahead: the draft's next token, to learn from when none is sent
         if paced and draft and (length := pacer.length(len(draft), state)) < len(draft):
-            draft = draft[:length] if looked else drafter.propose(length)[:length] if length else []
+            draft = draft[:length] if looked else (drafter.propose(length)[:length] if length else [])
         if opening and not draft:  # nothing to send with the prompt after all: evaluate it alone
             began = time.perf_counter()
             row, opening = model.prefill(prompt_tokens, cancelled), False
