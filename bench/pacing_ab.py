@@ -1,10 +1,15 @@
 """Pacing A/B: each free-form task's (or another kind's) generation time with and without the pacer (or, with
 `--compare lookup`, the drafts looked up in the prompt and output: engine/lookup.py; with `--compare inline`,
-re-syncs inside a changed line paced as a state of their own: engine/pacing.py), in one process.
+re-syncs inside a changed line paced as a state of their own: engine/pacing.py; with `--compare layout`,
+llama.cpp's repacked weights, `use_extra_bufts`: docs/measurements.md section 1), in one process.
 
 Both runs of a task share one loaded model and its cached prompt, in turn (the order alternates
 from task to task), so the machine's drift over a long run falls on both alike and only the
 decoding differs. The pacer keeps what it learned from task to task, as in a server session.
+`--compare layout` loads the model twice, once per weight layout, each with a pacer of its own
+(pass costs differ by layout); the first run of a task in each arm also times its prompt's prefill.
+`--plain` also times plain decoding (one token a pass, no draft: bench/harness/baselines.py) in each
+arm, so each arm's speedup over plain decoding is its own.
 
     .venv/bin/python bench/pacing_ab.py --model qwen2.5-coder-1.5b --n-threads 2 [--tasks bench/dev] [--kind rename] [--only NAME ...]
 
@@ -22,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench.harness
 
+from bench.harness.baselines import unguided  # noqa: E402
 from bench.harness.tasks import default_task_dirs, load_tasks  # noqa: E402
 from lsp_server import Engine, Settings, build_request  # noqa: E402
 from lsp_server.engine import speculative  # noqa: E402
@@ -35,7 +41,8 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="only the tasks with these names")
     parser.add_argument("--tasks", nargs="*", type=Path, help="task folders' parent folders (default: bench/tasks)")
     parser.add_argument("--kind", default="edit", help="the tasks of this kind (default: edit, the free-form ones; rename, fix, sketch)")
-    parser.add_argument("--compare", choices=("pacing", "lookup", "inline"), default="pacing", help="what the two arms differ by")
+    parser.add_argument("--compare", choices=("pacing", "lookup", "inline", "layout"), default="pacing", help="what the two arms differ by")
+    parser.add_argument("--plain", action="store_true", help="also time plain decoding in each arm")
     args = parser.parse_args()
     settings = Settings()
     settings.model.path = args.model
@@ -51,11 +58,19 @@ def main() -> int:
         return 2
     engine = Engine(settings)
     engine.load()
+    engines = {"without": engine, "with": engine}
+    if args.compare == "layout":
+        repacked = copy.deepcopy(settings)
+        repacked.model.use_extra_bufts = True
+        engines["with"] = Engine(repacked)
+        engines["with"].load()
     pacer = Pacer()
     arms = ("without", "with")
 
     def arm(name: str) -> None:
         on = name == "with"
+        if args.compare == "layout":
+            return  # each engine has its own layout and pacer
         if args.compare == "pacing":
             engine.local.pacer = pacer if on else None
         elif args.compare == "lookup":
@@ -66,27 +81,40 @@ def main() -> int:
             speculative.state_of = state_of if on else (lambda d: {"inline": "rejoined"}.get(state_of(d), state_of(d)))
 
     totals = {name: 0.0 for name in arms}
+    plains = {name: 0.0 for name in arms}
+    prefills = {name: 0.0 for name in arms}
     faster = 0
     for i, bench_task in enumerate(tasks):
         order = list(arms) if i % 2 == 0 else list(reversed(arms))
-        seconds, outputs, looked = {}, set(), []
+        seconds, outputs, looked, plain = {}, set(), [], {}
         for name in order:
             arm(name)
-            result = engine.edit(build_request(bench_task.text, copy.copy(bench_task.task), path=str(bench_task.path)))
+            request = build_request(bench_task.text, copy.copy(bench_task.task), path=str(bench_task.path))
+            result = engines[name].edit(request)
             seconds[name] = result.stats.generate_s
+            prefills[name] += result.stats.prefill_s
             outputs.add(result.text)
             if name == "with":
                 looked = result.stats.lookups
+            if args.plain:
+                plain[name] = engines[name].edit(unguided(request)).stats.generate_s
+                plains[name] += plain[name]
         for name in arms:
             totals[name] += seconds[name]
         faster += seconds["with"] < seconds["without"]
         note = "" if len(outputs) == 1 else "  output differs"
+        if args.plain:
+            note = f"  plain: without {plain['without']:6.2f} s  with {plain['with']:6.2f} s" + note
         if args.compare == "lookup":
             sent = [(d, k) for _, d, k in looked if d]
             note = f"  looked up: {len(sent)} passes, {sum(k for _, k in sent)} of {sum(d for d, _ in sent)} tokens taken" + note
         print(f"{bench_task.name:40s} without {seconds['without']:6.2f} s  with {seconds['with']:6.2f} s{note}", flush=True)
     print(f"total ({args.compare}): without {totals['without']:.1f} s, with {totals['with']:.1f} s "
           f"({totals['with'] / totals['without']:.3f}); faster with it on {faster} of {len(tasks)} tasks")
+    if args.plain:
+        print("plain decoding: " + ", ".join(f"{name} {plains[name]:.1f} s (ours {plains[name] / totals[name]:.2f}x)" for name in arms))
+    if args.compare == "layout":
+        print("prefill, the first run of each task in each arm: " + ", ".join(f"{name} {prefills[name]:.1f} s" for name in arms))
     return 0
 
 

@@ -61,7 +61,7 @@ def add_model_args(p: argparse.ArgumentParser, freeform_default: str | None = No
     p.add_argument("--n-ctx", type=int, help="context size in tokens (default: the model's, at most 16384)")
     p.add_argument("--n-threads", type=int, help="CPU threads (default: all cores)")
     p.add_argument("--n-gpu-layers", type=int, help="layers to offload to CUDA/Metal (default 0)")
-    p.add_argument("--use-extra-bufts", action="store_true", help="enable llama.cpp's repacked weight buffers (crashes on some AMX CPUs)")
+    p.add_argument("--use-extra-bufts", action="store_true", help="weights repacked for the CPU: cheaper one-token passes, dearer prefill (refused on a llama.cpp build with the AMX path, which crashes)")
     p.add_argument("--acceptance", choices=("auto", "greedy", "typical"), help="draft acceptance rule")
     p.add_argument("--no-speculation", action="store_true", help="plain decoding, one token per forward pass")
     p.add_argument("--fixed-chunks", action="store_true", help="draft fixed-size chunks instead of syntax-aligned ones")

@@ -35,8 +35,10 @@ class ModelSettings:
     n_ctx: Count = 0
     n_threads: Count | None = None  # None: all cores
     n_gpu_layers: Count = 0
-    # llama.cpp's "extra buffer types" (the AMX repack path) segfault on this class of
-    # CPU (docs/measurements.md 1); off by default, the speed is the same without them.
+    # llama.cpp's "extra buffer types": weights repacked for the CPU at load. On the 1.5B they make
+    # one-token passes cheaper and long ones and prefill dearer (docs/measurements.md 2): faster edits
+    # of open documents, slower cold ones, 0.6 GB more memory; off by default. A build with llama.cpp's
+    # AMX path crashes with them on an AMX CPU: the model refuses to load so (docs/measurements.md 1).
     use_extra_bufts: bool = False
 
 

@@ -52,6 +52,16 @@ def has_amx(flags: set[str] | None = None) -> bool:
     return bool({"amx_tile", "amx_int8"} & flags)
 
 
+def amx_path_built(system_info: bytes, flags: set[str] | None = None) -> bool:
+    """True when llama.cpp's AMX repacking path is in this build (`llama_print_system_info()` lists
+    `AMX_INT8 = 1`) and the CPU has AMX: repacked weights (use_extra_bufts) then crash on the first decode."""
+    return has_amx(flags) and b"AMX_INT8 = 1" in system_info
+
+
+REBUILD = ("CMAKE_ARGS=\"$(python3 lsp_server/cpu.py)\" .venv/bin/pip install --force-reinstall "
+           "--no-cache-dir --no-deps llama-cpp-python")
+
+
 def llama_cmake_args(flags: set[str] | None = None, machine: str | None = None) -> list[str]:
     """CMake options for llama.cpp on this CPU: every instruction set it has, AMX never.
 

@@ -14,6 +14,7 @@ import numpy as np
 import llama_cpp as L
 
 from ..config import DEFAULT_MAX_CTX, ModelSettings, default_threads
+from ..cpu import REBUILD, amx_path_built
 from ..errors import Cancelled, ModelError  # noqa: F401  (raised here; callers import them from errors)
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,10 @@ class Model:
         self.settings = settings
         path = resolve_model_path(settings)
         _init_backend()
+        if settings.use_extra_bufts and amx_path_built(L.llama_print_system_info()):
+            raise ModelError("useExtraBufts: this llama.cpp build has its AMX weight-repacking path and this CPU has AMX, "
+                             "where that path crashes on the first decode (docs/measurements.md 1); turn useExtraBufts "
+                             f"off, or rebuild llama-cpp-python without AMX as the Makefile does: {REBUILD}")
         mparams = L.llama_model_default_params()
         mparams.n_gpu_layers = settings.n_gpu_layers
         mparams.use_extra_bufts = settings.use_extra_bufts

@@ -22,7 +22,7 @@ from typing import Callable
 import pytest
 
 from lsp_server.config import Settings
-from lsp_server.cpu import has_amx
+from lsp_server.cpu import REBUILD, amx_path_built
 from lsp_server.engine import openai_client
 
 SERVER_START_TIMEOUT_S = 180
@@ -182,11 +182,10 @@ def amx_crash_ahead() -> str | None:
     """
     import llama_cpp
 
-    if has_amx() and b"AMX_INT8 = 1" in llama_cpp.llama_print_system_info():
+    if amx_path_built(llama_cpp.llama_print_system_info()):
         return ("this llama-cpp-python was built with llama.cpp's AMX path (a native build on an AMX CPU) and its "
-                "server crashes on the first completion here (docs/measurements.md 1); reinstall it as the Makefile "
-                "builds it: CMAKE_ARGS=\"$(python3 lsp_server/cpu.py)\" .venv/bin/pip install --force-reinstall "
-                "--no-cache-dir --no-deps llama-cpp-python")
+                f"server crashes on the first completion here (docs/measurements.md 1); reinstall it as the Makefile "
+                f"builds it: {REBUILD}")
     return None
 
 

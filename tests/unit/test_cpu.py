@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lsp_server.cpu import AMX_OPTIONS, cpu_flags, has_amx, llama_cmake_args
+from lsp_server.cpu import AMX_OPTIONS, amx_path_built, cpu_flags, has_amx, llama_cmake_args
 
 # Flags lines as /proc/cpuinfo prints them (trimmed to the first ones and the vector extensions).
 BASE = "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall nx lm"
@@ -83,3 +83,12 @@ def test_amx_is_never_on_and_every_option_is_named_once(flags):
     assert len(got) == len(args)
     assert all(got[k] == "OFF" for k in AMX_OPTIONS)
     assert not [a for a in args if "AMX" in a and a.endswith("=ON")]
+
+
+def test_the_amx_path_counts_only_when_built_and_on_an_amx_cpu():
+    built = b"CPU : SSE3 = 1 | AVX512 = 1 | AMX_INT8 = 1 | REPACK = 1 |"
+    not_built = b"CPU : SSE3 = 1 | AVX512 = 1 | REPACK = 1 |"
+    amx, avx512 = {"avx512f", "amx_tile", "amx_int8"}, {"avx512f"}
+    assert amx_path_built(built, amx)
+    assert not amx_path_built(not_built, amx)
+    assert not amx_path_built(built, avx512)  # the path is in, but never runs on this CPU
