@@ -12,7 +12,7 @@ file is opened; warm, a code action request at the region comes first (as the li
 the selection changes, or a user's code action menu) and the command once the server says it has
 warmed the prompt (the file, then the region's lines); each run after evict too.
 
-    .venv/bin/python bench/server_latency.py [--repeat 3] [--only-free-form] [--json bench/results/server_latency.json]
+    .venv/bin/python bench/server_latency.py [--repeat 3] [--only-free-form] [--use-extra-bufts] [--json bench/results/server_latency.json]
 """
 
 from __future__ import annotations
@@ -303,13 +303,17 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--n-threads", type=int, default=0, help="the server's nThreads (0: its default, every core)")
     parser.add_argument("--only-free-form", action="store_true", help="only the free-form edits, cold and warm")
+    parser.add_argument("--use-extra-bufts", action="store_true", help="the server's useExtraBufts: weights repacked for the CPU")
     parser.add_argument("--json", metavar="FILE")
     args = parser.parse_args()
     client = Client([sys.executable, "-m", "lsp_server.cli", "serve"])
+    options = {"nThreads": args.n_threads} if args.n_threads else {}
+    if args.use_extra_bufts:
+        options["useExtraBufts"] = True
     client.request("initialize", {"processId": None, "rootUri": None, "capabilities": {
         "general": {"positionEncodings": ["utf-16"]},
         "workspace": {"applyEdit": True, "workspaceEdit": {"documentChanges": True}}},
-        "initializationOptions": {"nThreads": args.n_threads} if args.n_threads else None})
+        "initializationOptions": options or None})
     client.notify("initialized", {})
     rows, free_rows = [], []
     for sc in [] if args.only_free_form else scenarios():
