@@ -114,9 +114,10 @@ class Model:
         path = resolve_model_path(settings)
         _init_backend()
         if settings.use_extra_bufts and amx_path_built(L.llama_print_system_info()):
-            raise ModelError("useExtraBufts: this llama.cpp build has its AMX weight-repacking path and this CPU has AMX, "
-                             "where that path crashes on the first decode (docs/measurements.md 1); turn useExtraBufts "
-                             f"off, or rebuild llama-cpp-python without AMX as the Makefile does: {REBUILD}")
+            raise ModelError("repacked weights (useExtraBufts, --use-extra-bufts): this llama.cpp build has its AMX "
+                             "weight-repacking path and this CPU has AMX, where that path crashes on the first decode "
+                             "(docs/measurements.md 1); turn the setting off, or rebuild llama-cpp-python without AMX as "
+                             f"the Makefile does: {REBUILD}")
         mparams = L.llama_model_default_params()
         mparams.n_gpu_layers = settings.n_gpu_layers
         mparams.use_extra_bufts = settings.use_extra_bufts

@@ -71,6 +71,6 @@ def test_repacked_weights_on_a_build_that_would_crash_are_refused_with_the_fix(m
 
     monkeypatch.setattr(llama_cpp, "llama_print_system_info", lambda: b"CPU : AVX512 = 1 | AMX_INT8 = 1 | REPACK = 1 |")
     monkeypatch.setattr(cpu, "cpu_flags", lambda cpuinfo=None: {"avx512f", "amx_tile", "amx_int8"})
-    with pytest.raises(ModelError, match="AMX.*crashes on the first decode.*turn useExtraBufts off.*lsp_server/cpu.py"):
+    with pytest.raises(ModelError, match="useExtraBufts, --use-extra-bufts.*AMX.*crashes on the first decode.*turn the setting off.*lsp_server/cpu.py"):
         Model(ModelSettings(use_extra_bufts=True))
     Model(ModelSettings()).close()  # the default layout loads on such a build: nothing repacked, nothing refused
