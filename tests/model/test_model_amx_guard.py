@@ -57,7 +57,8 @@ def test_repacked_weights_run_on_this_build_where_it_has_no_amx_path():
     if amx_path_built(llama_cpp.llama_print_system_info()):
         pytest.skip("this llama-cpp-python has the AMX path and the CPU has AMX: refused, as the next test shows")
     flat, repacked = decode_in_a_child("flat"), decode_in_a_child("repacked")
-    # The same model in another weight layout: the same predictions, but for a near tie or two.
+    # The same model in another weight layout (13 MiB of the embedded model's weights are repacked):
+    # the same predictions, but for a near tie or two.
     assert sum(a == b for a, b in zip(flat, repacked)) >= 60, (flat, repacked)
 
 
