@@ -1,7 +1,7 @@
 """Pacing A/B: each free-form task's (or another kind's) generation time with and without the pacer (or, with
 `--compare lookup`, the drafts looked up in the prompt and output: engine/lookup.py; with `--compare inline`,
 re-syncs inside a changed line paced as a state of their own: engine/pacing.py; with `--compare layout`,
-llama.cpp's repacked weights, `use_extra_bufts`: docs/measurements.md section 1), in one process.
+llama.cpp's repacked weights, `use_extra_bufts`: docs/measurements.md section 2), in one process.
 
 Both runs of a task share one loaded model and its cached prompt, in turn (the order alternates
 from task to task), so the machine's drift over a long run falls on both alike and only the
