@@ -54,6 +54,10 @@ class DraftSettings:
     # Where the model writes its change, draft what followed its last tokens earlier in the prompt or
     # answer (engine/lookup.py); verified greedily, so it changes speed, never the output.
     lookup: bool = True
+    # Where a free-form edit copies the original, a token that is the original's text with other spacing
+    # inside a line counts as the original's (engine/respace.py): the answer gets such lines back as they
+    # were anyway (engine/spacing.py), unless the request is about layout.
+    respace: bool = True
     # "greedy": accept a draft token only where it is the model's argmax (lossless).
     # "typical": also accept where the draft token's probability is at least
     # typical_ratio times the top token's (lossy; follows good drafts).

@@ -8,6 +8,7 @@ from typing import Callable, Sequence
 
 from .alike import ChangedLines
 from .drafttext import DraftText, overlaps
+from .respace import respaced_token
 
 # Re-sync needs a tail of output that is long and distinctive enough not to match by chance:
 # at a line/node start a shorter tail is trusted, elsewhere a longer one is required.
@@ -350,6 +351,14 @@ class Drafter:
             return True  # whitespace: ending a line early, an extra blank line, other indentation
         lo, hi = max(0, at - MISPLACED_WINDOW), min(len(src.data), at + MISPLACED_WINDOW)
         return src.data.find(word, lo, hi) >= 0
+
+    def respaced(self, piece: bytes, i: int | None = None) -> int | None:
+        """The token to take instead of the model's `piece` where it is the draft's text with other spacing
+        inside its line (engine/respace.py), else None; at the i-th token of the chunk propose() returned
+        last (None: the output's position). Only a text drafted from the original counts."""
+        src = self.sources[self.source]
+        at = self.pos if i is None else self._proposed[i][0]
+        return None if src.led or at is None else respaced_token(src, at, piece)
 
     def forced_mask(self, n: int) -> list[bool]:
         """For the chunk propose() just returned (n tokens): which of them are forced."""

@@ -264,8 +264,10 @@ def drafter_for(prepared: Prepared, settings: Settings) -> Drafter:
     return drafter
 
 
-def loop_options(prepared: Prepared, settings: Settings, request: EditRequest, base: LoopOptions | None) -> LoopOptions:
+def loop_options(prepared: Prepared, settings: Settings, request: EditRequest, base: LoopOptions | None,
+                 keeper: Keeper | None = None) -> LoopOptions:
     opts = LoopOptions(**vars(base)) if base else LoopOptions()
+    opts.respace = settings.draft.respace and prepared.guided and not (keeper is None or keeper.restyling)
     speculate = settings.draft.speculate if request.speculate is None else request.speculate
     opts.speculate = speculate and prepared.guided
     opts.lookup = settings.draft.lookup
@@ -273,9 +275,7 @@ def loop_options(prepared: Prepared, settings: Settings, request: EditRequest, b
     opts.typical_ratio = settings.draft.typical_ratio
     opts.max_new_tokens = prepared.budget
     opts.stop = prepared.fence.encode()
-    # Base models rarely close the fence, chat models run on past a tool's draft or the region: the
-    # draft texts say where the region's code ends (DraftText.ends_edit).
-    opts.stop_at_region_end = True
+    opts.stop_at_region_end = True  # chat models run on past the region: its draft texts say where it ends
     return opts
 
 
@@ -331,7 +331,7 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
                 last_sync = progress.sync
         on_progress(progress)
 
-    output = backend.decode(prepared, drafter, loop_options(prepared, settings, request, options), stats,
+    output = backend.decode(prepared, drafter, loop_options(prepared, settings, request, options, keeper), stats,
                             on_step if on_progress is not None or watch is not None else None,
                             lambda: bool(astray) or cancelled())
     if astray and not cancelled():  # the user's cancel stands: finish() raises Cancelled

@@ -44,6 +44,9 @@ class LoopOptions:
     # output's last tokens where they occurred before (engine/lookup.py); verified greedily.
     lookup: bool = True
     lookup_tokens: int = 16  # the longest such draft
+    # A free-form edit whose answer gets its restyled lines back (engine/spacing.py): a token that is the
+    # original's text with other spacing inside a line is taken as the original's (engine/respace.py).
+    respace: bool = False
 
 
 @dataclass
@@ -135,12 +138,16 @@ def accepted_mask(
     return ok | np.asarray(forced, dtype=bool)
 
 
-def accepted_count(logits, draft, acceptance, ratio, forced, strict=None) -> int:
-    """How many draft tokens, from the first, the model accepts."""
+def accepted_count(logits, draft, acceptance, ratio, forced, strict=None,
+                   respaced: Callable[[int, int], bool] | None = None) -> int:
+    """How many draft tokens, from the first, the model accepts; `respaced(i, token)`: whether the model's
+    own `token` in place of draft[i] counts as the draft's (engine/respace.py)."""
     if not len(draft):
         return 0
-    bad = np.flatnonzero(~accepted_mask(logits, draft, acceptance, ratio, forced, strict))
-    return int(bad[0]) if len(bad) else len(draft)
+    for i in np.flatnonzero(~accepted_mask(logits, draft, acceptance, ratio, forced, strict)):
+        if respaced is None or not respaced(int(i), int(logits[i].argmax())):
+            return int(i)
+    return len(draft)
 
 
 def choose(row: np.ndarray, draft_token: tuple[int, bool, bool] | None, acceptance: str, ratio: float) -> int:
@@ -265,7 +272,12 @@ def speculative_edit(
                     and not drafted[2] and drafter.misplaced(model.piece(next_token))):
                 next_token = drafted[0]  # a skip or a repeat of a draft that carries the change: keep the draft
             if drafted is not None and next_token != drafted[0]:
-                drafter.turned_away()
+                # The original's text spaced otherwise is the original's (its token, or the part the model
+                # chose): the model stays on the draft. Anything else turns away from it.
+                instead = drafter.respaced(model.piece(next_token)) if options.respace else None
+                if instead is None:
+                    drafter.turned_away()
+                next_token = next_token if instead is None else instead
         if not opening:
             if model.is_eog(next_token):
                 stats.stop_reason = "eos"
@@ -311,8 +323,10 @@ def speculative_edit(
         else:
             logits = model.decode([*lead, *draft], logits_at=at)
         stats.passes += 1
+        respaced = None if looked or not options.respace else (
+            lambda c, token: drafter.respaced(model.piece(token), checked[c]) == draft[checked[c]])
         passed = accepted_count(logits, [draft[i] for i in checked], options.acceptance, options.typical_ratio,
-                                [False] * len(checked), [strict[i] for i in checked])
+                                [False] * len(checked), [strict[i] for i in checked], respaced)
         k = checked[passed] if passed < len(checked) else len(draft)  # the first token not accepted
         if paced and opening:  # the pass carried the prompt's tail too: its cost says nothing of a chunk's
             pacer.acceptance.observe(state, len(draft), k)
