@@ -100,10 +100,12 @@ def _code_of(text: str, prose: list[tuple[int, int]]) -> list[bytes]:
     return without(text.encode("utf-8"), prose, b" ").split()
 
 
-def code_kept(text: str, start: int, end: int, answer: str, language: syntax.Language) -> str | None:
+def code_kept(text: str, start: int, end: int, answer: str, language: syntax.Language,
+              adding: bool = False) -> str | None:
     """`answer` (the new text of text[start:end]) with the code it changed put back as it was and its
     prose kept: `answer` itself where its code is the original's; None where the two cannot be told apart
-    line by line (a line of code and prose both changed, a file without a grammar)."""
+    line by line (a line of code and prose both changed, a file without a grammar). `adding` (the request
+    adds prose): comment lines the answer dropped are put back too, unless its new prose rewrote them."""
     if not language.has_grammar:
         return None
     region = text[start:end]
@@ -111,26 +113,55 @@ def code_kept(text: str, start: int, end: int, answer: str, language: syntax.Lan
     after_text = text[:start] + answer + text[end:]
     after = _prose_lines(after_text, start, answer, language)
     old_code, new_code = _code_of(region, before[1]), _code_of(answer, after[1])
-    if old_code == new_code:
-        return answer
     old, new = coords.lsp_lines(region), coords.lsp_lines(answer)
     old_prose, new_prose = before[0], after[0]
     out: list[str] = []
     matcher = difflib.SequenceMatcher(None, [line.rstrip() for line in old], [line.rstrip() for line in new],
                                       autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    # Comment lines to put back (adding), each before the original's next line of code where that lands.
+    dropped = [i for op in opcodes if adding and _prose_dropped(old, new, old_prose, new_prose, *op[1:])
+               for i in range(op[1], op[2]) if i in old_prose]
+    if old_code == new_code and not dropped:
+        return answer
+    placed: dict[int, int] = {}  # a line of the original's code -> its index in out
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
+            placed.update((i, len(out) + i - i1) for i in range(i1, i2))
             out += old[i1:i2]
             continue
         first_code = next((j for j in range(j1, j2) if j not in new_prose and new[j].strip()), j2)
         out += [new[j] for j in range(j1, first_code) if j in new_prose]
-        out += [old[i] for i in range(i1, i2) if i not in old_prose]
+        for i in range(i1, i2):
+            if i not in old_prose:
+                placed[i] = len(out)
+                out.append(old[i])
         out += [new[j] for j in range(first_code, j2) if j in new_prose]
+    for i in dropped:  # not inside the answer's new prose (a docstring): above that code
+        code = next((c for c in range(i + 1, len(old)) if c not in old_prose and old[c].strip() and c in placed), None)
+        at = len(out) if code is None else placed[code]
+        line = old[i] if old[i].endswith(("\n", "\r")) else old[i] + "\n"
+        out.insert(at, line)
+        placed = {c: p + (p >= at) for c, p in placed.items()}
     kept = "".join(out)
     kept_after = _prose_lines(text[:start] + kept + text[end:], start, kept, language)
     if _code_of(kept, kept_after[1]) != old_code:
         return None
     return kept
+
+
+def _prose_dropped(old: list[str], new: list[str], old_prose: set[int], new_prose: set[int],
+                  i1: int, i2: int, j1: int, j2: int) -> bool:
+    """Whether old[i1:i2], replaced by new[j1:j2], held comment lines that the new lines neither keep nor
+    rewrite: less than half their words come back in the new prose (a docstring in place of the notes
+    in a function's body drops them; a doc comment said at more length rewrites it)."""
+    gone = [_WORD.findall(old[i]) for i in range(i1, i2) if i in old_prose and old[i] not in new[j1:j2]]
+    written = [w for j in range(j1, j2) if j in new_prose for w in _WORD.findall(new[j])]
+    words = [w for line in gone for w in line]
+    if not words:
+        return False
+    matcher = difflib.SequenceMatcher(None, words, written, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) * 2 < len(words)
 
 
 def _prose_lines(text: str, start: int, region: str, language: syntax.Language
@@ -158,7 +189,7 @@ def documented(text: str, start: int, end: int, instruction: str, answer: str, l
     if not language.has_grammar or not _VERB.match(instruction) or not documents_only(
             instruction, syntax.names_in(text.encode("utf-8"), language)):
         return answer  # most requests: told apart by their first word, before the file's names are read
-    kept = code_kept(text, start, end, answer, language)
+    kept = code_kept(text, start, end, answer, language, adding=bool(_ADDING.match(instruction)))
     if kept is None:
         raise EditError("the model's answer changed code, which a request for comments or docstrings does not ask "
                         "for, where its prose and code cannot be told apart line by line", kind="model")

@@ -227,3 +227,44 @@ def test_no_tool_draft_for_a_doc_that_is_not_given_or_has_nowhere_plain_to_go(te
     outside = GO.index("func (s *Store) Get")
     assert given_doc(GO, (0, outside), 'Add the doc comment "Put stores it." to Put.', GO_LANG) is not None
     assert given_doc(GO, (outside, len(GO)), 'Add the doc comment "Put stores it." to Put.', GO_LANG) is None
+
+
+PY = '''def to_rgb(y, i, q):
+    # r = y + 0.95*i
+    # g = y - 0.27*i
+    r = y + 0.95*i
+    g = y - 0.27*i
+    return r, g
+'''
+PY_LANG = syntax.language_for("colors.py")
+
+
+def test_comments_an_answer_dropped_for_the_docs_it_adds_are_put_back():
+    # What the 1.5B wrote for "Add a docstring to yiq_to_rgb ..." of colorsys.py: the docstring in place of
+    # the formulas noted in the function's body.
+    answer = PY.replace("    # r = y + 0.95*i\n    # g = y - 0.27*i\n", '    """Convert YIQ to RGB."""\n')
+    assert documented(PY, 0, len(PY), "Add a docstring to to_rgb.", answer, PY_LANG) == PY.replace(
+        "def to_rgb(y, i, q):\n", 'def to_rgb(y, i, q):\n    """Convert YIQ to RGB."""\n')
+    # a comment dropped with nothing in its place, the answer's code changed too
+    answer = PY.replace("    # g = y - 0.27*i\n", "").replace("0.95*i\n    g", "0.95 * i\n    g")
+    assert documented(PY, 0, len(PY), "Add comments to to_rgb.", answer, PY_LANG) == PY
+    # not a request to add prose: rewriting or dropping comments is what it may ask
+    answer = PY.replace("    # r = y + 0.95*i\n    # g = y - 0.27*i\n", "")
+    assert documented(PY, 0, len(PY), "Update the comments of to_rgb.", answer, PY_LANG) == answer
+
+
+def test_a_doc_comment_said_at_more_length_is_not_put_back_twice():
+    get = GO.index("// Get")
+    answer = GO[get:].replace("// Get returns the value.\n",
+                              "// Get returns the value stored under key.\n// It returns 0 when there is none.\n")
+    assert documented(GO, get, len(GO), "Add doc comments to Get.", answer, GO_LANG) == answer
+
+
+def test_comments_put_back_land_after_a_docstring_whose_blank_line_matched_the_originals():
+    # The 1.5B's answer on colorsys.py: a docstring with a blank line in it, matched line for line with
+    # the blank line after the formulas; put back there, the formulas would be inside the docstring.
+    spaced = PY.replace("    # g = y - 0.27*i\n", "    # g = y - 0.27*i\n\n")
+    answer = spaced.replace("    # r = y + 0.95*i\n    # g = y - 0.27*i\n\n",
+                            '    """Convert YIQ to RGB.\n\n    Returns the red and green parts.\n    """\n')
+    assert documented(spaced, 0, len(spaced), "Add a docstring to to_rgb.", answer, PY_LANG) == answer.replace(
+        '    """\n', '    """\n    # r = y + 0.95*i\n    # g = y - 0.27*i\n')
