@@ -49,7 +49,8 @@ PLAIN_BEFORE = re.compile(r"\b(?:to|in|of|for|from|on)\s+(?:the\s+)?(?:(?:functi
 PLAIN_AFTER = re.compile(r"^\s+(?:function|method|class|struct|type)\b", re.IGNORECASE)
 # After a plain word that names a definition: an end, a list, or a linking word ("in route order" names none).
 PLAIN_THEN = re.compile(r"^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using|by|when|if|instead|too|also|as|"
-                        r"should|must|so that)\b)", re.IGNORECASE)
+                        r"should|must|so that|describing|explaining|saying|stating|listing|documenting|covering)\b)",
+                        re.IGNORECASE)
 LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$", re.IGNORECASE)
 CLASS_WORD = re.compile(r"\b(?:class|struct|type|interface|trait|enum)\s*$|^\s*(?:class|struct|type|interface|trait|enum)\b",
                         re.IGNORECASE)

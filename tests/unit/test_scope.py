@@ -77,6 +77,8 @@ def named(instruction: str, text: str = PY, path: str = "m.py") -> list[str]:
 @pytest.mark.parametrize("instruction, expected", [
     ("Add type hints to route and deliver.", ["route", "deliver"]),
     ("Add type hints to route, deliver and summary: parcels is a list.", ["route", "deliver", "summary"]),
+    ("Add docstrings to route and deliver describing their parameters.", ["route", "deliver"]),
+    ("Add a docstring to deliver explaining when it returns False.", ["deliver"]),
     ("Give summary() a docstring.", ["summary"]),
     ("Make `deliver` return False when the van is full.", ["deliver"]),
     ("In Parcel.label, sort the keys.", ["Parcel.label"]),
