@@ -47,6 +47,8 @@ MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:\.[^\W\d][\w
 # Before a plain word that names a definition: "to split", "in the function filter", "of quote".
 PLAIN_BEFORE = re.compile(r"\b(?:to|in|of|for|from|on)\s+(?:the\s+)?(?:(?:function|method)\s+)?$", re.IGNORECASE)
 PLAIN_AFTER = re.compile(r"^\s+(?:function|method|class|struct|type)\b", re.IGNORECASE)
+# A sentence that opens "Make <name> ...": what follows is what it should do ("Make filter skip dot files").
+MAKE_BEFORE = re.compile(r"(?:^|[.!?;]\s+)(?:please\s+)?make\s+$", re.IGNORECASE)
 # After a plain word that names a definition: an end, a list, or a linking word ("in route order" names none).
 PLAIN_THEN = re.compile(r"^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using|by|when|if|instead|too|also|as|"
                         r"should|must|so that|describing|explaining|saying|stating|listing|documenting|covering)\b)",
@@ -118,7 +120,7 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         marked = _code_marked(instruction, m)
         before = instruction[:m.start()]
         after = instruction[m.end():]
-        plain = (PLAIN_AFTER.match(after) or (PLAIN_THEN.match(after) and (
+        plain = (PLAIN_AFTER.match(after) or MAKE_BEFORE.search(before) or (PLAIN_THEN.match(after) and (
             PLAIN_BEFORE.search(before) or (counted_end >= 0 and LIST_GAP.match(instruction[counted_end:m.start()])))))
         if not (marked or plain):
             continue

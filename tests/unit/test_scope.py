@@ -79,6 +79,7 @@ def named(instruction: str, text: str = PY, path: str = "m.py") -> list[str]:
     ("Add type hints to route, deliver and summary: parcels is a list.", ["route", "deliver", "summary"]),
     ("Add docstrings to route and deliver describing their parameters.", ["route", "deliver"]),
     ("Add a docstring to deliver explaining when it returns False.", ["deliver"]),
+    ("Make deliver skip parcels that weigh nothing.", ["deliver"]),
     ("Give summary() a docstring.", ["summary"]),
     ("Make `deliver` return False when the van is full.", ["deliver"]),
     ("In Parcel.label, sort the keys.", ["Parcel.label"]),
