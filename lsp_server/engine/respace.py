@@ -76,8 +76,8 @@ def respaced_token(src: DraftText, at: int, piece: bytes) -> int | None:
     there where the piece covers it, else a token of the draft's text the piece covers (the model chose
     where its token ends); None where the piece is not that text with other spacing, or no one token
     spells it."""
-    end = src.data.find(b"\n", at)
-    span = respaced_span(piece, src.data[src.data.rfind(b"\n", 0, at) + 1:at], src.data[at:len(src.data) if end < 0 else end])
+    line_start, line_end = src.data.rfind(b"\n", 0, at) + 1, src.data.find(b"\n", at)
+    span = respaced_span(piece, src.data[line_start:at], src.data[at:len(src.data) if line_end < 0 else line_end])
     if span is None:
         return None
     k = src.token_at.get(at)
