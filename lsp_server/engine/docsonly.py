@@ -140,9 +140,11 @@ def code_kept(text: str, start: int, end: int, answer: str, language: syntax.Lan
     for i in dropped:  # not inside the answer's new prose (a docstring): above that code
         code = next((c for c in range(i + 1, len(old)) if c not in old_prose and old[c].strip() and c in placed), None)
         at = len(out) if code is None else placed[code]
-        line = old[i] if old[i].endswith(("\n", "\r")) else old[i] + "\n"
-        out.insert(at, line)
-        placed = {c: p + (p >= at) for c, p in placed.items()}
+        lines = [old[i] if old[i].endswith(("\n", "\r")) else old[i] + "\n"]
+        if code is not None and i + 1 not in dropped and at and out[at - 1].strip():
+            lines += [line for line in old[i + 1:code] if not line.strip()]  # and the blank lines it had below
+        out[at:at] = lines
+        placed = {c: p + len(lines) * (p >= at) for c, p in placed.items()}
     kept = "".join(out)
     kept_after = _prose_lines(text[:start] + kept + text[end:], start, kept, language)
     if _code_of(kept, kept_after[1]) != old_code:

@@ -267,4 +267,4 @@ def test_comments_put_back_land_after_a_docstring_whose_blank_line_matched_the_o
     answer = spaced.replace("    # r = y + 0.95*i\n    # g = y - 0.27*i\n\n",
                             '    """Convert YIQ to RGB.\n\n    Returns the red and green parts.\n    """\n')
     assert documented(spaced, 0, len(spaced), "Add a docstring to to_rgb.", answer, PY_LANG) == answer.replace(
-        '    """\n', '    """\n    # r = y + 0.95*i\n    # g = y - 0.27*i\n')
+        '    """\n', '    """\n    # r = y + 0.95*i\n    # g = y - 0.27*i\n\n')  # with the blank line below them
