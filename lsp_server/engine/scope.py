@@ -46,7 +46,8 @@ ATTACHING = re.compile(r"\b(?:comments?|doc|docs|docstrings?|jsdoc|javadoc|decor
 MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*)(?P<call>\(\))?")
 # Before a plain word that names a definition: "to split", "in the function filter", "of quote".
 PLAIN_BEFORE = re.compile(r"\b(?:to|in|of|for|from|on)\s+(?:the\s+)?(?:(?:function|method)\s+)?$", re.IGNORECASE)
-PLAIN_AFTER = re.compile(r"^\s+(?:function|method|class|struct|type)\b", re.IGNORECASE)
+# After a plain word that names a definition: a kind word, one or more ("the split and join functions").
+PLAIN_AFTER = re.compile(r"^\s+(?:functions?|methods?|class(?:es)?|structs?|types?)\b", re.IGNORECASE)
 # A sentence that opens "Make <name> ...": what follows is what it should do ("Make filter skip dot files").
 MAKE_BEFORE = re.compile(r"(?:^|[.!?;]\s+)(?:please\s+)?make\s+$", re.IGNORECASE)
 # After a plain word that names a definition: an end, a list, or a linking word ("in route order" names none).

@@ -85,6 +85,8 @@ def named(instruction: str, text: str = PY, path: str = "m.py") -> list[str]:
     ("In Parcel.label, sort the keys.", ["Parcel.label"]),
     ("Add a docstring to the label method.", ["label"]),
     ("Add a docstring to the Parcel class.", ["Parcel"]),
+    ("Add type hints to the route and deliver functions.", ["route", "deliver"]),
+    ("Add docstrings to the route, deliver and summary functions.", ["route", "deliver", "summary"]),
     ("Add a __repr__ to Parcel.", ["Parcel"]),
     ("In deliver, check that parcel is a Parcel.", ["deliver"]),  # a class it refers to is no target beside a function
 ])
