@@ -1,15 +1,14 @@
 """A whole-file free-form request that names definitions rewrites only those (as `--symbol` does).
 
-"Add type hints to rgb_to_hsv and hsv_to_rgb", asked of a whole file, is about two functions. Rewritten
-whole, the file is copied by the model a token at a time where the draft does not carry it, and the
-model changes lines nobody asked about; rewritten as the two functions, the rest cannot change and
-the edit costs what the functions cost. The request keeps the whole file when it may need more:
-words that reach outside definitions ("callers", "imports", "every", "move"), a definition it names
-as a place ("add ring_pop after ring_push": the 1.5B, given ring_push alone, wrote it back
-unchanged), or a name it gives that the file declares outside them (a constant, a module variable). After the edit, a Python
-result whose new code uses a name nothing defines gets the import when the name is a standard
-module's (`logging.warning(...)`) or typing's (`Optional`), and is redone on the whole file
-otherwise (`new_undefined`, `imports_for`).
+"Add type hints to rgb_to_hsv and hsv_to_rgb", asked of a whole file, is about two functions. Rewritten whole,
+the file is copied by the model a token at a time where the draft does not carry it, and the model changes
+lines nobody asked about; rewritten as the two functions, the rest cannot change and the edit costs what the
+functions cost. The request keeps the whole file when it may need more: words that reach outside definitions
+("callers", "imports", "every", "move"), a definition it names as a place ("add ring_pop after ring_push": the
+1.5B, given ring_push alone, wrote it back unchanged), or a name it gives that the file declares outside them
+(a constant, a module variable). After the edit, a Python result whose new code uses a name nothing defines
+gets the import when the name is a standard module's (`logging.warning(...)`) or typing's (`Optional`), and
+is redone on the whole file otherwise (`new_undefined`, `imports_for`).
 """
 
 from __future__ import annotations
@@ -39,6 +38,9 @@ GONE = re.compile(r"\b(?:remove|delete|drop|get\s+rid\s+of|rename)", re.IGNORECA
 # Before a name given as a place ("add ring_pop after ring_push"): what is asked goes outside that definition.
 PLACE_BEFORE = re.compile(rf"\b(?:after|before|below|above|beneath|under|next\s+to|beside)\s+(?:the\s+)?"
                           rf"(?:{KIND_WORD}\s+)?`?$", re.IGNORECASE)
+# Before a name given as a model to follow ("like as_array", "as in route"): not what the request changes.
+LIKE_BEFORE = re.compile(r"\b(?:like|unlike|similar\s+to|same\s+as|as\s+in|as\s+does|following)\s+(?:the\s+)?`?$",
+                         re.IGNORECASE)
 # What goes right above a definition is part of it ("add a doc comment above transpose").
 ATTACHING = re.compile(r"\b(?:comments?|doc|docs|docstrings?|jsdoc|javadoc|decorators?|attributes?|annotations?)\b",
                        re.IGNORECASE)
@@ -62,15 +64,13 @@ SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 DETAILS = re.compile(r":\s+")
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 NAMED = r"`?(?!(?:and|or)\b)[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*`?(?:\(\))?"
-# A clause opens with its subject (or two), then a verb, or an article where the verb is left out
-# ("quote a bool", after "s is a str").
+# A clause opens with its subject (or two), then a verb, or an article where the verb is left out ("quote a bool").
 CLAUSE_OPEN = re.compile(rf"(?:the\s+)?(?P<subjects>{NAMED}(?:\s+and\s+{NAMED})?)\s+(?:(?P<verb>is|are|returns?|"
                          r"takes?|gets?|becomes?|should|must|has|have|yields?|raises?|accepts?|needs?|can|may|"
                          r"defaults?)\b|(?=(?:a|an|any|optional)\s))")
 SUBJECTS_GAP = re.compile(r"\s+and\s+")
 CLAUSE_GAP = re.compile(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+")
-NOT_A_SUBJECT = {"the", "it", "its", "this", "that", "these", "those", "which", "there", "one", "every",
-                 "result", "value"}
+NOT_A_SUBJECT = {"the", "it", "its", "this", "that", "these", "those", "which", "there", "one", "every", "result", "value"}
 # Subjects that stand for all the named definitions ("both return a str"): in a region of one, its name.
 ALL_OF_THEM = {"both", "they", "all", "each"}
 SINGULAR = {"are": "is", "have": "has"}
@@ -123,7 +123,7 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         after = instruction[m.end():]
         plain = (PLAIN_AFTER.match(after) or MAKE_BEFORE.search(before) or (PLAIN_THEN.match(after) and (
             PLAIN_BEFORE.search(before) or (counted_end >= 0 and LIST_GAP.match(instruction[counted_end:m.start()])))))
-        if not (marked or plain):
+        if not (marked or plain) or LIKE_BEFORE.search(before):
             continue
         found = [u for kind, u in defined.get(name, ()) if kind == "function.outer"]
         place = PLACE_BEFORE.search(before)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .. import coords, syntax
 from ..errors import EditError
+from . import blocks
 from .docsonly import given_doc
 from .regions import change_regions
 from .request import EditRequest, Region
@@ -117,14 +118,14 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     if task.kind == "edit" and task.symbol:
         if task.lines or span is not None:
             raise EditError("give the lines to rewrite or the definitions to rewrite (symbol), not both")
-        names, regions = _names(task.symbol), definition_regions(text, task.symbol, language)
+        names, regions = _names(task.symbol), definition_regions(text, task.symbol, language, task.instruction)
         return EditRequest(text, task.instruction, regions, path, language_id, definitions=names,
                            removes=_removes(task.instruction, names, regions, text))
     if task.kind == "edit" and span in (None, (0, len(text))) and not task.lines:
         named = tuple(named_definitions(task.instruction, text, language))  # "add type hints to parse_args"
         if named and given_doc(text, (0, len(text)), task.instruction, language) is None:  # (else a tool's draft)
             # A removal of one name that two definitions have (two classes' save) is the model's to read.
-            regions = definition_regions(text, ",".join(named), language)
+            regions = definition_regions(text, ",".join(named), language, task.instruction)
             return EditRequest(text, task.instruction, regions, path, language_id, definitions=named, narrowed=True,
                                removes=_removes(task.instruction, named, regions, text))
     if span is None and task.lines:
@@ -170,11 +171,11 @@ def _removes(instruction: str, names: tuple[str, ...], regions: list[Region], te
     return removes_only(instruction, names) and len(regions) == len(set(names)) and lone_line_breaks_free(text)
 
 
-def definition_regions(text: str, symbols: str, language: syntax.Language) -> list[Region]:
+def definition_regions(text: str, symbols: str, language: syntax.Language, instruction: str = "") -> list[Region]:
     """The regions of the definitions named in `symbols` (comma-separated; every definition of a name:
     functions, methods, classes, with the comments above them; "Class.method": those inside that
-    class, where there are), one within another merged, and those of one name with only blank lines
-    between them."""
+    class, where there are; of a type's several blocks, those the instruction is about: blocks.chosen),
+    one within another merged, and those of one name with only blank lines between them."""
     source = text.encode("utf-8")
     spans = []
     for symbol in _names(symbols):
@@ -186,6 +187,7 @@ def definition_regions(text: str, symbols: str, language: syntax.Language) -> li
         if qualifiers:
             outer = syntax.definitions_named(source, language, qualifiers[-1])
             found = [u for u in found if any(o.start <= u.start and u.end <= o.end for o in outer)] or found
+        found = blocks.chosen(found, instruction, source, language)
         spans += [(coords.str_index(source, u.start), coords.str_index(source, u.end), symbol) for u in found]
     regions: list[Region] = []
     last = None
