@@ -14,7 +14,7 @@ from typing import Callable, Protocol
 from .. import coords, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
-from . import docsonly, prompts, scope
+from . import docsonly, loops, prompts, scope
 from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map, lines_one_for_one
 from .drafts import Drafter
 from .drafttext import DraftText, rest_of_lines
@@ -307,14 +307,14 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
         checked = max(checked, progress.sync[0])
         return held
 
-    # An answer that began with other code of the file (astray()) is stopped at its first line.
-    watch = keeper.astray if keeper is not None and region.lead is None else None
-    astray: list[int] = []
+    # An answer that began with other code of the file (Keeper.astray), or that loops, is stopped.
+    watch = loops.Watch(keeper, astray=region.lead is None) if keeper is not None else None
+    astray: list[str] = []
 
     def on_step(step: Step) -> None:
         nonlocal last_sync
-        if watch is not None and (line := watch(step.output[:4096].decode("utf-8", "replace"))):
-            astray.append(line)
+        if watch is not None and (why := watch(step.output)):
+            astray.append(why)
         if on_progress is None:
             return
         progress = progress_of(step, drafter, prepared, stats)
@@ -335,8 +335,7 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
                             on_step if on_progress is not None or watch is not None else None,
                             lambda: bool(astray) or cancelled())
     if astray and not cancelled():  # the user's cancel stands: finish() raises Cancelled
-        raise EditError(f"the model's answer began with line {astray[0]} of the file, not with the code to change",
-                        kind="model")
+        raise EditError(astray[0], kind="model")
     body = finish(prepared, output, stats)
     # An answer with nothing of its own after the lead (it went straight past the region's end, as a
     # removal does) is empty: the lead is only the region's indentation.
