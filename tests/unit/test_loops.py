@@ -9,21 +9,10 @@ from lsp_server.engine.keep import Keeper
 from lsp_server.engine.loops import Watch
 from lsp_server.engine.tasks import Task, build_request
 from lsp_server.errors import EditError
+from tests.unit.test_blocks import RS
 from tests.unit.test_engine import InTurn
 
-METHODS = '''impl Reading {
-    pub fn celsius(&self) -> Option<f64> {
-        match self {
-            Reading::Celsius(c) => Some(*c),
-            _ => None,
-        }
-    }
-
-    pub fn is_missing(&self) -> bool {
-        matches!(self, Reading::Missing)
-    }
-}
-'''
+METHODS = RS[RS.index("impl Reading {"):RS.index("impl From")].rstrip() + "\n"  # a type's methods
 ONE_ROUND = METHODS.split("\n", 1)[1].rsplit("}\n", 1)[0] + "\n"  # the block's methods, once
 
 
