@@ -50,8 +50,9 @@ MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:\.[^\W\d][\w
 PLAIN_BEFORE = re.compile(r"\b(?:to|in|of|for|from|on)\s+(?:the\s+)?(?:(?:function|method)\s+)?$", re.IGNORECASE)
 # After a plain word that names a definition: a kind word, one or more ("the split and join functions").
 PLAIN_AFTER = re.compile(r"^\s+(?:functions?|methods?|class(?:es)?|structs?|types?)\b", re.IGNORECASE)
-# A sentence that opens "Make <name> ...": what follows is what it should do ("Make filter skip dot files").
-MAKE_BEFORE = re.compile(r"(?:^|[.!?;]\s+)(?:please\s+)?make\s+$", re.IGNORECASE)
+# A sentence that opens "Make <name> ..." or "Convert <name> ...": <name> is what changes ("Make filter skip dot files").
+MAKE_BEFORE = re.compile(r"(?:^|[.!?;]\s+)(?:please\s+)?(?:make|convert|change|update|refactor|rewrite|simplify|fix|"
+                         r"extend|harden|optimi[sz]e|modernize|clean\s+up|speed\s+up)\s+$", re.IGNORECASE)
 # After a plain word that names a definition: an end, a list, or a linking word ("in route order" names none).
 PLAIN_THEN = re.compile(r"^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using|by|when|if|instead|too|also|as|"
                         r"should|must|so that|describing|explaining|saying|stating|listing|documenting|covering)\b)",
@@ -90,8 +91,7 @@ def _mentioned(m: re.Match) -> str:
 
 
 def _code_marked(instruction: str, m: re.Match) -> bool:
-    """Whether a mention is written as code: quoted, dotted, called, with an underscore, digit or inner
-    capital, or capitalized where a sentence does not start."""
+    """Whether a mention is written as code: quoted, dotted, called, with _, a digit or inner capital, or capitalized mid-sentence."""
     if m["tick"] or m["call"] or "." in m["word"]:
         return True
     word = m["word"]

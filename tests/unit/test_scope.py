@@ -80,6 +80,8 @@ def named(instruction: str, text: str = PY, path: str = "m.py") -> list[str]:
     ("Add docstrings to route and deliver describing their parameters.", ["route", "deliver"]),
     ("Add a docstring to deliver explaining when it returns False.", ["deliver"]),
     ("Make deliver skip parcels that weigh nothing.", ["deliver"]),
+    ("Convert route to use a list comprehension.", ["route"]),
+    ("Simplify deliver and summary.", ["deliver", "summary"]),
     ("Give summary() a docstring.", ["summary"]),
     ("Make `deliver` return False when the van is full.", ["deliver"]),
     ("In Parcel.label, sort the keys.", ["Parcel.label"]),
