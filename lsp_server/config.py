@@ -40,6 +40,9 @@ class ModelSettings:
     # of open documents, slower cold ones, 0.6 GB more memory; off by default. A build with llama.cpp's
     # AMX path crashes with them on an AMX CPU: the model refuses to load so (docs/measurements.md 1).
     use_extra_bufts: bool = False
+    # Prompts the model moved away from, kept in memory to be taken back where a later prompt begins the
+    # same way (another file's edit in between: engine/states.py); MiB, 0: none.
+    prompt_states_mb: Count = 256
 
 
 @dataclass

@@ -28,7 +28,8 @@ class ByteModel:
         row[token] = 10.0
         return row
 
-    common_prefix = Model.common_prefix  # it reads kv_tokens only
+    common_prefix = Model.common_prefix  # it reads kv_tokens, and kept prompts: none here
+    states = None
 
     def _after_prompt(self, then, then_logits) -> np.ndarray:
         """What prefill returns once the prompt is in the cache: its last row, or `then`'s rows (-1 first: the prompt's)."""

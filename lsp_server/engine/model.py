@@ -16,6 +16,8 @@ import llama_cpp as L
 from ..config import DEFAULT_MAX_CTX, ModelSettings, default_threads
 from ..cpu import REBUILD, amx_path_built
 from ..errors import Cancelled, ModelError  # noqa: F401  (raised here; callers import them from errors)
+from . import states
+from .states import PromptStates
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +148,8 @@ class Model:
         self.n_vocab = L.llama_vocab_n_tokens(self._vocab)
         self.n_ctx = L.llama_n_ctx(self._ctx)
         self.kv_tokens: list[int] = []
+        self._prompt_len = 0  # the last prefill's tokens: the prompt part of kv_tokens
+        self.states = PromptStates(settings.prompt_states_mb << 20) if settings.prompt_states_mb else None
         self._pieces: dict[int, bytes] = {}
         self.add_bos = bool(L.llama_vocab_get_add_bos(self._vocab))
         self.bos = L.llama_vocab_bos(self._vocab)
@@ -206,16 +210,39 @@ class Model:
             del self.kv_tokens[n_keep:]
 
     def reset(self) -> None:
+        """A cold cache: nothing in it, no prompt kept (the benchmark's cold edits, a failed decode)."""
         L.llama_memory_clear(self._mem, True)
         self.kv_tokens = []
+        if self.states is not None:
+            self.states.entries.clear()
 
     def common_prefix(self, tokens: Sequence[int]) -> int:
-        n = 0
-        for a, b in zip(self.kv_tokens, tokens):
-            if a != b:
-                break
-            n += 1
-        return n
+        """How many of `tokens`, from the first, a prefill would not evaluate: the cache's, or a kept prompt's."""
+        have = states.common_prefix(self.kv_tokens, tokens)
+        kept = self.states.best(tokens, have) if self.states is not None else None
+        return have if kept is None else kept[1]
+
+    def _reuse(self, tokens: Sequence[int]) -> None:
+        """Before a prefill of `tokens`: keep the last prompt where they leave it (its prompt part, not the
+        answer after it), and take a kept prompt back where they share more with it (engine/states.py)."""
+        have = states.common_prefix(self.kv_tokens, tokens)
+        last = self.kv_tokens[:self._prompt_len]
+        if self.states.worth_keeping(last, have):
+            self.truncate(len(last))
+            if len(self.kv_tokens) == len(last):
+                size = L.llama_state_seq_get_size(self._ctx, 0)
+                buf = (ctypes.c_uint8 * size)()
+                self.states.put(last, bytes(memoryview(buf)[:L.llama_state_seq_get_data(self._ctx, buf, size, 0)]))
+        if (kept := self.states.best(tokens, have)) is not None:
+            blob = self.states.take(kept[0])
+            L.llama_memory_clear(self._mem, True)
+            restored = L.llama_state_seq_set_data(self._ctx, (ctypes.c_uint8 * len(blob)).from_buffer_copy(blob),
+                                                  len(blob), 0) == len(blob)
+            self.kv_tokens = list(kept[0]) if restored else []
+            if not restored:
+                L.llama_memory_clear(self._mem, True)
+                del self.states.entries[kept[0]]
+            self.states.restored += kept[1] - have if restored else 0
 
     def prefill(
         self, tokens: Sequence[int], cancelled: Callable[[], bool] | None = None, then: Sequence[int] = (),
@@ -230,7 +257,10 @@ class Model:
         """
         if len(tokens) >= self.n_ctx:
             raise ModelError(f"prompt of {len(tokens)} tokens does not fit the context of {self.n_ctx}")
-        keep = min(self.common_prefix(tokens), len(tokens) - 1)
+        if self.states is not None:
+            self._reuse(tokens)
+        self._prompt_len = len(tokens)
+        keep = min(states.common_prefix(self.kv_tokens, tokens), len(tokens) - 1)
         self.truncate(keep)
         rest = list(tokens[keep:])
         logits = None

@@ -279,3 +279,25 @@ def test_prefill_then_can_return_the_prompts_own_last_row_first(engine, prompt_b
     expected = np.concatenate([alone[None, :], apart])
     assert float(np.abs(joined - expected).max()) <= ROLLBACK_BOUND
     assert (joined.argmax(axis=1) == expected.argmax(axis=1)).all()
+
+
+def test_a_prompt_left_for_another_is_taken_back_not_prefilled_again(engine, source):
+    """An edit of another file in between (engine/states.py): the first prompt's state is kept and
+    restored, one token evaluated, and its logits are those of a prefill within ROLLBACK_BOUND."""
+    model = engine.model
+    model.reset()
+    first = long_prompt(model, source)
+    other = model.tokenize(source("cart.js").encode() * 3, add_bos=model.add_bos)[:400]
+    cold = model.prefill(first).copy()
+    model.prefill(other)
+    assert tuple(first) in model.states.entries and model.common_prefix(first) == len(first)
+    calls = model.decode_calls
+    back = model.prefill(first).copy()
+    assert model.decode_calls == calls + 1 and model.kv_tokens == first
+    assert tuple(other) in model.states.entries  # the prompt it left in turn
+    assert float(np.abs(back - cold).max()) <= ROLLBACK_BOUND and int(back.argmax()) == int(cold.argmax())
+    # Going on from it decodes as from a cache that was never away.
+    model.decode(model.tokenize(b"\n"), logits_at=[0])
+    assert model.kv_tokens[:len(first)] == first
+    model.reset()
+    assert not model.states.entries and model.common_prefix(first) == 0

@@ -1,0 +1,44 @@
+"""Kept prompt states: which one a prompt takes back, what goes when, what is not worth keeping."""
+
+from lsp_server.engine.states import MIN_TOKENS, PromptStates, common_prefix
+
+A = list(range(1000))
+B = [7] * 600
+
+
+def test_common_prefix_counts_the_shared_start():
+    assert common_prefix(A, A[:10] + [-1]) == 10
+    assert common_prefix(A, A[:300]) == 300
+    assert common_prefix([], A) == 0
+
+
+def test_the_kept_prompt_sharing_most_is_taken_back_where_it_saves_enough():
+    states = PromptStates(1 << 20)
+    states.put(A[:800], b"a" * 100)
+    states.put(B, b"b" * 100)
+    assert states.best(A[:700] + [-5] * 50, have=0) == (tuple(A[:800]), 700)
+    # the cache holds nearly as much already: not worth a restore
+    assert states.best(A[:700] + [-5], have=700 - MIN_TOKENS + 1) is None
+    assert states.best([1, 2, 3] * 200, have=0) is None  # nothing shared
+    assert states.take(tuple(A[:800])) == b"a" * 100
+
+
+def test_a_longer_prompt_replaces_the_kept_prompts_it_begins_with_and_the_oldest_goes_first():
+    states = PromptStates(250)
+    states.put(A[:300], b"x" * 100)
+    states.put(A[:500], b"y" * 100)  # serves wherever A[:300] did
+    assert list(states.entries) == [tuple(A[:500])]
+    states.put(B, b"b" * 100)
+    states.take(tuple(A[:500]))  # used: B is now the oldest
+    states.put([9] * 400, b"z" * 100)
+    assert list(states.entries) == [tuple(A[:500]), tuple([9] * 400)]
+    states.put([8] * 300, b"w" * 300)  # larger than all the room there is: not kept
+    assert tuple([8] * 300) not in states.entries
+
+
+def test_short_prompts_and_prompts_the_next_one_keeps_are_not_worth_keeping():
+    states = PromptStates(1 << 20)
+    assert states.worth_keeping(A[:600], kept_after=100)
+    assert not states.worth_keeping(A[:MIN_TOKENS - 1], kept_after=0)
+    assert not states.worth_keeping(A[:600], kept_after=600 - MIN_TOKENS + 1)
+    assert not PromptStates(0).worth_keeping(A[:600], kept_after=0)
