@@ -213,4 +213,8 @@ def cmd_apply(args, settings) -> int:
         source = sys.stdin
     engine = loaded_engine(settings)
     with source:
-        return run_batch(engine, source, sys.stdout, dry_run=args.dry_run, markers=args.marker)
+        status = run_batch(engine, source, sys.stdout, dry_run=args.dry_run, markers=args.marker)
+    sys.stdout.flush()
+    for model in engine.loaded_models():  # the answers are out: leave the last prompt to the next run
+        model.keep_prompt()
+    return status

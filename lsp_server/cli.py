@@ -75,6 +75,19 @@ def add_model_args(p: argparse.ArgumentParser, freeform_default: str | None = No
                    help="environment variable holding the server's API key (default OPENAI_API_KEY)")
 
 
+def add_prompt_cache_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-prompt-cache", action="store_true",
+                   help="do not keep the last prompt's state on disk for the next run (~/.cache/specedit/prompts)")
+
+
+def with_prompt_cache(settings: Settings, args) -> Settings:
+    """`edit` and `apply` run a process each: the last prompt is kept on disk for the next one (engine/states.py)."""
+    if not args.no_prompt_cache:
+        from .models import cache_dir
+        settings.model.prompt_cache_dir = str(cache_dir().parent / "prompts")
+    return settings
+
+
 def add_marker_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--marker", action="append", metavar="PHRASE",
                    help="a sketch line that stands for unchanged code, e.g. '... keep ...' (repeatable; "
@@ -97,7 +110,7 @@ def cmd_edit(args) -> int:
         if task.kind == "fix":  # a message that names a linter's rule: that linter's fix is the draft
             task.fix_edits = linters.fix_for_rule(args.path, text, task.diagnostic or "")
         request = build_request(text, task, path=args.path)
-        engine = Engine(settings_from_args(args))
+        engine = Engine(with_prompt_cache(settings_from_args(args), args))
         result = engine.edit(request)
     except (EditError, ModelError) as exc:
         raise CliError(str(exc)) from exc
@@ -131,6 +144,9 @@ def cmd_edit(args) -> int:
     if args.json:
         sys.stdout.flush()
         print(json.dumps(result.stats_json()))
+    sys.stdout.flush()
+    for model in engine.loaded_models():  # the answer is out: leave the prompt to the next run
+        model.keep_prompt()
     return status if result.changed else EXIT_UNCHANGED
 
 
@@ -186,7 +202,7 @@ def cmd_serve(args) -> int:
 def cmd_apply(args) -> int:
     from .apply import cmd_apply as run
 
-    return run(args, settings_from_args(args))
+    return run(args, with_prompt_cache(settings_from_args(args), args))
 
 
 def cmd_demo(args) -> int:
@@ -254,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="--write even if the edit introduces syntax errors")
     p.add_argument("--json", action="store_true", help="print the statistics as one JSON line at the end")
     add_model_args(p)
+    add_prompt_cache_arg(p)
     p.set_defaults(func=cmd_edit)
 
     p = sub.add_parser("apply", help="a batch of edits (JSON lines), or one unified diff or SEARCH/REPLACE text")
@@ -267,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="do not write files; answers carry a unified diff")
     add_marker_arg(p)
     add_model_args(p)
+    add_prompt_cache_arg(p)
     p.set_defaults(func=cmd_apply)
 
     p = sub.add_parser("mcp", help="a Model Context Protocol server on stdio: edit_file, rename_symbol, fix_diagnostic")

@@ -43,6 +43,7 @@ class ModelSettings:
     # Prompts the model moved away from, kept in memory to be taken back where a later prompt begins the
     # same way (another file's edit in between: engine/states.py); MiB, 0: none.
     prompt_states_mb: Count = 256
+    prompt_cache_dir: str | None = None  # where the last prompt is kept for the next process (the command line)
 
 
 @dataclass

@@ -109,11 +109,13 @@ class Engine:
             if backend is not None:
                 backend.model
 
+    def loaded_models(self) -> list[Model]:
+        return [b.model for b in (self.local, self.freeform) if b is not None and b.loaded]
+
     def reset(self) -> None:
         """Empty the loaded models' caches: the next edit prefills its whole prompt (the benchmark's cold start)."""
-        for backend in (self.local, self.freeform):
-            if backend is not None and backend.loaded:
-                backend.model.reset()
+        for model in self.loaded_models():
+            model.reset()
 
     def close(self) -> None:
         for backend in (self.local, self.freeform):
@@ -380,8 +382,7 @@ def _explicit(result: EditResult, request: EditRequest, language: syntax.Languag
 
 
 def _imported(result: EditResult, original: str, names: set[str], language: syntax.Language) -> EditResult | None:
-    """`result` with the imports that bind `names` added (scope.imports_for), or None where some name
-    has none (or there are no names)."""
+    """`result` with the imports that bind `names` added (scope.imports_for); None where a name has none, or none given."""
     imports = scope.imports_for(names, result.text, language) if names else None
     if not imports:
         return None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,6 +105,18 @@ class ModelInfo:
     embedded: bool
 
 
+def _states_dir(settings: ModelSettings, path: str) -> Path | None:
+    """Where kept prompts of this model file and llama.cpp build go (settings.prompt_cache_dir), or None."""
+    if not settings.prompt_cache_dir:
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    key = f"{os.path.abspath(path)}|{stat.st_size}|{stat.st_mtime_ns}|{getattr(L, '__version__', '')}"
+    return Path(settings.prompt_cache_dir) / hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 class Model:
     """A llama.cpp model and context with one KV sequence whose contents we track token by token.
 
@@ -149,7 +163,8 @@ class Model:
         self.n_ctx = L.llama_n_ctx(self._ctx)
         self.kv_tokens: list[int] = []
         self._prompt_len = 0  # the last prefill's tokens: the prompt part of kv_tokens
-        self.states = PromptStates(settings.prompt_states_mb << 20) if settings.prompt_states_mb else None
+        self.states = PromptStates(settings.prompt_states_mb << 20, _states_dir(settings, path)) \
+            if settings.prompt_states_mb else None
         self._pieces: dict[int, bytes] = {}
         self.add_bos = bool(L.llama_vocab_get_add_bos(self._vocab))
         self.bos = L.llama_vocab_bos(self._vocab)
@@ -215,34 +230,48 @@ class Model:
         self.kv_tokens = []
         if self.states is not None:
             self.states.entries.clear()
+            self.states.on_disk.clear()
 
     def common_prefix(self, tokens: Sequence[int]) -> int:
         """How many of `tokens`, from the first, a prefill would not evaluate: the cache's, or a kept prompt's."""
         have = states.common_prefix(self.kv_tokens, tokens)
-        kept = self.states.best(tokens, have) if self.states is not None else None
-        return have if kept is None else kept[1]
+        while self.states is not None and (kept := self.states.best(tokens, have)) is not None:
+            if self.states.take(kept[0]) is not None:  # read and checked now (a file may not be what it says)
+                return kept[1]
+        return have
 
     def _reuse(self, tokens: Sequence[int]) -> None:
         """Before a prefill of `tokens`: keep the last prompt where they leave it (its prompt part, not the
         answer after it), and take a kept prompt back where they share more with it (engine/states.py)."""
         have = states.common_prefix(self.kv_tokens, tokens)
-        last = self.kv_tokens[:self._prompt_len]
-        if self.states.worth_keeping(last, have):
-            self.truncate(len(last))
-            if len(self.kv_tokens) == len(last):
-                size = L.llama_state_seq_get_size(self._ctx, 0)
-                buf = (ctypes.c_uint8 * size)()
-                self.states.put(last, bytes(memoryview(buf)[:L.llama_state_seq_get_data(self._ctx, buf, size, 0)]))
-        if (kept := self.states.best(tokens, have)) is not None:
-            blob = self.states.take(kept[0])
+        if self.states.worth_keeping(self.kv_tokens[:self._prompt_len], have):
+            self.states.put(*self._prompt_state())
+        if (kept := self.states.best(tokens, have)) is None:
+            return
+        blob = self.states.take(kept[0])
+        L.llama_memory_clear(self._mem, True)
+        self.kv_tokens = []
+        if blob and L.llama_state_seq_set_data(self._ctx, (ctypes.c_uint8 * len(blob)).from_buffer_copy(blob),
+                                               len(blob), 0) == len(blob):
+            self.kv_tokens = list(kept[0])
+            self.states.restored += kept[1] - have
+        else:
             L.llama_memory_clear(self._mem, True)
-            restored = L.llama_state_seq_set_data(self._ctx, (ctypes.c_uint8 * len(blob)).from_buffer_copy(blob),
-                                                  len(blob), 0) == len(blob)
-            self.kv_tokens = list(kept[0]) if restored else []
-            if not restored:
-                L.llama_memory_clear(self._mem, True)
-                del self.states.entries[kept[0]]
-            self.states.restored += kept[1] - have if restored else 0
+            self.states.forget(kept[0])
+
+    def _prompt_state(self) -> tuple[list[int], bytes]:
+        """The cache rolled back to the last prompt (the answer after it dropped): its tokens and state."""
+        self.truncate(self._prompt_len)
+        size = L.llama_state_seq_get_size(self._ctx, 0)
+        buf = (ctypes.c_uint8 * size)()
+        n = L.llama_state_seq_get_data(self._ctx, buf, size, 0)
+        return list(self.kv_tokens), bytes(memoryview(buf)[:n])
+
+    def keep_prompt(self) -> None:
+        """Keep the last prompt, on disk too where kept prompts have a directory: a process about to end
+        (`specedit edit`) leaves it to the next one."""
+        if self.states is not None and self.states.worth_keeping(self.kv_tokens[:self._prompt_len], 0):
+            self.states.keep(*self._prompt_state())
 
     def prefill(
         self, tokens: Sequence[int], cancelled: Callable[[], bool] | None = None, then: Sequence[int] = (),

@@ -7,11 +7,20 @@ prompt from scratch the second time (6.5 s of a 9.8 s edit on the 1.5B). A promp
 MIN_TOKENS that the next prompt leaves is kept (its prompt part, not the answer after it); a prompt that
 shares MIN_TOKENS more with a kept one than with the cache as it stands gets it back, and prefills
 only its own tail. Least recently used first out, within `max_bytes`.
+
+With a `directory` (the command line: each `specedit edit` is a process of its own), the prompt a process
+ends on is written there too (`keep`), and a later process takes it back the same way: an agent's second
+edit of a file. Each state is two files named by the sha256 of its bytes, checked before a restore (a
+file cut short or changed is dropped, never loaded); the oldest go past `disk_bytes`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from collections import OrderedDict
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -32,10 +41,17 @@ def common_prefix(a: Sequence[int] | np.ndarray, b: Sequence[int] | np.ndarray) 
 class PromptStates:
     """Kept prompt states: tokens -> the bytes llama.cpp gave for the sequence holding exactly them."""
 
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
+    def __init__(self, max_bytes: int, directory: Path | None = None, disk_bytes: int = 512 << 20):
+        self.max_bytes, self.directory, self.disk_bytes = max_bytes, directory, disk_bytes
         self.entries: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+        self.on_disk: dict[tuple[int, ...], Path] = {}  # states kept by earlier processes: read when taken
         self.restored = 0  # tokens not prefilled thanks to a kept state (the stats say it)
+        if directory is not None and directory.is_dir():
+            for tokens in sorted(directory.glob("*.tokens"), key=_mtime):
+                try:
+                    self.on_disk[tuple(int(t) for t in np.fromfile(tokens, dtype=np.int32))] = tokens.with_suffix(".kv")
+                except (OSError, ValueError):
+                    continue
 
     @property
     def size(self) -> int:
@@ -60,11 +76,78 @@ class PromptStates:
         """The kept state that shares the most with `tokens`, and how many it shares, where that is
         MIN_TOKENS more than the `have` tokens the cache shares with them now; None where none does."""
         want = np.asarray(tokens)
-        shared = {key: common_prefix(key, want) for key in self.entries}
+        shared = {key: common_prefix(key, want) for key in {*self.entries, *self.on_disk}}
         key = max(shared, key=shared.get, default=None)
         return None if key is None or shared[key] < have + MIN_TOKENS else (key, shared[key])
 
-    def take(self, key: tuple[int, ...]) -> bytes:
-        """A kept state's bytes, to restore; it becomes the most recently used."""
-        self.entries.move_to_end(key)
-        return self.entries[key]
+    def take(self, key: tuple[int, ...]) -> bytes | None:
+        """A kept state's bytes, to restore; it becomes the most recently used. None (and forgotten) where
+        its file is gone or is not the bytes its name says."""
+        if key in self.entries:
+            self.entries.move_to_end(key)
+            return self.entries[key]
+        path = self.on_disk[key]
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            del self.on_disk[key]
+            return None
+        if hashlib.sha256(blob).hexdigest()[:32] != path.stem:
+            del self.on_disk[key]
+            for f in (path, path.with_suffix(".tokens")):
+                f.unlink(missing_ok=True)
+            return None
+        self.put(key, blob)
+        return blob
+
+    def forget(self, key: tuple[int, ...]) -> None:
+        self.entries.pop(key, None)
+        self.on_disk.pop(key, None)
+
+    def keep(self, tokens: Sequence[int], blob: bytes) -> None:
+        """put(), and where there is a directory write the state there for later processes (best effort:
+        a full disk or a folder that cannot be written keeps nothing)."""
+        self.put(tokens, blob)
+        if self.directory is None or not blob or len(tokens) < MIN_TOKENS:
+            return
+        stem = hashlib.sha256(blob).hexdigest()[:32]
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for suffix, data in ((".kv", blob), (".tokens", np.asarray(tokens, dtype=np.int32).tobytes())):
+                fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.replace(tmp, self.directory / (stem + suffix))
+            key = tuple(tokens)  # the states it serves for go: the same prompt, or one it goes on from
+            for old in [k for k in self.on_disk if len(k) <= len(key) and key[:len(k)] == k]:
+                if (path := self.on_disk.pop(old)).stem != stem:
+                    for f in (path, path.with_suffix(".tokens")):
+                        f.unlink(missing_ok=True)
+            self._prune()
+        except OSError:
+            return
+
+    def _prune(self) -> None:
+        """The oldest states out of the directory until it holds at most disk_bytes."""
+        files = sorted(self.directory.glob("*.kv"), key=_mtime)
+        total = sum(_size(f) for f in files)
+        for kv in files:
+            if total <= self.disk_bytes:
+                break
+            total -= _size(kv)
+            for f in (kv, kv.with_suffix(".tokens")):
+                f.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

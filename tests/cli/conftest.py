@@ -57,11 +57,15 @@ def run_specedit():
     One thread unless SPECEDIT_TEST_THREADS says otherwise: see tests/model/conftest.py for why.
     """
 
-    def run(cwd: Path, *args: str, timeout: float = 300, stdin: str | None = None) -> Run:
+    def run(cwd: Path, *args: str, timeout: float = 300, stdin: str | None = None, cache: Path | None = None) -> Run:
+        """`cache`: the runs keep their last prompt there (XDG_CACHE_HOME); without, they keep none."""
         argv = [*specedit_command(), *args]
         if args and args[0] in ("edit", "apply"):
             argv += ["--n-threads", os.environ.get("SPECEDIT_TEST_THREADS", "1")]
+            argv += [] if cache else ["--no-prompt-cache"]
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        if cache:
+            env["XDG_CACHE_HOME"] = str(cache)
         done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, input=stdin)
         return Run(done.returncode, done.stdout, done.stderr)
 

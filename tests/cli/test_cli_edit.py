@@ -118,3 +118,30 @@ def test_a_whole_file_edit_whose_instruction_names_a_function_rewrites_that_func
     assert stats["regions"] == 1 and stats["definitions"] == ["total"] and stats["widened_for"] == []
     assert "rewrote only total, which the instruction names" in done.stderr
     assert unchanged_around_lines(original, body, 4, 8)
+
+
+def test_a_second_run_on_the_same_file_takes_the_first_runs_prompt_back(specedit, copy_in, tmp_path):
+    """engine/states.py: `edit` leaves its last prompt on disk; the next run of the same file restores it and
+    prefills only the rest, with the same answer. A kept file cut or changed is dropped, never loaded."""
+    path = copy_in("ledger.py")
+    cache = tmp_path / "cache"
+    edit = ("edit", path.name, "-i", "add a docstring", "--lines", "37:41", "--json")
+    first = specedit(*edit, cache=cache)
+    body, stats = split_json_line(first.stdout)
+    assert stats["prefill_tokens"] == stats["prompt_tokens"]
+    kept = list((cache / "specedit" / "prompts").glob("*/*.kv"))
+    assert len(kept) == 1 and kept[0].with_suffix(".tokens").exists()
+    second = specedit(*edit, cache=cache)
+    again, stats2 = split_json_line(second.stdout)
+    assert again == body and stats2["prompt_tokens"] == stats["prompt_tokens"]
+    assert stats2["prefill_tokens"] <= 1  # the kept prompt was all of it
+    kept = list((cache / "specedit" / "prompts").glob("*/*.kv"))
+    assert len(kept) == 1  # the second run's state took the first's place
+    data = kept[0].read_bytes()
+    kept[0].write_bytes(data[: len(data) // 2])  # cut short: its name no longer says its bytes
+    third = specedit(*edit, cache=cache)
+    once_more, stats3 = split_json_line(third.stdout)
+    assert third.returncode == first.returncode and once_more == body
+    assert stats3["prefill_tokens"] == stats3["prompt_tokens"] and not kept[0].exists()
+    off = specedit(*edit, "--no-prompt-cache", cache=tmp_path / "other")
+    assert off.returncode == first.returncode and not (tmp_path / "other" / "specedit" / "prompts").exists()

@@ -443,7 +443,8 @@ def wait_for_model_loading(proc: subprocess.Popen, timeout: float = 120) -> None
 
 
 def start_edit(project: Path, *args: str) -> subprocess.Popen:
-    argv = [*specedit_command(), "edit", *args, "--n-threads", os.environ.get("SPECEDIT_TEST_THREADS", "1")]
+    argv = [*specedit_command(), "edit", *args, "--n-threads", os.environ.get("SPECEDIT_TEST_THREADS", "1"),
+            "--no-prompt-cache"]
     return subprocess.Popen(argv, cwd=project, env=python_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

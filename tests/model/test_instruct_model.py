@@ -194,6 +194,7 @@ def _specedit(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     script = Path(sys.executable).with_name("specedit")
     argv = [str(script)] if script.exists() else [sys.executable, "-m", "lsp_server.cli"]
     argv += [*args, "--n-threads", os.environ.get("SPECEDIT_TEST_THREADS", "1")]
+    argv += ["--no-prompt-cache"] if args[0] in ("edit", "apply") else []  # each run from a cold cache
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     return subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 

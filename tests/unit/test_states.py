@@ -1,5 +1,7 @@
 """Kept prompt states: which one a prompt takes back, what goes when, what is not worth keeping."""
 
+import os
+
 from lsp_server.engine.states import MIN_TOKENS, PromptStates, common_prefix
 
 A = list(range(1000))
@@ -42,3 +44,29 @@ def test_short_prompts_and_prompts_the_next_one_keeps_are_not_worth_keeping():
     assert not states.worth_keeping(A[:MIN_TOKENS - 1], kept_after=0)
     assert not states.worth_keeping(A[:600], kept_after=600 - MIN_TOKENS + 1)
     assert not PromptStates(0).worth_keeping(A[:600], kept_after=0)
+
+
+def test_a_kept_state_on_disk_serves_a_later_process_and_a_changed_file_is_dropped(tmp_path):
+    first = PromptStates(1 << 20, tmp_path)
+    first.keep(A[:600], b"state of A" * 10)
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".kv", ".tokens"]
+    later = PromptStates(1 << 20, tmp_path)  # another process
+    assert later.best(A[:700], have=0) == (tuple(A[:600]), 600)
+    assert later.take(tuple(A[:600])) == b"state of A" * 10
+    later.keep(A[:800], b"state of more of A" * 10)  # goes on from A[:600]: that one's files go
+    assert len(list(tmp_path.glob("*.kv"))) == 1
+    (kv,) = tmp_path.glob("*.kv")
+    kv.write_bytes(b"changed")
+    third = PromptStates(1 << 20, tmp_path)
+    assert third.best(A[:800], have=0) is not None and third.take(tuple(A[:800])) is None
+    assert not list(tmp_path.iterdir()) and third.best(A[:800], have=0) is None
+
+
+def test_the_oldest_states_leave_the_disk_past_its_room(tmp_path):
+    states = PromptStates(1 << 20, tmp_path, disk_bytes=250)
+    for age, (n, fill) in enumerate(((300, b"a"), (400, b"b"), (500, b"c"))):
+        for f in tmp_path.iterdir():  # what is there is older (file times can tie within a clock tick)
+            os.utime(f, (f.stat().st_mtime - 10, f.stat().st_mtime - 10))
+        states.keep([n] * n, fill * 100)
+    assert sorted(len(p.read_bytes()) for p in tmp_path.glob("*.kv")) == [100, 100]
+    assert PromptStates(1 << 20, tmp_path).best([300] * 300, have=0) is None
