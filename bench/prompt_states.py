@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lsp_server import Engine, Settings, build_request  # noqa: E402
-from lsp_server.engine.tasks import task_from  # noqa: E402
+from lsp_server import Engine, Settings, build_request
+from lsp_server.engine.tasks import task_from
 
 SOURCES = ROOT / "bench" / "sources"
 # (file, instruction): three files in turn, as an agent working through a change goes back and forth.

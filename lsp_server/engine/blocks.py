@@ -27,13 +27,13 @@ def chosen(units: list[Unit], instruction: str, source: bytes, language: syntax.
     """The units of one name a request should rewrite: `units` as given unless they are two or more
     separate class blocks (none inside another); then the one holding the most functions for a request
     that adds one, the first for one that attaches a comment or attribute, else all of them."""
-    classes = {u for kind, u in syntax.definitions(source, language).get(_name(units), ()) if kind == "class.outer"}
+    defined = syntax.definitions(source, language)
+    classes = {u for kind, u in defined.get(_name(units), ()) if kind == "class.outer"}
     blocks = [u for u in units if u in classes and not any(o != u and o.start <= u.start and u.end <= o.end for o in units)]
     if len(blocks) < 2 or len(blocks) != len(units):
         return units
     if ADDS_METHOD.search(instruction):
-        functions = [u for pairs in syntax.definitions(source, language).values() for kind, u in pairs
-                     if kind == "function.outer"]
+        functions = [u for pairs in defined.values() for kind, u in pairs if kind == "function.outer"]
         held = [sum(b.start <= f.start and f.end <= b.end for f in functions) for b in blocks]
         return [blocks[held.index(max(held))]]
     if ATTACHING.search(instruction):
