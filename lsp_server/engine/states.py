@@ -1,5 +1,6 @@
-"""Prompt states kept (in memory; on disk for the command line): the KV cache of a prompt the model moved away from, restored when a
-later prompt begins the same way (no llama.cpp here: token lists, opaque bytes, files).
+"""Prompt states kept (in memory; on disk for the command line): the KV cache of a prompt the model
+moved away from, restored when a later prompt begins the same way (no llama.cpp here: token lists,
+opaque bytes, files).
 
 The model holds one sequence. An agent's batch that edits shlex.py, then client.go, then shlex.py
 again, or an editor user who goes back to the file they edited before, prefilled the first file's
