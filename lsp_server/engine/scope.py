@@ -52,7 +52,7 @@ PLAIN_BEFORE = re.compile(r"\b(?:to|in|of|for|from|on)\s+(?:the\s+)?(?:(?:functi
 PLAIN_AFTER = re.compile(r"^\s+(?:functions?|methods?|class(?:es)?|structs?|types?)\b", re.IGNORECASE)
 # A sentence that opens "Make <name> ..." or "Convert <name> ...": <name> is what changes ("Make filter skip dot files").
 MAKE_BEFORE = re.compile(r"(?:^|[.!?;]\s+)(?:please\s+)?(?:make|convert|change|update|refactor|rewrite|simplify|fix|"
-                         r"extend|harden|optimi[sz]e|modernize|clean\s+up|speed\s+up)\s+$", re.IGNORECASE)
+                         r"extend|harden|optimi[sz]e|modernize|clean\s+up|speed\s+up|remove|delete|drop)\s+$", re.IGNORECASE)
 # After a plain word that names a definition: an end, a list, or a linking word ("in route order" names none).
 PLAIN_THEN = re.compile(r"^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using|by|when|if|instead|too|also|as|"
                         r"should|must|so that|describing|explaining|saying|stating|listing|documenting|covering)\b)",

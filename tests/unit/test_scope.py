@@ -82,6 +82,7 @@ def named(instruction: str, text: str = PY, path: str = "m.py") -> list[str]:
     ("Make deliver skip parcels that weigh nothing.", ["deliver"]),
     ("Convert route to use a list comprehension.", ["route"]),
     ("Simplify deliver and summary.", ["deliver", "summary"]),
+    ("Remove summary.", ["summary"]),
     ("Give summary() a docstring.", ["summary"]),
     ("Make `deliver` return False when the van is full.", ["deliver"]),
     ("In Parcel.label, sort the keys.", ["Parcel.label"]),
@@ -278,6 +279,14 @@ def test_removing_named_definitions_asks_no_model_and_takes_one_blank_line_along
     result = Engine(Settings(), model=ScriptedModel({})).edit(request)  # a model asked would have no answer
     assert result.text == GO_UTIL.replace(GO_UTIL[GO_UTIL.index("// legacyTrim"):GO_UTIL.index("func Lower")], "")
     assert result.stats.stop_reason == "removed" and result.stats.output_tokens == 0 and not result.problems
+
+
+def test_a_plain_name_after_remove_at_a_sentence_start_is_the_definition_that_goes():
+    text = "def keep(a):\n    return a\n\n\n# old printing\ndef dump(a):\n    print(a)\n\n\ndef other():\n    return 1\n"
+    request = build_request(text, Task("edit", "Remove dump."), path="m.py")
+    assert request.removes and request.definitions == ("dump",)
+    result = Engine(Settings(), model=ScriptedModel({})).edit(request)  # a model asked would have no answer
+    assert result.text == text.replace("# old printing\ndef dump(a):\n    print(a)\n\n\n", "")
 
 
 def test_a_cursor_or_selection_on_a_definition_asked_away_removes_it_with_its_comment():
