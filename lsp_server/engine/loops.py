@@ -49,7 +49,8 @@ class Watch:
             self.seen[block] += 1
             if self.seen[block] >= max(TIMES, self.original[block] + 1):
                 self.found = (f"the model's answer went round in a loop ({block[0][:60]!r} and the {BLOCK_LINES - 1} lines "
-                        f"after it, {self.seen[block]} times): stopped")
+                              f"after it, {self.seen[block]} times): stopped; a smaller region (a selection, --lines) "
+                              "may help")
                 return self.found
         return None
 
