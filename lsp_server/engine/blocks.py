@@ -27,6 +27,8 @@ def chosen(units: list[Unit], instruction: str, source: bytes, language: syntax.
     """The units of one name a request should rewrite: `units` as given unless they are two or more
     separate class blocks (none inside another); then the one holding the most functions for a request
     that adds one, the first for one that attaches a comment or attribute, else all of them."""
+    if len(units) < 2:
+        return units  # one definition (most names): no second parse of the file
     defined = syntax.definitions(source, language)
     classes = {u for kind, u in defined.get(_name(units), ()) if kind == "class.outer"}
     blocks = [u for u in units if u in classes and not any(o != u and o.start <= u.start and u.end <= o.end for o in units)]

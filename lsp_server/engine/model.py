@@ -254,7 +254,6 @@ class Model:
         if blob and L.llama_state_seq_set_data(self._ctx, (ctypes.c_uint8 * len(blob)).from_buffer_copy(blob),
                                                len(blob), 0) == len(blob):
             self.kv_tokens = list(kept[0])
-            self.states.restored += kept[1] - have
         else:
             L.llama_memory_clear(self._mem, True)
             self.states.forget(kept[0])

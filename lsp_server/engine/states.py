@@ -46,7 +46,6 @@ class PromptStates:
         self.max_bytes, self.directory, self.disk_bytes = max_bytes, directory, disk_bytes
         self.entries: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
         self.on_disk: dict[tuple[int, ...], Path] = {}  # states kept by earlier processes: read when taken
-        self.restored = 0  # tokens not prefilled thanks to a kept state (the stats say it)
         if directory is not None and directory.is_dir():
             for tokens in sorted(directory.glob("*.tokens"), key=_mtime):
                 try:
@@ -67,7 +66,7 @@ class PromptStates:
         key = tuple(tokens)
         if not blob or len(blob) > self.max_bytes:
             return
-        for old in [k for k in self.entries if len(k) <= len(key) and key[:len(k)] == k]:
+        for old in _served_by(self.entries, key):
             del self.entries[old]
         self.entries[key] = blob
         while self.size > self.max_bytes:
@@ -111,7 +110,7 @@ class PromptStates:
         self.put(tokens, blob)
         if self.directory is None or not blob or len(tokens) < MIN_TOKENS:
             return
-        stem = hashlib.sha256(blob).hexdigest()[:32]
+        stem, tmp = hashlib.sha256(blob).hexdigest()[:32], None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             for suffix, data in ((".kv", blob), (".tokens", np.asarray(tokens, dtype=np.int32).tobytes())):
@@ -119,14 +118,15 @@ class PromptStates:
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                 os.replace(tmp, self.directory / (stem + suffix))
-            key = tuple(tokens)  # the states it serves for go: the same prompt, or one it goes on from
-            for old in [k for k in self.on_disk if len(k) <= len(key) and key[:len(k)] == k]:
+                tmp = None
+            for old in _served_by(self.on_disk, tuple(tokens)):  # the same prompt, or one it goes on from
                 if (path := self.on_disk.pop(old)).stem != stem:
                     for f in (path, path.with_suffix(".tokens")):
                         f.unlink(missing_ok=True)
             self._prune()
         except OSError:
-            return
+            if tmp is not None:  # a write cut short (a full disk) leaves nothing behind
+                Path(tmp).unlink(missing_ok=True)
 
     def _prune(self) -> None:
         """The oldest states out of the directory until it holds at most disk_bytes."""
@@ -138,6 +138,11 @@ class PromptStates:
             total -= _size(kv)
             for f in (kv, kv.with_suffix(".tokens")):
                 f.unlink(missing_ok=True)
+
+
+def _served_by(keys, key: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """The kept prompts a state of `key` serves for: `key` itself and those it begins with."""
+    return [k for k in keys if len(k) <= len(key) and key[:len(k)] == k]
 
 
 def _mtime(path: Path) -> float:

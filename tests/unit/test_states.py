@@ -70,3 +70,13 @@ def test_the_oldest_states_leave_the_disk_past_its_room(tmp_path):
         states.keep([n] * n, fill * 100)
     assert sorted(len(p.read_bytes()) for p in tmp_path.glob("*.kv")) == [100, 100]
     assert PromptStates(1 << 20, tmp_path).best([300] * 300, have=0) is None
+
+
+def test_a_write_cut_short_keeps_nothing_on_disk_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    def full_disk(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    states = PromptStates(1 << 20, tmp_path)
+    states.keep(A[:600], b"state" * 20)
+    assert list(tmp_path.iterdir()) == [] and tuple(A[:600]) in states.entries  # still kept in memory
