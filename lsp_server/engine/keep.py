@@ -347,7 +347,8 @@ class Keeper:
         if (lines and (not kept or kept[0] >= head)
                 and all(_COMMENT.match(a) or _WORDLESS.match(a) or self._declares(a) for a in before)
                 and not any(original[i].strip() in present for i in lines)):
-            found.append((lines[0], lines[-1] + 1))
+            # From its first line that is not blank: one without words ('/*', '//****', '"""') opens it.
+            found.append((next(i for i in range(head) if original[i].strip()), lines[-1] + 1))
         tail = line_of.get(self.last_unit) if whole else None
         lines = [i for i in range(tail, len(original)) if not _WORDLESS.match(original[i])] if tail is not None else []
         # Nothing of the tail kept; after the answer's last kept line, only lines inside the last definition
@@ -358,7 +359,8 @@ class Keeper:
                 and all(_WORDLESS.match(a) or (_indent(a).startswith(deeper) and len(_indent(a)) > len(deeper))
                         for a in answer[matched[kept[-1]] + 1:])
                 and not any(original[i].strip() in present for i in lines)):
-            found.append((lines[0], lines[-1] + 1))
+            # To its last line that is not blank: one without words ('};', '*/') closes it.
+            found.append((lines[0], max(i for i in range(tail, len(original)) if original[i].strip()) + 1))
         return found
 
 

@@ -330,6 +330,27 @@ def test_a_python_fragment_gets_its_module_docstring_and_imports_back():
     assert kept == text.replace("def area(r):", "def area(r: float) -> float:")
 
 
+@pytest.mark.parametrize("name, text, answer_from", [
+    # A docstring whose opening quotes stand alone on the first line.
+    ("sums.py", '"""\nHelpers for sums.\n"""\n\nimport os\n\n\ndef total(xs):\n    return sum(xs)\n', "def total"),
+    # A banner whose first and last lines are comment characters only (llama.cpp's kernels).
+    ("scale.c", "//****\n// Scale kernel\n//****\n\n#include <stdint.h>\n\nint scale(int x) {\n    return -1;\n}\n",
+     "int scale"),
+])
+def test_a_head_that_opens_with_a_line_without_words_goes_back_whole(name, text, answer_from):
+    answer = text[text.index(answer_from):].replace("return", "return 2 *")
+    kept, count = _keep(text, (0, len(text)), answer, "Double the result", name)
+    assert count == 1
+    assert kept == text.replace("return", "return 2 *")
+
+
+def test_a_tail_that_closes_with_a_line_without_words_goes_back_whole():
+    text = "const x = 1;\n\nfunction a() {\n  return x;\n}\n\nmodule.exports = {\n  a,\n  x,\n};\n"
+    kept, count = _keep(text, (0, len(text)), "function a() {\n  return x + 1;\n}\n", "Return x + 1 in a.", "x.js")
+    assert count == 2  # the head and the tail
+    assert kept == text.replace("return x;", "return x + 1;")
+
+
 @pytest.mark.parametrize("answer, instruction", [
     # The head rewritten: code of its own before the answer's first kept line.
     ("import path from 'path';\nimport which from './which';\n\n" + FRAGMENT, "Use ES module imports"),
