@@ -35,7 +35,7 @@ from .drafts import Drafter
 from .drafttext import DraftText
 from .openai_client import Answer, Endpoint, model_name, request_stream
 from .region import Prepared, Prompt
-from .speculative import LoopOptions, LoopStats, Step, stop_index
+from .speculative import LoopOptions, LoopStats, Step, shorter_fence_end, stop_index
 
 NO_TOKEN = -1  # output_token_ids of a remote answer: the count is real, the ids are not known here
 # Above a tool's draft in the prompt (remote engine only: see RemoteBackend.prompt).
@@ -189,6 +189,9 @@ class RemoteBackend:
             if not answer.done and not answer.finish_reason:
                 raise EditError("the inference server's stream broke off before the answer was complete", kind="model")
             if options.stop_at_region_end and drafter.at_content_end:
+                state["end"] = True
+            elif answer.finish_reason == "stop" and (cut := shorter_fence_end(bytes(output), state["stop"])) is not None:
+                del output[cut:]
                 state["end"] = True
         stats.stop_reason = ("settled" if stats.settled_bytes else "end") if state["end"] else (
             "budget" if answer.finish_reason == "length" else "eos")

@@ -176,6 +176,15 @@ def stop_index(output: bytes, stop: bytes, searched_from: int, line_start: bool 
         start = hit + 1
 
 
+def shorter_fence_end(output: bytes, stop: bytes) -> int | None:
+    """Where an answer that ended (an end-of-generation token) closed its code block with a fence shorter
+    than `stop`, the opening one: its last line three or more backticks alone, as a model writes where the
+    code holds a fence itself and ours is longer. The index where that line begins; None otherwise."""
+    begins = output.rstrip(b" \t\r\n").rfind(b"\n") + 1
+    fence = output[begins:].strip()
+    return begins if 3 <= len(fence) < len(stop) and fence == b"`" * len(fence) == stop[:len(fence)] else None
+
+
 def top2_margin(row: np.ndarray) -> float:
     two = np.partition(row, -2)[-2:]
     return float(two[1] - two[0])
@@ -280,7 +289,13 @@ def speculative_edit(
                 next_token = next_token if instead is None else instead
         if not opening:
             if model.is_eog(next_token):
-                stats.stop_reason = "eos"
+                cut = shorter_fence_end(output, options.stop)
+                stats.stop_reason = "eos" if cut is None else "end"
+                if cut is not None:
+                    while tokens and len(output) - len(model.piece(tokens[-1])) >= cut:
+                        del output[len(output) - len(model.piece(tokens.pop())):]
+                    del stats.from_draft[len(tokens):]
+                    del output[cut:]
                 break
             if take([next_token]):
                 if row is None:

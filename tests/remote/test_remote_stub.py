@@ -315,3 +315,15 @@ def test_a_request_for_a_docstring_closes_the_stream_past_the_last_place_one_goe
     assert result.text == TEXT.replace("    result = 0\n", '    """The sum of the prices."""\n    result = 0\n', 1)
     assert result.stats.stop_reason == "settled" and result.stats.settled_bytes > 0
     assert stub.broken.wait(5)  # the client hung up before the answer's end
+
+
+def test_an_answer_closed_by_a_shorter_fence_than_ours_ends_there(stub):
+    # The code holds a fence, so the prompt's is four backticks; the model closes its block with three.
+    text = 'def fences(doc):\n    return doc.count("```")\n'
+    edited = text.replace("doc.count", "doc.strip().count")
+    request = build_request(text, Task("edit", instruction="Strip doc before counting."), path="fences.py")
+    answer = [chat_chunk(p) for p in pieces(f"````python\n{edited}```\n")] + [chat_chunk("", "stop")]
+    stub.script = lambda h, seen, n: send_sse(h, answer)
+    result = Engine(remote_settings(stub.url)).edit(request)
+    assert result.text == edited
+    assert result.stats.stop_reason == "end"

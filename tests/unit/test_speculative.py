@@ -8,7 +8,7 @@ import pytest
 from lsp_server.engine.draftdiff import changed_ranges
 from lsp_server.engine.drafts import Drafter
 from lsp_server.engine.drafttext import DraftText
-from lsp_server.engine.speculative import LoopOptions, LoopStats, accepted_mask, speculative_edit
+from lsp_server.engine.speculative import LoopOptions, LoopStats, accepted_mask, shorter_fence_end, speculative_edit
 from tests.scripted import EOS, ByteModel
 
 FENCE = b"```"
@@ -45,10 +45,10 @@ def draft_text(text: bytes, **kw) -> DraftText:
     return DraftText.from_tokens(list(text), lambda t: bytes([t]), **kw)
 
 
-def run(original: bytes, target: bytes, speculate=True, cancel_after=None, lookup=True, **drafter_kw):
+def run(original: bytes, target: bytes, speculate=True, cancel_after=None, lookup=True, stop=FENCE, **drafter_kw):
     prompt = b"code:\n" + original + b"\nedited:\n"
     model = ScriptedModel(prompt, target)
-    source = draft_text(original + FENCE, content_end=len(original))
+    source = draft_text(original + stop, content_end=len(original))
     drafter = Drafter([source], **drafter_kw)
     stats = LoopStats()
     steps = 0
@@ -57,7 +57,7 @@ def run(original: bytes, target: bytes, speculate=True, cancel_after=None, looku
         return cancel_after is not None and steps >= cancel_after
 
     last = None
-    for step in speculative_edit(model, list(prompt), drafter, LoopOptions(speculate=speculate, stop_at_region_end=False, lookup=lookup),
+    for step in speculative_edit(model, list(prompt), drafter, LoopOptions(speculate=speculate, stop_at_region_end=False, lookup=lookup, stop=stop),
                                    stats, cancelled):
         steps += 1
         last = step
@@ -145,6 +145,29 @@ def test_stops_at_eos_and_reports_it():
     out, stats, _, _ = run(ORIGINAL, ORIGINAL[:20])
     assert out == ORIGINAL[:20]
     assert stats.stop_reason == "eos"
+
+
+@pytest.mark.parametrize("speculate", [True, False])
+def test_a_shorter_closing_fence_before_eos_ends_the_answer(speculate):
+    # The code holds a fence, so ours is four backticks; the model closes with three and stops.
+    original = b"s.split(\"```\")\nx = 1\n"
+    target = original.replace(b"x = 1", b"x = 2") + b"```\n"
+    out, stats, _, _ = run(original, target, speculate=speculate, stop=b"````")
+    assert out == original.replace(b"x = 1", b"x = 2")
+    assert stats.stop_reason == "end"
+    assert bytes(stats.output_token_ids) == out
+
+
+@pytest.mark.parametrize("output, stop, end", [
+    (b"x = 1\n```\n", b"````", 6),
+    (b"x = 1\n  ```", b"`````", 6),
+    (b"x = 1\n````\n", b"````", None),  # as long as ours: the loop's stop text, not this
+    (b"x = 1\n``\n", b"````", None),
+    (b"x = 1 ```\n", b"````", None),  # not alone on its line
+    (b"x = 1\n", b"````", None),
+])
+def test_shorter_fence_end(output, stop, end):
+    assert shorter_fence_end(output, stop) == end
 
 
 def test_proposals_end_on_a_syntax_boundary_and_skip_a_straddling_token():
