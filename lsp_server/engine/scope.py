@@ -41,6 +41,8 @@ PLACE_BEFORE = re.compile(rf"\b(?:after|before|below|above|beneath|under|next\s+
 # Before a name given as a model to follow ("like as_array", "as in route"): not what the request changes.
 LIKE_BEFORE = re.compile(r"\b(?:like|unlike|similar\s+to|same\s+as|as\s+in|as\s+does|following)\s+(?:the\s+)?`?$",
                          re.IGNORECASE)
+# Before a type named as where a member goes ("add a Json variant to OutputFormat"): a target, not a type referred to.
+MEMBER_TO = re.compile(r"(?i)\b(?:variant|field|member|propert(?:y|ie)|attribute|method|constructor|case|[gs]etter)s?\b[^.;:!?]*?\b(?:to|into|in)\s+(?:the\s+)?(?:(?:enum|class|struct|type)\s+)?`?$")
 # What goes right above a definition is part of it ("add a doc comment above transpose").
 ATTACHING = re.compile(r"\b(?:comments?|doc|docs|docstrings?|jsdoc|javadoc|decorators?|attributes?|annotations?)\b",
                        re.IGNORECASE)
@@ -135,7 +137,7 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
             spans += [(u.start, u.end) for u in found]
             counted_end = m.end()
         elif any(kind == "class.outer" for kind, _ in defined.get(name, ())):
-            if m["tick"] or CLASS_WORD.search(before) or CLASS_WORD.match(after) or not marked:
+            if m["tick"] or CLASS_WORD.search(before) or CLASS_WORD.match(after) or not marked or MEMBER_TO.search(before):
                 classes.append(name)
                 counted_end = m.end()
             else:
@@ -377,8 +379,7 @@ def asked_unwritten(instruction: str, edited: str, language: syntax.Language) ->
     asked = {m["name"] for m in _ASKED.finditer(instruction) if m["name"].lower() not in _NOT_A_NAME}
     if not asked or not language.has_grammar:
         return set()
-    defined = set(syntax.definitions(edited.encode("utf-8"), language))
-    # or bound by an assignment (`Point = namedtuple(...)`, `const clamp = ...`)
+    defined = set(syntax.definitions(edited.encode("utf-8"), language))  # or bound: `Point = namedtuple(...)`
     return {n for n in asked - defined if not re.search(rf"(?<![\w$.]){re.escape(n)}\s*(?::[^=\n]*)?=(?![=>])", edited)}
 
 
@@ -388,8 +389,7 @@ def _nestings(text: str, language: syntax.Language) -> dict[str, set[tuple[str, 
     units = sorted({u for pairs in found for _, u in pairs}, key=lambda u: (u.start, -u.end))
     places: dict[str, set[tuple[str, ...]]] = {}
     for u in units:
-        places.setdefault(u.name, set()).add(
-            tuple(o.name for o in units if o != u and o.start <= u.start and u.end <= o.end))
+        places.setdefault(u.name, set()).add(tuple(o.name for o in units if o != u and o.start <= u.start and u.end <= o.end))
     return places
 
 

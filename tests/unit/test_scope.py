@@ -92,6 +92,10 @@ def named(instruction: str, text: str = PY, path: str = "m.py") -> list[str]:
     ("Add docstrings to the route, deliver and summary functions.", ["route", "deliver", "summary"]),
     ("Add a __repr__ to Parcel.", ["Parcel"]),
     ("In deliver, check that parcel is a Parcel.", ["deliver"]),  # a class it refers to is no target beside a function
+    # A class named as where a member goes is a target beside the function.
+    ("Add a weight field to Parcel and use it in deliver.", ["deliver", "Parcel"]),
+    ("Add a cancel method to the Parcel class and call it in deliver.", ["deliver", "Parcel"]),
+    ("In deliver, return a Parcel with the van in its fields.", ["deliver"]),  # a member word, not "to Parcel"
 ])
 def test_the_definitions_an_instruction_names_are_the_regions(instruction, expected):
     assert named(instruction) == expected
