@@ -38,9 +38,11 @@ GONE = re.compile(r"\b(?:remove|delete|drop|get\s+rid\s+of|rename)", re.IGNORECA
 # Before a name given as a place ("add ring_pop after ring_push"): what is asked goes outside that definition.
 PLACE_BEFORE = re.compile(rf"\b(?:after|before|below|above|beneath|under|next\s+to|beside)\s+(?:the\s+)?"
                           rf"(?:{KIND_WORD}\s+)?`?$", re.IGNORECASE)
-# Before a name given as a model to follow ("like as_array", "as in route"): not what the request changes.
-LIKE_BEFORE = re.compile(r"\b(?:like|unlike|similar\s+to|same\s+as|as\s+in|as\s+does|following)\s+(?:the\s+)?`?$",
-                         re.IGNORECASE)
+# Before a name given as a model to follow ("like as_array", "as in route"): not what the request changes. So is
+# one given as a means ("check for fmt with has_cmd", "using load_config"), not "the bug with parse".
+LIKE_BEFORE = re.compile(r"(?i)(?:\b(?:like|unlike|similar\s+to|same\s+as|as\s+in|as\s+does|following|using|via|through|by\s+"
+                         r"calling)|(?<!bug)(?<!bugs)(?<!error)(?<!errors)(?<!problem)(?<!issue)(?<!crash)(?<!leak)\s+with)"
+                         r"\s+(?:the\s+)?(?:(?:function|method|helper)\s+)?`?$")
 # Before a type named as where a member goes ("add a Json variant to OutputFormat"): a target, not a type referred to.
 MEMBER_TO = re.compile(r"(?i)\b(?:variant|field|member|propert(?:y|ie)|attribute|method|constructor|case|[gs]etter)s?\b[^.;:!?]*?\b(?:to|into|in)\s+(?:the\s+)?(?:(?:enum|class|struct|type)\s+)?`?$")
 # What goes right above a definition is part of it ("add a doc comment above transpose").
@@ -56,12 +58,10 @@ PLAIN_AFTER = re.compile(r"^\s+(?:functions?|methods?|class(?:es)?|structs?|type
 MAKE_BEFORE = re.compile(r"(?:^|[.!?;]\s+)(?:please\s+)?(?:make|convert|change|update|refactor|rewrite|simplify|fix|"
                          r"extend|harden|optimi[sz]e|modernize|clean\s+up|speed\s+up|remove|delete|drop)\s+$", re.IGNORECASE)
 # After a plain word that names a definition: an end, a list, or a linking word ("in route order" names none).
-PLAIN_THEN = re.compile(r"^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using|by|when|if|instead|too|also|as|"
-                        r"should|must|so that|describing|explaining|saying|stating|listing|documenting|covering)\b)",
-                        re.IGNORECASE)
+PLAIN_THEN = re.compile(r"(?i)^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using|by|when|if|instead|too|also|as|"
+                        r"should|must|so that|describing|explaining|saying|stating|listing|documenting|covering)\b)")
 LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$", re.IGNORECASE)
-CLASS_WORD = re.compile(r"\b(?:class|struct|type|interface|trait|enum)\s*$|^\s*(?:class|struct|type|interface|trait|enum)\b",
-                        re.IGNORECASE)
+CLASS_WORD = re.compile(r"(?i)\b(?:class|struct|type|interface|trait|enum)\s*$|^\s*(?:class|struct|type|interface|trait|enum)\b")
 SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 # A request's details after a colon, clause by clause: a clause opens with its subject and a verb.
 DETAILS = re.compile(r":\s+")

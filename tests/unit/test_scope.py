@@ -119,6 +119,20 @@ def test_a_request_that_may_reach_past_the_definitions_it_names_keeps_the_whole_
     assert named(instruction) == []
 
 
+@pytest.mark.parametrize("instruction, expected", [
+    # A function given as the means is no target: what uses it may be anywhere.
+    ("Also check for a van with deliver().", []),
+    ("Pick the depot using `route`.", []),
+    ("Weigh each parcel in summary() via the weigh method.", ["summary"]),
+    ("Decorate deliver() with summary().", ["deliver"]),
+    # The trouble with a function is in it.
+    ("Fix the bug with deliver().", ["deliver"]),
+    ("Fix the problem with `route` when depots is empty.", ["route"]),
+])
+def test_a_definition_given_as_a_means_is_not_what_changes(instruction, expected):
+    assert named(instruction) == expected
+
+
 def test_what_attaches_above_a_definition_named_as_its_place_is_an_edit_of_it():
     assert named("Add a doc comment above `route`.") == ["route"]
     assert named("Put a decorator before deliver().") == ["deliver"]
