@@ -105,7 +105,7 @@ def _code_marked(instruction: str, m: re.Match) -> bool:
 def named_definitions(instruction: str, text: str, language: syntax.Language) -> list[str]:
     """The definitions a whole-file request is about, as `--symbol` takes them ("Class.method" where the
     instruction qualifies one); [] when the request should rewrite the whole file."""
-    if not language.has_grammar or not instruction.strip() or WIDE.search(instruction):
+    if not language.has_grammar or not instruction.strip():
         return []
     source = text.encode("utf-8")
     defined = syntax.definitions(source, language)
@@ -145,8 +145,8 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         elif marked and qualifier is None:
             values.append(name)
     targets = functions + classes or referred
-    if not targets:
-        return []
+    if not targets or WIDE.search(re.sub("|".join(rf"(?<![\w$]){re.escape(t.rsplit('.', 1)[-1])}(?![\w$])" for t in targets), " ", instruction)):
+        return []  # none, or words that reach past them, read without their names ("Make usage print to stderr")
     outside = without(source, spans).decode("utf-8", "replace")
     if any(_declared_pattern(v).search(outside) for v in values):
         return []  # it names a constant or variable of the file: that may be what it changes

@@ -133,6 +133,13 @@ def test_a_definition_given_as_a_means_is_not_what_changes(instruction, expected
     assert named(instruction) == expected
 
 
+def test_a_name_that_is_also_a_wide_word_is_a_name():
+    script = "function usage() {\n    echo usage\n}\n\nfunction imports() {\n    ls\n}\n\nusage\n"
+    assert named("Make usage print to stderr.", script, "w.sh") == ["usage"]
+    assert named("Add a comment to imports.", script, "w.sh") == ["imports"]
+    assert named("Make usage print to stderr in every file.", script, "w.sh") == []
+
+
 def test_what_attaches_above_a_definition_named_as_its_place_is_an_edit_of_it():
     assert named("Add a doc comment above `route`.") == ["route"]
     assert named("Put a decorator before deliver().") == ["deliver"]
