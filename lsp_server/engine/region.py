@@ -14,7 +14,7 @@ from typing import Callable, Protocol
 from .. import coords, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
-from . import docsonly, loops, prompts, scope
+from . import docsonly, loops, narration, prompts, scope
 from .draftdiff import LineMap, changed_ranges, dropped_lines, line_map, lines_one_for_one
 from .drafts import Drafter
 from .drafttext import DraftText, rest_of_lines
@@ -344,6 +344,7 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
         result, stats.kept_units = keeper.final(result)
         result = docsonly.documented(request.text, region.start, region.end, request.instruction, result,
                                      keeper.language)
+        result = narration.unnarrated(request.text, region.start, region.end, result, request.instruction, keeper.language)
     return result, stats
 
 

@@ -28,12 +28,16 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(lo <= start and end <= hi for lo, hi in spans)
 
 
+def comment_ranges(source: bytes, language: Language) -> list[tuple[int, int]]:
+    """Byte ranges of the comments in `source` (@comment of textobjects.scm)."""
+    return queries.ranges(language, source, "textobjects", ("comment",)) if language.has_grammar else []
+
+
 def prose_ranges(source: bytes, language: Language) -> list[tuple[int, int]]:
-    """Byte ranges of prose in `source`: comments (@comment of textobjects.scm) and docstrings (@prose of names.scm)."""
+    """Byte ranges of prose in `source`: comments and docstrings (@prose of names.scm)."""
     if not language.has_grammar:
         return []
-    prose = queries.ranges(language, source, "textobjects", ("comment",))
-    return prose + queries.ranges(language, source, "names", ("prose",))
+    return comment_ranges(source, language) + queries.ranges(language, source, "names", ("prose",))
 
 
 def rename_draft(source: bytes, language: Language, name: str, new_name: str, at: int | None = None) -> bytes:
