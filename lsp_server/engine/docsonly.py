@@ -16,6 +16,7 @@ import re
 from .. import coords, syntax
 from ..errors import EditError
 from ..syntax.lines import line_start, without
+from .narration import rewritten
 from .scope import named_definitions
 
 # The words a request for documentation only is made of (and the names of the file's own code).
@@ -185,9 +186,41 @@ def _prose_lines(text: str, start: int, region: str, language: syntax.Language
     return lines, prose
 
 
+# A request for docs of one line ("a one-line docstring", "single-line doc comments").
+_ONE_LINE = re.compile(rf"\b(?:one|single|1)[- ]line\s+(?:{_PROSE_NOUNS})\b", re.IGNORECASE)
+# A docstring or block comment: its opening quotes or marker, its text, its closing ones.
+_BLOCK = re.compile(r'^([rRuUbB]{0,2}"""|[rRuUbB]{0,2}\'\'\'|/\*\*?)(.*?)("""|\'\'\'|\*/)$', re.DOTALL)
+
+
+def one_line(text: str, start: int, end: int, instruction: str, answer: str, language: syntax.Language) -> str:
+    """`answer` with each docstring or block doc comment it wrote over several lines cut to its first line of
+    text (a docstring of three lines and two sections becomes its summary line), where the request asks for docs of one line: asked
+    for "a one-line docstring", the 1.5B wrote a summary, then Args and Returns sections."""
+    if not language.has_grammar or not _ONE_LINE.search(instruction):
+        return answer
+    source = text.encode("utf-8")
+    lo, hi = coords.byte_span(text, (start, end))
+    had = {source[a:b] for a, b in syntax.prose_ranges(source, language) if lo <= a and b <= hi}
+
+    def cuts(source: bytes, lo: int, hi: int) -> list[tuple[int, int, bytes]]:
+        found = []
+        for a, b in syntax.prose_ranges(source, language):
+            block = _BLOCK.match(source[a:b].decode("utf-8", "replace"))
+            if lo <= a and b <= hi and block and b"\n" in source[a:b] and source[a:b] not in had:
+                first = next((t for line in block[2].splitlines() if (t := line.strip().lstrip("*").strip())), "")
+                pad = " " if block[3] == "*/" else ""
+                if first:
+                    found.append((a, b, f"{block[1]}{pad}{first}{pad}{block[3]}".encode()))
+        return found
+
+    return rewritten(text, start, end, answer, cuts)
+
+
 def documented(text: str, start: int, end: int, instruction: str, answer: str, language: syntax.Language) -> str:
     """The answer for text[start:end] as it may land: where the request asks for comments or docstrings
-    only, its code as it was (code_kept); EditError where that cannot be done."""
+    only, its code as it was (code_kept), its docs of one line where asked (one_line); EditError where that
+    cannot be done."""
+    answer = one_line(text, start, end, instruction, answer, language)
     if not language.has_grammar or not _VERB.match(instruction) or not documents_only(
             instruction, syntax.names_in(text.encode("utf-8"), language)):
         return answer  # most requests: told apart by their first word, before the file's names are read

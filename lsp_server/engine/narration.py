@@ -10,6 +10,7 @@ else goes too. A request that asks for comments or notes keeps every comment.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .. import coords, syntax
 
@@ -28,24 +29,36 @@ def unnarrated(text: str, start: int, end: int, answer: str, instruction: str, l
     """`answer` (the new text of text[start:end]) without the comments it wrote that only narrate the edit."""
     if not language.has_grammar or ASKS_COMMENTS.search(instruction) or not _WORD.search(answer):
         return answer  # most answers: no word a narration is made of
+    before = {_MARKERS.sub("", c).strip() for c in _comments(text, start, end, language)}
+
+    def cuts(source: bytes, lo: int, hi: int) -> list[tuple[int, int, bytes]]:
+        found = []
+        for a, b in syntax.comment_ranges(source, language):
+            said = _MARKERS.sub("", source[a:b].decode("utf-8", "replace")).strip()
+            if lo <= a and b <= hi and said not in before and NARRATION.match(said):
+                line_lo = source.rfind(b"\n", 0, a) + 1
+                line_hi = len(source) if (nl := source.find(b"\n", b)) < 0 else nl
+                if not source[line_lo:a].strip() and not source[b:line_hi].strip():
+                    found.append((line_lo, min(line_hi + 1, hi), b""))  # a line of its own: the line goes
+                else:
+                    found.append((len(source[:a].rstrip(b" \t")), b, b""))  # after code: it and the spaces before it
+        return found
+
+    return rewritten(text, start, end, answer, cuts)
+
+
+def rewritten(text: str, start: int, end: int, answer: str,
+              replacements: Callable[[bytes, int, int], list[tuple[int, int, bytes]]]) -> str:
+    """`answer` (the new text of text[start:end]) with byte replacements made in the file it makes:
+    `replacements(source, lo, hi)` gets that file's bytes and the answer's span in them, and gives
+    (start, end, new bytes) in them."""
     edited = text[:start] + answer + text[end:]
     source = edited.encode("utf-8")
-    lo, hi = coords.byte_span(edited, (start, start + len(answer)))
-    before = {_MARKERS.sub("", c).strip() for c in _comments(text, start, end, language)}
-    cuts = []
-    for a, b in syntax.comment_ranges(source, language):
-        said = _MARKERS.sub("", source[a:b].decode("utf-8", "replace")).strip()
-        if lo <= a and b <= hi and said not in before and NARRATION.match(said):
-            line_lo = source.rfind(b"\n", 0, a) + 1
-            line_hi = len(source) if (nl := source.find(b"\n", b)) < 0 else nl
-            if not source[line_lo:a].strip() and not source[b:line_hi].strip():
-                cuts.append((line_lo, min(line_hi + 1, hi)))  # a line of its own: the line goes
-            else:
-                cuts.append((len(source[:a].rstrip(b" \t")), b))  # after code: the comment and the spaces before it
-    for a, b in sorted(cuts, reverse=True):
-        source = source[:a] + source[b:]
+    changes = replacements(source, *coords.byte_span(edited, (start, start + len(answer))))
+    for a, b, new in sorted(changes, reverse=True):
+        source = source[:a] + new + source[b:]
     result = source.decode("utf-8")
-    return result[start:len(result) - (len(text) - end)]
+    return result[start:len(result) - (len(text) - end)] if changes else answer
 
 
 def _comments(text: str, start: int, end: int, language: syntax.Language) -> list[str]:

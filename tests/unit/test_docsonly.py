@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lsp_server import syntax
-from lsp_server.engine.docsonly import code_kept, doc_lead, documented, documents_only, given_doc, settled_at
+from lsp_server.engine.docsonly import code_kept, doc_lead, documented, documents_only, given_doc, one_line, settled_at
 from lsp_server.engine.tasks import Task, build_request
 from lsp_server.errors import EditError
 from tests.scripted import streamed_document
@@ -268,3 +268,39 @@ def test_comments_put_back_land_after_a_docstring_whose_blank_line_matched_the_o
                             '    """Convert YIQ to RGB.\n\n    Returns the red and green parts.\n    """\n')
     assert documented(spaced, 0, len(spaced), "Add a docstring to to_rgb.", answer, PY_LANG) == answer.replace(
         '    """\n', '    """\n    # r = y + 0.95*i\n    # g = y - 0.27*i\n\n')  # with the blank line below them
+
+
+LONG_DOC = '''def short_has_arg(opt, shortopts):
+    """
+    Check if the given short option takes an argument.
+
+    Args:
+    opt (str): The short option to check.
+    """
+    return opt in shortopts
+'''
+
+
+@pytest.mark.parametrize("path, text, answer, expected", [
+    ("g.py", "def short_has_arg(opt, shortopts):\n    return opt in shortopts\n", LONG_DOC,
+     'def short_has_arg(opt, shortopts):\n    """Check if the given short option takes an argument."""\n    return opt in shortopts\n'),
+    ("h.ts", "function clear(): void {\n  stack = [];\n}\n",
+     "/**\n * Empties the stack.\n * @returns nothing\n */\nfunction clear(): void {\n  stack = [];\n}\n",
+     "/** Empties the stack. */\nfunction clear(): void {\n  stack = [];\n}\n"),
+])
+def test_docs_asked_for_in_one_line_are_cut_to_their_first_line(path, text, answer, expected):
+    language = syntax.language_for(path)
+    assert one_line(text, 0, len(text), "Add a one-line docstring to it.", answer, language) == expected
+    assert one_line(text, 0, len(text), "Add a single-line doc comment.", answer, language) == expected
+    # Asked for docs of no given length, or the doc the region had already: as written.
+    assert one_line(text, 0, len(text), "Add a docstring to it.", answer, language) == answer
+    assert one_line(answer, 0, len(answer), "Add a one-line docstring to it.", answer, language) == answer
+
+
+def test_a_one_line_doc_in_a_request_for_more_goes_through_documented():
+    text = "def short_has_arg(opt, shortopts):\n    return opt in shortopts\n"
+    answer = LONG_DOC.replace("return opt in shortopts", "return opt in (shortopts or '')")
+    out = documented(text, 0, len(text), "Accept None for shortopts and add a one-line docstring.", answer,
+                     syntax.language_for("g.py"))
+    assert out == ('def short_has_arg(opt, shortopts):\n    """Check if the given short option takes an argument."""\n'
+                   "    return opt in (shortopts or '')\n")
