@@ -6,6 +6,11 @@ such blocks, the region was all of them (one span from the enum to the last impl
 rewrote it for two minutes and moved impls into one another, or ran out of budget. A request that adds
 a method goes in the block that holds the most of the type's methods (the inherent `impl`); a doc
 comment goes on the first block (the declaration); anything else keeps them all.
+
+A request that adds a new method ("Add a __len__ method to scheduler", "Add canUndo and canRedo getters
+to SourceHistory") rewrites the block's last method, after which it goes, not the whole class: asked of
+the standard library's 167-line `sched.py`, the class was a 2,299-token prompt and an 877-token answer
+(35.9 s); its last method, 714 and 141 (10.2 s), the same new method.
 """
 
 from __future__ import annotations
@@ -18,29 +23,40 @@ from ..syntax.scopes import Unit
 # A request that writes a new method or function ("Add an as_bool method", "give Value a method that ...").
 ADDS_METHOD = re.compile(r"\b(?:add|adds|adding|write|define|create|implement|introduce|give)\b[^.;:!?]*?"
                          r"\b(?:methods?|fns?|functions?|constructors?|getters?|setters?)\b", re.IGNORECASE)
+# A request that writes a new method, named or not, and not one about the methods there are ("Add a clear()
+# method to X", "Add canUndo and canRedo getters"; not "Add type hints to the methods", "a docstring to each method").
+ADDS_NEW = re.compile(r"\b(?:add|write|define|create|implement|introduce)\s+(?:(?!\b(?:to|for|in|on|of|into|with|each|"
+                      r"every|all|the|its|their|existing)\b)[^.;:!?])*?\b(?:methods?|fns?|functions?|constructors?|"
+                      r"getters?|setters?)\b", re.IGNORECASE)
 # What goes right above a definition.
 ATTACHING = re.compile(r"\b(?:comments?|doc|docs|docstrings?|jsdoc|javadoc|rustdoc|attributes?|derives?)\b",
                        re.IGNORECASE)
 
 
 def chosen(units: list[Unit], instruction: str, source: bytes, language: syntax.Language) -> list[Unit]:
-    """The units of one name a request should rewrite: `units` as given unless they are two or more
-    separate class blocks (none inside another); then the one holding the most functions for a request
-    that adds one, the first for one that attaches a comment or attribute, else all of them."""
-    if len(units) < 2:
+    """The units of one name a request should rewrite: `units` as given unless they are class blocks (none
+    inside another); of two or more, the one holding the most functions for a request that adds one, the
+    first for one that attaches a comment or attribute, else all of them; and for a request that adds a new
+    method, of that block its last method (the block where it has none)."""
+    adds_new = bool(ADDS_NEW.search(instruction))
+    if len(units) < 2 and not adds_new:
         return units  # one definition (most names): no second parse of the file
     defined = syntax.definitions(source, language)
     classes = {u for kind, u in defined.get(_name(units), ()) if kind == "class.outer"}
     blocks = [u for u in units if u in classes and not any(o != u and o.start <= u.start and u.end <= o.end for o in units)]
-    if len(blocks) < 2 or len(blocks) != len(units):
+    if not blocks or len(blocks) != len(units):
         return units
-    if ADDS_METHOD.search(instruction):
-        functions = [u for pairs in defined.values() for kind, u in pairs if kind == "function.outer"]
+    functions = [u for pairs in defined.values() for kind, u in pairs if kind == "function.outer"]
+    if len(blocks) > 1:
+        if not ADDS_METHOD.search(instruction):
+            return [blocks[0]] if ATTACHING.search(instruction) else units
         held = [sum(b.start <= f.start and f.end <= b.end for f in functions) for b in blocks]
-        return [blocks[held.index(max(held))]]
-    if ATTACHING.search(instruction):
-        return [blocks[0]]
-    return units
+        blocks = [blocks[held.index(max(held))]]
+    if not adds_new:
+        return blocks
+    methods = [f for f in functions if blocks[0].start <= f.start and f.end <= blocks[0].end]
+    outermost = [f for f in methods if not any(o != f and o.start <= f.start and f.end <= o.end for o in methods)]
+    return [max(outermost, key=lambda f: f.end)] if outermost else blocks  # its last method, or all of it
 
 
 def _name(units: list[Unit]) -> str:

@@ -34,7 +34,7 @@ import re
 
 from .. import coords, syntax
 from ..errors import EditError
-from .resume import resumed, without_lines_above
+from .resume import resumed, without_lines_above, without_lines_below
 from .spacing import indent as _indent
 from .spacing import unrestyled
 
@@ -154,9 +154,9 @@ class Keeper:
         return result, len(left_out)
 
     def final(self, output: str) -> tuple[str, int]:
-        """keep(output) less the file's lines above the region it began with, or EditError where the answer
-        skipped a run of lines (skipped()) or lost code while writing none (code_lost()), unless it lost
-        only the code after its prose (resume.py)."""
+        """keep(output) less the file's lines around the region it began or ended with (resume.py), or EditError where
+        it skipped a run of lines (skipped()) or lost code writing none (code_lost()), unless only after its prose."""
+        output = without_lines_below(self.text, self.start, self.end, output, self.language)
         result, kept = self.keep(without_lines_above(self.text[:self.start], output, self.region))
         result = self.unrestyled(result)
         if skipped := self.skipped(result):

@@ -9,13 +9,16 @@ from there on follow the answer, as they were (`resumed`).
 Shown the file above a C function it was asked to change, the 1.5B began its answer with the
 file's `#include` and `typedef struct {...} ring_t;`, then the function: the typedef landed twice
 and the file no longer compiled. An answer's first lines that repeat the lines right above its
-region are those lines, not new code (`without_lines_above`).
+region are those lines, not new code (`without_lines_above`). Likewise, asked to add a method after a
+class's last one (its region), the 1.5B closed the class too: last lines that repeat those right after
+the region, where the file parses without them and not with them, go (`without_lines_below`).
 """
 
 from __future__ import annotations
 
 import re
 
+from .. import syntax
 from ..coords import lsp_lines
 
 
@@ -36,6 +39,26 @@ def without_lines_above(above: str, output: str, region: str) -> str:
     while rest < len(mine) and not mine[rest].strip():
         rest += 1
     return "".join(mine[rest:]) if rest < len(mine) else output
+
+
+def without_lines_below(text: str, start: int, end: int, output: str, language: syntax.Language) -> str:
+    """`output` (the new text of text[start:end]) without the lines it ends with that are the first lines
+    after its region (blank lines aside: a class's closing "}"), where the file has syntax errors with
+    them that it does not have without them; as it is otherwise."""
+    mine, theirs = lsp_lines(output), [line.rstrip() for line in lsp_lines(text[end:]) if line.strip()]
+    while mine and not mine[-1].strip():
+        mine.pop()
+    mine_cut = [line.rstrip() for line in mine]
+    k = next((k for k in range(min(len(mine), len(theirs)), 0, -1) if mine_cut[-k:] == theirs[:k]), 0)
+    if not k or not language.has_grammar:
+        return output
+    original = text.encode("utf-8")
+
+    def breaks(answer: str) -> bool:
+        return bool(syntax.introduced_problems(original, (text[:start] + answer + text[end:]).encode("utf-8"), language))
+
+    cut = "".join(mine[:-k])
+    return cut if cut.strip() and breaks(output) and not breaks(cut) else output
 
 
 def resumed(original: list[str], output: str, code: list[int], comments: set[int], lost: list[int],

@@ -46,11 +46,14 @@ def regions(instruction: str, text: str = RS, path: str = "r.rs") -> list[str]:
 
 @pytest.mark.parametrize("instruction", [
     "Add a fahrenheit method to Reading that converts celsius.",
-    "Give Reading a method that says whether the reading is below zero.",
     "Add an is_freezing method to Reading, like is_missing.",
 ])
-def test_a_new_method_goes_in_the_block_that_holds_the_types_methods(instruction):
-    assert regions(instruction) == ["impl Reading {"]
+def test_a_new_method_goes_after_the_last_method_of_the_block_that_holds_the_types_methods(instruction):
+    assert regions(instruction) == ["    pub fn is_missing(&self) -> bool {"]
+
+
+def test_a_request_for_a_method_that_names_none_new_is_the_whole_block():
+    assert regions("Give Reading a method that says whether the reading is below zero.") == ["impl Reading {"]
 
 
 @pytest.mark.parametrize("instruction", ["Add a doc comment to Reading saying it is in Celsius.",
@@ -70,6 +73,22 @@ def test_a_name_given_as_a_model_to_follow_is_not_what_changes():
         "    pub fn celsius(&self) -> Option<f64> {"]
 
 
-def test_a_type_of_one_block_is_that_block():
-    py = "class Reading:\n    def celsius(self):\n        return 1.0\n\n\ndef other():\n    return 2\n"
-    assert regions("Add a fahrenheit method to Reading.", py, "r.py") == ["class Reading:"]
+PY = "class Reading:\n    def celsius(self):\n        return 1.0\n\n    def kelvin(self):\n        return 2.0\n\n\ndef other():\n    return 2\n"
+
+
+@pytest.mark.parametrize("instruction", ["Add a fahrenheit method to Reading.",
+                                         "Add fahrenheit and rankine methods to Reading.",
+                                         "Write a getter for the scale in Reading."])
+def test_a_new_method_of_a_class_of_one_block_goes_after_its_last_method(instruction):
+    assert regions(instruction, PY, "r.py") == ["    def kelvin(self):"]
+
+
+@pytest.mark.parametrize("instruction", ["Add type hints to the methods of Reading.",
+                                         "Add a docstring to each method of Reading.",
+                                         "Make Reading round its values."])
+def test_other_requests_about_a_class_of_one_block_are_that_block(instruction):
+    assert regions(instruction, PY, "r.py") == ["class Reading:"]
+
+
+def test_a_class_without_methods_is_the_class():
+    assert regions("Add a size method to Empty.", "class Empty:\n    pass\n", "e.py") == ["class Empty:"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from lsp_server.coords import lsp_lines
-from lsp_server.engine.resume import resumed, without_lines_above
+from lsp_server import syntax
+from lsp_server.engine.resume import resumed, without_lines_above, without_lines_below
 
 REGION = ("def area(w, h):\n    # width times height\n    if w < 0 or h < 0:\n        raise ValueError(w, h)\n"
           "    # done\n    return w * h\n")
@@ -47,3 +48,21 @@ def test_lines_like_those_above_that_are_the_answers_own_stay():
     assert without_lines_above("", CHANGED, FUNCTION) == CHANGED  # the region starts the file
     # a repeat of lines further up, not the last ones above the region, is the answer's own
     assert without_lines_above(ABOVE, "#include <stdlib.h>\n" + CHANGED, FUNCTION) == "#include <stdlib.h>\n" + CHANGED
+
+
+TS = "class History {\n  undo(): void {\n    this.n--;\n  }\n}\n\nexport default History;\n"
+NEW = "  undo(): void {\n    this.n--;\n  }\n\n  clear(): void {\n    this.n = 0;\n  }\n"
+
+
+def test_an_answer_that_closes_the_class_around_its_region_too_loses_that_line():
+    start, end = TS.index("  undo"), TS.index("}\n\nexport")
+    ts = syntax.language_for("h.ts")
+    assert without_lines_below(TS, start, end, NEW + "}\n", ts) == NEW
+    assert without_lines_below(TS, start, end, NEW + "}\n\n", ts) == NEW
+    assert without_lines_below(TS, start, end, NEW, ts) == NEW  # nothing repeated
+    # Lines that repeat the next ones but parse: the answer's own (a second closing brace it opened for).
+    own = "  undo(): void {\n    if (this.n) {\n      this.n--;\n    }\n  }\n"
+    assert without_lines_below(TS, start, end, own, ts) == own
+    # Where the file does not parse without them either: as written.
+    broken = NEW.replace("this.n = 0;", "this.n = (0;") + "}\n"
+    assert without_lines_below(TS, start, end, broken, ts) == broken
