@@ -25,9 +25,10 @@ ADDS_METHOD = re.compile(r"\b(?:add|adds|adding|write|define|create|implement|in
                          r"\b(?:methods?|fns?|functions?|constructors?|getters?|setters?)\b", re.IGNORECASE)
 # A request that writes a new method, named or not, and not one about the methods there are ("Add a clear()
 # method to X", "Add canUndo and canRedo getters"; not "Add type hints to the methods", "a docstring to each method").
-ADDS_NEW = re.compile(r"\b(?:add|write|define|create|implement|introduce)\s+(?:(?!\b(?:to|for|in|on|of|into|with|each|"
-                      r"every|all|the|its|their|existing)\b)[^.;:!?])*?\b(?:methods?|fns?|functions?|constructors?|"
-                      r"getters?|setters?)\b", re.IGNORECASE)
+# A constructor is not one: it goes first, not after the last method.
+ADDS_NEW = re.compile(r"^(?!.*(?:constructor|__init__|\binit\b))(?:.*?)\b(?:add|write|define|create|implement|introduce)"
+                      r"\s+(?:(?!\b(?:to|for|in|on|of|into|with|each|every|all|the|its|their|existing)\b)[^.;:!?])*?"
+                      r"\b(?:methods?|fns?|functions?|getters?|setters?)\b", re.IGNORECASE | re.DOTALL)
 # What goes right above a definition.
 ATTACHING = re.compile(r"\b(?:comments?|doc|docs|docstrings?|jsdoc|javadoc|rustdoc|attributes?|derives?)\b",
                        re.IGNORECASE)

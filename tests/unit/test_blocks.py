@@ -85,6 +85,8 @@ def test_a_new_method_of_a_class_of_one_block_goes_after_its_last_method(instruc
 
 @pytest.mark.parametrize("instruction", ["Add type hints to the methods of Reading.",
                                          "Add a docstring to each method of Reading.",
+                                         "Add an __init__ method to Reading that takes the scale.",
+                                         "Add a constructor function to Reading.",
                                          "Make Reading round its values."])
 def test_other_requests_about_a_class_of_one_block_are_that_block(instruction):
     assert regions(instruction, PY, "r.py") == ["class Reading:"]
