@@ -170,9 +170,11 @@ def test_an_answer_for_docs_goes_unverified_past_the_last_doc_site():
               "\tdefer s.mu.Unlock()\n\ts.items[key] = value\n}\n")
     result = chat_engine(request, answer).edit(request)
     assert result.text == GO.replace("func (s *Store) Put", "// Put stores a value under the lock.\nfunc (s *Store) Put")
-    # the model verified the doc comment and the first of Put's own line, no more: the rest was taken as it was
+    # the model verified the doc comment and Put's first line at most, no more: the rest was taken as it was
+    # (how much of that line, the pacer's chunk, depends on the pass times it measures)
     assert result.stats.stop_reason == "settled" and result.stats.settled_bytes > len("\ts.mu.Unlock()\n}\n")
-    assert b"".join(bytes([t]) for t in result.stats.output_token_ids).decode().count("\n") == 1
+    verified = b"".join(bytes([t]) for t in result.stats.output_token_ids).decode()
+    assert verified.startswith(" Put stores a value under the lock.\n") and "s.mu.Lock" not in verified
     # a request for more than prose decodes to the end
     request = build_request(GO, Task("edit", "Add a doc comment to Put and lock it with defer."), path="store.go")
     assert chat_engine(request, answer).edit(request).stats.stop_reason == "end"
