@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from .. import syntax
+from .docsonly import MORE
 from ..syntax.scopes import Unit
 
 # A request that writes a new method or function ("Add an as_bool method", "give Value a method that ...").
@@ -39,7 +40,7 @@ def chosen(units: list[Unit], instruction: str, source: bytes, language: syntax.
     inside another); of two or more, the one holding the most functions for a request that adds one, the
     first for one that attaches a comment or attribute, else all of them; and for a request that adds a new
     method, of that block its last method (the block where it has none)."""
-    adds_new = bool(ADDS_NEW.search(instruction))
+    adds_new = bool(ADDS_NEW.search(instruction)) and not MORE.search(instruction)  # a second request: the whole class
     if len(units) < 2 and not adds_new:
         return units  # one definition (most names): no second parse of the file
     defined = syntax.definitions(source, language)
@@ -55,7 +56,10 @@ def chosen(units: list[Unit], instruction: str, source: bytes, language: syntax.
         blocks = [blocks[held.index(max(held))]]
     if not adds_new:
         return blocks
-    methods = [f for f in functions if blocks[0].start <= f.start and f.end <= blocks[0].end]
+    inner = [u for pairs in defined.values() for kind, u in pairs if kind == "class.outer" and u != blocks[0]
+             and blocks[0].start <= u.start and u.end <= blocks[0].end]  # a nested class's methods are not its own
+    methods = [f for f in functions if blocks[0].start <= f.start and f.end <= blocks[0].end
+               and not any(c.start <= f.start and f.end <= c.end for c in inner)]
     outermost = [f for f in methods if not any(o != f and o.start <= f.start and f.end <= o.end for o in methods)]
     return [max(outermost, key=lambda f: f.end)] if outermost else blocks  # its last method, or all of it
 

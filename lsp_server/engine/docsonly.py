@@ -39,7 +39,7 @@ _ALLOWED = re.compile(rf"(?:{_PROSE_NOUNS}|{_FILLER})", re.IGNORECASE)  # after 
 _CONTENT = re.compile(r":|\b(?:explaining|describing|say|saying|says|stating|noting|mentioning|about|that|"
                       r"starting|beginning|listing|covering)\b", re.IGNORECASE)
 # A second request after the prose's text: another sentence, "also", "then", "and fix ...".
-_MORE = re.compile(r"[.;!?]\s+\w|\b(?:also|then)\b|\band\s+(?:fix|make|change|add|remove|rename|use|return|raise|"
+MORE = re.compile(r"[.;!?]\s+\w|\b(?:also|then)\b|\band\s+(?:fix|make|change|add|remove|rename|use|return|raise|"
                    r"throw|handle|replace|convert|refactor|move|call|check|log|implement|optimi[sz]e|simplify|delete|"
                    r"extract|update|rewrite|clean)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"\"[^\"]*\"|'[^'\s][^']*'|`[^`]*`|“[^”]*”")
@@ -57,7 +57,7 @@ def documents_only(instruction: str, names: set[str]) -> bool:
     second verb: "document f2 and fix it") or one of `names` (the file's identifiers); what is quoted,
     and what follows a colon or "explaining", is the prose's own text, one sentence of it."""
     unquoted, head = _head(instruction)
-    if _MORE.search(unquoted[len(head):]):
+    if MORE.search(unquoted[len(head):]):
         return False  # "...: it raises. Also make it raise": a second request after the prose
     verb = _VERB.match(head)
     if not verb or not (_PROSE_NOUN.search(head) or verb[0].strip().lower().endswith("document")):
@@ -207,9 +207,10 @@ def one_line(text: str, start: int, end: int, instruction: str, answer: str, lan
         for a, b in syntax.prose_ranges(source, language):
             block = _BLOCK.match(source[a:b].decode("utf-8", "replace"))
             if lo <= a and b <= hi and block and b"\n" in source[a:b] and source[a:b] not in had:
-                first = next((t for line in block[2].splitlines() if (t := line.strip().lstrip("*").strip())), "")
-                pad = " " if block[3] == "*/" else ""
-                if first:
+                star = "*" if block[3] == "*/" else ""  # a block comment's lines may start with "*"
+                first = next((t for line in block[2].splitlines() if (t := line.strip().lstrip(star).strip())), "")
+                pad = " " if star else ""
+                if first and not first.endswith(block[3][-1]):  # '"""x""""' would not parse
                     found.append((a, b, f"{block[1]}{pad}{first}{pad}{block[3]}".encode()))
         return found
 

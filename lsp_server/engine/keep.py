@@ -1,29 +1,25 @@
 """What a free-form answer may not leave out: the whole definitions of its region (pure, str).
 
-A small model asked to change one function of a region often answers with that function alone,
-or skips the ones around it, though the prompt asks for every line. Lines it did not write are
-deleted code. A definition lying whole in the region (with the comments and attributes above it)
-that the answer left out, not one of its lines kept and its name not in the answer's new code,
-is put back where it stood; so is a decorator or attribute at the region's end whose definition
-runs on past it. So is the region's code before its first definition and after its last
-(imports, constants, an export) when the answer starts at a definition, with at most new
-comments above it, or ends with one, and kept none of those lines: a fragment, not a rewrite. A
-request that may mean removing, moving, merging, converting or renaming code is taken at its
-word: nothing is put back.
+A small model asked to change one function of a region often answers with that function alone, or skips the ones
+around it, though the prompt asks for every line. Lines it did not write are deleted code. A definition lying whole
+in the region (with the comments and attributes above it) that the answer left out, not one of its lines kept and
+its name not in the answer's new code, is put back where it stood; so is a decorator or attribute at the region's
+end whose definition runs on past it. So is the region's code before its first definition and after its last
+(imports, constants, an export) when the answer starts at a definition, with at most new comments above it, or ends
+with one, and kept none of those lines: a fragment, not a rewrite. A request that may mean removing, moving,
+merging, converting or renaming code is taken at its word: nothing is put back.
 
-An answer that still lost a long run of lines, writing next to nothing in their place (a small
-model that jumps from one function's first lines to like lines of another, skipping everything
-between), is refused unless the request may mean removing or shortening code; so is one that
-wrote no code of its own (only comments, docstrings, rewritten definition lines) yet lost some
-(a new docstring, and the function's body gone after it), and one that no longer defines a name
-the region defined (another function's opening written over one's), unless the request may mean
-removing or renaming code. One that began with other code of the file (the module docstring, the
-functions above a named one) is stopped within its first lines (Keeper.astray).
+An answer that still lost a long run of lines, writing next to nothing in their place (a small model that jumps from
+one function's first lines to like lines of another, skipping everything between), is refused unless the request may
+mean removing or shortening code; so is one that wrote no code of its own (only comments, docstrings, rewritten
+definition lines) yet lost some (a new docstring, and the function's body gone after it), and one that no longer
+defines a name the region defined (another function's opening written over one's), unless the request may mean
+removing or renaming code. One that began with other code of the file (the module docstring, the functions above a
+named one) is stopped within its first lines (Keeper.astray).
 
-A line the answer changed in its spacing only (`maxc-minc` -> `maxc - minc`, two spaces before a
-comment) is put back as it was, unless the request is about layout: a model's house style is a
-change nobody asked for. Its indentation and the text of its string literals must be the same
-(engine/spacing.py).
+A line the answer changed in its spacing only (`maxc-minc` -> `maxc - minc`, two spaces before a comment) is put
+back as it was, unless the request is about layout: a model's house style is a change nobody asked for. Its
+indentation and the text of its string literals must be the same (engine/spacing.py).
 """
 
 from __future__ import annotations
@@ -347,8 +343,7 @@ class Keeper:
         if (lines and (not kept or kept[0] >= head)
                 and all(_COMMENT.match(a) or _WORDLESS.match(a) or self._declares(a) for a in before)
                 and not any(original[i].strip() in present for i in lines)):
-            # From its first line that is not blank: one without words ('/*', '//****', '"""') opens it.
-            found.append((next(i for i in range(head) if original[i].strip()), lines[-1] + 1))
+            found.append(_grown(original, matched, lines[0], lines[-1] + 1, 0, head))
         tail = line_of.get(self.last_unit) if whole else None
         lines = [i for i in range(tail, len(original)) if not _WORDLESS.match(original[i])] if tail is not None else []
         # Nothing of the tail kept; after the answer's last kept line, only lines inside the last definition
@@ -359,9 +354,20 @@ class Keeper:
                 and all(_WORDLESS.match(a) or (_indent(a).startswith(deeper) and len(_indent(a)) > len(deeper))
                         for a in answer[matched[kept[-1]] + 1:])
                 and not any(original[i].strip() in present for i in lines)):
-            # To its last line that is not blank: one without words ('};', '*/') closes it.
-            found.append((lines[0], max(i for i in range(tail, len(original)) if original[i].strip()) + 1))
+            found.append(_grown(original, matched, lines[0], lines[-1] + 1, tail, len(original)))
         return found
+
+
+def _grown(original: list[str], matched: dict[int, int], first: int, last: int, lo: int, hi: int) -> tuple[int, int]:
+    """Lines [first, last) grown over the lines next to them within [lo, hi) that have no word, are not blank and
+    are no line of the answer: what opens or closes them (a docstring's quotes, '/*', '//****', '};')."""
+    def edge(i: int) -> bool:
+        return lo <= i < hi and bool(original[i].strip()) and bool(_WORDLESS.match(original[i])) and i not in matched
+    while edge(first - 1):
+        first -= 1
+    while edge(last):
+        last += 1
+    return first, last
 
 
 # Words before a name that make it a use, not a declaration ("return add(1, 2)").
@@ -392,9 +398,3 @@ def _request_words(instruction: str, source: bytes, language: syntax.Language, l
     if names:
         words = re.sub("|".join(rf"(?<![\w$.]){re.escape(n)}(?![\w$]){_NAMES_CODE}" for n in names), " ", words)
     return words
-
-
-def keep_definitions(text: str, start: int, end: int, output: str, instruction: str,
-                     language: syntax.Language) -> tuple[str, int]:
-    """`output` (the new text of text[start:end]) with the units it left out put back; and how many there were."""
-    return Keeper(text, start, end, instruction, language).keep(output)

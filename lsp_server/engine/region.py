@@ -20,7 +20,7 @@ from .drafts import Drafter
 from .drafttext import DraftText, rest_of_lines
 from .keep import Keeper
 from .request import EditRequest, Region
-from .speculative import LoopOptions, LoopStats, Step
+from .speculative import LoopOptions, LoopStats, Step, has_fence_line
 
 # Under typical acceptance a re-sync may skip at most this much draft text (bytes): see Drafter.
 MAX_JUMP_LOSSY = 512
@@ -271,10 +271,10 @@ def loop_options(prepared: Prepared, settings: Settings, request: EditRequest, b
     speculate = settings.draft.speculate if request.speculate is None else request.speculate
     opts.speculate = speculate and prepared.guided
     opts.lookup = settings.draft.lookup
-    opts.acceptance = prepared.acceptance
-    opts.typical_ratio = settings.draft.typical_ratio
+    opts.acceptance, opts.typical_ratio = prepared.acceptance, settings.draft.typical_ratio
     opts.max_new_tokens = prepared.budget
     opts.stop = prepared.fence.encode()
+    opts.shorter_fence = not has_fence_line(prepared.region_bytes)
     opts.stop_at_region_end = True  # chat models run on past the region: its draft texts say where it ends
     return opts
 

@@ -41,7 +41,7 @@ PLACE_BEFORE = re.compile(rf"\b(?:after|before|below|above|beneath|under|next\s+
 # Before a name given as a model to follow ("like as_array", "as in route"): not what the request changes. So is
 # one given as a means ("check for fmt with has_cmd", "using load_config"), not "the bug with parse".
 LIKE_BEFORE = re.compile(r"(?i)(?:\b(?:like|unlike|similar\s+to|same\s+as|as\s+in|as\s+does|following|using|via|through|by\s+"
-                         r"calling)|(?<!bug)(?<!bugs)(?<!error)(?<!errors)(?<!problem)(?<!issue)(?<!crash)(?<!leak)\s+with)"
+                         r"calling)|(?<!bug)(?<!bugs)(?<!error)(?<!errors)(?<!problem)(?<!problems)(?<!issue)(?<!issues)(?<!crash)(?<!crashes)(?<!leak)(?<!leaks)\s+with)"
                          r"\s+(?:the\s+)?(?:(?:function|method|helper)\s+)?`?$")
 # Before a type named as where a member goes ("add a Json variant to OutputFormat"): a target, not a type referred to.
 MEMBER_TO = re.compile(r"(?i)\b(?:variant|field|member|propert(?:y|ie)|attribute|method|constructor|case|[gs]etter)s?\b[^.;:!?]*?\b(?:to|into|in)\s+(?:the\s+)?(?:(?:enum|class|struct|type)\s+)?`?$")

@@ -35,6 +35,7 @@ class LoopOptions:
     typical_ratio: float = 0.3
     max_new_tokens: int = 2048
     stop: bytes = b"```"  # the closing fence
+    shorter_fence: bool = True  # an answer closed by a shorter fence, then ended, is complete (not where the region has one)
     stop_at_line_start: bool = True  # the stop text counts only at a line start (a fence); False: anywhere
     # Base models rarely close the fence after copying; the output re-joining the end of the
     # region's code is then the end of the edit.
@@ -185,6 +186,12 @@ def shorter_fence_end(output: bytes, stop: bytes) -> int | None:
     return begins if 3 <= len(fence) < len(stop) and fence == b"`" * len(fence) == stop[:len(fence)] else None
 
 
+def has_fence_line(region: bytes) -> bool:
+    """Whether a line of `region` is three or more backticks alone: then a shorter fence that an answer ends
+    with may be the region's own, not the answer's close (shorter_fence_end is not asked)."""
+    return any(len(t := line.strip()) >= 3 and t == b"`" * len(t) for line in region.splitlines())
+
+
 def top2_margin(row: np.ndarray) -> float:
     two = np.partition(row, -2)[-2:]
     return float(two[1] - two[0])
@@ -289,7 +296,7 @@ def speculative_edit(
                 next_token = next_token if instead is None else instead
         if not opening:
             if model.is_eog(next_token):
-                cut = shorter_fence_end(output, options.stop)
+                cut = shorter_fence_end(output, options.stop) if options.shorter_fence else None
                 stats.stop_reason = "eos" if cut is None else "end"
                 if cut is not None:
                     while tokens and len(output) - len(model.piece(tokens[-1])) >= cut:

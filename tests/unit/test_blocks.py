@@ -94,3 +94,9 @@ def test_other_requests_about_a_class_of_one_block_are_that_block(instruction):
 
 def test_a_class_without_methods_is_the_class():
     assert regions("Add a size method to Empty.", "class Empty:\n    pass\n", "e.py") == ["class Empty:"]
+
+
+def test_a_nested_class_method_is_not_the_last_method_and_a_second_request_keeps_the_class():
+    nested = "class A:\n    def f(self):\n        return 1\n\n    class Meta:\n        def g(self):\n            return 2\n"
+    assert regions("Add a method h to A.", nested, "a.py") == ["    def f(self):"]
+    assert regions("Add a fahrenheit method to Reading. Then rename kelvin to k.", PY, "r.py") == ["class Reading:"]

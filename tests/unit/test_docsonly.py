@@ -306,3 +306,13 @@ def test_a_one_line_doc_in_a_request_for_more_goes_through_documented():
                      syntax.language_for("g.py"))
     assert out == ('def short_has_arg(opt, shortopts):\n    """Check if the given short option takes an argument."""\n'
                    "    return opt in (shortopts or '')\n")
+
+
+def test_a_one_line_doc_that_would_not_parse_or_starts_with_a_star_is_kept_right():
+    py = syntax.language_for("g.py")
+    text = "def ans(x):\n    return x\n"
+    quoted = 'def ans(x):\n    """\n    Return "yes" or "no"\n\n    Args: x\n    """\n    return x\n'
+    assert one_line(text, 0, len(text), "Add a one-line docstring to ans.", quoted, py) == quoted  # '"""..."no""""'
+    starred = quoted.replace('Return "yes" or "no"', "*Deprecated*: use other")
+    assert one_line(text, 0, len(text), "Add a one-line docstring to ans.", starred, py) == (
+        'def ans(x):\n    """*Deprecated*: use other"""\n    return x\n')

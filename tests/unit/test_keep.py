@@ -1,8 +1,8 @@
-"""keep_definitions: what a free-form answer left out is put back, and only that (real tree-sitter, no model)."""
+"""Keeper.keep: what a free-form answer left out is put back, and only that (real tree-sitter, no model)."""
 
 import pytest
 
-from lsp_server.engine.keep import keep_definitions
+from lsp_server.engine.keep import Keeper
 from lsp_server.syntax import language_for, region_units
 
 RUST = """\
@@ -63,7 +63,7 @@ def _region(text: str, first_line: str, last_line: str) -> tuple[int, int]:
 
 
 def _keep(text, span, answer, instruction, name):
-    return keep_definitions(text, span[0], span[1], answer, instruction, language_for(name))
+    return Keeper(text, span[0], span[1], instruction, language_for(name)).keep(answer)
 
 
 def test_region_units_are_outermost_definitions_with_their_doc_and_the_edges():
@@ -336,12 +336,29 @@ def test_a_python_fragment_gets_its_module_docstring_and_imports_back():
     # A banner whose first and last lines are comment characters only (llama.cpp's kernels).
     ("scale.c", "//****\n// Scale kernel\n//****\n\n#include <stdint.h>\n\nint scale(int x) {\n    return -1;\n}\n",
      "int scale"),
+    # Closed by a line without words, right before the definition.
+    ("sums2.py", '"""\nHelpers for sums.\n"""\n\n\ndef total(xs):\n    return sum(xs)\n', "def total"),
+    ("scale2.c", "/*\n * Scale kernel\n */\n\nint scale(int x) {\n    return -1;\n}\n", "int scale"),
 ])
 def test_a_head_that_opens_with_a_line_without_words_goes_back_whole(name, text, answer_from):
     answer = text[text.index(answer_from):].replace("return", "return 2 *")
     kept, count = _keep(text, (0, len(text)), answer, "Double the result", name)
     assert count == 1
     assert kept == text.replace("return", "return 2 *")
+
+
+def test_a_tail_that_opens_with_a_line_without_words_goes_back_whole():
+    text = "function a() {\n  return 1;\n}\n\n/*\n * exports\n */\nmodule.exports = { a };\n"
+    kept, _ = _keep(text, (0, len(text)), "function a() {\n  return 2;\n}\n", "Return 2 in a.", "x.js")
+    assert kept == text.replace("return 1;", "return 2;")
+
+
+def test_a_closing_line_the_answer_wrote_itself_is_not_put_back_again():
+    text = "int a(void) {\n    return 1;\n}\n\nstatic int count = 0;\n\nint b(void) {\n    return 1;\n}\n"
+    start = text.index("}\n\nstatic")
+    answer = "}\n\nint b(void) {\n    return 2;\n}\n"
+    kept, _ = _keep(text, (start, len(text)), answer, "Return 2 in b.", "x.c")
+    assert kept == "}\n\nstatic int count = 0;\n\nint b(void) {\n    return 2;\n}\n"
 
 
 def test_a_tail_that_closes_with_a_line_without_words_goes_back_whole():

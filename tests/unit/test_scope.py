@@ -128,6 +128,7 @@ def test_a_request_that_may_reach_past_the_definitions_it_names_keeps_the_whole_
     # The trouble with a function is in it.
     ("Fix the bug with deliver().", ["deliver"]),
     ("Fix the problem with `route` when depots is empty.", ["route"]),
+    ("Fix the issues with `route` and `deliver`.", ["route", "deliver"]),
 ])
 def test_a_definition_given_as_a_means_is_not_what_changes(instruction, expected):
     assert named(instruction) == expected

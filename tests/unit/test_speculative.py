@@ -45,7 +45,8 @@ def draft_text(text: bytes, **kw) -> DraftText:
     return DraftText.from_tokens(list(text), lambda t: bytes([t]), **kw)
 
 
-def run(original: bytes, target: bytes, speculate=True, cancel_after=None, lookup=True, stop=FENCE, **drafter_kw):
+def run(original: bytes, target: bytes, speculate=True, cancel_after=None, lookup=True, stop=FENCE, shorter_fence=True,
+        **drafter_kw):
     prompt = b"code:\n" + original + b"\nedited:\n"
     model = ScriptedModel(prompt, target)
     source = draft_text(original + stop, content_end=len(original))
@@ -57,7 +58,8 @@ def run(original: bytes, target: bytes, speculate=True, cancel_after=None, looku
         return cancel_after is not None and steps >= cancel_after
 
     last = None
-    for step in speculative_edit(model, list(prompt), drafter, LoopOptions(speculate=speculate, stop_at_region_end=False, lookup=lookup, stop=stop),
+    for step in speculative_edit(model, list(prompt), drafter, LoopOptions(speculate=speculate, stop_at_region_end=False, lookup=lookup, stop=stop,
+                                                                   shorter_fence=shorter_fence),
                                    stats, cancelled):
         steps += 1
         last = step
@@ -499,3 +501,12 @@ def test_a_closing_fence_counts_after_indentation_only_at_a_line_start():
     assert stop_index(b"x = 1\n\t```\n", b"```", 11) == 6  # the fence's indentation is not the answer's
     assert stop_index(b'x = "```"\n', b"```", 10) is None  # inside a line of code
     assert stop_index(b'x = "```"\n', b"```", 5, line_start=False) == 5
+
+
+def test_a_region_with_a_fence_line_of_its_own_is_not_ended_by_one():
+    from lsp_server.engine.speculative import has_fence_line
+    original = b"Run:\n\n```sh\nmake test\n```\n"
+    assert has_fence_line(original) and not has_fence_line(b'parts = doc.split("\\n```")\n')
+    # The model copies the region, its own closing fence included, and stops: not taken as our fence.
+    out, stats, _, _ = run(original, original, speculate=False, stop=b"````", shorter_fence=False)
+    assert out == original and stats.stop_reason == "eos"
