@@ -36,15 +36,15 @@ KIND_WORD = r"(?:function|method|class|struct|type|helper|definition)s?"
 # Words that say a named definition goes or changes its name: where the file uses it, that changes too.
 GONE = re.compile(r"\b(?:remove|delete|drop|get\s+rid\s+of|rename)", re.IGNORECASE)
 # Before a name given as a place ("add ring_pop after ring_push"): what is asked goes outside that definition.
-PLACE_BEFORE = re.compile(rf"\b(?:after|before|below|above|beneath|under|next\s+to|beside)\s+(?:the\s+)?"
-                          rf"(?:{KIND_WORD}\s+)?`?$", re.IGNORECASE)
+PLACE_BEFORE = re.compile(rf"(?i)\b(?:after|before|below|above|beneath|under|next\s+to|beside)\s+(?:the\s+)?(?:{KIND_WORD}\s+)?`?$")
 # Before a name given as a model to follow ("like as_array", "as in route"): not what the request changes. So is
 # one given as a means ("check for fmt with has_cmd", "using load_config"), not "the bug with parse".
 LIKE_BEFORE = re.compile(r"(?i)(?:\b(?:like|unlike|similar\s+to|same\s+as|as\s+in|as\s+does|following|using|via|through|by\s+"
                          r"calling)|(?<!bug)(?<!bugs)(?<!error)(?<!errors)(?<!problem)(?<!problems)(?<!issue)(?<!issues)(?<!crash)(?<!crashes)(?<!leak)(?<!leaks)\s+with)"
                          r"\s+(?:the\s+)?(?:(?:function|method|helper)\s+)?`?$")
 # Before a type named as where a member goes ("add a Json variant to OutputFormat"): a target, not a type referred to.
-MEMBER_TO = re.compile(r"(?i)\b(?:variant|field|member|propert(?:y|ie)|attribute|method|constructor|case|[gs]etter)s?\b[^.;:!?]*?\b(?:to|into|in)\s+(?:the\s+)?(?:(?:enum|class|struct|type)\s+)?`?$")
+MEMBER_TO = re.compile(r"(?i)\b(?:variant|field|member|propert(?:y|ie)|attribute|method|constructor|case|[gs]etter)s?\b"
+                       r"(?:(?!\b(?:to|into|in|that|which)\b)[^.;:!?])*\b(?:to|into|in)\s+(?:the\s+)?(?:(?:enum|class|struct|type)\s+)?`?$")
 # What goes right above a definition is part of it ("add a doc comment above transpose").
 ATTACHING = re.compile(r"\b(?:comments?|doc|docs|docstrings?|jsdoc|javadoc|decorators?|attributes?|annotations?)\b",
                        re.IGNORECASE)

@@ -134,6 +134,12 @@ def test_a_definition_given_as_a_means_is_not_what_changes(instruction, expected
     assert named(instruction) == expected
 
 
+def test_only_the_first_place_after_a_member_word_is_where_it_goes():
+    two = "class Reader:\n    def rows(self):\n        return []\n\n\nclass Record:\n    pass\n"
+    assert named("Add a method to Reader that converts rows into Record.", two, "r.py") == ["Reader"]
+    assert named("Add a field to Record.", two, "r.py") == ["Record"]
+
+
 def test_a_name_that_is_also_a_wide_word_is_a_name():
     script = "function usage() {\n    echo usage\n}\n\nfunction imports() {\n    ls\n}\n\nusage\n"
     assert named("Make usage print to stderr.", script, "w.sh") == ["usage"]
