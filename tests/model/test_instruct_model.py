@@ -165,9 +165,12 @@ def test_free_form_edit_ends_at_its_closing_fence_and_rewrites_only_its_region(i
 
 
 def test_free_form_edit_of_the_whole_file_ends_at_its_closing_fence(instruct_engine):
-    # Measured: the model answers with one function for the whole file, at its closing fence.
+    # Measured: the model answers with one function for the whole file, at its closing fence. One token a
+    # pass: with chunks as long as the pacer's timings make them, batched numerics flip a near tie of this
+    # 135M model now and then, and it writes `* (1 + TAX_RATE)` until its budget.
     instruct_engine.model.reset()
     request = build_request(SOURCE, Task("edit", "add type hints"), path="shop.py")
+    request.speculate = False
     region = request.regions[0]
     output, stats = run_region(instruct_engine.backend_for(region), instruct_engine.settings, request, region, None,
                                lambda: False)
