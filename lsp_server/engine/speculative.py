@@ -254,17 +254,17 @@ def speculative_edit(
             cut = max(0, len(output) - drafter.overshoot)  # the chunk may run into the closing fence
         if cut is None:
             return False
-        # Tokens that start at or after the cut are not part of the output.
-        kept, pos = 0, before
-        for tok in new_tokens:
-            if pos >= cut:
-                break
-            kept += 1
-            pos += len(model.piece(tok))
-        del tokens[len(tokens) - len(new_tokens) + kept :]
+        cut_at(cut, len(new_tokens))
+        return True
+
+    def cut_at(cut: int, among: int) -> None:
+        """The output ends at byte `cut`: of its last `among` tokens, those that start at or after it are
+        not part of it."""
+        end, floor = len(output), len(tokens) - among
+        while len(tokens) > floor and end - len(model.piece(tokens[-1])) >= cut:
+            end -= len(model.piece(tokens.pop()))
         del stats.from_draft[len(tokens):]
         del output[cut:]
-        return True
 
     while True:
         # 1. Stop conditions, checked between passes.
@@ -299,10 +299,7 @@ def speculative_edit(
                 cut = shorter_fence_end(output, options.stop) if options.shorter_fence else None
                 stats.stop_reason = "eos" if cut is None else "end"
                 if cut is not None:
-                    while tokens and len(output) - len(model.piece(tokens[-1])) >= cut:
-                        del output[len(output) - len(model.piece(tokens.pop())):]
-                    del stats.from_draft[len(tokens):]
-                    del output[cut:]
+                    cut_at(cut, len(tokens))
                 break
             if take([next_token]):
                 if row is None:
