@@ -124,13 +124,18 @@ class Drafter:
         """Byte offset in the current source the output is surely aligned to, or None."""
         return self.pos if self.tentative_from is None else None
 
-    def settled_rest(self) -> bytes | None:
+    def settled_rest(self, output: bytes | bytearray) -> bytes | None:
         """Once the output stands surely past `settle_at` in a text drafted from the original (no tool's
-        draft), the rest of that text's content, to be taken as it is; else None."""
+        draft), the rest of that text's content, to be taken as it is; else None. Surely: the output's
+        line so far is the original's line so far (its end, on the answer's first line), not a few words
+        the model's new prose shares with a comment further on ("... (no domain, path")."""
         src, at = self.sources[self.source], self.confirmed_pos
         if self.settle_at is None or at is None or src.led or src.content_end is None:
             return None
-        return src.data[at:src.content_end] if self.settle_at < at < src.content_end else None
+        if not self.settle_at < at < src.content_end:
+            return None
+        line, copied = output[output.rfind(b"\n") + 1:], src.data[src.data.rfind(b"\n", 0, at) + 1:at]
+        return src.data[at:src.content_end] if copied == line or b"\n" not in output and copied.endswith(line) else None
 
     @property
     def at_content_end(self) -> bool:

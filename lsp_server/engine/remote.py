@@ -144,7 +144,7 @@ class RemoteBackend:
             output.extend(new)
             drafter.advance(bytes(output[before:]), bytes(output))
             cut = stop_index(output, state["stop"], before, True)
-            if cut is None and (rest := drafter.settled_rest()) is not None:
+            if cut is None and (rest := drafter.settled_rest(output)) is not None:
                 output.extend(rest)  # past the last place a doc can go: the rest as it is, the stream closed
                 stats.settled_bytes = len(rest)
                 state["end"] = True

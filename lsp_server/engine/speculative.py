@@ -246,7 +246,7 @@ def speculative_edit(
         stats.from_draft.extend([drafted] * len(new_tokens))
         drafter.advance(bytes(output[before:]), bytes(output))
         cut = stop_index(output, options.stop, before, options.stop_at_line_start)
-        if cut is None and options.speculate and (rest := drafter.settled_rest()) is not None:
+        if cut is None and options.speculate and (rest := drafter.settled_rest(output)) is not None:
             output.extend(rest)  # the rest can only be copied: taken as it is
             stats.settled_bytes = len(rest)
             return True

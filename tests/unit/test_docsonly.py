@@ -180,6 +180,19 @@ def test_an_answer_for_docs_goes_unverified_past_the_last_doc_site():
     assert chat_engine(request, answer).edit(request).stats.stop_reason == "end"
 
 
+def test_a_doc_that_shares_words_with_a_comment_below_is_not_taken_for_the_copy_past_it():
+    # The doc's last words are a comment's in Put's body: the output re-syncs there mid-line, which is no sign
+    # that the doc is written (it had taken the rest of the body as it was, after the doc's first line).
+    text = GO.replace("\ts.mu.Lock()\n", "\t// keys are kept as given, with no folding and no trimming\n\ts.mu.Lock()\n")
+    request = build_request(text, Task("edit", "Add a doc comment to Put."), path="store.go")
+    answer = (" Put stores value under key, with no folding and no trimming of the key.\n"
+              + text[text.index("func (s *Store) Put"):text.index("// Get")].rstrip("\n") + "\n")
+    result = chat_engine(request, answer).edit(request)
+    assert result.text == text.replace("func (s *Store) Put", "// Put stores value under key, with no folding and no "
+                                       "trimming of the key.\nfunc (s *Store) Put")
+    assert result.stats.stop_reason == "settled"
+
+
 SHAPES = ("import math\n\n\nclass Circle:\n    def __init__(self, r):\n        self.r = r\n\n"
           "    def area(self):\n        return math.pi * self.r ** 2\n\n\nclass Square:\n    def area(self):\n"
           "        return self.side ** 2\n\n\ndef largest(shapes):\n    return max(shapes, key=lambda s: s.area())\n")
