@@ -17,8 +17,12 @@ from .removal import lone_line_breaks_free, removed_definitions, removes_only, w
 from .scope import named_definitions
 from .sketch import marker_patterns, merge_sketch
 
+_WITHIN = r"`?[^\W\d][\w$.]*?(?:\(\))?`?"
 RENAME_INSTRUCTION = re.compile(
-    r"^\s*rename\s+(?:the\s+\w+\s+)?`?(?P<old>[^\s`]+?)`?\s+(?:to|->|as)\s+`?(?P<new>[^\s`]+?)`?\s*\.?\s*$",
+    rf"^\s*rename\s+(?:the\s+(?:\w+\s+){{1,2}})?`?(?P<old>[^\s`]+?)`?\s+(?:to|->|as)\s+`?(?P<new>[^\s`]+?)`?"
+    # where: "in ld", "inside the function ld()", "in this file" (scope.py takes the definition it names)
+    rf"(?:\s+(?:in|inside|within)\s+(?:the\s+|this\s+)?(?:(?:function|method|class)\s+)?(?P<within>{_WITHIN}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_WITHIN})*)"
+    r"(?:\s+(?:functions?|methods?|class(?:es)?))?)?\s*\.?\s*$",
     re.IGNORECASE,
 )
 # How compilers and linters say "no such name": flake8/ruff, pyright, gcc/clang, go, rustc, eslint, tsc, javac.
@@ -88,6 +92,15 @@ def position_at(text: str, spec: str | None) -> int | None:
 parse_lines = coords.parse_line_spec
 
 
+def _rename_within(instruction: str) -> str | None:
+    """The definition a rename instruction names as where to rename ("in ld", "inside the function g()");
+    None where it names none or the file ("in this file", "in the module")."""
+    m = RENAME_INSTRUCTION.match(instruction)
+    names = [n.strip("`").removesuffix("()") for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m["within"])] if (
+        m and m["within"]) else []
+    return None if not names or names[0].lower() in ("file", "module", "program", "code", "project") else ",".join(names)
+
+
 def infer_kind(task: Task, language: syntax.Language | None = None) -> Task:
     """An edit whose instruction is 'rename X to Y' (X, Y names in the language) is a rename: its draft can carry the change."""
     if task.kind == "edit" and task.symbol is None:
@@ -137,11 +150,18 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     if task.kind == "rename":
         if not task.symbol or not task.new_name:
             raise EditError("a rename needs the symbol and the new name")
+        spans = [span]
+        if span == (0, len(text)) and not task.lines and (within := _rename_within(task.instruction)):
+            # "Rename min to best in ld": in ld's lines alone
+            spans = [(r.start, r.end) for r in definition_regions(text, within, language)]
+            span = (spans[0][0], spans[-1][1])
         check_new_name(language, task.new_name)
         instruction = instruction or f"rename {task.symbol} to {task.new_name}"
         renamed = syntax.rename_draft(text.encode(), language, task.symbol, task.new_name,
                                       _occurrence_at(text, language, task)).decode()
-        drafted = text[:span[0]] + _same_lines(text, span, renamed) + text[span[1]:]
+        drafted = text
+        for a, b in reversed(spans):
+            drafted = drafted[:a] + _same_lines(text, (a, b), renamed) + drafted[b:]
         if drafted == text:
             where = "the file" if span == (0, len(text)) else "lines {}-{}".format(*coords.line_numbers(text, span))
             raise EditError(f"{task.symbol!r} does not occur as an identifier in {where}: nothing to rename")

@@ -23,6 +23,33 @@ def test_rename_instructions_become_renames(instruction, expected):
     assert (task.symbol, task.new_name) == expected if expected else task.kind == "edit"
 
 
+THREE = "def f(x):\n    return x + 1\n\n\ndef g(x):\n    return x * 2\n\n\ndef h(x):\n    return x\n"
+
+
+@pytest.mark.parametrize("instruction, renamed_in", [
+    ("Rename x to y in f.", "f"),
+    ("Rename the parameter x to y inside the function g", "g"),
+    ("Rename the local variable x to y in the h method.", "h"),
+    ("Rename x to y in f() and h", "fh"),
+    ("Rename `x` to `y` in f, g and h.", "fgh"),
+    ("Rename x to y in this file.", "fgh"),
+    ("rename x to y", "fgh"),
+])
+def test_a_rename_in_named_definitions_renames_there_alone(instruction, renamed_in):
+    request = build_request(THREE, Task("edit", instruction), path="m.py")
+    drafted = THREE
+    for region in reversed(request.regions):
+        assert region.draft is not None  # a rename: the tool's draft
+        drafted = drafted[:region.start] + region.draft + drafted[region.end:]
+    assert drafted == "".join(f"def {n}({'y' if n in renamed_in else 'x'}):\n    return {'y' if n in renamed_in else 'x'}{tail}"
+                              for n, tail in (("f", " + 1\n\n\n"), ("g", " * 2\n\n\n"), ("h", "\n")))
+
+
+def test_a_rename_in_a_definition_the_file_lacks_says_so():
+    with pytest.raises(EditError, match="no definition named 'k'"):
+        build_request(THREE, Task("edit", "Rename x to y in k."), path="m.py")
+
+
 @pytest.mark.parametrize("diagnostic, fixed_word", [
     ("F821 undefined name 'totl'", "total"),
     ("error: 'totl' undeclared (first use in this function)", "total"),
