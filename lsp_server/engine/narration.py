@@ -5,6 +5,11 @@ line` after it. A comment that says nothing but that the line is new or changed 
 not the code: it is noise in the user's file once the edit has landed. Such a comment the answer
 wrote (its text not in the region before) goes, with the spacing before it; a line that held nothing
 else goes too. A request that asks for comments or notes keeps every comment.
+
+The other way round: asked to "Make rpad handle a negative padding", the 1.5B rewrote the function from
+its `func` line and left out the doc comment above it. A definition's doc comment that an answer left
+out whole, where the answer still defines that name with no comment above it, is put back there
+(`docs_put_back`), unless the request speaks of comments or docs (it may ask for them to go).
 """
 
 from __future__ import annotations
@@ -23,6 +28,13 @@ NARRATION = re.compile(
 ASKS_COMMENTS = re.compile(r"\b(?:comment|note|annotat|explain|document|mark)", re.IGNORECASE)
 _WORD = re.compile(r"\b(?:added|new|changed|updated|modified|fixed|inserted|replaced)\b", re.IGNORECASE)
 _MARKERS = re.compile(r"^\s*(?://+|#+|/\*+|--|;+|%+)|\*+/\s*$")
+
+
+def tidied(text: str, start: int, end: int, answer: str, instruction: str, language: syntax.Language) -> str:
+    """`answer` (the new text of text[start:end]) without comments that narrate the edit and with the doc
+    comments it left out put back."""
+    return docs_put_back(text, start, end, unnarrated(text, start, end, answer, instruction, language), instruction,
+                         language)
 
 
 def unnarrated(text: str, start: int, end: int, answer: str, instruction: str, language: syntax.Language) -> str:
@@ -45,6 +57,62 @@ def unnarrated(text: str, start: int, end: int, answer: str, instruction: str, l
         return found
 
     return rewritten(text, start, end, answer, cuts)
+
+
+# A request that speaks of comments or docs: a doc the answer left out may be what it asked for.
+SPEAKS_OF_DOCS = re.compile(r"\b(?:comment|doc|javadoc|jsdoc|rustdoc|godoc|prose|header|todo|fixme|xxx|hack|note|licen[cs]e|copyright)",
+                            re.IGNORECASE)
+
+
+def docs_put_back(text: str, start: int, end: int, answer: str, instruction: str, language: syntax.Language) -> str:
+    """`answer` (the new text of text[start:end]) with the doc comments it left out whole put back above the
+    definitions it still writes: the comment lines that open what is attached above a definition in the
+    region (syntax.doc_sites), where none of them is a line of the answer and the answer's definition of
+    that name has no comment above it."""
+    if not language.has_grammar or SPEAKS_OF_DOCS.search(instruction):
+        return answer
+    source = text.encode("utf-8")
+    comments = syntax.comment_ranges(source, language)
+    lines = {line.strip() for line in answer.split("\n")}
+    dropped: dict[str, list[bytes]] = {}
+    for site in syntax.doc_sites(source, language, *coords.byte_span(text, (start, end)), inside=False):
+        block = _comment_lines(source, site.start, site.site, comments)
+        if block and not any(line.strip() in lines for line in block.decode("utf-8", "replace").split("\n") if line.strip()):
+            dropped.setdefault(site.name, []).append(block)
+    if not dropped:
+        return answer
+
+    def inserts(edited: bytes, lo: int, hi: int) -> list[tuple[int, int, bytes]]:
+        found = []
+        now = syntax.comment_ranges(edited, language)
+        for site in syntax.doc_sites(edited, language, lo, hi, inside=False):
+            if dropped.get(site.name) and not any(site.start <= a < site.site for a, _ in now):
+                block = dropped[site.name].pop(0)
+                rest = edited[site.start:]
+                indent = rest[:len(rest) - len(rest.lstrip(b" \t"))]
+                found.append((site.start, site.start, _reindented(block, indent)))
+        return found
+
+    return rewritten(text, start, end, answer, inserts)
+
+
+def _comment_lines(source: bytes, lo: int, hi: int, comments: list[tuple[int, int]]) -> bytes:
+    """The whole lines from `lo` that hold comments alone (as far as they go, before `hi`)."""
+    at = lo
+    while at < hi:
+        end = source.find(b"\n", at)
+        end = hi if end < 0 or end >= hi else end + 1
+        line = source[at:end]
+        if not line.strip() or not any(a <= at + len(line) - len(line.lstrip()) < b for a, b in comments):
+            break
+        at = end
+    return source[lo:at]
+
+
+def _reindented(block: bytes, indent: bytes) -> bytes:
+    """Comment lines at the indentation `indent` (that of the block's first line replaced)."""
+    first = block[:len(block) - len(block.lstrip(b" \t"))]
+    return b"".join(indent + line[len(first):] if line.startswith(first) else line for line in block.splitlines(keepends=True))
 
 
 def rewritten(text: str, start: int, end: int, answer: str,

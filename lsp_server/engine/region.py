@@ -344,7 +344,7 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
         result, stats.kept_units = keeper.final(result)
         result = docsonly.documented(request.text, region.start, region.end, request.instruction, result,
                                      keeper.language)
-        result = narration.unnarrated(request.text, region.start, region.end, result, request.instruction, keeper.language)
+        result = narration.tidied(request.text, region.start, region.end, result, request.instruction, keeper.language)
     return result, stats
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from lsp_server import syntax
-from lsp_server.engine.narration import unnarrated
+from lsp_server.engine.narration import docs_put_back, unnarrated
 
 JS = "const types = {\n  '.html': 'text/html',\n  '.css': 'text/css',\n};\n"
 PY = "def total(xs):\n    # the sum, or 0\n    return sum(xs)\n"
@@ -51,3 +51,39 @@ def test_a_docstring_is_no_comment_to_take_out():
     answer = 'class Entry:\n    """New."""\n'
     assert clean("class Entry:\n    pass\n", answer, "Give Entry a docstring.", "e.py") == answer
     assert clean("class Entry:\n    pass\n", answer, "Replace pass.", "e.py") == answer
+
+
+GO = ("package util\n\nimport \"fmt\"\n\n// rpad adds padding to the right of a string.\n// It counts bytes.\nfunc rpad(s string, padding int) string {\n"
+      "\treturn fmt.Sprintf(fmt.Sprintf(\"%%-%ds\", padding), s)\n}\n")
+JAVA = ("class Box {\n    /**\n     * The size, in cm.\n     */\n    @Override\n    public int size() {\n        return n;\n    }\n"
+        "\n    // The weight.\n    int weight() {\n        return w;\n    }\n}\n")
+
+
+def put_back(text: str, answer: str, instruction: str, name: str, start: int = 0, end: int | None = None) -> str:
+    end = len(text) if end is None else end
+    return docs_put_back(text, start, end, answer, instruction, syntax.language_for(name))
+
+
+def test_a_doc_comment_the_answer_left_out_whole_is_put_back_above_its_definition():
+    region = GO.index("// rpad")
+    answer = "func rpad(s string, padding int) string {\n\tif padding < 0 {\n\t\treturn s\n\t}\n\treturn s\n}\n"
+    assert put_back(GO, answer, "Make rpad return s for a negative padding.", "u.go", region) == (
+        "// rpad adds padding to the right of a string.\n// It counts bytes.\n" + answer)
+    # a Javadoc above an annotation, and a line comment, at the answer's indentation
+    answer = ("  @Override\n  public int size() {\n    return n + 1;\n  }\n\n  int weight() {\n    return w;\n  }\n")
+    region = JAVA.index("    /**")
+    assert put_back(JAVA, answer, "Add one to size.", "Box.java", region, len(JAVA) - 2) == (
+        "  /**\n   * The size, in cm.\n   */\n  @Override\n  public int size() {\n    return n + 1;\n  }\n\n"
+        "  // The weight.\n  int weight() {\n    return w;\n  }\n")
+
+
+@pytest.mark.parametrize("answer, instruction", [
+    ("func rpad(s string, padding int) string {\n\treturn s\n}\n", "Remove the doc comment of rpad."),  # asked about
+    ("func rpad(s string, padding int) string {\n\treturn s\n}\n", "Drop the comments."),
+    ("// rpad pads s.\nfunc rpad(s string, padding int) string {\n\treturn s\n}\n", "Simplify rpad."),  # rewritten
+    ("// It counts bytes.\nfunc rpad(s string, padding int) string {\n\treturn s\n}\n", "Simplify rpad."),  # kept a line
+    ("func leftPad(s string, padding int) string {\n\treturn s\n}\n", "Make rpad pad on the left instead."),  # gone
+])
+def test_no_doc_comes_back_where_the_request_is_about_comments_or_the_answer_wrote_its_own(answer, instruction):
+    region = GO.index("// rpad")
+    assert put_back(GO, answer, instruction, "u.go", region) == answer
