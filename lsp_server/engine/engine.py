@@ -11,7 +11,7 @@ from typing import Callable
 from .. import coords, models, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
-from . import prompts, scope, spacing
+from . import prompts, scope, spacing, undefined
 from .local import LocalBackend
 from .model import Model
 from .region import Backend, Prepared, Progress, prepare, prompt_parts, run_region
@@ -162,7 +162,7 @@ class Engine:
         An annotation the new code defaults to None is made to admit None (`Optional[str]`, `str | None`);
         in Go, a standard import the new code stopped using goes (Go will not build with it).
         A Python name the new code uses and nothing defines (the drafts aside) gets its import when a
-        standard module or typing has it (scope.imports_for); else a request the instruction narrowed
+        standard module or typing has it (undefined.imports_for); else a request the instruction narrowed
         to named definitions is redone on the whole text (`widened_for` names why; progress then
         starts again at the whole text's start), and any other is refused unless the instruction
         names it.
@@ -171,7 +171,7 @@ class Engine:
             language = syntax.language_for(request.path, request.language_id)
             result = _finished(self._edit(request, on_progress, cancelled, options), request, language)
             # Names the drafts leave undefined (a user's sketch calls what they will write next) are theirs.
-            missing = scope.new_undefined(request.drafted_text, result.text, language)
+            missing = undefined.new_undefined(request.drafted_text, result.text, language)
             unwritten = scope.asked_unwritten(request.instruction, result.text, language)  # "into a helper f"
             missing |= unwritten
             imported = _imported(result, request.text, missing, language)
@@ -188,7 +188,7 @@ class Engine:
                     raise EditError(f"{exc.reason} ({why})", exc.kind) from exc
                 # The whole file rewritten may lose what the definitions alone could not: its imports, a
                 # constant's spelling (the 0.5B dropped three imports and wrote BONUS_PER_STreak_DAY).
-                lost = scope.new_undefined(request.text, result.text, language) | scope.asked_unwritten(
+                lost = undefined.new_undefined(request.text, result.text, language) | scope.asked_unwritten(
                     request.instruction, result.text, language)
                 imported = _imported(result, request.text, lost, language)
                 if imported is not None:
@@ -373,7 +373,7 @@ def _explicit(result: EditResult, request: EditRequest, language: syntax.Languag
     if at is None:
         return result
     result = _retexted(result, request.text, fixed.decode("utf-8"), coords.str_index(fixed, at), language)
-    if scope.undefined_names(request.drafted_text) is None:
+    if undefined.undefined_names(request.drafted_text) is None:
         words = {w for form in language.optional_forms for w in language.identifier.findall(form.replace("{type}", ""))}
         words |= {spelled for _, spelled in language.type_names}
         needed = {w for w in words - language.reserved if fixed.count(w.encode()) > edited.count(w.encode())}
@@ -382,8 +382,8 @@ def _explicit(result: EditResult, request: EditRequest, language: syntax.Languag
 
 
 def _imported(result: EditResult, original: str, names: set[str], language: syntax.Language) -> EditResult | None:
-    """`result` with the imports that bind `names` added (scope.imports_for); None where a name has none, or none given."""
-    imports = scope.imports_for(names, result.text, language) if names else None
+    """`result` with the imports that bind `names` added (undefined.imports_for); None where a name has none, or none given."""
+    imports = undefined.imports_for(names, result.text, language) if names else None
     if not imports:
         return None
     added, at = syntax.add_imports(result.text.encode("utf-8"), language, imports)

@@ -8,21 +8,20 @@ functions cost. The request keeps the whole file when it may need more: words th
 1.5B, given ring_push alone, wrote it back unchanged), or a name it gives that the file declares outside them
 (a constant, a module variable). After the edit, a Python result whose new code uses a name nothing defines
 gets the import when the name is a standard module's (`logging.warning(...)`) or typing's (`Optional`), and
-is redone on the whole file otherwise (`new_undefined`, `imports_for`).
+is redone on the whole file otherwise (engine/undefined.py).
 """
 
 from __future__ import annotations
 
-import builtins
 import re
-import symtable
-import sys
-import typing
 
 from .. import coords, syntax
 from ..syntax.lines import without
 from .request import EditRequest, Region
 
+# A library named as a means ("with the ipaddress module", "using Python's re module"), not this file's module.
+LIBRARY = re.compile(r"(?i)\b(?!(?:this|that|the|whole|entire|current|same|every|each|other|all|its|our|my|your|a|an)\b)"
+                     r"[^\W\d][\w.]*\s+(?:module|package|library|crate)s?\b")
 # Words that say the request reaches past the definitions it names.
 WIDE = re.compile(
     r"\b(?:files?|modules?|imports?|importing|callers?|call(?:ing)? sites?|usages?|uses of|everywhere|whole|entire|"
@@ -45,6 +44,9 @@ LIKE_BEFORE = re.compile(r"(?i)(?:\b(?:like|unlike|similar\s+to|same\s+as|as\s+i
 # Before a type named as where a member goes ("add a Json variant to OutputFormat"): a target, not a type referred to.
 MEMBER_TO = re.compile(r"(?i)\b(?:variant|field|member|propert(?:y|ie)|attribute|method|constructor|case|[gs]etter)s?\b"
                        r"(?:(?!\b(?:to|into|in|that|which)\b)[^.;:!?])*\b(?:to|into|in)\s+(?:the\s+)?(?:(?:enum|class|struct|type)\s+)?`?$")
+# A class's possessive before a member's name ("LookupDict's __repr__").
+OWNER_BEFORE = re.compile(r"([^\W\d][\w$]*)['’]s\s+`?$")
+OWNER_AFTER = re.compile(r"['’]s\s+`?([^\W\d][\w$]*)")
 # What goes right above a definition is part of it ("add a doc comment above transpose").
 ATTACHING = re.compile(r"\b(?:comments?|doc|docs|docstrings?|jsdoc|javadoc|decorators?|attributes?|annotations?)\b",
                        re.IGNORECASE)
@@ -120,9 +122,13 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         if not parts or not all(language.identifier.fullmatch(p) for p in parts):
             continue
         name, qualifier = parts[-1], parts[-2] if len(parts) > 1 else None
+        before, after = instruction[:m.start()], instruction[m.end():]
+        if (owns := OWNER_AFTER.match(after)) and owns[1] in defined and name in defined:
+            continue  # "LookupDict's __repr__": the class is where its member is, not what changes
         marked = _code_marked(instruction, m)
-        before = instruction[:m.start()]
-        after = instruction[m.end():]
+        if qualifier is None and (owner := OWNER_BEFORE.search(before)) and any(
+                kind == "class.outer" for kind, _ in defined.get(owner[1], ())):
+            qualifier, marked = owner[1], True  # that class's
         plain = (PLAIN_AFTER.match(after) or MAKE_BEFORE.search(before) or (PLAIN_THEN.match(after) and (
             PLAIN_BEFORE.search(before) or (counted_end >= 0 and LIST_GAP.match(instruction[counted_end:m.start()])))))
         if not (marked or plain) or LIKE_BEFORE.search(before):
@@ -145,7 +151,8 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         elif marked and qualifier is None:
             values.append(name)
     targets = functions + classes or referred
-    if not targets or WIDE.search(re.sub("|".join(rf"(?<![\w$]){re.escape(t.rsplit('.', 1)[-1])}(?![\w$])" for t in targets), " ", instruction)):
+    names = "|".join(rf"(?<![\w$]){re.escape(t.rsplit('.', 1)[-1])}(?![\w$])" for t in targets)
+    if not targets or WIDE.search(LIBRARY.sub(" ", re.sub(names, " ", instruction))):
         return []  # none, or words that reach past them, read without their names ("Make usage print to stderr")
     outside = without(source, spans).decode("utf-8", "replace")
     if any(_declared_pattern(v).search(outside) for v in values):
@@ -300,67 +307,6 @@ def opening(text: str, region: Region, language: syntax.Language) -> str | None:
         if not COMMENT_LINE.match(line):
             return text[region.start:start + m.end()]
     return None
-
-
-_DEFINED_EVERYWHERE = set(dir(builtins)) | {"__file__", "__name__", "__doc__", "__spec__", "__loader__", "__package__",
-                                            "__builtins__", "__path__", "__annotations__", "__dict__", "__module__",
-                                            "__qualname__", "__class__"}
-STAR_IMPORT = re.compile(r"^\s*from\s+\S+\s+import\s+\*", re.MULTILINE)
-
-
-def undefined_names(text: str) -> set[str] | None:
-    """The names a Python module uses that nothing binds (no assignment, import, definition or builtin);
-    None when that cannot be told (it does not compile, or `import *`)."""
-    if STAR_IMPORT.search(text):
-        return None
-    try:
-        top = symtable.symtable(text, "<edit>", "exec")
-    except (SyntaxError, ValueError):
-        return None
-    tables, bound, used = [top], set(), set()
-    while tables:
-        table = tables.pop()
-        tables += table.get_children()
-        for sym in table.get_symbols():
-            name = sym.get_name()
-            if table is top:
-                if sym.is_assigned() or sym.is_imported() or sym.is_namespace():
-                    bound.add(name)
-                elif sym.is_referenced():
-                    used.add(name)
-            elif sym.is_declared_global() and sym.is_assigned():
-                bound.add(name)
-            elif sym.is_global() and sym.is_referenced():
-                used.add(name)
-    return used - bound - _DEFINED_EVERYWHERE
-
-
-def new_undefined(original: str, edited: str, language: syntax.Language) -> set[str]:
-    """The names the edited text uses undefined that the original did not. Python: any name (none where
-    the original's names cannot be told, as it does not compile); other languages: a standard package
-    or type used with no import (`fmt.Errorf` in Go, `io::Result` in Rust; syntax.unbound_uses)."""
-    if language.name != "python":
-        return syntax.unbound_uses(original.encode("utf-8"), edited.encode("utf-8"), language)
-    before = undefined_names(original)
-    after = undefined_names(edited) if before is not None else None
-    return after - before if after else set()
-
-
-def imports_for(names: set[str], edited: str, language: syntax.Language) -> list[bytes] | None:
-    """Import lines that bind every one of `names` in a Python module: a standard module used as one
-    (`logging.warning`) imported by its name, a name of typing's from typing; None when one has none.
-    Other languages: the lines language.toml's `standard_imports` and `trait_methods` give them."""
-    if language.name != "python":
-        table = dict(language.standard_imports) | dict(language.trait_methods)
-        if not names or not names <= table.keys():
-            return None
-        return sorted({language.import_line.format(spec=table[n]).encode() for n in names})
-    modules = sorted(n for n in names if n in sys.stdlib_module_names and not n.startswith("_")
-                     and re.search(rf"(?<![\w.]){re.escape(n)}\.[^\W\d]", edited))
-    typed = sorted(n for n in names if n in typing.__all__ and n not in modules)
-    if set(modules) | set(typed) != names:
-        return None
-    return [f"import {m}".encode() for m in modules] + ([f"from typing import {', '.join(typed)}".encode()] if typed else [])
 
 
 # A definition a request asks to be written: "into a helper method _download", "add a function called clamp".

@@ -6,7 +6,8 @@ from lsp_server import syntax
 from lsp_server.config import Settings
 from lsp_server.engine.engine import Engine
 from lsp_server.engine.removal import removes_only
-from lsp_server.engine.scope import named_definitions, new_undefined, undefined_names
+from lsp_server.engine.scope import named_definitions
+from lsp_server.engine.undefined import imports_for, new_undefined, undefined_names
 from lsp_server.engine.tasks import Task, build_request
 from tests.scripted import ScriptedModel
 
@@ -177,6 +178,15 @@ def test_a_qualified_name_is_the_definition_inside_that_class():
     request = build_request(text, Task("edit", "Make B.run return 1."), path="m.py")
     assert [text[r.start:r.end] for r in request.regions] == ["    def run(self):\n        pass\n"]
     assert request.regions[0].start == text.index("class B")  + len("class B:\n")
+    request = build_request(text, Task("edit", "Make B's run return 1."), path="m.py")  # a possessive says so too
+    assert request.definitions == ("B.run",) and request.regions[0].start == text.index("class B") + len("class B:\n")
+
+
+def test_a_library_named_as_the_means_is_no_word_for_the_whole_file():
+    assert named("Rewrite route with the bisect module.") == ["route"]
+    assert named("Make deliver use Python's logging module.") == ["deliver"]
+    assert named("Log from deliver across the module.") == []
+    assert named("Add type hints to deliver and the whole module.") == []
 
 
 def test_undefined_names_are_what_nothing_in_the_module_binds():
@@ -198,8 +208,6 @@ def test_new_undefined_names_are_those_the_edit_brought_in():
 
 
 def test_imports_for_standard_modules_used_as_modules_and_typing_names_only():
-    from lsp_server.engine.scope import imports_for
-
     py = syntax.language_for("m.py")
     code = "def f(x: Optional[int]) -> List[int]:\n    logging.info(x)\n    return [x]\n"
     assert imports_for({"logging", "Optional", "List"}, code, py) == [b"import logging", b"from typing import List, Optional"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lsp_server import syntax
 from lsp_server.config import Settings
 from lsp_server.engine.engine import Engine
-from lsp_server.engine.scope import imports_for, new_undefined
+from lsp_server.engine.undefined import imports_for, new_undefined
 from lsp_server.engine.tasks import Task, build_request
 from tests.scripted import ScriptedModel
 
