@@ -66,3 +66,18 @@ def chosen(units: list[Unit], instruction: str, source: bytes, language: syntax.
 
 def _name(units: list[Unit]) -> str:
     return units[0].name if units else ""
+
+
+def beside(text: str, start: int, end: int, answer: str, asked: set[str], language: syntax.Language) -> str | None:
+    """For an answer that wrote a new definition the request asks for ("Add a CheckErrf function that ...
+    calls CheckErr") in place of the region's, which it no longer defines: the region as it was, then the
+    answer, apart as the region is from the code above it. None where the answer defines none of `asked`
+    that the file lacks."""
+    defined = syntax.definitions(text.encode("utf-8"), language)
+    new = set(syntax.definitions(answer.encode("utf-8"), language)) & asked
+    if not new or new & set(defined) or not text[start:end].endswith("\n"):
+        return None
+    gap = len(text[:start]) - len(text[:start].rstrip("\r\n"))
+    blank = (text[:start][-gap:].count("\n") - 1) if gap else 1
+    newline = "\r\n" if text[start:end].endswith("\r\n") else "\n"
+    return text[start:end] + newline * max(1, blank) + answer.lstrip("\r\n")

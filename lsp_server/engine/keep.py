@@ -9,13 +9,11 @@ end whose definition runs on past it. So is the region's code before its first d
 with one, and kept none of those lines: a fragment, not a rewrite. A request that may mean removing, moving,
 merging, converting or renaming code is taken at its word: nothing is put back.
 
-An answer that still lost a long run of lines, writing next to nothing in their place (a small model that jumps from
-one function's first lines to like lines of another, skipping everything between), is refused unless the request may
-mean removing or shortening code; so is one that wrote no code of its own (only comments, docstrings, rewritten
-definition lines) yet lost some (a new docstring, and the function's body gone after it), and one that no longer
-defines a name the region defined (another function's opening written over one's), unless the request may mean
-removing or renaming code. One that began with other code of the file (the module docstring, the functions above a
-named one) is stopped within its first lines (Keeper.astray).
+An answer that lost a long run of lines, writing next to nothing in their place, is refused unless the request may
+mean removing or shortening code; so is one that wrote no code of its own yet lost some, and one that no longer
+defines a name the region defined (another function's opening written over one's; a new function the request asks
+for written in its place is put beside it: blocks.beside), unless the request may mean removing or renaming code.
+One that began with other code of the file is stopped within its first lines (Keeper.astray).
 
 A line the answer changed in its spacing only (`maxc-minc` -> `maxc - minc`, two spaces before a comment) is put
 back as it was, unless the request is about layout: a model's house style is a change nobody asked for. Its
@@ -30,6 +28,7 @@ import re
 
 from .. import coords, syntax
 from ..errors import EditError
+from . import blocks, scope
 from .resume import resumed, without_lines_above, without_lines_below
 from .spacing import indent as _indent
 from .spacing import unrestyled
@@ -48,9 +47,7 @@ SHORTENING = re.compile(r"\b(simplif|shorten|condens|compact|refactor|clean|redu
 RESTYLING = re.compile(r"\b(format|style|spac|whitespace|blank|empty line|indent|align|pep ?8|black|prettier|gofmt|"
                        r"rustfmt|clang-format|lint|wrap|line length|long|characters|columns|tidy|clean|readab|consistent)",
                        re.I)
-# A run of at least this many lines with words, gone from the answer with at most a quarter as many
-# written in their place, is code the answer skipped (a loop becoming a comprehension loses 6).
-DROPPED_MIN_LINES = 10
+DROPPED_MIN_LINES = 10  # lines with words gone, a quarter as many written: skipped (a comprehension loses 6)
 # What a refused answer's message suggests: a narrower region, where the model has less to copy.
 ASK_AGAIN = "(ask again for the code to change alone: a selection, --lines or --symbol)"
 _QUOTED = re.compile(r'"""[\s\S]*?"""|"[^"\n]*"|`[^`\n]*`|(?<!\w)\'[^\'\n]*\'(?!\w)')
@@ -61,9 +58,7 @@ _WORDLESS = re.compile(r"^\W*$")
 # A line that is a comment only: a name there is prose, not code.
 _COMMENT = re.compile(r"^\s*(#|//|/\*|\*|--|;)")
 _BREAKS = ("\n", "\r")
-# An answer's first lines with words that may come before its region's code (imports, comments, a
-# new helper) while Keeper.astray watches for other code of the file.
-ASTRAY_LINES = 12
+ASTRAY_LINES = 12  # an answer's first lines with words Keeper.astray watches for other code of the file
 
 
 class Keeper:
@@ -83,6 +78,7 @@ class Keeper:
         self.removing = bool(self.units) and removing
         self.shortening = removing or bool(SHORTENING.search(words))
         self.restyling = bool(RESTYLING.search(words))
+        self.asked = scope.asked_names(instruction)  # new definitions it asks for ("Add a CheckErrf function")
         self.first_line = text.count("\n", 0, start) + 1  # the region's first line in the file, 1-based
         # Where each unit ends, as a str index into the region; and where the code before the first
         # definition does (the stream holds there too).
@@ -167,7 +163,10 @@ class Keeper:
         if lost:
             raise EditError(f"the model's answer wrote no code, yet dropped {len(lost)} line(s) of it, first line "
                             f"{self.first_line + lost[0]} {ASK_AGAIN}", kind="model")
-        if gone := self.undefined(result):
+        if (gone := self.undefined(result)) and (
+                both := blocks.beside(self.text, self.start, self.end, result, self.asked, self.language)):
+            result = both  # the new definition asked for, written in place of the region's: beside it
+        elif gone:
             raise EditError(f"the model's answer no longer defines {', '.join(gone)}, which the request does not ask "
                             f"to remove or rename {ASK_AGAIN}", kind="model")
         return result, kept

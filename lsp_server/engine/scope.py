@@ -94,8 +94,11 @@ def _mentioned(m: re.Match) -> str:
     return (m["tick"] or m["word"]).strip().removesuffix("()")
 
 
-def _code_marked(instruction: str, m: re.Match) -> bool:
-    """Whether a mention is written as code: quoted, dotted, called, with _, a digit or inner capital, or capitalized mid-sentence."""
+def _code_marked(instruction: str, m: re.Match, word: str | None = None) -> bool:
+    """Whether a mention is written as code: quoted, dotted, called, with _, a digit or inner capital, or capitalized
+    mid-sentence (`word`: a name matched otherwise, quoted or called as its match shows)."""
+    if word is not None:
+        return "`" in m[0] or "()" in m[0] or _code_marked(instruction, MENTION.match(word), None)
     if m["tick"] or m["call"] or "." in m["word"]:
         return True
     word = m["word"]
@@ -313,16 +316,26 @@ def opening(text: str, region: Region, language: syntax.Language) -> str | None:
 _KIND = r"(?:a\s+|an\s+)?(?:new\s+)?(?:private\s+|static\s+|separate\s+|small\s+)?(?:helper|function|method|class)" \
         r"(?:\s+(?:function|method))?\s+(?:called\s+|named\s+)?`?(?P<name>[A-Za-z_$][\w$]*)"
 _ASKED = re.compile(rf"\b(?:into|to|as|create|add|write|define|introduce)\s+{_KIND}", re.IGNORECASE)
+# The name before the kind word: "Add a CheckErrf function", "write an is_html helper".
+_ASKED_BEFORE = re.compile(r"\b(?:create|add|write|define|introduce)\s+(?:a\s+|an\s+)?(?:new\s+)?`?(?P<name>[A-Za-z_$][\w$]*)`?"
+                           r"(?:\(\))?\s+(?:helper|function|method|class)\b", re.IGNORECASE)
 _NOT_A_NAME = {"to", "that", "which", "for", "in", "on", "with", "the", "a", "an", "and", "or", "so", "from", "of",
                "at", "by", "returning", "taking", "per", "each", "instead", "above", "below", "after", "before",
-               "inside", "here", "there", "it", "this", "its", "who", "whose"}
+               "inside", "here", "there", "it", "this", "its", "who", "whose", "function", "method", "class", "helper"}
+
+
+def asked_names(instruction: str) -> set[str]:
+    """The names of the definitions a request asks to be written ("a function called clamp", "a CheckErrf function")."""
+    found = [m["name"] for m in _ASKED.finditer(instruction)] + [  # before its kind word, a name written as code
+        m["name"] for m in _ASKED_BEFORE.finditer(instruction) if _code_marked(instruction, m, m["name"])]
+    return {n for n in found if n.lower() not in _NOT_A_NAME}
 
 
 def asked_unwritten(instruction: str, edited: str, language: syntax.Language) -> set[str]:
     """The definitions the request asks to be written ("Extract the download into a helper method
     _download(url)") that the edited text does not define: an answer that calls `self._download` and
     defines it nowhere is no such edit (an attribute escapes the undefined-name check)."""
-    asked = {m["name"] for m in _ASKED.finditer(instruction) if m["name"].lower() not in _NOT_A_NAME}
+    asked = asked_names(instruction)
     if not asked or not language.has_grammar:
         return set()
     defined = set(syntax.definitions(edited.encode("utf-8"), language))  # or bound: `Point = namedtuple(...)`

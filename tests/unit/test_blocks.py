@@ -100,3 +100,27 @@ def test_a_nested_class_method_is_not_the_last_method_and_a_second_request_keeps
     nested = "class A:\n    def f(self):\n        return 1\n\n    class Meta:\n        def g(self):\n            return 2\n"
     assert regions("Add a method h to A.", nested, "a.py") == ["    def f(self):"]
     assert regions("Add a fahrenheit method to Reading. Then rename kelvin to k.", PY, "r.py") == ["class Reading:"]
+
+
+CHECK = ("package cobra\n\nimport \"fmt\"\n\nfunc Other() {}\n\n// CheckErr prints msg and exits.\nfunc CheckErr(msg interface{}) {\n"
+         "\tif msg != nil {\n\t\tfmt.Println(msg)\n\t}\n}\n")
+CHECKF = "func CheckErrf(format string, args ...interface{}) {\n\tCheckErr(fmt.Sprintf(format, args...))\n}\n"
+
+
+def test_a_new_function_asked_for_written_in_place_of_the_regions_goes_beside_it():
+    from lsp_server import syntax
+    from lsp_server.engine.keep import Keeper
+    from lsp_server.errors import EditError
+    start = CHECK.index("// CheckErr")
+    go = syntax.language_for("c.go")
+    keeper = Keeper(CHECK, start, len(CHECK), "Add a CheckErrf function that formats its message and calls CheckErr.", go)
+    assert keeper.final(CHECKF)[0] == CHECK[start:] + "\n" + CHECKF
+    # Python: as far apart as the region is from the code above it
+    py = "import sys\n\n\ndef check(msg):\n    print(msg)\n"
+    keeper = Keeper(py, py.index("def"), len(py), "Write a `checkf` function that calls check.", syntax.language_for("c.py"))
+    assert keeper.final("def checkf(fmt, *args):\n    check(fmt % args)\n")[0] == (
+        "def check(msg):\n    print(msg)\n\n\ndef checkf(fmt, *args):\n    check(fmt % args)\n")
+    # A request for no new definition, or one the answer did not write, is still refused.
+    for instruction in ("Make CheckErr print to stderr.", "Add a Fatal function that calls CheckErr."):
+        with pytest.raises(EditError, match="no longer defines CheckErr"):
+            Keeper(CHECK, start, len(CHECK), instruction, go).final(CHECKF)
