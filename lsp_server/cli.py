@@ -117,6 +117,9 @@ def cmd_edit(args) -> int:
     if result.widened_for:
         print(f"specedit: the new code of {', '.join(request.definitions)} uses {', '.join(result.widened_for)}, which the "
               "file does not define: rewrote the whole file instead", file=sys.stderr)
+    elif request.narrowed and request.regions[0].lead == text[request.regions[0].start:request.regions[0].end]:
+        print(f"specedit: wrote the new code after {request.definitions[0]}, the function named most like it "
+              "(give --lines to rewrite other lines instead)", file=sys.stderr)
     elif request.narrowed:
         print(f"specedit: rewrote only {', '.join(request.definitions)}, which the instruction names "
               "(give --lines to rewrite other lines too)", file=sys.stderr)

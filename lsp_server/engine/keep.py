@@ -29,7 +29,7 @@ import re
 from .. import coords, syntax
 from ..errors import EditError
 from . import blocks, scope
-from .resume import resumed, without_lines_above, without_lines_below
+from .resume import resumed, without_copies, without_lines_above, without_lines_below
 from .spacing import indent as _indent
 from .spacing import unrestyled
 
@@ -148,7 +148,8 @@ class Keeper:
     def final(self, output: str) -> tuple[str, int]:
         """keep(output) less the file's lines around the region it began or ended with (resume.py), or EditError where
         it skipped a run of lines (skipped()) or lost code writing none (code_lost()), unless only after its prose."""
-        output = without_lines_below(self.text, self.start, self.end, output, self.language)
+        output = without_copies(self.text, self.start, self.end, without_lines_below(
+            self.text, self.start, self.end, output, self.language), self.language)
         result, kept = self.keep(without_lines_above(self.text[:self.start], output, self.region))
         result = self.unrestyled(result)
         if skipped := self.skipped(result):

@@ -22,12 +22,9 @@ from .keep import Keeper
 from .request import EditRequest, Region
 from .speculative import LoopOptions, LoopStats, Step, has_fence_line
 
-# Under typical acceptance a re-sync may skip at most this much draft text (bytes): see Drafter.
-MAX_JUMP_LOSSY = 512
-# Tokens of margin kept free in the context beyond the prompt and the draft.
-CONTEXT_SLACK = 16
-# A chat model's answer is cut where it copies past the region into the file's next lines: this many.
-LINES_BEYOND = 4
+MAX_JUMP_LOSSY = 512  # bytes of draft text a re-sync may skip under typical acceptance (see Drafter)
+CONTEXT_SLACK = 16  # tokens of margin kept free in the context beyond the prompt and the draft
+LINES_BEYOND = 4  # a chat model's answer is cut where it copies past the region into the file's next lines: this many
 
 
 @dataclass
@@ -203,7 +200,8 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
         acceptance = "greedy"
     elif acceptance == "auto":
         acceptance = "typical" if sources[0].led else "greedy"
-    budget = token_budget(backend, settings, len(sources[0].tokens), len(prompt.tokens or ()))
+    # (an answer that goes on after a lead of the whole region, a new function: as if it were 256 tokens)
+    budget = token_budget(backend, settings, len(sources[0].tokens) + (0 if region_bytes else 256), len(prompt.tokens or ()))
     settled = None
     if region.draft is None and (at := docsonly.settled_at(text, region.start, region.end, request.instruction,
                                                            language)) is not None:
@@ -339,7 +337,9 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
     body = finish(prepared, output, stats)
     # An answer with nothing of its own after the lead (it went straight past the region's end, as a
     # removal does) is empty: the lead is only the region's indentation.
-    result = lead + body if body.strip() else body.lstrip(" \t")
+    if not prepared.region_bytes and body.strip():  # after a lead of the whole region: apart from the next code as it was
+        body = body.rstrip("\r\n") + lead[len(lead.rstrip("\r\n")):]
+    result = lead + body if body.strip() or not prepared.region_bytes else body.lstrip(" \t")
     if keeper is not None:
         result, stats.kept_units = keeper.final(result)
         result = docsonly.documented(request.text, region.start, region.end, request.instruction, result,

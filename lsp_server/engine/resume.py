@@ -11,14 +11,17 @@ file's `#include` and `typedef struct {...} ring_t;`, then the function: the typ
 and the file no longer compiled. An answer's first lines that repeat the lines right above its
 region are those lines, not new code (`without_lines_above`). Likewise, asked to add a method after a
 class's last one (its region), the 1.5B closed the class too: last lines that repeat those right after
-the region, where the file parses without them and not with them, go (`without_lines_below`).
+the region, where the file parses without them and not with them, go (`without_lines_below`). And going on
+after `sdstoupper` to add `sdstotitle`, it first wrote `sdstolower` again, word for word as it stands above:
+a definition the answer writes that is one of the file's outside the region, the same text, goes
+(`without_copies`).
 """
 
 from __future__ import annotations
 
 import re
 
-from .. import syntax
+from .. import coords, syntax
 from ..coords import lsp_lines
 
 
@@ -80,3 +83,23 @@ def resumed(original: list[str], output: str, code: list[int], comments: set[int
     if output and not output.endswith(("\n", "\r")):
         output += newline
     return output + "".join(original[first:])
+
+
+def without_copies(text: str, start: int, end: int, output: str, language: syntax.Language) -> str:
+    """`output` (the new text of text[start:end]) without the definitions it writes that stand outside the region
+    as they are written there (their names none of the region's), and the blank lines after them."""
+    source = text.encode("utf-8")
+    lo, hi = coords.byte_span(text, (start, end))
+    found = syntax.definitions(source, language)
+    own = {name for name, units in found.items() for _, u in units if u.start < hi and lo < u.end}
+    outside = {(name, source[u.start:u.end].strip()) for name, units in found.items() if name not in own
+               for _, u in units if u.end <= lo or u.start >= hi}
+    if not outside:
+        return output
+    new = output.encode("utf-8")
+    copies = {(u.start, u.end) for name, units in syntax.definitions(new, language).items()
+              for _, u in units if (name, new[u.start:u.end].strip()) in outside}
+    copies = {(a, b) for a, b in copies if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in copies)}
+    for a, b in sorted(copies, reverse=True):
+        new = new[:a] + new[b:].lstrip(b"\r\n")
+    return new.decode("utf-8") if copies else output

@@ -14,7 +14,7 @@ from .docsonly import given_doc
 from .regions import change_regions
 from .request import EditRequest, Region
 from .removal import lone_line_breaks_free, removed_definitions, removes_only, without_unused_imports
-from .scope import named_definitions
+from .scope import insertion_after, named_definitions
 from .sketch import marker_patterns, merge_sketch
 
 _WITHIN = r"`?[^\W\d][\w$.]*?(?:\(\))?`?"
@@ -141,6 +141,12 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
             regions = definition_regions(text, ",".join(named), language, task.instruction)
             return EditRequest(text, task.instruction, regions, path, language_id, definitions=named, narrowed=True,
                                removes=_removes(task.instruction, named, regions, text))
+        if not named and (after := insertion_after(task.instruction, text, language)) is not None:
+            # A new function "like" one of a large file: the model is shown that one as written and goes on after it.
+            region = next(r for r in definition_regions(text, after[0], language) if r.start <= after[1] < r.end)
+            end = region.end + len(text[region.end:]) - len(text[region.end:].lstrip("\r\n"))  # and the blank lines after
+            region = Region(region.start, end, lead=text[region.start:end])
+            return EditRequest(text, task.instruction, [region], path, language_id, definitions=(after[0],), narrowed=True)
     if span is None and task.lines:
         span = coords.line_span(text, *task.lines)
     span = coords.without_blank_edges(text, span) if span and span != (0, len(text)) else (0, len(text))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from lsp_server import syntax
 from lsp_server.engine.tasks import build_request, task_from
 
 RS = '''use std::fmt;
@@ -124,3 +125,35 @@ def test_a_new_function_asked_for_written_in_place_of_the_regions_goes_beside_it
     for instruction in ("Make CheckErr print to stderr.", "Add a Fatal function that calls CheckErr."):
         with pytest.raises(EditError, match="no longer defines CheckErr"):
             Keeper(CHECK, start, len(CHECK), instruction, go).final(CHECKF)
+
+
+def _big_c() -> str:
+    filler = "".join(f"/* Helper number {i}. */\nint helper_{i}(int x) {{\n    return x + {i};\n}}\n\n" for i in range(100))
+    return ("#include <ctype.h>\n\n" + filler + "/* Lower it. */\nvoid strtolower(char *s) {\n    for (; *s; s++) *s = tolower(*s);\n}\n\n"
+            "/* Upper it. */\nvoid strtoupper(char *s) {\n    for (; *s; s++) *s = toupper(*s);\n}\n\nint main(void) {\n    return 0;\n}\n")
+
+
+TITLE = "/* Title it. */\nvoid strtotitle(char *s) {\n    if (*s) *s = toupper(*s);\n    strtolower(s + 1);\n}\n"
+
+
+def test_a_new_function_for_a_large_file_goes_after_the_one_named_most_like_it():
+    from lsp_server.engine.scope import insertion_after
+    from tests.unit.test_engine import chat_engine
+    text = _big_c()
+    c = syntax.language_for("s.c")
+    instruction = "Add an strtotitle function that uppercases the first character and lowercases the rest."
+    assert insertion_after(instruction, text, c) == ("strtoupper", text.index("/* Upper it."))
+    request = build_request(text, task_from(instruction), path="s.c")
+    region = request.regions[0]
+    assert region.lead == text[region.start:region.end] == "/* Upper it. */\nvoid strtoupper(char *s) {\n" \
+        "    for (; *s; s++) *s = toupper(*s);\n}\n\n"
+    # the model goes on after the lead; it wrote strtolower again first: that copy goes, the blank line stays
+    again = "/* Lower it. */\nvoid strtolower(char *s) {\n    for (; *s; s++) *s = tolower(*s);\n}\n\n"
+    result = chat_engine(request, again + TITLE).edit(request)
+    assert result.text == text.replace("int main(void)", TITLE + "\nint main(void)")
+    # nothing written after the lead is no change, never the function gone
+    assert not chat_engine(request, "").edit(request).changed
+    # not where the file is small, the request names a definition (a place), or no name is like the new one
+    assert insertion_after(instruction, text[-400:], c) is None
+    assert insertion_after("Add an strtotitle function after main.", text, c) is None
+    assert insertion_after("Add a capitalize function.", text, c) is None
