@@ -20,7 +20,7 @@ from .drafts import Drafter
 from .drafttext import DraftText, rest_of_lines
 from .keep import Keeper
 from .request import EditRequest, Region
-from .speculative import LoopOptions, LoopStats, Step, has_fence_line
+from .speculative import LoopOptions, LoopStats, Step, fence_lines
 
 MAX_JUMP_LOSSY = 512  # bytes of draft text a re-sync may skip under typical acceptance (see Drafter)
 CONTEXT_SLACK = 16  # tokens of margin kept free in the context beyond the prompt and the draft
@@ -272,7 +272,7 @@ def loop_options(prepared: Prepared, settings: Settings, request: EditRequest, b
     opts.acceptance, opts.typical_ratio = prepared.acceptance, settings.draft.typical_ratio
     opts.max_new_tokens = prepared.budget
     opts.stop = prepared.fence.encode()
-    opts.shorter_fence = not has_fence_line(prepared.region_bytes)
+    opts.region_fences = fence_lines(prepared.region_bytes)
     opts.stop_at_region_end = True  # chat models run on past the region: its draft texts say where it ends
     return opts
 

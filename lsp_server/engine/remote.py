@@ -190,8 +190,8 @@ class RemoteBackend:
                 raise EditError("the inference server's stream broke off before the answer was complete", kind="model")
             if options.stop_at_region_end and drafter.at_content_end:
                 state["end"] = True
-            elif (answer.finish_reason == "stop" and options.shorter_fence
-                  and (cut := shorter_fence_end(bytes(output), state["stop"])) is not None):
+            elif (answer.finish_reason == "stop"
+                  and (cut := shorter_fence_end(bytes(output), state["stop"], options.region_fences)) is not None):
                 del output[cut:]
                 state["end"] = True
         stats.stop_reason = ("settled" if stats.settled_bytes else "end") if state["end"] else (

@@ -35,7 +35,8 @@ class LoopOptions:
     typical_ratio: float = 0.3
     max_new_tokens: int = 2048
     stop: bytes = b"```"  # the closing fence
-    shorter_fence: bool = True  # an answer closed by a shorter fence, then ended, is complete (not where the region has one)
+    # an answer closed by a shorter fence, then ended, is complete: where it has one more fence line than the region
+    region_fences: int = 0
     stop_at_line_start: bool = True  # the stop text counts only at a line start (a fence); False: anywhere
     # Base models rarely close the fence after copying; the output re-joining the end of the
     # region's code is then the end of the edit.
@@ -177,19 +178,22 @@ def stop_index(output: bytes, stop: bytes, searched_from: int, line_start: bool 
         start = hit + 1
 
 
-def shorter_fence_end(output: bytes, stop: bytes) -> int | None:
+def shorter_fence_end(output: bytes, stop: bytes, own: int = 0) -> int | None:
     """Where an answer that ended (an end-of-generation token) closed its code block with a fence shorter
     than `stop`, the opening one: its last line three or more backticks alone, as a model writes where the
-    code holds a fence itself and ours is longer. The index where that line begins; None otherwise."""
+    code holds a fence itself and ours is longer, and an odd number more such lines than the `own` its region
+    holds (a doc's example, copied, closes with one too; one it adds, with two). The index where that line
+    begins; None otherwise."""
     begins = output.rstrip(b" \t\r\n").rfind(b"\n") + 1
     fence = output[begins:].strip()
+    if (fence_lines(output) - own) % 2 != 1:
+        return None
     return begins if 3 <= len(fence) < len(stop) and fence == b"`" * len(fence) == stop[:len(fence)] else None
 
 
-def has_fence_line(region: bytes) -> bool:
-    """Whether a line of `region` is three or more backticks alone: then a shorter fence that an answer ends
-    with may be the region's own, not the answer's close (shorter_fence_end is not asked)."""
-    return any(len(t := line.strip()) >= 3 and t == b"`" * len(t) for line in region.splitlines())
+def fence_lines(text: bytes) -> int:
+    """How many lines of `text` are three or more backticks alone."""
+    return sum(1 for line in text.splitlines() if len(t := line.strip()) >= 3 and t == b"`" * len(t))
 
 
 def top2_margin(row: np.ndarray) -> float:
@@ -296,7 +300,7 @@ def speculative_edit(
                 next_token = next_token if instead is None else instead
         if not opening:
             if model.is_eog(next_token):
-                cut = shorter_fence_end(output, options.stop) if options.shorter_fence else None
+                cut = shorter_fence_end(output, options.stop, options.region_fences)
                 stats.stop_reason = "eos" if cut is None else "end"
                 if cut is not None:
                     cut_at(cut, len(tokens))

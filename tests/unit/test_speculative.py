@@ -45,7 +45,7 @@ def draft_text(text: bytes, **kw) -> DraftText:
     return DraftText.from_tokens(list(text), lambda t: bytes([t]), **kw)
 
 
-def run(original: bytes, target: bytes, speculate=True, cancel_after=None, lookup=True, stop=FENCE, shorter_fence=True,
+def run(original: bytes, target: bytes, speculate=True, cancel_after=None, lookup=True, stop=FENCE, region_fences=0,
         **drafter_kw):
     prompt = b"code:\n" + original + b"\nedited:\n"
     model = ScriptedModel(prompt, target)
@@ -59,7 +59,7 @@ def run(original: bytes, target: bytes, speculate=True, cancel_after=None, looku
 
     last = None
     for step in speculative_edit(model, list(prompt), drafter, LoopOptions(speculate=speculate, stop_at_region_end=False, lookup=lookup, stop=stop,
-                                                                   shorter_fence=shorter_fence),
+                                                                   region_fences=region_fences),
                                    stats, cancelled):
         steps += 1
         last = step
@@ -167,9 +167,12 @@ def test_a_shorter_closing_fence_before_eos_ends_the_answer(speculate):
     (b"x = 1\n``\n", b"````", None),
     (b"x = 1 ```\n", b"````", None),  # not alone on its line
     (b"x = 1\n", b"````", None),
+    (b"```\nx = 1\n```\n", b"````", None),  # a fence line opened it: the region's own, copied, not a close
+    (b"```\nx = 1\n```\ny = 2\n```\n", b"````", 20),  # an example it added, then its close
 ])
 def test_shorter_fence_end(output, stop, end):
     assert shorter_fence_end(output, stop) == end
+    assert shorter_fence_end(b"/**\n```\nf()\n```\n*/\n" + output, stop, own=2) == (end + 19 if end is not None else None)
 
 
 def test_proposals_end_on_a_syntax_boundary_and_skip_a_straddling_token():
@@ -504,9 +507,12 @@ def test_a_closing_fence_counts_after_indentation_only_at_a_line_start():
 
 
 def test_a_region_with_a_fence_line_of_its_own_is_not_ended_by_one():
-    from lsp_server.engine.speculative import has_fence_line
+    from lsp_server.engine.speculative import fence_lines
     original = b"Run:\n\n```sh\nmake test\n```\n"
-    assert has_fence_line(original) and not has_fence_line(b'parts = doc.split("\\n```")\n')
+    assert fence_lines(original) == 1 and fence_lines(b'parts = doc.split("\\n```")\n') == 0
     # The model copies the region, its own closing fence included, and stops: not taken as our fence.
-    out, stats, _, _ = run(original, original, speculate=False, stop=b"````", shorter_fence=False)
+    out, stats, _, _ = run(original, original, speculate=False, stop=b"````", region_fences=1)
     assert out == original and stats.stop_reason == "eos"
+    # One more, at the end: the region's fence copied, then the answer's close (a TypeScript doc's example).
+    out, stats, _, _ = run(original, original + b"```\n", speculate=False, stop=b"````", region_fences=1)
+    assert out == original and stats.stop_reason == "end"
