@@ -16,6 +16,8 @@ CONTEXT_BLOCKS_BEFORE = 2
 CONTEXT_BLOCKS_AFTER = 1
 # A file up to this size is shown whole, so every edit of it shares one cacheable prefix.
 WHOLE_FILE_CONTEXT_BYTES = 6000
+# The regions of one request that lie within this span are shown one window, around all of them.
+SHARED_WINDOW_BYTES = 4 * CONTEXT_BLOCK_BYTES
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,16 @@ def fence_for(*texts: str) -> str:
     return fence
 
 
-def context_window(text: str, start: int, end: int) -> tuple[int, int]:
+def context_window(text: str, start: int, end: int, around: tuple[int, int] | None = None) -> tuple[int, int]:
     """Str indices of whole lines around [start, end): the whole file if small, else the blocks around
-    the region's (CONTEXT_BLOCK_BYTES), which depend only on the blocks its first and last lines are in."""
+    the region's (CONTEXT_BLOCK_BYTES), which depend only on the blocks its first and last lines are in.
+    `around`: the span of all the regions of one request; where it is short (SHARED_WINDOW_BYTES), the
+    window around it, so that their prompts begin alike and the model keeps what it read for the first
+    (sds.c's is_hex_digit and hex_digit_to_int, made static: 2,597 tokens read, 19.9 s)."""
     if len(text.encode("utf-8")) <= WHOLE_FILE_CONTEXT_BYTES:
         return 0, len(text)
+    if around is not None and len(text[around[0]:around[1]].encode("utf-8")) <= SHARED_WINDOW_BYTES:
+        start, end = around
     first, last = _block_of(text, start), _block_of(text, max(start, end - 1))
     return _block_start(text, first - CONTEXT_BLOCKS_BEFORE), _block_start(text, last + 1 + CONTEXT_BLOCKS_AFTER)
 

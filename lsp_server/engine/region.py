@@ -110,16 +110,16 @@ class Progress:
         return Progress(prefix + self.output, sync, stats, fraction, rate)
 
 
-def prompt_parts(text: str, region: tuple[int, int], language: syntax.Language, path: str | None,
-                 instruction: str, fence: str, sketch: str | None = None, excerpt: bool = False) -> prompts.PromptParts:
+def prompt_parts(text: str, region: tuple[int, int], language: syntax.Language, path: str | None, instruction: str,
+                 fence: str, sketch: str | None = None, excerpt: bool = False, around: tuple[int, int] | None = None
+                 ) -> prompts.PromptParts:
     """The prompt's pieces for a region (str span); warm() and edits share it, so their prefixes match.
 
-    excerpt: show only the region (a tool-made draft carries the change, and its margin lines are
-    the context the model needs to verify it); else the file, or a window around the region.
-    """
+    excerpt: only the region (a tool's draft carries the change; its margins are the context to verify it);
+    else the file, or a window around the region (or `around`, the span of all the request's regions)."""
     start, end = region
     whole = start == 0 and end == len(text)
-    ctx_lo, ctx_hi = (start, end) if excerpt else prompts.context_window(text, start, end)
+    ctx_lo, ctx_hi = (start, end) if excerpt else prompts.context_window(text, start, end, around)
     return prompts.PromptParts(
         name=PurePath(path).name if path else "untitled",
         fence_lang=language.name if language.name != "text" else "",
@@ -141,7 +141,7 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
     fence = prompts.fence_for(text, region.draft or "", request.sketch or "")
     instruction = scope.shown_instruction(request, region, language) or "apply the change shown in the draft"
     parts = prompt_parts(text, (region.start, region.end), language, request.path, instruction, fence, request.sketch,
-                         excerpt=region.draft is not None)
+                         excerpt=region.draft is not None, around=(request.regions[0].start, request.regions[-1].end))
     prompt = backend.prompt(parts, region.draft if guided else None)
     lead, lead_taken = "", 0
     if prompt.chat and region.draft is None and backend.prefills_answer:

@@ -144,6 +144,18 @@ def test_regions_whose_lines_start_in_the_same_blocks_are_shown_the_same_window(
         assert window_a[0] == window_b[0]
 
 
+def test_the_regions_of_one_request_near_one_another_are_shown_one_window():
+    """So the second region's prompt begins as the first's did, and the model keeps what it read of it."""
+    a = (LARGE.index("value_100 "), LARGE.index("value_101 "))
+    b = (LARGE.index("value_130 "), LARGE.index("value_131 "))
+    assert prompts.context_window(LARGE, *a) != prompts.context_window(LARGE, *b)
+    around = (a[0], b[1])
+    assert prompts.context_window(LARGE, *a, around) == prompts.context_window(LARGE, *b, around) == \
+        prompts.context_window(LARGE, *around)
+    far = (a[0], LARGE.index("value_290 "))  # too far apart: each its own window, as alone
+    assert prompts.context_window(LARGE, *a, far) == prompts.context_window(LARGE, *a)
+
+
 def test_the_window_is_as_large_as_the_fixed_margins_it_replaced_on_average():
     """The margins were 2400 characters before the region and 800 after (to line ends), for any region:
     the blocks show 1600-2400 before and 800-1600 after, the same on average (within 2% here)."""
