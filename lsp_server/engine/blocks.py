@@ -74,9 +74,11 @@ def beside(text: str, start: int, end: int, answer: str, asked: set[str], langua
     answer, apart as the region is from the code above it. None where the answer defines none of `asked`
     that the file lacks."""
     defined = syntax.definitions(text.encode("utf-8"), language)
-    new = set(syntax.definitions(answer.encode("utf-8"), language)) & asked
-    if not new or new & set(defined) or not text[start:end].endswith("\n"):
-        return None
+    written = set(syntax.definitions(answer.encode("utf-8"), language))
+    region = syntax.definitions(text[start:end].encode("utf-8"), language)
+    new = written & asked
+    if not new or new & set(defined) or written & set(region) or not text[start:end].endswith("\n"):
+        return None  # (one that also rewrote a definition of the region would have it twice)
     gap = len(text[:start]) - len(text[:start].rstrip("\r\n"))
     blank = (text[:start][-gap:].count("\n") - 1) if gap else 1
     newline = "\r\n" if text[start:end].endswith("\r\n") else "\n"

@@ -59,6 +59,9 @@ def unnarrated(text: str, start: int, end: int, answer: str, instruction: str, l
     return rewritten(text, start, end, answer, cuts)
 
 
+# A comment that speaks to a tool: never put back.
+DIRECTIVE = re.compile(r"pylint:|eslint|noqa|nolint|@ts-|\bgo:|type:\s*ignore|prettier-ignore|clang-format|rubocop:|"
+                       r"istanbul|c8 ignore|#\s*pragma|NOSONAR|fmt:\s*(?:off|on|skip)", re.IGNORECASE)
 # A request that speaks of comments or docs: a doc the answer left out may be what it asked for.
 SPEAKS_OF_DOCS = re.compile(r"\b(?:comment|doc|javadoc|jsdoc|rustdoc|godoc|prose|header|todo|fixme|xxx|hack|note|licen[cs]e|copyright)",
                             re.IGNORECASE)
@@ -69,10 +72,12 @@ def docs_put_back(text: str, start: int, end: int, answer: str, instruction: str
     definitions it still writes: the comment lines that open what is attached above a definition in the
     region (syntax.doc_sites), where none of them is a line of the answer and the answer's definition of
     that name has no comment above it."""
-    if not language.has_grammar or SPEAKS_OF_DOCS.search(instruction):
-        return answer
+    from .keep import REMOVING  # (keep.py imports what imports this module)
+    if not language.has_grammar or SPEAKS_OF_DOCS.search(instruction) or REMOVING.search(instruction):
+        return answer  # it may ask for that: "Make foo add 2 and drop the pylint disable"
     source = text.encode("utf-8")
-    comments = syntax.comment_ranges(source, language)
+    comments = [(a, b) for a, b in syntax.comment_ranges(source, language) if not DIRECTIVE.search(source[a:b].decode(
+        "utf-8", "replace"))]  # a linter's or compiler's directive the answer left out may be what it asked
     lines = {line.strip() for line in answer.split("\n")}
     dropped: dict[str, list[bytes]] = {}
     for site in syntax.doc_sites(source, language, *coords.byte_span(text, (start, end)), inside=False):

@@ -134,10 +134,8 @@ def prompt_parts(text: str, region: tuple[int, int], language: syntax.Language, 
 
 def prepare(backend: Backend, settings: Settings, request: EditRequest, region: Region) -> Prepared:
     """Prompt, draft texts, acceptance and budget for one region; EditError if it cannot fit."""
-    language = syntax.language_for(request.path, request.language_id)
-    text = request.text
+    language, text, guided = syntax.language_for(request.path, request.language_id), request.text, request.guided
     original = text[region.start:region.end]
-    guided = request.guided
     fence = prompts.fence_for(text, region.draft or "", request.sketch or "")
     instruction = scope.shown_instruction(request, region, language) or "apply the change shown in the draft"
     parts = prompt_parts(text, (region.start, region.end), language, request.path, instruction, fence, request.sketch,
@@ -145,10 +143,9 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
     prompt = backend.prompt(parts, region.draft if guided else None)
     lead, lead_taken = "", 0
     if prompt.chat and region.draft is None and backend.prefills_answer:
-        # The answer starts at the region's indentation: a small instruct model otherwise tends to
-        # write an indented region (a method, a nested block) flush left, as a snippet of its own.
-        # All of it but its last character, which BPE vocabularies join to the word after it
-        # ("   " + " pub", "\t" + "\treturn"): the model then writes its first token as it would.
+        # The answer starts at the region's indentation: a small instruct model otherwise tends to write an
+        # indented region flush left. All of it but its last character, which BPE vocabularies join to the
+        # word after it ("   " + " pub", "\t" + "\treturn"): the model then writes its first token as it would.
         lead = original[:len(original) - len(original.lstrip(" \t"))][:-1] if region.lead is None else region.lead
         if region.lead is None and (
                 doc := docsonly.doc_lead(text, region.start, region.end, request.instruction, language)):
@@ -159,6 +156,9 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
             if original.startswith(lead):
                 lead_taken = len(lead)
                 original = original[lead_taken:]
+    if region.lead == original and not lead_taken:  # a new function after this one, which it would be shown to change
+        raise EditError(f"the new code would go after {', '.join(request.definitions)}, but this backend cannot open the "
+                        "answer with it: select the lines to rewrite (--lines)", kind="fit")
     # Each draft ends with the closing fence so the model verifies that too.
     closing = ("" if not original or original.endswith("\n") else "\n") + fence
     region_bytes = original.encode("utf-8")

@@ -86,20 +86,29 @@ def resumed(original: list[str], output: str, code: list[int], comments: set[int
 
 
 def without_copies(text: str, start: int, end: int, output: str, language: syntax.Language) -> str:
-    """`output` (the new text of text[start:end]) without the definitions it writes that stand outside the region
-    as they are written there (their names none of the region's), and the blank lines after them."""
+    """`output` (the new text of text[start:end]) without the definitions it writes at the file's top level that
+    stand there outside the region as written (their names none of the region's), and the blank lines after
+    them; not one inside another (a class's method like another class's, a decorator's inner function)."""
     source = text.encode("utf-8")
     lo, hi = coords.byte_span(text, (start, end))
-    found = syntax.definitions(source, language)
-    own = {name for name, units in found.items() for _, u in units if u.start < hi and lo < u.end}
-    outside = {(name, source[u.start:u.end].strip()) for name, units in found.items() if name not in own
-               for _, u in units if u.end <= lo or u.start >= hi}
+    found = _top_level(syntax.definitions(source, language))
+    own = {name for name, u in found if u.start < hi and lo < u.end}
+    outside = {(name, source[u.start:u.end].strip()) for name, u in found if name not in own and (u.end <= lo or u.start >= hi)}
     if not outside:
         return output
-    new = output.encode("utf-8")
-    copies = {(u.start, u.end) for name, units in syntax.definitions(new, language).items()
-              for _, u in units if (name, new[u.start:u.end].strip()) in outside}
-    copies = {(a, b) for a, b in copies if not any(c <= a and b <= d and (c, d) != (a, b) for c, d in copies)}
-    for a, b in sorted(copies, reverse=True):
-        new = new[:a] + new[b:].lstrip(b"\r\n")
-    return new.decode("utf-8") if copies else output
+    edited = (text[:start] + output + text[end:]).encode("utf-8")
+    a_lo, a_hi = coords.byte_span(text[:start] + output, (start, start + len(output)))
+    copies = sorted(((u.start, u.end) for name, u in _top_level(syntax.definitions(edited, language))
+                     if a_lo <= u.start and u.end <= a_hi and (name, edited[u.start:u.end].strip()) in outside), reverse=True)
+    for a, b in copies:  # from the last: the answer's end moves back by what each takes
+        blank = len(edited[b:a_hi]) - len(edited[b:a_hi].lstrip(b"\r\n"))
+        if b + blank == a_hi and a > a_lo:  # the answer's last: the blank lines before it go instead
+            a, blank = len(edited[:a].rstrip(b"\r\n")) + 1, 0
+        edited, a_hi = edited[:a] + edited[b + blank:], a_hi - (b + blank - a)
+    return edited[:a_hi].decode("utf-8")[start:] if copies else output
+
+
+def _top_level(found: dict[str, list[tuple[str, syntax.Unit]]]) -> list[tuple[str, syntax.Unit]]:
+    """The definitions (by name) that lie in no other one."""
+    units = [(name, u) for name, pairs in found.items() for _, u in pairs]
+    return [(name, u) for name, u in units if not any(o.start <= u.start and u.end <= o.end and o != u for _, o in units)]

@@ -21,8 +21,9 @@ from ..syntax.lines import without
 from .request import EditRequest, Region
 
 # A library named as a means ("with the ipaddress module", "using Python's re module"), not this file's module.
-LIBRARY = re.compile(r"(?i)\b(?!(?:this|that|the|whole|entire|current|same|every|each|other|all|its|our|my|your|a|an)\b)"
-                     r"[^\W\d][\w.]*\s+(?:module|package|library|crate)s?\b")
+LIBRARY = re.compile(r"(?i)\b(?:with|using|use|uses|via|from|through|of)\s+(?:the\s+|[^\W\d]\w*['’]s\s+)?"
+                     r"(?!(?:this|that|the|whole|entire|current|same|every|each|other|all|its|our|my|your|a|an|shared|single|"
+                     r"one|new)\b)[^\W\d][\w.]*\s+(?:module|package|library|crate)s?\b(?!-)")
 # Words that say the request reaches past the definitions it names.
 WIDE = re.compile(
     r"\b(?:files?|modules?|imports?|importing|callers?|call(?:ing)? sites?|usages?|uses of|everywhere|whole|entire|"
@@ -99,7 +100,8 @@ def _code_marked(instruction: str, m: re.Match, word: str | None = None) -> bool
     """Whether a mention is written as code: quoted, dotted, called, with _, a digit or inner capital, or capitalized
     mid-sentence (`word`: a name matched otherwise, quoted or called as its match shows)."""
     if word is not None:
-        return "`" in m[0] or "()" in m[0] or _code_marked(instruction, MENTION.match(word), None)
+        return "`" in m[0] or "()" in m[0] or "$" in word or bool(
+            (alone := MENTION.match(word)) and _code_marked(instruction, alone, None))
     if m["tick"] or m["call"] or "." in m["word"]:
         return True
     word = m["word"]
@@ -127,7 +129,8 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
             continue
         name, qualifier = parts[-1], parts[-2] if len(parts) > 1 else None
         before, after = instruction[:m.start()], instruction[m.end():]
-        if (owns := OWNER_AFTER.match(after)) and owns[1] in defined and name in defined:
+        if (owns := OWNER_AFTER.match(after)) and owns[1] in defined and any(
+                kind == "class.outer" for kind, _ in defined.get(name, ())):
             continue  # "LookupDict's __repr__": the class is where its member is, not what changes
         marked = _code_marked(instruction, m)
         if qualifier is None and (owner := OWNER_BEFORE.search(before)) and any(
@@ -318,8 +321,11 @@ _KIND = r"(?:a\s+|an\s+)?(?:new\s+)?(?:private\s+|static\s+|separate\s+|small\s+
         r"(?:\s+(?:function|method))?\s+(?:called\s+|named\s+)?`?(?P<name>[A-Za-z_$][\w$]*)"
 _ASKED = re.compile(rf"\b(?:into|to|as|create|add|write|define|introduce)\s+{_KIND}", re.IGNORECASE)
 # The name before the kind word: "Add a CheckErrf function", "write an is_html helper".
+# After a kind word: not a definition asked for, but a part of one or of its use ("a cleanup() function call").
+_NOT_NEW = r"(?!\s+(?:calls?|pointers?|parameters?|params?|arguments?|args?|signatures?|bod(?:y|ies)|names?|types?|"\
+           r"definitions?|declarations?|references?|overloads?))"
 _ASKED_BEFORE = re.compile(r"\b(?:create|add|write|define|introduce)\s+(?:a\s+|an\s+)?(?:new\s+)?`?(?P<name>[A-Za-z_$][\w$]*)`?"
-                           r"(?:\(\))?\s+(?:helper|function|method|class)\b", re.IGNORECASE)
+                           rf"(?:\(\))?\s+(?:helper|function|method|class)\b{_NOT_NEW}", re.IGNORECASE)
 _NOT_A_NAME = {"to", "that", "which", "for", "in", "on", "with", "the", "a", "an", "and", "or", "so", "from", "of",
                "at", "by", "returning", "taking", "per", "each", "instead", "above", "below", "after", "before",
                "inside", "here", "there", "it", "this", "its", "who", "whose", "function", "method", "class", "helper"}
@@ -328,18 +334,22 @@ _NOT_A_NAME = {"to", "that", "which", "for", "in", "on", "with", "the", "a", "an
 # A request that writes a new function it names ("Add an sdstotitle function that ..."), and the size of file
 # past which one that names no place is written after the function named most like it, not by rewriting the file.
 NEW_FUNCTION = re.compile(r"\b(?:add|write|define|create|implement|introduce)\s+(?:a\s+|an\s+)?(?:new\s+)?`?(?P<name>"
-                          r"[^\W\d][\w$]*)`?(?:\(\))?\s+(?:helper\s+)?(?:function|helper|fn|func|procedure|routine)\b", re.I)
+                          r"[^\W\d][\w$]*)`?(?:\(\))?\s+(?:helper\s+)?(?:function|helper|fn|func|procedure|routine)\b" + _NOT_NEW, re.I)
+# A place the request gives for it (then the whole file is rewritten, as for a definition named as a place).
+_PLACE_WORD = re.compile(r"\b(?:at\s+the\s+(?:top|end|bottom|beginning|start)\s+of|before|after|above|below|beneath|"
+                         r"beside|next\s+to|between)\b", re.I)
 NEW_AFTER_BYTES = 6000
 
 
 def insertion_after(instruction: str, text: str, language: syntax.Language) -> tuple[str, int] | None:
-    """For a request of a large file that writes a new top-level function and names no definition: the function
-    whose name starts most like the new one's (three letters or more; the last of equals), by name and its str
+    """For a request of a large file that writes a new top-level function and names no definition nor place: the
+    function whose name starts most like the new one's (three letters or more where the new name is written as
+    code, else five and half of it; the last of equals), by name and its str
     index, after which the new one goes (tasks.build_request: its whole text is the answer's lead). Asked for sds.c's `sdstotitle`,
     the whole 1,328-line file was rewritten for 7.7 minutes; shown `sdstoupper` as the code to change, the
     1.5B made it the new function under the old name. None otherwise."""
     m = NEW_FUNCTION.search(instruction)
-    if m is None or len(text.encode("utf-8")) < NEW_AFTER_BYTES or not language.has_grammar:
+    if m is None or len(text.encode("utf-8")) < NEW_AFTER_BYTES or not language.has_grammar or _PLACE_WORD.search(instruction):
         return None
     name, source = m["name"], text.encode("utf-8")
     defined = syntax.definitions(source, language)
@@ -349,7 +359,8 @@ def insertion_after(instruction: str, text: str, language: syntax.Language) -> t
     scored = [(len(os.path.commonprefix([name.lower(), n.lower()])), u.start, n) for n, found in defined.items()
               for kind, u in found if kind == "function.outer" and not any(c.start <= u.start < c.end for c in classes)]
     best = max(scored, default=None)
-    if best is None or best[0] < 3:
+    # a name written as code, or one that starts as a function's does for half its length ("sdstotitle", "sdstoupper")
+    if best is None or best[0] < 3 or not (_code_marked(instruction, m, name) or best[0] >= max(5, len(name) / 2)):
         return None
     return best[2], coords.str_index(source, best[1])
 

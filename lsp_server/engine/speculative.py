@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import math
 import time
 from dataclasses import dataclass, field
@@ -192,8 +194,11 @@ def shorter_fence_end(output: bytes, stop: bytes, own: int = 0) -> int | None:
 
 
 def fence_lines(text: bytes) -> int:
-    """How many lines of `text` are three or more backticks alone."""
-    return sum(1 for line in text.splitlines() if len(t := line.strip()) >= 3 and t == b"`" * len(t))
+    """How many lines of `text` are three or more backticks alone, or an opening fence with a language (```sh)."""
+    return sum(1 for line in text.splitlines() if FENCE_LINE.match(line.strip()))
+
+
+FENCE_LINE = re.compile(rb"`{3,}[\w+#.-]*$")
 
 
 def top2_margin(row: np.ndarray) -> float:

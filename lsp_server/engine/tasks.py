@@ -123,7 +123,11 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     word for word; then only the clusters of lines it changes are rewritten, each as its own region.
     """
     language = syntax.language_for(path, language_id)
-    task = infer_kind(task, language)
+    inferred = infer_kind(task, language)
+    if inferred is not task and (within := _rename_within(task.instruction)) and not all(
+            syntax.definitions_named(text.encode("utf-8"), language, n.split(".")[-1]) for n in within.split(",")):
+        inferred = task  # "Rename helper to run in utils.py", "... in comments": no definition, so the model's to read
+    task = inferred
     if task.kind == "sketch":
         return _sketch_request(text, task, path, language_id)
     if task.kind not in ("edit", "rename", "fix"):
@@ -157,7 +161,8 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
         if not task.symbol or not task.new_name:
             raise EditError("a rename needs the symbol and the new name")
         spans = [span]
-        if span == (0, len(text)) and not task.lines and (within := _rename_within(task.instruction)):
+        if span == (0, len(text)) and not task.lines and (within := _rename_within(task.instruction)) and not (
+                syntax.definitions_named(text.encode("utf-8"), language, task.symbol)):  # a function's name: everywhere
             # "Rename min to best in ld": in ld's lines alone
             spans = [(r.start, r.end) for r in definition_regions(text, within, language)]
             span = (spans[0][0], spans[-1][1])

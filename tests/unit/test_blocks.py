@@ -157,3 +157,31 @@ def test_a_new_function_for_a_large_file_goes_after_the_one_named_most_like_it()
     assert insertion_after(instruction, text[-400:], c) is None
     assert insertion_after("Add an strtotitle function after main.", text, c) is None
     assert insertion_after("Add a capitalize function.", text, c) is None
+
+
+def test_no_new_function_beside_an_answer_that_also_rewrote_the_regions_other_definitions():
+    from lsp_server.engine.keep import Keeper
+    from lsp_server.errors import EditError
+    go = syntax.language_for("c.go")
+    start = CHECK.index("func Other")
+    answer = "func Other() { fmt.Println(\"hello\") }\n\n" + CHECKF
+    with pytest.raises(EditError, match="no longer defines CheckErr"):
+        Keeper(CHECK, start, len(CHECK), "Make Other print hello, and add a CheckErrf function that calls CheckErr.",
+               go).final(answer)
+
+
+def test_where_a_new_function_does_not_go_after_the_one_named_like_it():
+    from lsp_server.engine.scope import insertion_after
+    from tests.unit.test_engine import ScriptedModel, Engine, Settings
+    from lsp_server.errors import EditError
+    text, c = _big_c(), syntax.language_for("s.c")
+    for instruction in ("Add a callback function parameter to strtoupper.",  # a part of one, not a new one
+                        "Add a new function that lowercases it.",  # no name of its own
+                        "Add an strtotitle function at the end of the file.",  # a place given
+                        "Add a helpful function that pads it."):  # a plain word that starts as helper_0 does, barely
+        assert insertion_after(instruction, text, c) is None, instruction
+    # a backend that cannot open the answer with the function (a base model's completion prompt) says so
+    request = build_request(text, task_from("Add an strtotitle function that uppercases the first character."), path="s.c")
+    engine = Engine(Settings(), model=ScriptedModel({text[r.start:r.end]: TITLE for r in request.regions}))
+    with pytest.raises(EditError, match="would go after strtoupper"):
+        engine.edit(request)

@@ -87,3 +87,11 @@ def test_a_doc_comment_the_answer_left_out_whole_is_put_back_above_its_definitio
 def test_no_doc_comes_back_where_the_request_is_about_comments_or_the_answer_wrote_its_own(answer, instruction):
     region = GO.index("// rpad")
     assert put_back(GO, answer, instruction, "u.go", region) == answer
+
+
+@pytest.mark.parametrize("instruction", ["Make foo add 2 and drop the pylint disable.", "Make foo add 2."])
+def test_a_directive_or_a_comment_asked_away_is_not_put_back(instruction):
+    py = "import os\n\n\n# pylint: disable=too-many-branches\ndef foo(x):\n    return x + 1\n"
+    start = py.index("# pylint")
+    answer = "def foo(x):\n    return x + 2\n"
+    assert docs_put_back(py, start, len(py), answer, instruction, syntax.language_for("m.py")) == answer

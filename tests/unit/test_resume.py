@@ -66,3 +66,19 @@ def test_an_answer_that_closes_the_class_around_its_region_too_loses_that_line()
     # Where the file does not parse without them either: as written.
     broken = NEW.replace("this.n = 0;", "this.n = (0;") + "}\n"
     assert without_lines_below(TS, start, end, broken, ts) == broken
+
+
+def test_a_definition_written_again_as_it_stands_outside_goes_but_not_one_inside_another():
+    from lsp_server.engine.resume import without_copies
+    py = syntax.language_for("m.py")
+    two = "def a():\n    return 1\n\n\ndef b():\n    return 2\n"
+    start = two.index("def b")
+    assert without_copies(two, start, len(two), "def b():\n    return 3\n\n\ndef a():\n    return 1\n", py) == (
+        "def b():\n    return 3\n")
+    # a class's method like another class's, a decorator's inner function like another's: kept
+    shapes = "class Circle:\n    def __repr__(self):\n        return 'shape'\n\n\nclass Square:\n    pass\n"
+    square = "class Square:\n    def __repr__(self):\n        return 'shape'\n"
+    assert without_copies(shapes, shapes.index("class Square"), len(shapes), square, py) == square
+    logged = "def logged(fn):\n    def wrapper(*a):\n        return fn(*a)\n    return wrapper\n\n\ndef timed(fn):\n    return fn\n"
+    timed = "def timed(fn):\n    def wrapper(*a):\n        return fn(*a)\n    return wrapper\n"
+    assert without_copies(logged, logged.index("def timed"), len(logged), timed, py) == timed

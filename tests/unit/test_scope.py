@@ -397,3 +397,13 @@ def test_a_narrowed_removal_redone_on_the_whole_file_asks_the_model():
                           narrowed=True, removes=True)
     result = Engine(Settings(), model=ScriptedModel({text: whole})).edit(request)
     assert result.text == whole and result.widened_for == ["a"]  # not an empty file
+
+
+def test_review_cases_of_names_means_and_owners():
+    from lsp_server.engine.scope import asked_names, asked_unwritten
+    assert asked_names("Add a $fetch function that wraps fetch") == {"$fetch"}  # no crash on `$`
+    assert asked_unwritten("Add a cleanup() function call at the end of route.", "from u import cleanup\ncleanup()\n",
+                           syntax.language_for("m.py")) == set()  # a call, not a definition asked for
+    assert named("Make deliver use a single module-level cache.") == []  # not a library: module-level code
+    assert named("Make deliver log through a shared module logger.") == []
+    assert named("Make deliver's load call pass a timeout.") == ["deliver"]  # a function's possessive: that function

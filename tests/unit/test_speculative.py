@@ -169,6 +169,7 @@ def test_a_shorter_closing_fence_before_eos_ends_the_answer(speculate):
     (b"x = 1\n", b"````", None),
     (b"```\nx = 1\n```\n", b"````", None),  # a fence line opened it: the region's own, copied, not a close
     (b"```\nx = 1\n```\ny = 2\n```\n", b"````", 20),  # an example it added, then its close
+    (b"```sh\npip install\n```\n```\n", b"````", 22),  # one opened with its language
 ])
 def test_shorter_fence_end(output, stop, end):
     assert shorter_fence_end(output, stop) == end
@@ -509,10 +510,10 @@ def test_a_closing_fence_counts_after_indentation_only_at_a_line_start():
 def test_a_region_with_a_fence_line_of_its_own_is_not_ended_by_one():
     from lsp_server.engine.speculative import fence_lines
     original = b"Run:\n\n```sh\nmake test\n```\n"
-    assert fence_lines(original) == 1 and fence_lines(b'parts = doc.split("\\n```")\n') == 0
+    assert fence_lines(original) == 2 and fence_lines(b'parts = doc.split("\\n```")\n') == 0  # ```sh opens one
     # The model copies the region, its own closing fence included, and stops: not taken as our fence.
-    out, stats, _, _ = run(original, original, speculate=False, stop=b"````", region_fences=1)
+    out, stats, _, _ = run(original, original, speculate=False, stop=b"````", region_fences=2)
     assert out == original and stats.stop_reason == "eos"
     # One more, at the end: the region's fence copied, then the answer's close (a TypeScript doc's example).
-    out, stats, _, _ = run(original, original + b"```\n", speculate=False, stop=b"````", region_fences=1)
+    out, stats, _, _ = run(original, original + b"```\n", speculate=False, stop=b"````", region_fences=2)
     assert out == original and stats.stop_reason == "end"

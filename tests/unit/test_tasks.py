@@ -45,9 +45,18 @@ def test_a_rename_in_named_definitions_renames_there_alone(instruction, renamed_
                               for n, tail in (("f", " + 1\n\n\n"), ("g", " * 2\n\n\n"), ("h", "\n")))
 
 
-def test_a_rename_in_a_definition_the_file_lacks_says_so():
-    with pytest.raises(EditError, match="no definition named 'k'"):
-        build_request(THREE, Task("edit", "Rename x to y in k."), path="m.py")
+def test_a_rename_in_what_is_no_definition_is_the_models_and_a_functions_name_changes_everywhere():
+    # "in k", "in utils.py", "in comments": no definition of the file, so a free-form edit, as before
+    for instruction in ("Rename x to y in k.", "Rename x to y in utils.py", "Rename x to y in comments"):
+        request = build_request(THREE, Task("edit", instruction), path="m.py")
+        assert [(r.start, r.end, r.draft) for r in request.regions] == [(0, len(THREE), None)]
+    # a function's own name renamed "in h" would leave its definition and other calls behind: everywhere
+    text = THREE + "\n\ndef main():\n    return f(1) + h(2)\n"
+    request = build_request(text, Task("edit", "Rename f to g2 in main."), path="m.py")
+    drafted = text
+    for region in reversed(request.regions):
+        drafted = drafted[:region.start] + region.draft + drafted[region.end:]
+    assert drafted == text.replace("def f(", "def g2(").replace("return f(1)", "return g2(1)")
 
 
 @pytest.mark.parametrize("diagnostic, fixed_word", [
