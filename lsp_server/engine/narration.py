@@ -30,11 +30,12 @@ _WORD = re.compile(r"\b(?:added|new|changed|updated|modified|fixed|inserted|repl
 _MARKERS = re.compile(r"^\s*(?://+|#+|/\*+|--|;+|%+)|\*+/\s*$")
 
 
-def tidied(text: str, start: int, end: int, answer: str, instruction: str, language: syntax.Language) -> str:
+def tidied(text: str, start: int, end: int, answer: str, instruction: str, language: syntax.Language,
+           removing: bool = False) -> str:
     """`answer` (the new text of text[start:end]) without comments that narrate the edit and with the doc
-    comments it left out put back."""
-    return docs_put_back(text, start, end, unnarrated(text, start, end, answer, instruction, language), instruction,
-                         language)
+    comments it left out put back (not where the request may mean removing code: keep.Keeper.removing)."""
+    answer = unnarrated(text, start, end, answer, instruction, language)
+    return answer if removing else docs_put_back(text, start, end, answer, instruction, language)
 
 
 def unnarrated(text: str, start: int, end: int, answer: str, instruction: str, language: syntax.Language) -> str:
@@ -72,9 +73,8 @@ def docs_put_back(text: str, start: int, end: int, answer: str, instruction: str
     definitions it still writes: the comment lines that open what is attached above a definition in the
     region (syntax.doc_sites), where none of them is a line of the answer and the answer's definition of
     that name has no comment above it."""
-    from .keep import REMOVING  # (keep.py imports what imports this module)
-    if not language.has_grammar or SPEAKS_OF_DOCS.search(instruction) or REMOVING.search(instruction):
-        return answer  # it may ask for that: "Make foo add 2 and drop the pylint disable"
+    if not language.has_grammar or SPEAKS_OF_DOCS.search(instruction):
+        return answer
     source = text.encode("utf-8")
     comments = [(a, b) for a, b in syntax.comment_ranges(source, language) if not DIRECTIVE.search(source[a:b].decode(
         "utf-8", "replace"))]  # a linter's or compiler's directive the answer left out may be what it asked

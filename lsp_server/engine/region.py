@@ -200,8 +200,8 @@ def prepare(backend: Backend, settings: Settings, request: EditRequest, region: 
         acceptance = "greedy"
     elif acceptance == "auto":
         acceptance = "typical" if sources[0].led else "greedy"
-    # (an answer that goes on after a lead of the whole region, a new function: as if it were 256 tokens)
-    budget = token_budget(backend, settings, len(sources[0].tokens) + (0 if region_bytes else 256), len(prompt.tokens or ()))
+    budget = token_budget(backend, settings, len(sources[0].tokens) + (0 if region_bytes else 256),  # (a new function
+                          len(prompt.tokens or ()))  # after a lead of the whole region: as if it were 256 tokens)
     settled = None
     if region.draft is None and (at := docsonly.settled_at(text, region.start, region.end, request.instruction,
                                                            language)) is not None:
@@ -344,7 +344,7 @@ def run_region(backend: Backend, settings: Settings, request: EditRequest, regio
         result, stats.kept_units = keeper.final(result)
         result = docsonly.documented(request.text, region.start, region.end, request.instruction, result,
                                      keeper.language)
-        result = narration.tidied(request.text, region.start, region.end, result, request.instruction, keeper.language)
+        result = narration.tidied(request.text, region.start, region.end, result, request.instruction, keeper.language, keeper.removing)
     return result, stats
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from lsp_server import linters
-from lsp_server.engine.tasks import Task, build_request, closest_name, message_fix
+from lsp_server.engine.fixes import closest_name, message_fix
+from lsp_server.engine.tasks import Task, build_request
 from tests.unit.test_linters import eslint  # noqa: F401  (the fixture: eslint from npm, installed once)
 
 

@@ -95,3 +95,11 @@ def test_a_directive_or_a_comment_asked_away_is_not_put_back(instruction):
     start = py.index("# pylint")
     answer = "def foo(x):\n    return x + 2\n"
     assert docs_put_back(py, start, len(py), answer, instruction, syntax.language_for("m.py")) == answer
+
+
+def test_no_doc_is_put_back_where_the_request_may_mean_removing_code():
+    from lsp_server.engine.narration import tidied
+    py = "import os\n\n\n# old = os.getcwd()\ndef foo(x):\n    return x + 1\n"
+    start, answer, lang = py.index("# old"), "def foo(x):\n    return x + 2\n", syntax.language_for("m.py")
+    assert tidied(py, start, len(py), answer, "Delete the dead code above foo.", lang, removing=True) == answer
+    assert tidied(py, start, len(py), answer, "Make foo add 2.", lang) == "# old = os.getcwd()\n" + answer

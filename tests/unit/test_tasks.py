@@ -7,7 +7,8 @@ import pytest
 from lsp_server.coords import line_span, without_blank_edges
 from lsp_server.engine.regions import change_regions
 from lsp_server.errors import EditError
-from lsp_server.engine.tasks import Task, build_request, infer_kind, parse_lines, spelling_fix
+from lsp_server.engine.fixes import spelling_fix
+from lsp_server.engine.tasks import Task, build_request, infer_kind, parse_lines
 
 CODE = "def area(w, h):\n    total = w * h\n    return total\n\n\ndef main():\n    print(area(2, 3))\n"
 
@@ -164,7 +165,7 @@ def test_a_region_too_large_for_the_context_is_split_at_blank_lines():
     ("zzz", {"total"}, None),
 ])
 def test_the_closest_name_prefers_one_the_wrong_name_abbreviates(wrong, names, expected):
-    from lsp_server.engine.tasks import closest_name
+    from lsp_server.engine.fixes import closest_name
 
     assert closest_name(wrong, names) == expected
 
