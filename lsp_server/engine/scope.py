@@ -320,21 +320,19 @@ def opening(text: str, region: Region, language: syntax.Language) -> str | None:
 _KIND = r"(?:a\s+|an\s+)?(?:new\s+)?(?:private\s+|static\s+|separate\s+|small\s+)?(?:helper|function|method|class)" \
         r"(?:\s+(?:function|method))?\s+(?:called\s+|named\s+)?`?(?P<name>[A-Za-z_$][\w$]*)"
 _ASKED = re.compile(rf"\b(?:into|to|as|create|add|write|define|introduce)\s+{_KIND}", re.IGNORECASE)
-# The name before the kind word: "Add a CheckErrf function", "write an is_html helper".
-# After a kind word: not a definition asked for, but a part of one or of its use ("a cleanup() function call").
-_NOT_NEW = r"(?!\s+(?:calls?|pointers?|parameters?|params?|arguments?|args?|signatures?|bod(?:y|ies)|names?|types?|"\
-           r"definitions?|declarations?|references?|overloads?))"
-_ASKED_BEFORE = re.compile(r"\b(?:create|add|write|define|introduce)\s+(?:a\s+|an\s+)?(?:new\s+)?`?(?P<name>[A-Za-z_$][\w$]*)`?"
-                           rf"(?:\(\))?\s+(?:helper|function|method|class)\b{_NOT_NEW}", re.IGNORECASE)
+# The name before the kind word: "Add a CheckErrf function", "write an is_html helper", "Add an sdstotitle function";
+# not where the kind word goes on to a part of one or of its use ("a cleanup() function call").
+_ASKED_BEFORE = re.compile(r"\b(?:create|add|write|define|introduce|implement)\s+(?:a\s+|an\s+)?(?:new\s+)?`?(?P<name>"
+                           r"[A-Za-z_$][\w$]*)`?(?:\(\))?\s+(?:helper\s+)?(?P<kind>helper|function|method|class|fn|func|"
+                           r"procedure|routine)\b(?!\s+(?:calls?|pointers?|parameters?|params?|arguments?|args?|signatures?|"
+                           r"bod(?:y|ies)|names?|types?|definitions?|declarations?|references?|overloads?))", re.IGNORECASE)
 _NOT_A_NAME = {"to", "that", "which", "for", "in", "on", "with", "the", "a", "an", "and", "or", "so", "from", "of",
                "at", "by", "returning", "taking", "per", "each", "instead", "above", "below", "after", "before",
                "inside", "here", "there", "it", "this", "its", "who", "whose", "function", "method", "class", "helper"}
 
 
-# A request that writes a new function it names ("Add an sdstotitle function that ..."), and the size of file
-# past which one that names no place is written after the function named most like it, not by rewriting the file.
-NEW_FUNCTION = re.compile(r"\b(?:add|write|define|create|implement|introduce)\s+(?:a\s+|an\s+)?(?:new\s+)?`?(?P<name>"
-                          r"[^\W\d][\w$]*)`?(?:\(\))?\s+(?:helper\s+)?(?:function|helper|fn|func|procedure|routine)\b" + _NOT_NEW, re.I)
+# The size of file past which a new function that names no place is written after the function named most like
+# it, not by rewriting the file.
 # A place the request gives for it (then the whole file is rewritten, as for a definition named as a place).
 _PLACE_WORD = re.compile(r"\b(?:at\s+the\s+(?:top|end|bottom|beginning|start)\s+of|before|after|above|below|beneath|"
                          r"beside|next\s+to|between)\b", re.I)
@@ -348,7 +346,7 @@ def insertion_after(instruction: str, text: str, language: syntax.Language) -> t
     index, after which the new one goes (tasks.build_request: its whole text is the answer's lead). Asked for sds.c's `sdstotitle`,
     the whole 1,328-line file was rewritten for 7.7 minutes; shown `sdstoupper` as the code to change, the
     1.5B made it the new function under the old name. None otherwise."""
-    m = NEW_FUNCTION.search(instruction)
+    m = next((m for m in _ASKED_BEFORE.finditer(instruction) if m["kind"].lower() not in ("method", "class")), None)
     if m is None or len(text.encode("utf-8")) < NEW_AFTER_BYTES or not language.has_grammar or _PLACE_WORD.search(instruction):
         return None
     name, source = m["name"], text.encode("utf-8")
