@@ -11,7 +11,7 @@ from typing import Callable
 from .. import coords, models, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
-from . import prompts, scope, spacing, undefined
+from . import asked, prompts, scope, spacing, undefined
 from .local import LocalBackend
 from .model import Model
 from .region import Backend, Prepared, Progress, prepare, prompt_parts, run_region
@@ -172,7 +172,7 @@ class Engine:
             result = _finished(self._edit(request, on_progress, cancelled, options), request, language)
             # Names the drafts leave undefined (a user's sketch calls what they will write next) are theirs.
             missing = undefined.new_undefined(request.drafted_text, result.text, language)
-            unwritten = scope.asked_unwritten(request.instruction, result.text, language)  # "into a helper f"
+            unwritten = asked.asked_unwritten(request.instruction, result.text, language)  # "into a helper f"
             missing |= unwritten
             imported = _imported(result, request.text, missing, language)
             if imported is not None:  # `logging.warning(...)`, `Optional[int]`: the import they need
@@ -188,7 +188,7 @@ class Engine:
                     raise EditError(f"{exc.reason} ({why})", exc.kind) from exc
                 # The whole file rewritten may lose what the definitions alone could not: its imports, a
                 # constant's spelling (the 0.5B dropped three imports and wrote BONUS_PER_STreak_DAY).
-                lost = undefined.new_undefined(request.text, result.text, language) | scope.asked_unwritten(
+                lost = undefined.new_undefined(request.text, result.text, language) | asked.asked_unwritten(
                     request.instruction, result.text, language)
                 imported = _imported(result, request.text, lost, language)
                 if imported is not None:

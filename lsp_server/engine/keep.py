@@ -28,7 +28,7 @@ import re
 
 from .. import coords, syntax
 from ..errors import EditError
-from . import blocks, scope
+from . import asked, blocks
 from .resume import resumed, without_copies, without_lines_above, without_lines_below
 from .spacing import indent as _indent
 from .spacing import unrestyled
@@ -78,7 +78,7 @@ class Keeper:
         self.removing = bool(self.units) and removing
         self.shortening = removing or bool(SHORTENING.search(words))
         self.restyling = bool(RESTYLING.search(words))
-        self.asked = scope.asked_names(instruction)  # new definitions it asks for ("Add a CheckErrf function")
+        self.asked = asked.asked_names(instruction)  # new definitions it asks for ("Add a CheckErrf function")
         self.first_line = text.count("\n", 0, start) + 1  # the region's first line in the file, 1-based
         # Where each unit ends, as a str index into the region; and where the code before the first
         # definition does (the stream holds there too).

@@ -13,7 +13,6 @@ is redone on the whole file otherwise (engine/undefined.py).
 
 from __future__ import annotations
 
-import os
 import re
 
 from .. import coords, syntax
@@ -53,7 +52,8 @@ OWNER_AFTER = re.compile(r"['’]s\s+`?([^\W\d][\w$]*)")
 ATTACHING = re.compile(r"\b(?:comments?|doc|docs|docstrings?|jsdoc|javadoc|decorators?|attributes?|annotations?)\b",
                        re.IGNORECASE)
 # A name as an instruction writes it: `quoted`, dotted (scheduler.cancel), called (mean()).
-MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*)(?P<call>\(\))?")
+# A name the request writes; qualified as `Class.method`, `Type::method` (Rust, C++, Ruby) or `Class#method` (docs).
+MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:(?:\.|::|#)[^\W\d][\w$]*)*)(?P<call>\(\))?")
 # Before a plain word that names a definition: "to split", "in the function filter", "of quote".
 PLAIN_BEFORE = re.compile(r"\b(?:to|in|of|for|from|on)\s+(?:the\s+)?(?:(?:function|method)\s+)?$", re.IGNORECASE)
 # After a plain word that names a definition: a kind word, one or more ("the split and join functions").
@@ -92,8 +92,8 @@ def _declared_pattern(name: str) -> re.Pattern[str]:
 
 
 def _mentioned(m: re.Match) -> str:
-    """The name a MENTION match writes: `mean()` -> mean, `scheduler.cancel` as it is."""
-    return (m["tick"] or m["word"]).strip().removesuffix("()")
+    """The name a MENTION match writes: `mean()` -> mean, `scheduler.cancel` as it is, `Chain::new` -> Chain.new."""
+    return re.sub(r"::|#(?=[^\W\d])", ".", (m["tick"] or m["word"]).strip().removesuffix("()"))
 
 
 def _code_marked(instruction: str, m: re.Match, word: str | None = None) -> bool:
@@ -102,7 +102,7 @@ def _code_marked(instruction: str, m: re.Match, word: str | None = None) -> bool
     if word is not None:
         return "`" in m[0] or "()" in m[0] or "$" in word or bool(
             (alone := MENTION.match(word)) and _code_marked(instruction, alone, None))
-    if m["tick"] or m["call"] or "." in m["word"]:
+    if m["tick"] or m["call"] or re.search(r"\.|::|#", m["word"]):
         return True
     word = m["word"]
     if "_" in word or "$" in word or any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:]):
@@ -141,6 +141,8 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         if not (marked or plain) or LIKE_BEFORE.search(before):
             continue
         found = [u for kind, u in defined.get(name, ()) if kind == "function.outer"]
+        if found and qualifier and qualifier not in defined and not (found := declared_with(source, found, qualifier)):
+            continue  # "Use Long.hashCode in ...": a library's, not the file's hashCode
         place = PLACE_BEFORE.search(before)
         if (found or name in defined) and place and not (
                 re.match(r"(?i)above|before", place[0]) and ATTACHING.search(instruction)):
@@ -167,6 +169,18 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
     if _gone_but_used(instruction, targets, source, language):
         return []  # removing or renaming a definition the file uses elsewhere: its uses change too
     return list(dict.fromkeys(targets))
+
+
+def declared_with(source: bytes, found: list, qualifier: str) -> list:
+    """The definitions whose lines through their name's line say `qualifier` (Go's receiver `(s *Server) Start`,
+    a class defined in another file): a qualifier the file defines nowhere, and they do not, names another's."""
+    word = re.compile(rf"(?<![\w$]){re.escape(qualifier)}(?![\w$])".encode())
+    kept = []
+    for u in found:
+        at = re.search(rf"(?<![\w$]){re.escape(u.name)}(?![\w$])".encode(), source[u.start:u.end])
+        if at and word.search(source[u.start:source.find(b"\n", u.start + at.end()) % (len(source) + 1)]):
+            kept.append(u)
+    return kept
 
 
 def _gone_but_used(instruction: str, targets: list[str], source: bytes, language: syntax.Language) -> bool:
@@ -314,71 +328,6 @@ def opening(text: str, region: Region, language: syntax.Language) -> str | None:
         if not COMMENT_LINE.match(line):
             return text[region.start:start + m.end()]
     return None
-
-
-# A definition a request asks to be written: "into a helper method _download", "add a function called clamp".
-_KIND = r"(?:a\s+|an\s+)?(?:new\s+)?(?:private\s+|static\s+|separate\s+|small\s+)?(?:helper|function|method|class)" \
-        r"(?:\s+(?:function|method))?\s+(?:called\s+|named\s+)?`?(?P<name>[A-Za-z_$][\w$]*)"
-_ASKED = re.compile(rf"\b(?:into|to|as|create|add|write|define|introduce)\s+{_KIND}", re.IGNORECASE)
-# The name before the kind word: "Add a CheckErrf function", "write an is_html helper", "Add an sdstotitle function";
-# not where the kind word goes on to a part of one or of its use ("a cleanup() function call").
-_ASKED_BEFORE = re.compile(r"\b(?:create|add|write|define|introduce|implement)\s+(?:a\s+|an\s+)?(?:new\s+)?`?(?P<name>"
-                           r"[A-Za-z_$][\w$]*)`?(?:\(\))?\s+(?:helper\s+)?(?P<kind>helper|function|method|class|fn|func|"
-                           r"procedure|routine)\b(?!\s+(?:calls?|pointers?|parameters?|params?|arguments?|args?|signatures?|"
-                           r"bod(?:y|ies)|names?|types?|definitions?|declarations?|references?|overloads?))", re.IGNORECASE)
-_NOT_A_NAME = {"to", "that", "which", "for", "in", "on", "with", "the", "a", "an", "and", "or", "so", "from", "of",
-               "at", "by", "returning", "taking", "per", "each", "instead", "above", "below", "after", "before",
-               "inside", "here", "there", "it", "this", "its", "who", "whose", "function", "method", "class", "helper"}
-
-
-# The size of file past which a new function that names no place is written after the function named most like
-# it, not by rewriting the file.
-# A place the request gives for it (then the whole file is rewritten, as for a definition named as a place).
-_PLACE_WORD = re.compile(r"\b(?:at\s+the\s+(?:top|end|bottom|beginning|start)\s+of|before|after|above|below|beneath|"
-                         r"beside|next\s+to|between)\b", re.I)
-NEW_AFTER_BYTES = 6000
-
-
-def insertion_after(instruction: str, text: str, language: syntax.Language) -> tuple[str, int] | None:
-    """For a request of a large file that writes a new top-level function and names no definition nor place: the
-    function whose name starts most like the new one's (three letters or more where the new name is written as
-    code, else five and half of it; the last of equals), by name and its str
-    index, after which the new one goes (tasks.build_request: its whole text is the answer's lead). Asked for sds.c's `sdstotitle`,
-    the whole 1,328-line file was rewritten for 7.7 minutes; shown `sdstoupper` as the code to change, the
-    1.5B made it the new function under the old name. None otherwise."""
-    m = next((m for m in _ASKED_BEFORE.finditer(instruction) if m["kind"].lower() not in ("method", "class")), None)
-    if m is None or len(text.encode("utf-8")) < NEW_AFTER_BYTES or not language.has_grammar or _PLACE_WORD.search(instruction):
-        return None
-    name, source = m["name"], text.encode("utf-8")
-    defined = syntax.definitions(source, language)
-    if name.lower() in _NOT_A_NAME or any(_mentioned(w) in defined for w in MENTION.finditer(instruction)):
-        return None  # it names one of the file's definitions: a place, the function itself
-    classes = [u for found in defined.values() for kind, u in found if kind == "class.outer"]
-    scored = [(len(os.path.commonprefix([name.lower(), n.lower()])), u.start, n) for n, found in defined.items()
-              for kind, u in found if kind == "function.outer" and not any(c.start <= u.start < c.end for c in classes)]
-    best = max(scored, default=None)
-    # a name written as code, or one that starts as a function's does for half its length ("sdstotitle", "sdstoupper")
-    if best is None or best[0] < 3 or not (_code_marked(instruction, m, name) or best[0] >= max(5, len(name) / 2)):
-        return None
-    return best[2], coords.str_index(source, best[1])
-
-
-def asked_names(instruction: str) -> set[str]:
-    """The names of the definitions a request asks to be written ("a function called clamp", "a CheckErrf function")."""
-    found = [m["name"] for m in _ASKED.finditer(instruction)] + [  # before its kind word, a name written as code
-        m["name"] for m in _ASKED_BEFORE.finditer(instruction) if _code_marked(instruction, m, m["name"])]
-    return {n for n in found if n.lower() not in _NOT_A_NAME}
-
-
-def asked_unwritten(instruction: str, edited: str, language: syntax.Language) -> set[str]:
-    """The definitions the request asks to be written ("Extract the download into a helper method
-    _download(url)") that the edited text does not define: an answer that calls `self._download` and
-    defines it nowhere is no such edit (an attribute escapes the undefined-name check)."""
-    asked = asked_names(instruction)
-    if not asked or not language.has_grammar:
-        return set()
-    defined = set(syntax.definitions(edited.encode("utf-8"), language))  # or bound: `Point = namedtuple(...)`
-    return {n for n in asked - defined if not re.search(rf"(?<![\w$.]){re.escape(n)}\s*(?::[^=\n]*)?=(?![=>])", edited)}
 
 
 def _nestings(text: str, language: syntax.Language) -> dict[str, set[tuple[str, ...]]]:

@@ -14,7 +14,8 @@ from .fixes import message_fix, spelling_fix
 from .regions import change_regions
 from .request import EditRequest, Region
 from .removal import lone_line_breaks_free, removed_definitions, removes_only, without_unused_imports
-from .scope import insertion_after, named_definitions
+from .asked import insertion_after
+from .scope import declared_with, named_definitions
 from .sketch import marker_patterns, merge_sketch
 
 _WITHIN = r"`?[^\W\d][\w$.]*?(?:\(\))?`?"
@@ -203,7 +204,8 @@ def definition_regions(text: str, symbols: str, language: syntax.Language, instr
                             f"definitions cannot be found in a {language.name} file: give the lines to rewrite")
         if qualifiers:
             outer = syntax.definitions_named(source, language, qualifiers[-1])
-            found = [u for u in found if any(o.start <= u.start and u.end <= o.end for o in outer)] or found
+            found = [u for u in found if any(o.start <= u.start and u.end <= o.end for o in outer)] or (
+                declared_with(source, found, qualifiers[-1])) or found  # Go's `func (s *Server) Start`
         found = blocks.chosen(found, instruction, source, language)
         spans += [(coords.str_index(source, u.start), coords.str_index(source, u.end), symbol) for u in found]
     regions: list[Region] = []

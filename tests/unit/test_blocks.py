@@ -137,7 +137,7 @@ TITLE = "/* Title it. */\nvoid strtotitle(char *s) {\n    if (*s) *s = toupper(*
 
 
 def test_a_new_function_for_a_large_file_goes_after_the_one_named_most_like_it():
-    from lsp_server.engine.scope import insertion_after
+    from lsp_server.engine.asked import insertion_after
     from tests.unit.test_engine import chat_engine
     text = _big_c()
     c = syntax.language_for("s.c")
@@ -171,7 +171,7 @@ def test_no_new_function_beside_an_answer_that_also_rewrote_the_regions_other_de
 
 
 def test_where_a_new_function_does_not_go_after_the_one_named_like_it():
-    from lsp_server.engine.scope import insertion_after
+    from lsp_server.engine.asked import insertion_after
     from tests.unit.test_engine import ScriptedModel, Engine, Settings
     from lsp_server.errors import EditError
     text, c = _big_c(), syntax.language_for("s.c")

@@ -6,7 +6,7 @@ import pytest
 
 from lsp_server import syntax
 from lsp_server.config import Settings
-from lsp_server.engine import scope
+from lsp_server.engine import asked, scope
 from lsp_server.engine.engine import Engine
 from lsp_server.engine.tasks import Task, build_request
 from lsp_server.errors import EditError
@@ -321,8 +321,8 @@ def test_a_definition_the_request_asks_for_must_be_written():
     with pytest.raises(EditError, match=r"^the model's answer moved or removed size, which the request did not name"):
         Engine(Settings(), model=InTurn(["    def get(self, u):\n        return self._read(u)\n", moved])).edit(request)
     assert scope.moved_definitions(text, text.replace("open(u)", "open(u, 'rb')"), syntax.language_for("f.py"), set()) == []
-    assert scope.asked_unwritten("Add a method to F that reads it.", calls, syntax.language_for("f.py")) == set()
-    assert scope.asked_unwritten("Add a class Point.", "Point = namedtuple('Point', 'x y')\n",
+    assert asked.asked_unwritten("Add a method to F that reads it.", calls, syntax.language_for("f.py")) == set()
+    assert asked.asked_unwritten("Add a class Point.", "Point = namedtuple('Point', 'x y')\n",
                                  syntax.language_for("f.py")) == set()
 
 

@@ -182,6 +182,22 @@ def test_a_qualified_name_is_the_definition_inside_that_class():
     assert request.definitions == ("B.run",) and request.regions[0].start == text.index("class B") + len("class B:\n")
 
 
+def test_a_name_qualified_the_rust_or_ruby_way_is_that_type_s_and_another_s_is_not_the_file_s():
+    rust = ("struct Chain;\n\nimpl Chain {\n    fn new() -> Self {\n        Chain\n    }\n}\n\n"
+            "fn new() -> Chain {\n    Chain\n}\n")
+    request = build_request(rust, Task("edit", "Add a doc comment to Chain::new."), path="c.rs")
+    assert request.definitions == ("Chain.new",)
+    assert [rust[r.start:r.end] for r in request.regions] == ["    fn new() -> Self {\n        Chain\n    }\n"]
+    assert named("Add a docstring to Depot#route.", "class Depot:\n    def route(self):\n        pass\n") == ["Depot.route"]
+    java = ("class P {\n  public int hashCode() {\n    return 1;\n  }\n\n  static int mix(long v) {\n"
+            "    return (int) (v ^ (v >>> 32));\n  }\n}\n")
+    # Long is no class of the file, and hashCode does not say it: the library's
+    assert named("Use Long.hashCode in mix instead of the shift and xor.", java, "P.java") == ["mix"]
+    go = "package m\n\nfunc (s *Server) Start() {\n}\n\nfunc Start() {\n}\n"  # Server is another file's type
+    request = build_request(go, Task("edit", "Make Server.Start log."), path="m.go")
+    assert [go[r.start:r.end] for r in request.regions] == ["func (s *Server) Start() {\n}\n"]
+
+
 def test_a_library_named_as_the_means_is_no_word_for_the_whole_file():
     assert named("Rewrite route with the bisect module.") == ["route"]
     assert named("Make deliver use Python's logging module.") == ["deliver"]
@@ -400,7 +416,7 @@ def test_a_narrowed_removal_redone_on_the_whole_file_asks_the_model():
 
 
 def test_review_cases_of_names_means_and_owners():
-    from lsp_server.engine.scope import asked_names, asked_unwritten
+    from lsp_server.engine.asked import asked_names, asked_unwritten
     assert asked_names("Add a $fetch function that wraps fetch") == {"$fetch"}  # no crash on `$`
     assert asked_unwritten("Add a cleanup() function call at the end of route.", "from u import cleanup\ncleanup()\n",
                            syntax.language_for("m.py")) == set()  # a call, not a definition asked for
