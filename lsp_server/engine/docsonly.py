@@ -254,7 +254,14 @@ def doc_lead(text: str, start: int, end: int, instruction: str, language: syntax
     above = coords.index_to_byte(text, len(text[:start].rstrip())) - 1
     if above >= 0 and any(a <= above < b for a, b in syntax.prose_ranges(source, language)):
         return None  # one with blank lines between (ms's JSDoc): opened again, the 1.5B wrote it twice
-    return first[:len(first) - len(first.lstrip(" \t"))] + language.doc_opening
+    indent = first[:len(first) - len(first.lstrip(" \t"))]
+    opening = language.doc_opening
+    alone = len(re.findall(rf"(?m)^[ \t]*{re.escape(opening)}[ \t]*$", text))
+    if alone > len(re.findall(rf"(?m)^[ \t]*{re.escape(opening)}[ \t]+\S", text)):
+        # the file's docs open on a line of their own: so does this one, its words first ("/**\n * Find close
+        # matches"); opened with "/**" alone, the 1.5B wrote "/** @param {string} a" and no words)
+        return f"{indent}{opening}\n{indent} *"
+    return indent + opening
 
 
 # The doc's own words, given in the request: the one text in triple quotes, double quotes or curly quotes.

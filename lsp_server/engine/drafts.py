@@ -134,7 +134,7 @@ class Drafter:
             return None
         if not self.settle_at < at < src.content_end:
             return None
-        line, copied = output[output.rfind(b"\n") + 1:], src.data[src.data.rfind(b"\n", 0, at) + 1:at]
+        line, copied = _last_line(bytes(output), len(output)), _last_line(src.data, at)
         return src.data[at:src.content_end] if copied == line or b"\n" not in output and copied.endswith(line) else None
 
     @property
@@ -386,3 +386,12 @@ class Drafter:
             self.length = min(self.max_tokens, self.length * 2)
         else:
             self.length = max(self.min_tokens, self.length // 2)
+
+
+def _last_line(data: bytes, end: int) -> bytes:
+    """The line `end` is in, through `end`; at a line's start, the line before it too (a doc's new first line
+    that ends as a comment below it ends: " Calculates optimal ... once.\n" is not "  // Calculating ...")."""
+    start = data.rfind(b"\n", 0, end) + 1
+    if start == end and start > 0:
+        start = data.rfind(b"\n", 0, start - 1) + 1
+    return data[start:end]

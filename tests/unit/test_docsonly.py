@@ -116,6 +116,11 @@ def test_a_doc_comment_opens_above_a_definition_that_has_none():
     assert doc_lead(java, at, java.index("}\n}") + 2, "Add Javadoc to push.", syntax.language_for("S.java")) == "    /**"
     python = "def mean(xs):\n    return sum(xs) / len(xs)\n"
     assert doc_lead(python, 0, len(python), "Add a docstring to mean.", syntax.language_for("m.py")) is None
+    # where the file's docs open on a line of their own, this one does too, its words first
+    js = "function d(a) {\n  return a;\n}\n\n/**\n * Twice a.\n */\nfunction t(a) {\n  return 2 * a;\n}\n"
+    assert doc_lead(js, 0, js.index("\n\n") + 1, "Add a JSDoc comment to d.", syntax.language_for("d.js")) == "/**\n *"
+    inline = js.replace("/**\n * Twice a.\n */", "/** Twice a. */")
+    assert doc_lead(inline, 0, js.index("\n\n") + 1, "Add a JSDoc comment to d.", syntax.language_for("d.js")) == "/**"
 
 
 def test_an_edit_asked_for_doc_comments_writes_the_opening_and_keeps_the_code():
@@ -191,6 +196,18 @@ def test_a_doc_that_shares_words_with_a_comment_below_is_not_taken_for_the_copy_
     assert result.text == text.replace("func (s *Store) Put", "// Put stores value under key, with no folding and no "
                                        "trimming of the key.\nfunc (s *Store) Put")
     assert result.stats.stop_reason == "settled"
+
+
+def test_a_doc_line_that_ends_as_a_comment_below_ends_is_not_taken_for_the_copy_past_it():
+    # The doc's first line ends with a comment's words in the body ("... no folding."), and its line break
+    # follows: at a line's start the output's line so far and the original's are both empty, which is no sign.
+    text = GO.replace("\ts.mu.Lock()\n", "\t// keys are kept as given, with no folding and no trimming of the key.\n"
+                                         "\ts.mu.Lock()\n")
+    request = build_request(text, Task("edit", "Add a doc comment to Put."), path="store.go")
+    put = text[text.index("func (s *Store) Put"):text.index("// Get")].rstrip("\n") + "\n"
+    doc = " Put stores value under key, with no folding and no trimming of the key.\n// Keys are case-sensitive.\n"
+    result = chat_engine(request, doc + put).edit(request)
+    assert result.text == text.replace("func (s *Store) Put", "//" + doc + "func (s *Store) Put")
 
 
 SHAPES = ("import math\n\n\nclass Circle:\n    def __init__(self, r):\n        self.r = r\n\n"
