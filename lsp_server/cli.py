@@ -94,6 +94,14 @@ def add_marker_arg(p: argparse.ArgumentParser) -> None:
                         "replaces the defaults '... existing code ...', '... rest of the code ...')")
 
 
+def _lines_named(text: str, regions) -> str:
+    """'line 10', 'lines 9-53, 63-97': where regions are, as an editor numbers lines."""
+    from . import coords
+    spans = [coords.line_numbers(text, (r.start, r.end)) for r in regions]
+    parts = [str(a) if a == b else f"{a}-{b}" for a, b in spans]
+    return ("line " if len(spans) == 1 and spans[0][0] == spans[0][1] else "lines ") + ", ".join(parts)
+
+
 def cmd_edit(args) -> int:
     from . import linters
     from .engine.engine import Engine
@@ -121,8 +129,10 @@ def cmd_edit(args) -> int:
         print(f"specedit: wrote the new code after {request.definitions[0]}, the function named most like it "
               "(give --lines to rewrite other lines instead)", file=sys.stderr)
     elif request.narrowed:
-        print(f"specedit: rewrote only {', '.join(request.definitions)}, which the instruction names "
-              "(give --lines to rewrite other lines too)", file=sys.stderr)
+        what = (f"{', '.join(request.definitions)}, which the instruction names" if request.definitions else
+                f"{(lines := _lines_named(text, request.regions))}, which hold{'s' * lines.startswith('line ')} what the "
+                "instruction names")  # a stylesheet's
+        print(f"specedit: rewrote only {what} (give --lines to rewrite other lines too)", file=sys.stderr)
     if not result.changed:
         print(f"specedit: the model made no change to {args.path} ({result.stats.stop_reason}, "
               f"{result.stats.output_tokens} tokens); nothing to write", file=sys.stderr)

@@ -138,6 +138,12 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
             end = region.end + len(text[region.end:]) - len(text[region.end:].lstrip("\r\n"))  # and the blank lines after
             region = Region(region.start, end, lead=text[region.start:end])
             return EditRequest(text, task.instruction, [region], path, language_id, definitions=(after[0],), narrowed=True)
+        if language.has_grammar and (spans := syntax.statements_holding(text.encode("utf-8"), language, [
+                t.encode("utf-8") for t in _code_tokens(task.instruction)], uses=bool(_EVERY_USE.search(task.instruction)))):
+            # A stylesheet's `--radius`, `:root`, `.dark`: the rules and declarations that hold all those it has
+            return EditRequest(text, task.instruction, [Region(coords.str_index(text.encode("utf-8"), a),
+                                                               coords.str_index(text.encode("utf-8"), b))
+                                                        for a, b in spans], path, language_id, narrowed=True)
     if span is None and task.lines:
         span = coords.line_span(text, *task.lines)
     span = coords.without_blank_edges(text, span) if span and span != (0, len(text)) else (0, len(text))
@@ -181,6 +187,19 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     draft = drafted[span[0]:len(drafted) - (len(text) - span[1])]
     return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id,
                        draft_certain=task.kind != "fix" or bool(task.fix_edits), prose_guessed=task.kind == "rename")
+
+
+# What a request writes as code where a language has no definitions: `quoted`, `--radius`, `.dark`, `:root`,
+# `#header`, `@media`, `theme-color`.
+_CODE_TOKEN = re.compile(r"`([^`\n]+)`|(?<![\w.#:@-])((?:--|[.#:@])[A-Za-z_][\w-]*|[A-Za-z_]\w*(?:-\w+)+)")
+
+# Words that say a request is about where a name is used too, not only where it is declared.
+_EVERY_USE = re.compile(r"(?i)\b(?:renam\w*|remov\w*|delet\w*|drop\w*|replac\w*|uses?|usages?|references?|everywhere|"
+                        r"every|all|wherever)\b")
+
+
+def _code_tokens(instruction: str) -> list[str]:
+    return [m[1] or m[2] for m in _CODE_TOKEN.finditer(instruction)]
 
 
 def _removes(instruction: str, names: tuple[str, ...], regions: list[Region], text: str) -> bool:

@@ -13,7 +13,7 @@ from .annotations import explicit_types
 from .imports import (add_imports, drop_unused_imports, hoist_imports, import_spans, imported_names,
                       new_import_spans, tells_unused_imports, unbound_uses, without_unused_imports)
 from .scopes import (DocSite, Unit, definitions, definitions_named, doc_sites, edit_scope, identifier_at, names_in,
-                     region_units)
+                     region_units, statements_holding)
 
 __all__ = [
     "Directive",
@@ -46,6 +46,7 @@ __all__ = [
     "prose_ranges",
     "region_units",
     "rename_draft",
+    "statements_holding",
     "repair_draft",
     "syntax_problems",
 ]

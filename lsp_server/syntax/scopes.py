@@ -258,3 +258,42 @@ def doc_sites(source: bytes, language: Language, start: int, end: int, inside: b
                     site = b
         sites.append(DocSite(_with_attached(source, node, start), hi, declared.text.decode("utf-8", "replace"), site))
     return sorted(set(sites), key=lambda s: (s.start, s.end, s.site))
+
+
+def statements_holding(source: bytes, language: Language, needles: list[bytes], uses: bool = False) -> list[tuple[int, int]] | None:
+    """For a language whose textobjects name no functions nor classes (a stylesheet, a data file): the whole
+    lines of the innermost statements (`@statement.outer`, no comment) that hold every needle the source has
+    outside comments, merged where they touch; [] where no statement holds them all; None where the language
+    has definitions or the source has none of the needles. A needle matches whole: not inside a longer name;
+    where it is declared (`@definition.name`: `--radius: 4px`, a rule's selector `.dark`), only there unless
+    `uses` (then `var(--radius)` too)."""
+    compiled = queries.query(language, "textobjects")
+    if compiled is None or any(compiled.capture_name(i) in ("function.outer", "class.outer")
+                               for i in range(compiled.capture_count)):
+        return None
+    found = queries.captures(language, source, "textobjects")
+    comments = [(c.start_byte, c.end_byte) for c in found.get("comment", ())]
+    places = []
+    for needle in needles:
+        word = re.compile(rb"[\w-]")
+        edged = (rb"(?<![\w-])" if word.match(needle[:1]) else b"") + re.escape(needle) + (
+            rb"(?![\w-])" if word.match(needle[-1:]) else b"")  # `.btn` in `a.btn`, not in `.btn-primary`
+        at = [m.start() for m in re.finditer(edged, source)
+              if not any(a <= m.start() < b for a, b in comments)]
+        declared = [a for a in at if any(d.start_byte <= a < d.end_byte for d in found.get("definition.name", ()))]
+        if at:
+            places.append(at if uses or not declared else declared)
+    if not places:
+        return None
+    holding = {(n.start_byte, n.end_byte) for n in found.get("statement.outer", ())
+               if (n.start_byte, n.end_byte) not in comments
+               and all(any(n.start_byte <= a < n.end_byte for a in at) for at in places)}
+    innermost = sorted(s for s in holding if not any(o != s and s[0] <= o[0] and o[1] <= s[1] for o in holding))
+    spans: list[tuple[int, int]] = []
+    for a, b in innermost:
+        lo, hi = line_start(source, a), line_end(source, max(a, b - 1))
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
+        else:
+            spans.append((lo, hi))
+    return spans

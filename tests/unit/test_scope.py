@@ -423,3 +423,32 @@ def test_review_cases_of_names_means_and_owners():
     assert named("Make deliver use a single module-level cache.") == []  # not a library: module-level code
     assert named("Make deliver log through a shared module logger.") == []
     assert named("Make deliver's load call pass a timeout.") == ["deliver"]  # a function's possessive: that function
+
+
+CSS = (":root {\n  --gap: 8px;\n  --ink: #222;\n}\n\n@media (min-width: 600px) {\n  :root {\n    --gap: 12px;\n  }\n}\n\n"
+       ".night {\n  --ink: #eee;\n}\n\n.card {\n  padding: var(--gap);\n  margin: calc(var(--gap) * 2);\n}\n\n"
+       "/* --ink is the text colour */\n.card-title {\n  color: var(--ink);\n}\n")
+
+
+def lines_of(text: str, request) -> list[str]:
+    return [text[r.start:r.end] for r in request.regions]
+
+
+def test_a_stylesheet_request_rewrites_the_statements_that_hold_what_it_names():
+    # a custom property: where it is declared, not where it is used
+    request = build_request(CSS, Task("edit", "Set --ink to #111."), path="s.css")
+    assert request.narrowed and lines_of(CSS, request) == ["  --ink: #222;\n", "  --ink: #eee;\n"]
+    # two names: the innermost statement that holds both (the :root outside the @media)
+    request = build_request(CSS, Task("edit", "Add --line after --ink in :root."), path="s.css")
+    assert lines_of(CSS, request) == [CSS[:CSS.index("\n\n") + 1]]
+    # a selector: its rule, whole; `.card` is not `.card-title`
+    request = build_request(CSS, Task("edit", "Give .card a border."), path="s.css")
+    assert lines_of(CSS, request) == [".card {\n  padding: var(--gap);\n  margin: calc(var(--gap) * 2);\n}\n"]
+    # a rename reaches the uses too, each its own statement (those on touching lines one region)
+    request = build_request(CSS, Task("edit", "Rename --gap to --space."), path="s.css")
+    assert lines_of(CSS, request) == ["  --gap: 8px;\n", "    --gap: 12px;\n",
+                                      "  padding: var(--gap);\n  margin: calc(var(--gap) * 2);\n"]
+    # nothing it names, a name only a comment has, or a language with definitions: the whole file
+    for instruction in ("Make the colours warmer.", "Use the font-weight bold.", "Rename the ink-colour comment."):
+        assert build_request(CSS, Task("edit", instruction), path="s.css").regions[0].end == len(CSS), instruction
+    assert not build_request("x = {'--gap': 1}\n", Task("edit", "Set --gap to 2."), path="m.py").narrowed
