@@ -163,8 +163,8 @@ def unbound_uses(original: bytes, edited: bytes, language: Language) -> set[str]
     """The names of language.toml's `standard_imports` that `edited` uses (imports.scm's @import.use: a
     package a call is qualified with, a type) with no import: every occurrence of the word in `edited`
     but a qualified name's tail is such a use, and `original` has the word nowhere but as the tail of a
-    qualified name outside its imports (`java.util.Arrays.sort`). An import, a variable or a comment of
-    that name leaves it be, and a glob import leaves every name be."""
+    qualified name outside its imports (`java.util.Arrays.sort`), in a comment or a string. An import or a
+    variable of that name leaves it be, and a glob import leaves every name be."""
     table = dict(language.standard_imports)
     if not table or any(b"*" in node.text for node in queries.captures(language, original, "imports").get("import", ())):
         return set()  # a glob import (`java.util.*`, `std::collections::*`) may bind any name, the user's too
@@ -175,12 +175,25 @@ def unbound_uses(original: bytes, edited: bytes, language: Language) -> set[str]
         if name is not None:
             uses[name] = uses.get(name, 0) + 1
     unbound, imports = set(), import_spans(original, language)
+    said, says = _prose(original, language, imports), _prose(edited, language, import_spans(edited, language))
     for name, count in uses.items():
         word = _word(name.encode())
-        if (not any(_binds(original, m.start(), imports) for m in word.finditer(original))
-                and sum(_binds(edited, m.start(), ()) for m in word.finditer(edited)) == count):
+        if (not any(_binds(original, m.start(), imports) for m in word.finditer(original) if not _inside(m.start(), said))
+                and sum(_binds(edited, m.start(), ()) for m in word.finditer(edited) if not _inside(m.start(), says)) == count):
             unbound.add(name)
     return unbound | _unbound_methods(original, edited, language, found)
+
+
+def _prose(source: bytes, language: Language, imports: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The comments, docstrings and strings of `source` outside its imports: a word there binds nothing ("Such
+    strings will be processed", in cobra's doc comment), in an import's string it does."""
+    spans = queries.ranges(language, source, "textobjects", ("comment",)) + queries.ranges(
+        language, source, "names", ("literal", "prose"))
+    return [r for r in spans if not _inside(r[0], imports)]
+
+
+def _inside(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= at < b for a, b in spans)
 
 
 def _unbound_methods(original: bytes, edited: bytes, language: Language, found: dict) -> set[str]:

@@ -41,10 +41,13 @@ def test_a_go_file_with_one_import_or_none_gets_import_lines():
 
 def test_a_name_the_file_has_in_another_form_is_left_be():
     go = syntax.language_for("c.go")
-    # a variable called errors; the package already imported; a word only a comment had
+    # a variable called errors; the package already imported
     local = 'package p\n\nfunc f() error {\n\terrors := 1\n\treturn errors.New("x")\n}\n'
     assert new_undefined("package p\n", local, go) == set()
-    assert new_undefined(GO + "// fmt\n", GO + "// fmt\nfunc g() { fmt.Println() }\n", go) == set()
+    # a word only a comment or a string had binds nothing (cobra's "Such strings will be processed")
+    assert new_undefined(GO + "// fmt\n", GO + "// fmt\nfunc g() { fmt.Println() }\n", go) == {"fmt"}
+    said = GO + 'var s = "os"\n'
+    assert new_undefined(said, said + "func g() { os.Exit(1) }\n", go) == {"os"}
     assert new_undefined(GO, GO + "func g() string { return strings.ToUpper(\"a\") }\n", go) == set()
     # a name no table has, and a language with none
     assert new_undefined(GO, GO + "func g() { yaml.Marshal(1) }\n", go) == set()
