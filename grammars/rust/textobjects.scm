@@ -26,5 +26,10 @@
   (block_comment)
 ] @comment
 
-; The name a definition without a name field declares (region units, engine/keep.py).
-(impl_item type: (_) @definition.name)
+; The name a definition without a name field declares (region units, engine/keep.py): an impl's type, without
+; its generic arguments (`impl<C> Debug for Quoted<C>` is Quoted's).
+(impl_item type: (type_identifier) @definition.name)
+(impl_item type: (generic_type type: (type_identifier) @definition.name))
+(impl_item type: (scoped_type_identifier) @definition.name)
+(impl_item type: (generic_type type: (scoped_type_identifier) @definition.name))
+(impl_item type: (reference_type) @definition.name)

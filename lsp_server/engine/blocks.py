@@ -49,6 +49,8 @@ def chosen(units: list[Unit], instruction: str, source: bytes, language: syntax.
     if not blocks or len(blocks) != len(units):
         return units
     functions = [u for pairs in defined.values() for kind, u in pairs if kind == "function.outer"]
+    if len(blocks) > 1 and (said := _headed(blocks, instruction, source)):
+        blocks = said  # "Make Quoted's Debug write single quotes": `impl<C> Debug for Quoted<C>`
     if len(blocks) > 1:
         if not ADDS_METHOD.search(instruction):
             return [blocks[0]] if ATTACHING.search(instruction) else units
@@ -62,6 +64,20 @@ def chosen(units: list[Unit], instruction: str, source: bytes, language: syntax.
                and not any(c.start <= f.start and f.end <= c.end for c in inner)]
     outermost = [f for f in methods if not any(o != f and o.start <= f.start and f.end <= o.end for o in methods)]
     return [max(outermost, key=lambda f: f.end)] if outermost else blocks  # its last method, or all of it
+
+
+def _headed(blocks: list[Unit], instruction: str, source: bytes) -> list[Unit]:
+    """The blocks whose heads (the line that names the type) hold a name the request writes, as it is written
+    (with a capital or an underscore: no keyword), that not every block's head holds (a trait: `impl Debug for
+    Quoted`); [] where there are none."""
+    said = {w for w in re.findall(r"[A-Za-z_]\w*", instruction) if w.lower() != w or "_" in w} - {_name(blocks)}
+    heads = []
+    for u in blocks:
+        at = re.compile(rb"(?<![\w$])" + re.escape(u.name.encode()) + rb"(?![\w$])").search(source, u.start) if u.name else None
+        head = source[source.rfind(b"\n", 0, at.start()) + 1:source.find(b"\n", at.start())] if at else b""
+        heads.append(set(re.findall(r"[A-Za-z_]\w*", head.decode("utf-8", "replace"))) & said)
+    common = set.intersection(*heads)
+    return [u for u, words in zip(blocks, heads) if words - common]
 
 
 def _name(units: list[Unit]) -> str:

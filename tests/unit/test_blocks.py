@@ -185,3 +185,13 @@ def test_where_a_new_function_does_not_go_after_the_one_named_like_it():
     engine = Engine(Settings(), model=ScriptedModel({text[r.start:r.end]: TITLE for r in request.regions}))
     with pytest.raises(EditError, match="would go after strtoupper"):
         engine.edit(request)
+
+
+def test_a_block_whose_head_names_what_the_request_names_is_the_one():
+    # the trait of an impl; a generic type's impls are its blocks too (`impl<C> Debug for Quoted<C>`)
+    assert regions("Make Reading's Display print the value in Fahrenheit.") == ["impl fmt::Display for Reading {"]
+    generic = ("struct Quoted<C>(C);\n\nimpl<C> Debug for Quoted<C> {\n    fn fmt(&self) {}\n}\n\n"
+               "impl Write for Quoted<&mut String> {\n    fn write_str(&mut self) {}\n}\n")
+    assert regions("Make Quoted's Debug write single quotes.", generic) == ["impl<C> Debug for Quoted<C> {"]
+    assert regions("Make Quoted public.", generic) == ["struct Quoted<C>(C);"]  # all three, one region
+    assert len(build_request(generic, task_from(instruction="Make Quoted public."), path="q.rs").regions[0:2]) == 1
