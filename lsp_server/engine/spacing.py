@@ -34,6 +34,7 @@ def restyled(old: str, new: str) -> bool:
 def unrestyled(original: list[str], output: str) -> str:
     """`output` with each line that differs from its line of `original` (lines with their breaks) in
     spacing only put back as it was."""
+    output = _indented_as(original, output)
     answer = coords.lsp_lines(output)
     matcher = difflib.SequenceMatcher(None, [squeezed(x) for x in original], [squeezed(x) for x in answer],
                                       autojunk=False)
@@ -96,3 +97,16 @@ def _blank_run(text: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]
             break
         run.append((lo, hi))
     return run
+
+
+def _indented_as(original: list[str], output: str) -> str:
+    """`output` at the indentation every line of `original` has, where it wrote every line flush left (a
+    stylesheet's one declaration, tab-indented, came back as `--card: ...` at the line's start)."""
+    shown = [indent(line) for line in original if line.strip()]
+    lines = coords.lsp_lines(output)
+    if not shown or any(indent(line) for line in lines if line.strip()):
+        return output
+    common = min(shown, key=len)
+    if not common or not all(i.startswith(common) for i in shown):
+        return output
+    return "".join(common + line if line.strip() else line for line in lines)

@@ -15,7 +15,7 @@ from .regions import change_regions
 from .request import EditRequest, Region
 from .removal import lone_line_breaks_free, removed_definitions, removes_only, without_unused_imports
 from .asked import insertion_after
-from .scope import declared_with, named_definitions
+from .scope import PLACE_BEFORE, declared_with, named_definitions
 from .sketch import marker_patterns, merge_sketch
 
 _WITHIN = r"`?[^\W\d][\w$.]*?(?:\(\))?`?"
@@ -138,8 +138,10 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
             end = region.end + len(text[region.end:]) - len(text[region.end:].lstrip("\r\n"))  # and the blank lines after
             region = Region(region.start, end, lead=text[region.start:end])
             return EditRequest(text, task.instruction, [region], path, language_id, definitions=(after[0],), narrowed=True)
-        if language.has_grammar and (spans := syntax.statements_holding(text.encode("utf-8"), language, [
-                t.encode("utf-8") for t in _code_tokens(task.instruction)], uses=bool(_EVERY_USE.search(task.instruction)))):
+        tokens = _code_tokens(task.instruction)
+        if language.has_grammar and (spans := syntax.statements_holding(
+                text.encode("utf-8"), language, [t.encode("utf-8") for t, _ in tokens],
+                uses=bool(_EVERY_USE.search(task.instruction)), beside=frozenset(t.encode("utf-8") for t, p in tokens if p))):
             # A stylesheet's `--radius`, `:root`, `.dark`: the rules and declarations that hold all those it has
             return EditRequest(text, task.instruction, [Region(coords.str_index(text.encode("utf-8"), a),
                                                                coords.str_index(text.encode("utf-8"), b))
@@ -198,8 +200,9 @@ _EVERY_USE = re.compile(r"(?i)\b(?:renam\w*|remov\w*|delet\w*|drop\w*|replac\w*|
                         r"every|all|wherever)\b")
 
 
-def _code_tokens(instruction: str) -> list[str]:
-    return [m[1] or m[2] for m in _CODE_TOKEN.finditer(instruction)]
+def _code_tokens(instruction: str) -> list[tuple[str, bool]]:
+    """Each name written as code, and whether it is given as a place ("after --destructive")."""
+    return [(m[1] or m[2], bool(PLACE_BEFORE.search(instruction[:m.start()]))) for m in _CODE_TOKEN.finditer(instruction)]
 
 
 def _removes(instruction: str, names: tuple[str, ...], regions: list[Region], text: str) -> bool:

@@ -260,20 +260,22 @@ def doc_sites(source: bytes, language: Language, start: int, end: int, inside: b
     return sorted(set(sites), key=lambda s: (s.start, s.end, s.site))
 
 
-def statements_holding(source: bytes, language: Language, needles: list[bytes], uses: bool = False) -> list[tuple[int, int]] | None:
+def statements_holding(source: bytes, language: Language, needles: list[bytes], uses: bool = False,
+                       beside: frozenset[bytes] = frozenset()) -> list[tuple[int, int]] | None:
     """For a language whose textobjects name no functions nor classes (a stylesheet, a data file): the whole
     lines of the innermost statements (`@statement.outer`, no comment) that hold every needle the source has
     outside comments, merged where they touch; [] where no statement holds them all; None where the language
     has definitions or the source has none of the needles. A needle matches whole: not inside a longer name;
     where it is declared (`@definition.name`: `--radius: 4px`, a rule's selector `.dark`), only there unless
-    `uses` (then `var(--radius)` too)."""
+    `uses` (then `var(--radius)` too). A needle `beside` names a place ("after --destructive"): what goes
+    there is written in the statement around it, not in it (shown its one line, the 1.5B wrote it back)."""
     compiled = queries.query(language, "textobjects")
     if compiled is None or any(compiled.capture_name(i) in ("function.outer", "class.outer")
                                for i in range(compiled.capture_count)):
         return None
     found = queries.captures(language, source, "textobjects")
     comments = [(c.start_byte, c.end_byte) for c in found.get("comment", ())]
-    places = []
+    places, placed = [], []
     for needle in needles:
         word = re.compile(rb"[\w-]")
         edged = (rb"(?<![\w-])" if word.match(needle[:1]) else b"") + re.escape(needle) + (
@@ -283,17 +285,36 @@ def statements_holding(source: bytes, language: Language, needles: list[bytes], 
         declared = [a for a in at if any(d.start_byte <= a < d.end_byte for d in found.get("definition.name", ()))]
         if at:
             places.append(at if uses or not declared else declared)
+            placed += places[-1] if needle in beside else []
     if not places:
         return None
-    holding = {(n.start_byte, n.end_byte) for n in found.get("statement.outer", ())
-               if (n.start_byte, n.end_byte) not in comments
-               and all(any(n.start_byte <= a < n.end_byte for a in at) for at in places)}
-    innermost = sorted(s for s in holding if not any(o != s and s[0] <= o[0] and o[1] <= s[1] for o in holding))
+    statements = {(n.start_byte, n.end_byte) for n in found.get("statement.outer", ())} - set(comments)
+    chosen = []
+    for outer in _innermost(_holding(statements, places)):
+        # a needle only its head holds (`.dark` of "--card in .dark") says where: inside, what holds the others
+        inner = {s for s in statements if outer[0] <= s[0] and s[1] <= outer[1] and s != outer}
+        targets = [at for at in places if not set(at) & set(placed)
+                   and any(s[0] <= a < s[1] for s in inner for a in at if outer[0] <= a < outer[1])]
+        for span in (_innermost(_holding(inner, targets)) if len(targets) < len(places) else []) or [outer]:
+            around = [s for s in statements if s[0] <= span[0] and span[1] <= s[1] and s != span]
+            lone = any(span[0] <= a < span[1] and not any(span[0] <= s[0] and s[1] <= span[1] and s[0] <= a < s[1]
+                                                          for s in inner if s != span) for a in placed)
+            chosen.append(min(around, key=lambda s: s[1] - s[0]) if lone and around else span)
     spans: list[tuple[int, int]] = []
-    for a, b in innermost:
+    for a, b in sorted(set(chosen)):
         lo, hi = line_start(source, a), line_end(source, max(a, b - 1))
         if spans and lo <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(spans[-1][1], hi))
         else:
             spans.append((lo, hi))
     return spans
+
+
+def _holding(spans: set[tuple[int, int]], places: list[list[int]]) -> set[tuple[int, int]]:
+    """The spans that hold one of each list of places."""
+    return {s for s in spans if places and all(any(s[0] <= a < s[1] for a in at) for at in places)}
+
+
+def _innermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans that hold no other, sorted."""
+    return sorted(s for s in spans if not any(o != s and s[0] <= o[0] and o[1] <= s[1] for o in spans))

@@ -511,6 +511,21 @@ def test_lines_changed_in_spacing_only_go_back_unless_the_request_is_about_layou
     assert Keeper(crlf, 0, len(crlf), "Add hints", python).final(answer.replace("\n", "\r\n"))[0] == hinted.replace("\n", "\r\n")
 
 
+def test_an_answer_written_flush_left_of_an_indented_region_gets_its_indentation():
+    from lsp_server.engine.keep import Keeper
+
+    text = ".night {\n\t--gap: 8px;\n\t--ink: #eee;\n}\n"
+    start, end = text.index("\t--ink"), text.index("}")
+    css = language_for("s.css")
+    assert Keeper(text, start, end, "Set --ink to #fff", css).final("--ink: #fff;\n")[0] == "\t--ink: #fff;\n"
+    assert Keeper(text, start, end, "Add --line after --ink", css).final("--ink: #eee;\n--line: 1px;\n")[0] == (
+        "\t--ink: #eee;\n\t--line: 1px;\n")
+    go = "func f() {\n\tif x {\n\t\treturn\n\t}\n}\n"  # some lines indented: the answer's own, as it is
+    start, end = go.index("\tif"), go.rindex("}")
+    answer = "if x {\n\treturn 1\n}\n"
+    assert Keeper(go, start, end, "Return 1", language_for("f.go")).final(answer)[0] == answer
+
+
 def test_lines_joined_or_split_and_nothing_else_go_back_as_they_were():
     from lsp_server.engine.keep import Keeper
 

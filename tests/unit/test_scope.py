@@ -438,9 +438,16 @@ def test_a_stylesheet_request_rewrites_the_statements_that_hold_what_it_names():
     # a custom property: where it is declared, not where it is used
     request = build_request(CSS, Task("edit", "Set --ink to #111."), path="s.css")
     assert request.narrowed and lines_of(CSS, request) == ["  --ink: #222;\n", "  --ink: #eee;\n"]
-    # two names: the innermost statement that holds both (the :root outside the @media)
+    # a name that a rule's head holds says which rule: inside it, what holds the others
+    request = build_request(CSS, Task("edit", "Set --ink in :root to #000."), path="s.css")
+    assert lines_of(CSS, request) == ["  --ink: #222;\n"]
+    # a name given as a place: the statement around it (shown the one line, the model wrote it back)
     request = build_request(CSS, Task("edit", "Add --line after --ink in :root."), path="s.css")
     assert lines_of(CSS, request) == [CSS[:CSS.index("\n\n") + 1]]
+    request = build_request(CSS, Task("edit", "Add --line: 1px after --ink."), path="s.css")
+    assert lines_of(CSS, request) == [CSS[:CSS.index("\n\n") + 1], ".night {\n  --ink: #eee;\n}\n"]
+    request = build_request(CSS, Task("edit", "Change the --ink colour in .night to #fff."), path="s.css")
+    assert lines_of(CSS, request) == ["  --ink: #eee;\n"]
     # a selector: its rule, whole; `.card` is not `.card-title`
     request = build_request(CSS, Task("edit", "Give .card a border."), path="s.css")
     assert lines_of(CSS, request) == [".card {\n  padding: var(--gap);\n  margin: calc(var(--gap) * 2);\n}\n"]
