@@ -384,10 +384,10 @@ def _declaring(names: list[str]) -> re.Pattern:
 
 
 def _opening(names: list[str]) -> re.Pattern:
-    """A line that opens a definition of one of `names` (group 1): words before the name, none of them
-    one that makes it a use ("def insort(", "class Wrapper:", "pub fn rows", "export function f")."""
+    """A line that opens a definition of one of `names` (group 1): words before the name, none of them one that
+    makes it a use ("def insort(", "class Wrapper:", "pub fn rows", "export function f", "func (s byName) Len(")."""
     alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rf"^\s*(?:(?!{_USING_WORDS}\s)[\w$<>\[\],*&@]+\s+)+[*&]*({alternatives})\b")
+    return re.compile(rf"^\s*(?:(?!{_USING_WORDS}\s)(?:[\w$<>\[\],*&@]+|\([^()\n]*\))\s+)+[*&]*({alternatives})\b")
 
 
 def _request_words(instruction: str, source: bytes, language: syntax.Language, lo: int, hi: int) -> str:

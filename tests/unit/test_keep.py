@@ -595,6 +595,12 @@ def test_an_answer_that_begins_with_other_code_of_the_file_is_told_at_its_first_
         "from search import insort\n\ndef find(a: list, x: int) -> int:\n") is None  # an import names, it opens nothing
     for first in ("def find(a: list, x: int) -> int:\n", "# Where x goes.\n", "@cache\n", "    return insort(a)\n"):
         assert _keeper(text, "Add type hints to find", span=(start, len(text))).astray(first) is None, first
+    # A Go method's receiver before its name; a type line of no definition kind first
+    go = ("package doc\n\nfunc force(s string) string {\n\treturn s\n}\n\ntype byName []string\n\n"
+          "func (s byName) Len() int { return len(s) }\n")
+    region = (go.index("func force"), go.index("type byName"))
+    below = "type byName []string\n\nfunc (s byName) Len() int { return len(s) }\n"
+    assert _keeper(go, "Make force take a limit", "d.go", span=region).astray(below) == 9
     # Decided once: later lines do not change it.
     own = _keeper(text, "Add type hints to find", span=(start, len(text)))
     assert own.astray("def find(a, x):\n") is None and own.astray("def find(a, x):\ndef insort(a, x):\n") is None
