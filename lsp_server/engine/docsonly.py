@@ -261,7 +261,8 @@ def doc_lead(text: str, start: int, end: int, instruction: str, language: syntax
         # the file's docs open on a line of their own: so does this one, its words first ("/**\n * Find close
         # matches"); opened with "/**" alone, the 1.5B wrote "/** @param {string} a" and no words)
         return f"{indent}{opening}\n{indent} *"
-    return indent + opening
+    # Go's docs start with the name: shown three one-line methods and "//", the 1.5B went on with the comment above
+    return indent + opening + (f" {units[0].name}" if language.doc_names else "")
 
 
 # The doc's own words, given in the request: the one text in triple quotes, double quotes or curly quotes.

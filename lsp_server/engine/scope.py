@@ -46,6 +46,9 @@ LIKE_BEFORE = re.compile(r"(?i)(?:\b(?:like|unlike|similar\s+to|same\s+as|as\s+i
 MEMBER_TO = re.compile(r"(?i)\b(?:variant|field|member|propert(?:y|ie)|attribute|method|constructor|case|[gs]etter)s?\b"
                        r"(?:(?!\b(?:to|into|in|that|which)\b)[^.;:!?])*\b(?:to|into|in)\s+(?:the\s+)?(?:(?:enum|class|struct|type)\s+)?`?$")
 # A class's possessive before a member's name ("LookupDict's __repr__").
+# A type's methods, named by the type: "the byName methods", "Store's methods", "the methods of byName".
+METHODS_AFTER = re.compile(r"^(?:['’]s)?\s+(?:methods|receivers)\b", re.IGNORECASE)
+METHODS_BEFORE = re.compile(r"\bmethods\s+(?:of|on|for)\s+(?:the\s+)?(?:type\s+)?`?$", re.IGNORECASE)
 OWNER_BEFORE = re.compile(r"([^\W\d][\w$]*)['’]s\s+`?$")
 OWNER_AFTER = re.compile(r"['’]s\s+`?([^\W\d][\w$]*)")
 # What goes right above a definition is part of it ("add a doc comment above transpose").
@@ -132,6 +135,16 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         if (owns := OWNER_AFTER.match(after)) and owns[1] in defined and any(
                 kind == "class.outer" for kind, _ in defined.get(name, ())):
             continue  # "LookupDict's __repr__": the class is where its member is, not what changes
+        if name not in defined and qualifier is None and _code_marked(instruction, m) and (
+                METHODS_AFTER.match(after) or METHODS_BEFORE.search(before)):
+            # "the byName methods": a type the file defines no block for (Go's `type byName []T`) whose
+            # methods say it (`func (s byName) Len()`)
+            owned = declared_with(source, sorted({u for found in defined.values() for kind, u in found
+                                                  if kind == "function.outer" and u.name != name}, key=lambda u: u.start), name)
+            functions += [f"{name}.{u.name}" for u in owned]
+            spans += [(u.start, u.end) for u in owned]
+            counted_end = m.end() if owned else counted_end
+            continue
         marked = _code_marked(instruction, m)
         if qualifier is None and (owner := OWNER_BEFORE.search(before)) and any(
                 kind == "class.outer" for kind, _ in defined.get(owner[1], ())):

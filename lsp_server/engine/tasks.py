@@ -215,7 +215,7 @@ def definition_regions(text: str, symbols: str, language: syntax.Language, instr
     """The regions of the definitions named in `symbols` (comma-separated; every definition of a name:
     functions, methods, classes, with the comments above them; "Class.method": those inside that
     class, where there are; of a type's several blocks, those the instruction is about: blocks.chosen),
-    one within another merged, and those of one name with only blank lines between them."""
+    one within another merged, and those of one name (or one type's) with only blank lines between them."""
     source = text.encode("utf-8")
     spans = []
     for symbol in _names(symbols):
@@ -235,13 +235,14 @@ def definition_regions(text: str, symbols: str, language: syntax.Language, instr
     for start, end, symbol in sorted(spans):
         # One within another (a method inside a named class, the same one twice), or the pieces of one name
         # at one depth with only blank lines between (a constructor and its prototype's methods; overloads).
-        depth = len(text[start:end]) - len(text[start:end].lstrip(" \t"))
+        # A type's methods named by it ("byName.Len", "byName.Swap": Go's one-line methods) are one name here.
+        depth, owner = len(text[start:end]) - len(text[start:end].lstrip(" \t")), symbol.split(".")[0]
         if regions and (start < regions[-1].end or (
-                (symbol, depth) == last and not text[regions[-1].end:start].strip())):
+                (owner, depth) == last and not text[regions[-1].end:start].strip())):
             regions[-1] = Region(regions[-1].start, max(regions[-1].end, end))
         else:
             regions.append(Region(start, end))
-        last = (symbol, depth)
+        last = (owner, depth)
     return regions
 
 

@@ -49,6 +49,8 @@ class Language:
     # How a doc comment written above a definition opens (language.toml's `doc_opening`; absent: Python,
     # whose docstrings go inside).
     doc_opening: str | None = field(default=None, repr=False, compare=False)
+    # A doc comment starts with the name it documents (language.toml's `doc_names`: Go's "// Len returns ...").
+    doc_names: bool = field(default=False, repr=False, compare=False)
     # Imported names that count as used where no word names them (language.toml: `React`, which JSX uses).
     never_unused: tuple[str, ...] = field(default=(), repr=False, compare=False)
     _ts_language: Any = field(default=None, repr=False, compare=False)
@@ -133,6 +135,7 @@ def language_named(name: str) -> Language:
         unused_import_is_error=bool(spec.get("unused_import_is_error", False)),
         drops_unused_standard_imports=bool(spec.get("drops_unused_standard_imports", False)),
         doc_opening=spec.get("doc_opening") or None,
+        doc_names=bool(spec.get("doc_names", False)),
         never_unused=tuple(spec.get("never_unused", [])),
         _ts_language=_load_ts_language(spec),
         _inherits=tuple(spec.get("inherits", [])),

@@ -101,7 +101,8 @@ def test_an_answer_whose_comments_would_hide_code_is_refused_and_mixed_lines_kee
 
 def test_a_doc_comment_opens_above_a_definition_that_has_none():
     start = GO.index(PUT)
-    assert doc_lead(GO, start, start + len(PUT), "Add doc comments to Put and Get.", GO_LANG) == "//"
+    # Go's docs start with the name they document
+    assert doc_lead(GO, start, start + len(PUT), "Add doc comments to Put and Get.", GO_LANG) == "// Put"
     get = GO.index("// Get")
     assert doc_lead(GO, get, len(GO), "Add doc comments to Put and Get.", GO_LANG) is None  # it has one
     assert doc_lead(GO, start, start + len(PUT), "Fix the comment typo in Put.", GO_LANG) is None  # not adding
@@ -127,11 +128,11 @@ def test_an_edit_asked_for_doc_comments_writes_the_opening_and_keeps_the_code():
     # (a comment, not a doc comment: decoded to the region's end, so that its streaming is seen whole)
     request = build_request(GO, Task("edit", "Add a comment above Put."), path="store.go")
     assert [GO[r.start:r.end] for r in request.regions] == [PUT.rstrip("\n") + "\n"]
-    # after the prompt's "//", the model's answer; it also moved Unlock into a defer
-    answer = (" Put stores a value under the lock.\nfunc (s *Store) Put(key string, value int) {\n\ts.mu.Lock()\n"
+    # after the prompt's "// Put", the model's answer; it also moved Unlock into a defer
+    answer = (" stores a value under the lock.\nfunc (s *Store) Put(key string, value int) {\n\ts.mu.Lock()\n"
               "\tdefer s.mu.Unlock()\n\ts.items[key] = value\n}\n")
     engine = chat_engine(request, answer)
-    assert engine.prepare(request, request.regions[0]).parts.lead == "//"
+    assert engine.prepare(request, request.regions[0]).parts.lead == "// Put"
     seen = []
     result = engine.edit(request, on_progress=seen.append)
     assert result.text == GO.replace("func (s *Store) Put", "// Put stores a value under the lock.\nfunc (s *Store) Put")
@@ -170,8 +171,8 @@ def test_a_request_for_docs_is_settled_past_the_last_doc_site_of_what_it_names()
 
 def test_an_answer_for_docs_goes_unverified_past_the_last_doc_site():
     request = build_request(GO, Task("edit", "Add a doc comment to Put."), path="store.go")
-    # after the prompt's "//": the doc comment, then the body with Unlock moved into a defer
-    answer = (" Put stores a value under the lock.\nfunc (s *Store) Put(key string, value int) {\n\ts.mu.Lock()\n"
+    # after the prompt's "// Put": the doc comment, then the body with Unlock moved into a defer
+    answer = (" stores a value under the lock.\nfunc (s *Store) Put(key string, value int) {\n\ts.mu.Lock()\n"
               "\tdefer s.mu.Unlock()\n\ts.items[key] = value\n}\n")
     result = chat_engine(request, answer).edit(request)
     assert result.text == GO.replace("func (s *Store) Put", "// Put stores a value under the lock.\nfunc (s *Store) Put")
@@ -179,7 +180,7 @@ def test_an_answer_for_docs_goes_unverified_past_the_last_doc_site():
     # (how much of that line, the pacer's chunk, depends on the pass times it measures)
     assert result.stats.stop_reason == "settled" and result.stats.settled_bytes > len("\ts.mu.Unlock()\n}\n")
     verified = b"".join(bytes([t]) for t in result.stats.output_token_ids).decode()
-    assert verified.startswith(" Put stores a value under the lock.\n") and "s.mu.Lock" not in verified
+    assert verified.startswith(" stores a value under the lock.\n") and "s.mu.Lock" not in verified
     # a request for more than prose decodes to the end
     request = build_request(GO, Task("edit", "Add a doc comment to Put and lock it with defer."), path="store.go")
     assert chat_engine(request, answer).edit(request).stats.stop_reason == "end"
@@ -190,7 +191,7 @@ def test_a_doc_that_shares_words_with_a_comment_below_is_not_taken_for_the_copy_
     # that the doc is written (it had taken the rest of the body as it was, after the doc's first line).
     text = GO.replace("\ts.mu.Lock()\n", "\t// keys are kept as given, with no folding and no trimming\n\ts.mu.Lock()\n")
     request = build_request(text, Task("edit", "Add a doc comment to Put."), path="store.go")
-    answer = (" Put stores value under key, with no folding and no trimming of the key.\n"
+    answer = (" stores value under key, with no folding and no trimming of the key.\n"
               + text[text.index("func (s *Store) Put"):text.index("// Get")].rstrip("\n") + "\n")
     result = chat_engine(request, answer).edit(request)
     assert result.text == text.replace("func (s *Store) Put", "// Put stores value under key, with no folding and no "
@@ -205,9 +206,9 @@ def test_a_doc_line_that_ends_as_a_comment_below_ends_is_not_taken_for_the_copy_
                                          "\ts.mu.Lock()\n")
     request = build_request(text, Task("edit", "Add a doc comment to Put."), path="store.go")
     put = text[text.index("func (s *Store) Put"):text.index("// Get")].rstrip("\n") + "\n"
-    doc = " Put stores value under key, with no folding and no trimming of the key.\n// Keys are case-sensitive.\n"
+    doc = " stores value under key, with no folding and no trimming of the key.\n// Keys are case-sensitive.\n"
     result = chat_engine(request, doc + put).edit(request)
-    assert result.text == text.replace("func (s *Store) Put", "//" + doc + "func (s *Store) Put")
+    assert result.text == text.replace("func (s *Store) Put", "// Put" + doc + "func (s *Store) Put")
 
 
 SHAPES = ("import math\n\n\nclass Circle:\n    def __init__(self, r):\n        self.r = r\n\n"

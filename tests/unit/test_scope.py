@@ -459,3 +459,15 @@ def test_a_stylesheet_request_rewrites_the_statements_that_hold_what_it_names():
     for instruction in ("Make the colours warmer.", "Use the font-weight bold.", "Rename the ink-colour comment."):
         assert build_request(CSS, Task("edit", instruction), path="s.css").regions[0].end == len(CSS), instruction
     assert not build_request("x = {'--gap': 1}\n", Task("edit", "Set --gap to 2."), path="m.py").narrowed
+
+
+def test_a_types_methods_named_by_the_type_are_the_methods_that_say_it():
+    go = ("package doc\n\n// Force it.\nfunc force(s string) string {\n\treturn s\n}\n\ntype byName []string\n\n"
+          "func (s byName) Len() int           { return len(s) }\nfunc (s byName) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }\n"
+          "\nfunc (s byName) Less(i, j int) bool { return s[i] < s[j] }\n")
+    for instruction in ("Add doc comments to the byName methods.", "Add doc comments to byName's methods.",
+                        "Add doc comments to the methods of byName."):
+        request = build_request(go, Task("edit", instruction), path="d.go")
+        assert request.definitions == ("byName.Len", "byName.Swap", "byName.Less"), instruction
+        assert lines_of(go, request) == [go[go.index("func (s byName) Len"):]]  # one type's: one region
+    assert named("Add doc comments to the string methods.", go, "d.go") == []  # a plain word names no type
