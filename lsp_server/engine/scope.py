@@ -56,7 +56,7 @@ ATTACHING = re.compile(r"\b(?:comments?|doc|docs|docstrings?|jsdoc|javadoc|decor
                        re.IGNORECASE)
 # A name as an instruction writes it: `quoted`, dotted (scheduler.cancel), called (mean()).
 # A name the request writes; qualified as `Class.method`, `Type::method` (Rust, C++, Ruby) or `Class#method` (docs).
-MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:(?:\.|::|#)[^\W\d][\w$]*)*)(?P<call>\(\))?")
+MENTION = re.compile(r"`(?P<tick>[^`\n]+)`|(?P<word>[^\W\d][\w$]*(?:(?:\.|::|#)[^\W\d][\w$]*)*[?!]?)(?P<call>\(\))?")
 # Before a plain word that names a definition: "to split", "in the function filter", "of quote".
 PLAIN_BEFORE = re.compile(r"\b(?:to|in|of|for|from|on)\s+(?:the\s+)?(?:(?:function|method)\s+)?$", re.IGNORECASE)
 # After a plain word that names a definition: a kind word, one or more ("the split and join functions").
@@ -128,6 +128,8 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
     counted_end = -1  # where the last counted mention ended (a list of plain names goes on from it)
     for m in MENTION.finditer(instruction):
         parts = [p for p in _mentioned(m).split(".") if p]
+        if parts and (parts[-1] not in defined or not language.identifier.fullmatch(parts[-1])):
+            parts[-1] = parts[-1].rstrip("?!")  # "... to remap?" ends a question (Ruby's `casecmp?` is a name)
         if not parts or not all(language.identifier.fullmatch(p) for p in parts):
             continue
         name, qualifier = parts[-1], parts[-2] if len(parts) > 1 else None

@@ -471,3 +471,12 @@ def test_a_types_methods_named_by_the_type_are_the_methods_that_say_it():
         assert request.definitions == ("byName.Len", "byName.Swap", "byName.Less"), instruction
         assert lines_of(go, request) == [go[go.index("func (s byName) Len"):]]  # one type's: one region
     assert named("Add doc comments to the string methods.", go, "d.go") == []  # a plain word names no type
+
+
+def test_a_ruby_name_may_end_with_a_question_mark_and_a_question_does_not_make_one():
+    rb = ("class Map\n  def remap(map)\n    @map = map\n  end\n\n  private\n  def casecmp?(a, b)\n"
+          "    return true if a == b\n    a.casecmp(b).zero?\n  end\nend\n")
+    assert named("Simplify casecmp? using String#casecmp?.", rb, "m.rb") == ["casecmp?"]  # String's is the library's
+    assert named("Can you add a comment to remap?", rb, "m.rb") == ["remap"]
+    assert named("Can you add a docstring to route?") == ["route"]
+    assert build_request(rb, Task("edit", "Rename casecmp? to same?"), path="m.rb").draft_led  # a rename a tool drafts
