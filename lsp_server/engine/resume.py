@@ -14,7 +14,8 @@ class's last one (its region), the 1.5B closed the class too: last lines that re
 the region, where the file parses without them and not with them, go (`without_lines_below`). And going on
 after `sdstoupper` to add `sdstotitle`, it first wrote `sdstolower` again, word for word as it stands above:
 a definition the answer writes that is one of the file's outside the region, the same text, goes
-(`without_copies`).
+(`without_copies`), as does a run of comment lines written again as it stands outside the region (a method's
+doc, copied into its body).
 """
 
 from __future__ import annotations
@@ -88,12 +89,14 @@ def resumed(original: list[str], output: str, code: list[int], comments: set[int
 def without_copies(text: str, start: int, end: int, output: str, language: syntax.Language) -> str:
     """`output` (the new text of text[start:end]) without the definitions it writes at the file's top level that
     stand there outside the region as written (their names none of the region's), and the blank lines after
-    them; not one inside another (a class's method like another class's, a decorator's inner function)."""
+    them; not one inside another (a class's method like another class's, a decorator's inner function). Nor
+    with a run of comment lines that stands outside the region as written (_without_comment_copies)."""
     source = text.encode("utf-8")
     lo, hi = coords.byte_span(text, (start, end))
     found = _top_level(syntax.definitions(source, language))
     own = {name for name, u in found if u.start < hi and lo < u.end}
     outside = {(name, source[u.start:u.end].strip()) for name, u in found if name not in own and (u.end <= lo or u.start >= hi)}
+    output = _without_comment_copies(text, start, end, output)
     if not outside:
         return output
     edited = (text[:start] + output + text[end:]).encode("utf-8")
@@ -112,3 +115,28 @@ def _top_level(found: dict[str, list[tuple[str, syntax.Unit]]]) -> list[tuple[st
     """The definitions (by name) that lie in no other one."""
     units = [(name, u) for name, pairs in found.items() for _, u in pairs]
     return [(name, u) for name, u in units if not any(o.start <= u.start and u.end <= o.end and o != u for _, o in units)]
+
+
+_COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;)")
+COPIED_COMMENT_LINES = 3
+
+
+def _without_comment_copies(text: str, start: int, end: int, output: str) -> str:
+    """`output` without each run of at least three comment lines, none of them the region's, that stands outside
+    the region line for line (indentation aside): asked for a JSDoc @example on commander's `preset`, whose doc
+    is above it past a blank line, the 1.5B wrote that doc again inside the method's body."""
+    mine = lsp_lines(output)
+    around = [line.strip() for line in lsp_lines(text[:start])] + [""] + [line.strip() for line in lsp_lines(text[end:])]
+    region = {line.strip() for line in lsp_lines(text[start:end])}
+    kept, i = [], 0
+    while i < len(mine):
+        j = i
+        while j < len(mine) and _COMMENT_LINE.match(mine[j]) and mine[j].strip() not in region:
+            j += 1
+        run = [line.strip() for line in mine[i:j]]
+        if len(run) >= COPIED_COMMENT_LINES and any(around[k:k + len(run)] == run for k in range(len(around))):
+            i = j  # a copy: gone
+        else:
+            kept += mine[i:max(j, i + 1)]
+            i = max(j, i + 1)
+    return "".join(kept) if len(kept) < len(mine) else output

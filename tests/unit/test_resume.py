@@ -82,3 +82,20 @@ def test_a_definition_written_again_as_it_stands_outside_goes_but_not_one_inside
     logged = "def logged(fn):\n    def wrapper(*a):\n        return fn(*a)\n    return wrapper\n\n\ndef timed(fn):\n    return fn\n"
     timed = "def timed(fn):\n    def wrapper(*a):\n        return fn(*a)\n    return wrapper\n"
     assert without_copies(logged, logged.index("def timed"), len(logged), timed, py) == timed
+
+
+def test_a_run_of_comment_lines_written_again_as_it_stands_outside_goes():
+    from lsp_server.engine.resume import without_copies
+    js = syntax.language_for("o.js")
+    text = ("class O {\n  /**\n   * Preset the value.\n   *\n   * @param {*} arg\n   */\n\n  preset(arg) {\n"
+            "    this.arg = arg;\n  }\n}\n")
+    start, end = text.index("  preset"), text.index("}\n}") + 2
+    copied = ("  preset(arg) {\n    /**\n     * Preset the value.\n     *\n     * @param {*} arg\n     */\n"
+              "    this.arg = arg;\n  }\n")
+    assert without_copies(text, start, end, copied, js) == text[start:end]
+    # new comment lines, two lines alike, or the region's own: they stay
+    own = copied.replace("Preset the value.", "Preset it.")
+    assert without_copies(text, start, end, own, js) == own
+    short = "  preset(arg) {\n    /**\n     */\n    this.arg = arg;\n  }\n"
+    assert without_copies(text, start, end, short, js) == short
+    assert without_copies(text, text.index("  /**"), end, text[text.index("  /**"):end], js) == text[text.index("  /**"):end]
