@@ -29,7 +29,9 @@ _FILLER = (r"a|an|the|one|one-line|single-line|short|brief|concise|detailed|full
            r"struct|structs|type|types|public|exported|module|file|api|describing|explaining|saying|what|how|why|"
            r"please|here|top|header|head|typos?|spelling|grammar|wording|it's|like|other|others|ones|same|as|"
            r"rest|existing|go|rust|java|javascript|typescript|python|c|cpp|c\+\+|kotlin|ruby|doxygen|sphinx|"
-           r"markdown|plain|english")
+           r"markdown|plain|english|loops?|branch|branches|conditions?|statements?|cases?|variables?|fields?|"
+           r"constants?|parameters?|arguments?|expressions?|assignments?|headings?|messages?|strings?|below|after|"
+           r"inside|within|near|where|under|around|between|over|first|last|second|next|previous|main|inner|outer")
 _WORD = re.compile(r"[\w'-]+")
 _PROSE_NOUN = re.compile(rf"\b(?:{_PROSE_NOUNS})\b", re.IGNORECASE)
 _VERB = re.compile(rf"^\s*(?:please\s+)?(?:{_VERBS})\b", re.IGNORECASE)
@@ -49,6 +51,19 @@ def _head(instruction: str) -> tuple[str, str]:
     """The instruction with its quoted text blanked, and that up to where the prose's own text starts."""
     unquoted = _QUOTED.sub(" ", instruction)
     return unquoted, unquoted[:m.start()] if (m := _CONTENT.search(unquoted)) else unquoted
+
+
+# Code inside a definition that a comment may be asked to go at.
+_WITHIN = re.compile(r"\b(?:loops?|branch|branches|conditions?|statements?|cases?|variables?|expressions?|assignments?|"
+                     r"headings?|messages?|strings?|inside|within)\b", re.IGNORECASE)
+
+
+def own_words(source: bytes, language: syntax.Language) -> set[str]:
+    """The names of the file's code and the words of its strings: what a request may name a place by ("the
+    Caused by loop")."""
+    strings = (re.sub(r"\\.", " ", source[a:b].decode("utf-8", "replace")) for a, b in syntax.literal_ranges(source, language))
+    words = {w for string in strings for w in _WORD.findall(string)}  # "\n\nCaused by:": Caused, by
+    return syntax.names_in(source, language) | words
 
 
 def documents_only(instruction: str, names: set[str]) -> bool:
@@ -86,7 +101,7 @@ def settled_at(text: str, start: int, end: int, instruction: str, language: synt
     if verb is None or not (_DOC_NOUN.search(head) or verb[0].strip().lower().endswith("document")):
         return None  # "comments" alone may mean comments anywhere in the code
     source = text.encode("utf-8")
-    if not documents_only(instruction, syntax.names_in(source, language)):
+    if not documents_only(instruction, own_words(source, language)):
         return None
     lo, hi = coords.byte_span(text, (start, end))
     sites = syntax.doc_sites(source, language, lo, hi, inside=language.doc_opening is None)
@@ -223,7 +238,7 @@ def documented(text: str, start: int, end: int, instruction: str, answer: str, l
     cannot be done."""
     answer = one_line(text, start, end, instruction, answer, language)
     if not language.has_grammar or not _VERB.match(instruction) or not documents_only(
-            instruction, syntax.names_in(text.encode("utf-8"), language)):
+            instruction, own_words(text.encode("utf-8"), language)):
         return answer  # most requests: told apart by their first word, before the file's names are read
     kept = code_kept(text, start, end, answer, language, adding=bool(_ADDING.match(instruction)))
     if kept is None:
@@ -237,11 +252,11 @@ def doc_lead(text: str, start: int, end: int, instruction: str, language: syntax
     with (its indentation and language.toml's `doc_opening`), where the request asks for one and nothing
     else and the definition has none: asked "Add doc comments to New, Put and Get", the 1.5B, shown each function
     alone, wrote comments inside their bodies and none above. None otherwise."""
-    if language.doc_opening is None or not _ADDING.match(instruction):
-        return None
+    if language.doc_opening is None or not _ADDING.match(instruction) or _WITHIN.search(_head(instruction)[1]):
+        return None  # (not "a comment above the Caused by loop": that goes inside)
     region = text[start:end]
     first = region.lstrip("\r\n")
-    if not first or not documents_only(instruction, syntax.names_in(text.encode("utf-8"), language)):
+    if not first or not documents_only(instruction, own_words(text.encode("utf-8"), language)):
         return None
     source = text.encode("utf-8")
     lo, hi = coords.byte_span(text, (start + len(region) - len(first), end))
@@ -280,7 +295,7 @@ def given_doc(text: str, span: tuple[int, int], instruction: str, language: synt
         return None
     given = [next(g for g in m.groups() if g is not None).strip() for m in _GIVEN.finditer(instruction)]
     source = text.encode("utf-8")
-    if len(given) != 1 or not given[0] or not documents_only(instruction, syntax.names_in(source, language)):
+    if len(given) != 1 or not given[0] or not documents_only(instruction, own_words(source, language)):
         return None
     lo, hi = coords.byte_span(text, span)
     sites = syntax.doc_sites(source, language, lo, hi, inside=language.doc_opening is None)

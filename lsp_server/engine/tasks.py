@@ -15,7 +15,7 @@ from .regions import change_regions
 from .request import EditRequest, Region
 from .removal import lone_line_breaks_free, removed_definitions, removes_only, without_unused_imports
 from .asked import insertion_after
-from .scope import PLACE_BEFORE, declared_with, named_definitions
+from .scope import PLACE_BEFORE, WIDE, declared_with, named_definitions
 from .sketch import marker_patterns, merge_sketch
 
 _WITHIN = r"`?[^\W\d][\w$.]*?(?:\(\))?`?"
@@ -146,6 +146,10 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
             return EditRequest(text, task.instruction, [Region(coords.str_index(text.encode("utf-8"), a),
                                                                coords.str_index(text.encode("utf-8"), b))
                                                         for a, b in spans], path, language_id, narrowed=True)
+        if (unit := _holding_text(task.instruction, text, language)) is not None:
+            # "Add a comment above the Caused by loop": the definition that holds the one place it points at
+            region = Region(coords.str_index(text.encode("utf-8"), unit.start), coords.str_index(text.encode("utf-8"), unit.end))
+            return EditRequest(text, task.instruction, [region], path, language_id, definitions=(unit.name,), narrowed=True)
     if span is None and task.lines:
         span = coords.line_span(text, *task.lines)
     span = coords.without_blank_edges(text, span) if span and span != (0, len(text)) else (0, len(text))
@@ -198,6 +202,35 @@ _CODE_TOKEN = re.compile(r"`([^`\n]+)`|(?<![\w.#:@-])((?:--|[.#:@])[A-Za-z_][\w-
 # Words that say a request is about where a name is used too, not only where it is declared.
 _EVERY_USE = re.compile(r"(?i)\b(?:renam\w*|remov\w*|delet\w*|drop\w*|replac\w*|uses?|usages?|references?|everywhere|"
                         r"every|all|wherever)\b")
+
+
+# Text a request quotes: "Caused by", “usage:”, 'bad line' (not the apostrophe of "don't ... it's").
+_QUOTED_TEXT = re.compile(r'"([^"\n]{3,}?)"|“([^”\n]{3,}?)”|(?<!\w)\'([^\'\n]{3,}?)\'(?!\w)')
+
+
+def _holding_text(instruction: str, text: str, language: syntax.Language) -> syntax.Unit | None:
+    """The innermost definition holding the one place of the file a request points at by its text: a text it
+    quotes that the file has once, or else the longest run of two or more of its words that one string of the
+    file holds and nothing else of it does ("the Caused by loop"); None where there is none, or it is in none."""
+    if not language.has_grammar or WIDE.search(instruction) or re.search(r"(?i)\b(?:every|each|all|wherever)\b", instruction):
+        return None
+    source = text.encode("utf-8")
+    quoted = [q.encode("utf-8") for m in _QUOTED_TEXT.finditer(instruction) for q in m.groups() if q]
+    words = re.findall(r"[^\W_][\w'-]*", _QUOTED_TEXT.sub(" , ", instruction))
+    runs = sorted((" ".join(words[i:j]).encode("utf-8") for i in range(len(words)) for j in range(i + 2, len(words) + 1)),
+                  key=len, reverse=True)
+    literals, comments = syntax.literal_ranges(source, language), syntax.comment_ranges(source, language)
+
+    def places(needle: bytes) -> list[int]:  # outside comments ("// Capitalize to match "Caused by:"")
+        return [m.start() for m in re.finditer(re.escape(needle), source) if not any(a <= m.start() < b for a, b in comments)]
+
+    at = next((found[0] for q in quoted if len(found := places(q)) == 1), None)
+    if at is None:
+        at = next((found[0] for r in runs if len(r) >= 6 and len(found := places(r)) == 1 and any(
+            a <= found[0] < b for a, b in literals)), None)
+    units = [u for found in syntax.definitions(source, language).values() for _, u in found
+             if at is not None and u.start <= at < u.end]
+    return min(units, key=lambda u: u.end - u.start) if units else None
 
 
 def _code_tokens(instruction: str) -> list[tuple[str, bool]]:

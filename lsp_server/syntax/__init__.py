@@ -7,7 +7,7 @@ from .diagnostics import SyntaxProblem, introduced_problems, syntax_problems
 from .directives import Directive, find_directives
 from .index import SyntaxIndex
 from .languages import Language, known_languages, language_for
-from .rename import comment_ranges, prose_ranges, rename_draft
+from .rename import comment_ranges, literal_ranges, prose_ranges, rename_draft
 from .repair import repair_draft
 from .annotations import explicit_types
 from .imports import (add_imports, drop_unused_imports, hoist_imports, import_spans, imported_names,
@@ -40,6 +40,7 @@ __all__ = [
     "tells_unused_imports",
     "introduced_problems",
     "known_languages",
+    "literal_ranges",
     "language_for",
     "names_in",
     "new_import_spans",

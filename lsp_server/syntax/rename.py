@@ -33,6 +33,11 @@ def comment_ranges(source: bytes, language: Language) -> list[tuple[int, int]]:
     return queries.ranges(language, source, "textobjects", ("comment",)) if language.has_grammar else []
 
 
+def literal_ranges(source: bytes, language: Language) -> list[tuple[int, int]]:
+    """Byte ranges of the string literals in `source` (@literal of names.scm)."""
+    return queries.ranges(language, source, "names", ("literal",)) if language.has_grammar else []
+
+
 def prose_ranges(source: bytes, language: Language) -> list[tuple[int, int]]:
     """Byte ranges of prose in `source`: comments and docstrings (@prose of names.scm)."""
     if not language.has_grammar:

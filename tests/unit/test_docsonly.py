@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lsp_server import syntax
-from lsp_server.engine.docsonly import code_kept, doc_lead, documented, documents_only, given_doc, one_line, settled_at
+from lsp_server.engine.docsonly import (code_kept, doc_lead, documented, documents_only, given_doc, one_line, own_words,
+                                       settled_at)
 from lsp_server.engine.tasks import Task, build_request
 from lsp_server.errors import EditError
 from tests.scripted import streamed_document
@@ -347,3 +348,14 @@ def test_a_one_line_doc_that_would_not_parse_or_starts_with_a_star_is_kept_right
     starred = quoted.replace('Return "yes" or "no"', "*Deprecated*: use other")
     assert one_line(text, 0, len(text), "Add a one-line docstring to ans.", starred, py) == (
         'def ans(x):\n    """*Deprecated*: use other"""\n    return x\n')
+
+
+def test_a_comment_asked_at_a_place_named_by_the_codes_strings_is_comments_only_and_goes_inside():
+    rs = ('fn show(f: &mut F) {\n    write!(f, "\\n\\nCaused by:")?;\n    for c in causes {\n        write!(f, "{}", c)?;\n'
+          '    }\n}\n')
+    rust = syntax.language_for("f.rs")
+    instruction = "Add a comment above the Caused by loop explaining that it numbers the causes."
+    assert documents_only(instruction, own_words(rs.encode(), rust))  # "Caused", "by": the string's words
+    assert not documents_only(instruction, syntax.names_in(rs.encode(), rust))
+    assert doc_lead(rs, 0, len(rs), instruction, rust) is None  # at the loop, not above the function
+    assert doc_lead(rs, 0, len(rs), "Add a doc comment to show.", rust) == "///"

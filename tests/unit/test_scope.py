@@ -480,3 +480,18 @@ def test_a_ruby_name_may_end_with_a_question_mark_and_a_question_does_not_make_o
     assert named("Can you add a comment to remap?", rb, "m.rb") == ["remap"]
     assert named("Can you add a docstring to route?") == ["route"]
     assert build_request(rb, Task("edit", "Rename casecmp? to same?"), path="m.rb").draft_led  # a rename a tool drafts
+
+
+def test_a_request_that_points_at_code_by_its_text_rewrites_the_definition_that_holds_it():
+    rs = ('fn show(f: &mut F) {\n    write!(f, "\\n\\nCaused by:")?;\n    for c in causes {\n        write!(f, "{}", c)?;\n'
+          '    }\n}\n\n// Capitalize to match "Caused by:"\nfn head(f: &mut F) {\n    write!(f, "Stack backtrace:")?;\n}\n')
+    def lines(instruction):
+        request = build_request(rs, Task("edit", instruction), path="f.rs")
+        return request.definitions, [rs[r.start:r.end].split("\n")[0] for r in request.regions]
+    # words of one string (a comment's aside), or a quoted text the code has once
+    assert lines("Add a comment above the Caused by loop.") == (("show",), ["fn show(f: &mut F) {"])
+    assert lines('Make the "Stack backtrace:" heading bold.') == (("head",), ['// Capitalize to match "Caused by:"'])
+    # words no string holds, a text in two places, or words that reach further: the whole file
+    for instruction in ("Add a comment above the loop.", 'Print "{}" twice.', "Make every Caused by heading bold."):
+        request = build_request(rs, Task("edit", instruction), path="f.rs")
+        assert not request.definitions and request.regions[0].end == len(rs), instruction
