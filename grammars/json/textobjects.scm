@@ -7,3 +7,6 @@
 (array) @block.outer
 
 (comment) @comment
+
+; What a JSON file declares: a member's key (where a request's `lint` is set, not where a string mentions it).
+(pair key: (string) @definition.name)

@@ -70,7 +70,8 @@ def _headed(blocks: list[Unit], instruction: str, source: bytes) -> list[Unit]:
     """The blocks whose heads (the line that names the type) hold a name the request writes, as it is written
     (with a capital or an underscore: no keyword), that not every block's head holds (a trait: `impl Debug for
     Quoted`); [] where there are none."""
-    said = {w for w in re.findall(r"[A-Za-z_]\w*", instruction) if w.lower() != w or "_" in w} - {_name(blocks)}
+    words = re.sub(r"(?:^|[.!?;:]\s+)\s*[A-Za-z_]\w*", " ", instruction)  # not a sentence's first word: "Add"
+    said = {w for w in re.findall(r"[A-Za-z_]\w*", words) if w.lower() != w or "_" in w} - {_name(blocks)}
     heads = []
     for u in blocks:
         at = re.compile(rb"(?<![\w$])" + re.escape(u.name.encode()) + rb"(?![\w$])").search(source, u.start) if u.name else None

@@ -53,9 +53,9 @@ def _head(instruction: str) -> tuple[str, str]:
     return unquoted, unquoted[:m.start()] if (m := _CONTENT.search(unquoted)) else unquoted
 
 
-# Code inside a definition that a comment may be asked to go at.
+# Code inside a definition that a comment may be asked to go at (lower case: `Message`, `Statement` are types).
 _WITHIN = re.compile(r"\b(?:loops?|branch|branches|conditions?|statements?|cases?|variables?|expressions?|assignments?|"
-                     r"headings?|messages?|strings?|inside|within)\b", re.IGNORECASE)
+                     r"headings?|messages?|strings?|inside|within)\b")
 
 
 def own_words(source: bytes, language: syntax.Language) -> set[str]:

@@ -96,7 +96,7 @@ def without_copies(text: str, start: int, end: int, output: str, language: synta
     found = _top_level(syntax.definitions(source, language))
     own = {name for name, u in found if u.start < hi and lo < u.end}
     outside = {(name, source[u.start:u.end].strip()) for name, u in found if name not in own and (u.end <= lo or u.start >= hi)}
-    output = _without_comment_copies(text, start, end, output)
+    output = _without_comment_copies(text, start, end, output, language)
     if not outside:
         return output
     edited = (text[:start] + output + text[end:]).encode("utf-8")
@@ -117,21 +117,28 @@ def _top_level(found: dict[str, list[tuple[str, syntax.Unit]]]) -> list[tuple[st
     return [(name, u) for name, u in units if not any(o.start <= u.start and u.end <= o.end and o != u for _, o in units)]
 
 
-_COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;)")
 COPIED_COMMENT_LINES = 3
 
 
-def _without_comment_copies(text: str, start: int, end: int, output: str) -> str:
-    """`output` without each run of at least three comment lines, none of them the region's, that stands outside
-    the region line for line (indentation aside): asked for a JSDoc @example on commander's `preset`, whose doc
-    is above it past a blank line, the 1.5B wrote that doc again inside the method's body."""
+def _without_comment_copies(text: str, start: int, end: int, output: str, language: syntax.Language) -> str:
+    """`output` without each run of at least three comment lines (the grammar's comments: not `#[derive]`, `*args`),
+    none of them the region's, that stands outside the region line for line (indentation aside): asked for a
+    JSDoc @example on commander's `preset`, whose doc is above it past a blank line, the 1.5B wrote that doc again
+    inside the method's body."""
     mine = lsp_lines(output)
+    edited = (text[:start] + output + text[end:]).encode("utf-8")
+    comments = syntax.comment_ranges(edited, language)
+    at, commented = len(text[:start].encode("utf-8")), []
+    for line in mine:
+        first = at + len(line.encode("utf-8")) - len(line.lstrip().encode("utf-8"))
+        commented.append(bool(line.strip()) and any(a <= first < b for a, b in comments))
+        at += len(line.encode("utf-8"))
     around = [line.strip() for line in lsp_lines(text[:start])] + [""] + [line.strip() for line in lsp_lines(text[end:])]
     region = {line.strip() for line in lsp_lines(text[start:end])}
     kept, i = [], 0
     while i < len(mine):
         j = i
-        while j < len(mine) and _COMMENT_LINE.match(mine[j]) and mine[j].strip() not in region:
+        while j < len(mine) and commented[j] and mine[j].strip() not in region:
             j += 1
         run = [line.strip() for line in mine[i:j]]
         if len(run) >= COPIED_COMMENT_LINES and any(around[k:k + len(run)] == run for k in range(len(around))):

@@ -156,8 +156,9 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         if not (marked or plain) or LIKE_BEFORE.search(before):
             continue
         found = [u for kind, u in defined.get(name, ()) if kind == "function.outer"]
-        if found and qualifier and qualifier not in defined and not (found := declared_with(source, found, qualifier)):
-            continue  # "Use Long.hashCode in ...": a library's, not the file's hashCode
+        if found and qualifier and qualifier[0].isupper() and qualifier not in defined and not (
+                found := declared_with(source, found, qualifier)):
+            continue  # "Use Long.hashCode in ...": a library's type's, not the file's hashCode (`cart.total` is)
         place = PLACE_BEFORE.search(before)
         if (found or name in defined) and place and not (
                 re.match(r"(?i)above|before", place[0]) and ATTACHING.search(instruction)):
@@ -187,14 +188,16 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
 
 
 def declared_with(source: bytes, found: list, qualifier: str) -> list:
-    """The definitions whose lines through their name's line say `qualifier` (Go's receiver `(s *Server) Start`,
-    a class defined in another file): a qualifier the file defines nowhere, and they do not, names another's."""
+    """The definitions whose declaring line says `qualifier` before their name (Go's receiver `func (s *Server)
+    Start`, C++'s `void Stack::push`): a qualifier the file defines nowhere, and they do not, names another's."""
     word = re.compile(rf"(?<![\w$]){re.escape(qualifier)}(?![\w$])".encode())
     kept = []
     for u in found:
-        at = re.search(rf"(?<![\w$]){re.escape(u.name)}(?![\w$])".encode(), source[u.start:u.end])
-        if at and word.search(source[u.start:source.find(b"\n", u.start + at.end()) % (len(source) + 1)]):
-            kept.append(u)
+        for at in re.finditer(rf"(?<![\w$]){re.escape(u.name)}(?![\w$])".encode(), source[u.start:u.end]):
+            line = source[source.rfind(b"\n", 0, u.start + at.start()) + 1:u.start + at.start()]
+            if not COMMENT_LINE.match(line.decode("utf-8", "replace")):  # the declaring line, past comments above
+                kept += [u] if word.search(line) else []
+                break
     return kept
 
 

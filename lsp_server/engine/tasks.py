@@ -138,10 +138,10 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
             end = region.end + len(text[region.end:]) - len(text[region.end:].lstrip("\r\n"))  # and the blank lines after
             region = Region(region.start, end, lead=text[region.start:end])
             return EditRequest(text, task.instruction, [region], path, language_id, definitions=(after[0],), narrowed=True)
-        tokens = _code_tokens(task.instruction)
-        if language.has_grammar and (spans := syntax.statements_holding(
+        tokens, gone = _code_tokens(task.instruction), bool(_GOES.search(task.instruction))
+        if language.has_grammar and not WIDE.search(task.instruction) and (spans := syntax.statements_holding(
                 text.encode("utf-8"), language, [t.encode("utf-8") for t, _ in tokens],
-                uses=bool(_EVERY_USE.search(task.instruction)), beside=frozenset(t.encode("utf-8") for t, p in tokens if p))):
+                uses=bool(_EVERY_USE.search(task.instruction)), beside=frozenset(t.encode("utf-8") for t, p in tokens if p or gone))):
             # A stylesheet's `--radius`, `:root`, `.dark`: the rules and declarations that hold all those it has
             return EditRequest(text, task.instruction, [Region(coords.str_index(text.encode("utf-8"), a),
                                                                coords.str_index(text.encode("utf-8"), b))
@@ -196,14 +196,18 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
 
 
 # What a request writes as code where a language has no definitions: `quoted`, `--radius`, `.dark`, `:root`,
-# `#header`, `@media`, `theme-color`.
-_CODE_TOKEN = re.compile(r"`([^`\n]+)`|(?<![\w.#:@-])((?:--|[.#:@])[A-Za-z_][\w-]*|[A-Za-z_]\w*(?:-\w+)+)")
+# `#header`, `@media` (not `background-color`, `sans-serif`: a property a rule may not have yet).
+_CODE_TOKEN = re.compile(r"`([^`\n]+)`|(?<![\w.#:@-])((?:--|[.#:@])[A-Za-z_][\w-]*)")
 
+# A request that removes what it names: in the statement around it (a JSON member's comma goes with it).
+_GOES = re.compile(r"(?i)\b(?:remove|delete|drop|get\s+rid\s+of)\b")
 # Words that say a request is about where a name is used too, not only where it is declared.
 _EVERY_USE = re.compile(r"(?i)\b(?:renam\w*|remov\w*|delet\w*|drop\w*|replac\w*|uses?|usages?|references?|everywhere|"
                         r"every|all|wherever)\b")
 
 
+_LITTLE = {"a", "an", "the", "to", "of", "in", "on", "at", "for", "by", "with", "and", "or", "from", "as", "is", "it", "its",
+           "that", "this", "these", "those", "be", "into", "when", "if", "so", "than", "then", "not", "no"}
 # Text a request quotes: "Caused by", “usage:”, 'bad line' (not the apostrophe of "don't ... it's").
 _QUOTED_TEXT = re.compile(r'"([^"\n]{3,}?)"|“([^”\n]{3,}?)”|(?<!\w)\'([^\'\n]{3,}?)\'(?!\w)')
 
@@ -216,9 +220,13 @@ def _holding_text(instruction: str, text: str, language: syntax.Language) -> syn
         return None
     source = text.encode("utf-8")
     quoted = [q.encode("utf-8") for m in _QUOTED_TEXT.finditer(instruction) for q in m.groups() if q]
-    words = re.findall(r"[^\W_][\w'-]*", _QUOTED_TEXT.sub(" , ", instruction))
-    runs = sorted((" ".join(words[i:j]).encode("utf-8") for i in range(len(words)) for j in range(i + 2, len(words) + 1)),
-                  key=len, reverse=True)
+    # Runs of two words or more with a capital inside the sentence, not opening on a little word ("Caused by";
+    # not "to the", "the database", "error message")
+    plain = _QUOTED_TEXT.sub(" , ", instruction)
+    words = [(m[0], bool(re.search(r"(?:^|[.!?;:]\s+)\s*$", plain[:m.start()]))) for m in re.finditer(r"[^\W_][\w'-]*", plain)]
+    runs = sorted((" ".join(w for w, _ in words[i:j]).encode("utf-8") for i in range(len(words))
+                   for j in range(i + 2, len(words) + 1)
+                   if words[i][0].lower() not in _LITTLE and any(w[0].isupper() and not first for w, first in words[i:j])), key=len, reverse=True)
     literals, comments = syntax.literal_ranges(source, language), syntax.comment_ranges(source, language)
 
     def places(needle: bytes) -> list[int]:  # outside comments ("// Capitalize to match "Caused by:"")

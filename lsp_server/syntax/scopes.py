@@ -282,7 +282,12 @@ def statements_holding(source: bytes, language: Language, needles: list[bytes], 
             rb"(?![\w-])" if word.match(needle[-1:]) else b"")  # `.btn` in `a.btn`, not in `.btn-primary`
         at = [m.start() for m in re.finditer(edged, source)
               if not any(a <= m.start() < b for a, b in comments)]
-        declared = [a for a in at if any(d.start_byte <= a < d.end_byte for d in found.get("definition.name", ()))]
+        # declared: the whole of a name a declaration gives (`--radius:`, a `"lint"` key, `.dark` of `.dark, .x {`)
+        names = [d for d in found.get("definition.name", ()) if needle in (
+            item.strip().strip(b"\"'") for item in d.text.split(b","))]
+        declared = [a for a in at if any(d.start_byte <= a < d.end_byte for d in names)]
+        if at and not declared and not uses and found.get("definition.name"):
+            return None  # said but not declared (`.card` of `.card .title` alone, `lint` in a script's text): new
         if at:
             places.append(at if uses or not declared else declared)
             placed += places[-1] if needle in beside else []

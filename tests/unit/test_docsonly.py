@@ -359,3 +359,9 @@ def test_a_comment_asked_at_a_place_named_by_the_codes_strings_is_comments_only_
     assert not documents_only(instruction, syntax.names_in(rs.encode(), rust))
     assert doc_lead(rs, 0, len(rs), instruction, rust) is None  # at the loop, not above the function
     assert doc_lead(rs, 0, len(rs), "Add a doc comment to show.", rust) == "///"
+
+
+def test_a_type_named_like_code_inside_a_body_still_gets_its_doc_opening():
+    go = "package m\n\ntype Message struct {\n\tText string\n}\n"
+    at = go.index("type Message")
+    assert doc_lead(go, at, len(go), "Add a doc comment to Message.", GO_LANG) == "// Message"

@@ -99,3 +99,12 @@ def test_a_run_of_comment_lines_written_again_as_it_stands_outside_goes():
     short = "  preset(arg) {\n    /**\n     */\n    this.arg = arg;\n  }\n"
     assert without_copies(text, start, end, short, js) == short
     assert without_copies(text, text.index("  /**"), end, text[text.index("  /**"):end], js) == text[text.index("  /**"):end]
+
+
+def test_attributes_and_argument_lines_are_no_comment_copies():
+    from lsp_server.engine.resume import without_copies
+    rs = ('#[derive(Debug, Clone)]\n#[serde(rename_all = "x")]\n#[cfg_attr(test, derive(Default))]\npub struct Foo {}\n\n'
+          "fn make() {}\n")
+    answer = ('fn make() {}\n\n#[derive(Debug, Clone)]\n#[serde(rename_all = "x")]\n#[cfg_attr(test, derive(Default))]\n'
+              "pub struct Bar {}\n")
+    assert without_copies(rs, rs.index("fn make"), len(rs), answer, syntax.language_for("a.rs")) == answer

@@ -495,3 +495,36 @@ def test_a_request_that_points_at_code_by_its_text_rewrites_the_definition_that_
     for instruction in ("Add a comment above the loop.", 'Print "{}" twice.', "Make every Caused by heading bold."):
         request = build_request(rs, Task("edit", instruction), path="f.rs")
         assert not request.definitions and request.regions[0].end == len(rs), instruction
+
+
+def test_what_a_reviewer_found_the_new_rules_took_too_far():
+    # plain words that happen to be in one string point at nothing; a capital inside the sentence does
+    db = 'def connect():\n    print("Connecting to the database")\n\n\ndef fetch_user(i):\n    return i\n'
+    for instruction in ("Add type hints to the user functions", "Add error handling to the database calls"):
+        assert build_request(db, Task("edit", instruction), path="db.py").regions[0].end == len(db), instruction
+    assert build_request(db, Task("edit", "Make the Connecting to the database message shorter."),
+                         path="db.py").definitions == ("connect",)
+    # a property word is no selector; a class said only inside another selector is a rule still to write
+    css = "body {\n  margin: 0;\n}\n\nh1 {\n  background-color: #eee;\n}\n\n.card .title {\n  color: red;\n}\n"
+    for instruction in ("Add a background-color to the body", "Give .card a border"):
+        assert build_request(css, Task("edit", instruction), path="a.css").regions[0].end == len(css), instruction
+    # JSON: a key, where it is the key; removed, in the object around it; moved, the whole file
+    pj = ('{\n  "scripts": {\n    "build": "tsc",\n    "test": "npm run lint && jest",\n    "lint": "eslint ."\n  },\n'
+          '  "dependencies": {\n    "left-pad": "1.0.0"\n  }\n}\n')
+    assert lines_of(pj, build_request(pj, Task("edit", "Change the `build` script to tsc -p ."), path="package.json")) == [
+        '    "build": "tsc",\n']
+    assert lines_of(pj, build_request(pj, Task("edit", "Remove the `lint` script."), path="package.json"))[0].startswith(
+        '  "scripts": {')
+    for instruction in ("Move `left-pad` to devDependencies.", "Add a `format` script that runs prettier."):
+        assert build_request(pj, Task("edit", instruction), path="package.json").regions[0].end == len(pj), instruction
+    # an instance's method is the file's (`cart.total`); a sentence's first word names no trait (`impl Add`)
+    py = "class Cart:\n    def total(self):\n        return 1\n\n\ndef other():\n    pass\n"
+    assert named("Make cart.total round to cents.", py) == ["cart.total"]
+    rs = ("struct Point { x: i32 }\n\nimpl Point {\n    fn new() -> Self { Point { x: 0 } }\n}\n\n"
+          "impl Add for Point {\n    fn add(self, o: Point) -> Point { o }\n}\n")
+    request = build_request(rs, Task("edit", "Add a `length` method to Point."), path="p.rs")
+    assert [rs[r.start:r.end].split("\n")[0] for r in request.regions] == ["    fn new() -> Self { Point { x: 0 } }"]
+    # a type's methods: those it receives, not a function that takes or returns one
+    go = ("package d\n\nfunc newByName(xs []string) byName { return xs }\n\ntype byName []string\n\n"
+          "// Len of byName.\nfunc (s byName) Len() int { return len(s) }\n")
+    assert named("Add doc comments to the byName methods.", go, "d.go") == ["byName.Len"]
