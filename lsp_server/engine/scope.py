@@ -137,12 +137,12 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         if (owns := OWNER_AFTER.match(after)) and owns[1] in defined and any(
                 kind == "class.outer" for kind, _ in defined.get(name, ())):
             continue  # "LookupDict's __repr__": the class is where its member is, not what changes
-        if name not in defined and qualifier is None and _code_marked(instruction, m) and (
-                METHODS_AFTER.match(after) or METHODS_BEFORE.search(before)):
-            # "the byName methods": a type the file defines no block for (Go's `type byName []T`) whose
-            # methods say it (`func (s byName) Len()`)
-            owned = declared_with(source, sorted({u for found in defined.values() for kind, u in found
-                                                  if kind == "function.outer" and u.name != name}, key=lambda u: u.start), name)
+        if qualifier is None and _code_marked(instruction, m) and (
+                METHODS_AFTER.match(after) or METHODS_BEFORE.search(before)) and ((owned := declared_with(
+                source, sorted({u for found in defined.values() for kind, u in found if kind == "function.outer"
+                                and u.name != name}, key=lambda u: u.start), name)) or name not in defined):
+            # "the byName methods", "the Server methods": those that receive it (`func (s *Server) Start()`), outside
+            # any block of its own (a Go struct); a class's own methods are its block's, below
             functions += [f"{name}.{u.name}" for u in owned]
             spans += [(u.start, u.end) for u in owned]
             counted_end = m.end() if owned else counted_end

@@ -528,3 +528,14 @@ def test_what_a_reviewer_found_the_new_rules_took_too_far():
     go = ("package d\n\nfunc newByName(xs []string) byName { return xs }\n\ntype byName []string\n\n"
           "// Len of byName.\nfunc (s byName) Len() int { return len(s) }\n")
     assert named("Add doc comments to the byName methods.", go, "d.go") == ["byName.Len"]
+
+
+def test_a_go_structs_methods_named_by_it_are_its_receivers():
+    go = ("package s\n\ntype Server struct {\n\tAddr string\n}\n\nfunc (s *Server) Start() error {\n\treturn nil\n}\n\n"
+          "func (s *Server) Stop() error {\n\treturn nil\n}\n\nfunc helper() {}\n")
+    request = build_request(go, Task("edit", "Make the Server methods return wrapped errors."), path="s.go")
+    assert request.definitions == ("Server.Start", "Server.Stop")
+    assert lines_of(go, request) == [go[go.index("func (s *Server) Start"):go.index("\n\nfunc helper") + 1]]
+    assert named("Add a Timeout field to Server.", go, "s.go") == ["Server"]  # the struct itself
+    py = "class Depot:\n    def route(self):\n        pass\n\n    def load(self):\n        pass\n\n\ndef other():\n    pass\n"
+    assert named("Add docstrings to the Depot methods.", py) == ["Depot"]  # a class's methods are its block's
