@@ -11,7 +11,7 @@ from typing import Callable
 from .. import coords, models, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
-from . import asked, prompts, scope, spacing, undefined
+from . import asked, fixes, prompts, scope, spacing, undefined
 from .local import LocalBackend
 from .model import Model
 from .region import Backend, Prepared, Progress, prepare, prompt_parts, run_region
@@ -278,12 +278,13 @@ class Engine:
             hoisted, at = syntax.hoist_imports(source, language, spans)
             if hoisted != source:
                 return _retexted(result, text, hoisted.decode("utf-8"), coords.str_index(hoisted, at), language)
+        if (mended := fixes.mended_data(text, new_text, head, head + len(composed), language)) is not None:
+            return _retexted(result, text, mended, head, language)  # a JSON member's comma left before `}`
         result.problems = syntax.introduced_problems(text.encode(), new_text.encode(), language)
         return result
 
     def fitted(self, request: EditRequest) -> EditRequest:
-        """The request with each free-form region too large for the context split into parts at blank
-        lines (else line ends): each part is edited in turn with the same instruction, never refused."""
+        """The request with each free-form region too large for the context split at blank lines (else line ends)."""
         if self.local is None:
             return request  # the server's context is its own (an oversized prompt: its HTTP 400, one sentence)
         regions: list[Region] = []
@@ -353,8 +354,7 @@ class Engine:
 
 
 def _finished(result: EditResult, request: EditRequest, language: syntax.Language) -> EditResult:
-    """`result` with its annotations made explicit (_explicit) and, in a language that will not build
-    with an unused import (Go), the standard imports its new code stopped using dropped."""
+    """`result` with its annotations made explicit (_explicit) and unused standard imports dropped where they break a build."""
     result = _explicit(result, request, language)
     dropped, at = syntax.drop_unused_imports(request.text.encode("utf-8"), result.text.encode("utf-8"), language)
     if at == len(dropped):

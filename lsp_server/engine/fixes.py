@@ -109,3 +109,20 @@ def closest_name(wrong: str, names: set[str]) -> str | None:
         return max(fuller, key=lambda n: difflib.SequenceMatcher(None, wrong, n).ratio())
     close = difflib.get_close_matches(wrong, ordered, n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+def mended_data(original: str, edited: str, lo: int, hi: int, language: syntax.Language) -> str | None:
+    """For a stylesheet or data file (syntax.defines_nothing), `edited` with the one token a syntax repair puts
+    back where the edit, within [lo, hi), broke the syntax: asked to remove package.json's last script, the
+    1.5B left the comma before `}`. None where the edit broke nothing, the language has definitions (a token
+    guessed there may change what code means), or no one token inside the edit mends it all."""
+    if not syntax.defines_nothing(language) or not syntax.introduced_problems(original.encode(), edited.encode(), language):
+        return None
+    repaired = syntax.repair_draft(edited.encode("utf-8"), language)
+    if repaired is None or syntax.introduced_problems(original.encode(), repaired, language):
+        return None
+    mended = repaired.decode("utf-8")
+    tail = len(edited) - hi
+    if mended[:lo] != edited[:lo] or mended[len(mended) - tail:] != edited[hi:]:
+        return None  # a token outside what the edit wrote: not the edit's to mend
+    return mended

@@ -12,8 +12,8 @@ from .repair import repair_draft
 from .annotations import explicit_types
 from .imports import (add_imports, drop_unused_imports, hoist_imports, import_spans, imported_names,
                       new_import_spans, tells_unused_imports, unbound_uses, without_unused_imports)
-from .scopes import (DocSite, Unit, definitions, definitions_named, doc_sites, edit_scope, identifier_at, names_in,
-                     region_units, statements_holding)
+from .scopes import (DocSite, Unit, definitions, definitions_named, defines_nothing, doc_sites, edit_scope, identifier_at,
+                     names_in, region_units, statements_holding)
 
 __all__ = [
     "Directive",
@@ -29,6 +29,7 @@ __all__ = [
     "unbound_uses",
     "definitions",
     "definitions_named",
+    "defines_nothing",
     "doc_sites",
     "hoist_imports",
     "edit_scope",

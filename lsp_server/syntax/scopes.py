@@ -260,6 +260,13 @@ def doc_sites(source: bytes, language: Language, start: int, end: int, inside: b
     return sorted(set(sites), key=lambda s: (s.start, s.end, s.site))
 
 
+def defines_nothing(language: Language) -> bool:
+    """Whether the language's textobjects capture no function nor class: a stylesheet's, a data file's."""
+    compiled = queries.query(language, "textobjects")
+    return compiled is not None and not any(compiled.capture_name(i) in ("function.outer", "class.outer")
+                                            for i in range(compiled.capture_count))
+
+
 def statements_holding(source: bytes, language: Language, needles: list[bytes], uses: bool = False,
                        beside: frozenset[bytes] = frozenset()) -> list[tuple[int, int]] | None:
     """For a language whose textobjects name no functions nor classes (a stylesheet, a data file): the whole
@@ -269,9 +276,7 @@ def statements_holding(source: bytes, language: Language, needles: list[bytes], 
     where it is declared (`@definition.name`: `--radius: 4px`, a rule's selector `.dark`), only there unless
     `uses` (then `var(--radius)` too). A needle `beside` names a place ("after --destructive"): what goes
     there is written in the statement around it, not in it (shown its one line, the 1.5B wrote it back)."""
-    compiled = queries.query(language, "textobjects")
-    if compiled is None or any(compiled.capture_name(i) in ("function.outer", "class.outer")
-                               for i in range(compiled.capture_count)):
+    if not defines_nothing(language):
         return None
     found = queries.captures(language, source, "textobjects")
     comments = [(c.start_byte, c.end_byte) for c in found.get("comment", ())]
@@ -294,6 +299,7 @@ def statements_holding(source: bytes, language: Language, needles: list[bytes], 
     if not places:
         return None
     statements = {(n.start_byte, n.end_byte) for n in found.get("statement.outer", ())} - set(comments)
+    blocks = {(n.start_byte, n.end_byte) for n in found.get("block.outer", ())}
     chosen = []
     for outer in _innermost(_holding(statements, places)):
         # a needle only its head holds (`.dark` of "--card in .dark") says where: inside, what holds the others
@@ -301,10 +307,9 @@ def statements_holding(source: bytes, language: Language, needles: list[bytes], 
         targets = [at for at in places if not set(at) & set(placed)
                    and any(s[0] <= a < s[1] for s in inner for a in at if outer[0] <= a < outer[1])]
         for span in (_innermost(_holding(inner, targets)) if len(targets) < len(places) else []) or [outer]:
-            around = [s for s in statements if s[0] <= span[0] and span[1] <= s[1] and s != span]
             lone = any(span[0] <= a < span[1] and not any(span[0] <= s[0] and s[1] <= span[1] and s[0] <= a < s[1]
                                                           for s in inner if s != span) for a in placed)
-            chosen.append(min(around, key=lambda s: s[1] - s[0]) if lone and around else span)
+            chosen.append(_siblings(span, statements, blocks) if lone else span)
     spans: list[tuple[int, int]] = []
     for a, b in sorted(set(chosen)):
         lo, hi = line_start(source, a), line_end(source, max(a, b - 1))
@@ -323,3 +328,16 @@ def _holding(spans: set[tuple[int, int]], places: list[list[int]]) -> set[tuple[
 def _innermost(spans: set[tuple[int, int]]) -> list[tuple[int, int]]:
     """The spans that hold no other, sorted."""
     return sorted(s for s in spans if not any(o != s and s[0] <= o[0] and o[1] <= s[1] for o in spans))
+
+
+def _siblings(span: tuple[int, int], statements: set[tuple[int, int]], blocks: set[tuple[int, int]]) -> tuple[int, int]:
+    """From the first to the last statement of the innermost block around `span`, its braces left out (a JSON
+    member's comma, a rule's closing brace stay as they are: shown `"scripts": {...},` to remove a member of,
+    the 1.5B dropped the comma after its brace); `span` itself where no block holds it."""
+    around = [b for b in blocks if b[0] <= span[0] and span[1] <= b[1] and b != span]
+    if not around:
+        return span
+    block = min(around, key=lambda b: b[1] - b[0])
+    inside = [s for s in statements if block[0] < s[0] and s[1] < block[1]]
+    top = [s for s in inside if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in inside)]
+    return (min(s[0] for s in top), max(s[1] for s in top)) if top else span

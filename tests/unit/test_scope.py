@@ -444,8 +444,8 @@ def test_a_stylesheet_request_rewrites_the_statements_that_hold_what_it_names():
     # a name given as a place: the statement around it (shown the one line, the model wrote it back)
     request = build_request(CSS, Task("edit", "Add --line after --ink in :root."), path="s.css")
     assert lines_of(CSS, request) == [CSS[:CSS.index("\n\n") + 1]]
-    request = build_request(CSS, Task("edit", "Add --line: 1px after --ink."), path="s.css")
-    assert lines_of(CSS, request) == [CSS[:CSS.index("\n\n") + 1], ".night {\n  --ink: #eee;\n}\n"]
+    request = build_request(CSS, Task("edit", "Add --line: 1px after --ink."), path="s.css")  # the rules' insides
+    assert lines_of(CSS, request) == ["  --gap: 8px;\n  --ink: #222;\n", "  --ink: #eee;\n"]
     request = build_request(CSS, Task("edit", "Change the --ink colour in .night to #fff."), path="s.css")
     assert lines_of(CSS, request) == ["  --ink: #eee;\n"]
     # a selector: its rule, whole; `.card` is not `.card-title`
@@ -513,8 +513,9 @@ def test_what_a_reviewer_found_the_new_rules_took_too_far():
           '  "dependencies": {\n    "left-pad": "1.0.0"\n  }\n}\n')
     assert lines_of(pj, build_request(pj, Task("edit", "Change the `build` script to tsc -p ."), path="package.json")) == [
         '    "build": "tsc",\n']
-    assert lines_of(pj, build_request(pj, Task("edit", "Remove the `lint` script."), path="package.json"))[0].startswith(
-        '  "scripts": {')
+    # (the object's members, not its braces: shown `"scripts": {...},`, the 1.5B dropped the comma after `}`)
+    assert lines_of(pj, build_request(pj, Task("edit", "Remove the `lint` script."), path="package.json")) == [
+        '    "build": "tsc",\n    "test": "npm run lint && jest",\n    "lint": "eslint ."\n']
     for instruction in ("Move `left-pad` to devDependencies.", "Add a `format` script that runs prettier."):
         assert build_request(pj, Task("edit", instruction), path="package.json").regions[0].end == len(pj), instruction
     # an instance's method is the file's (`cart.total`); a sentence's first word names no trait (`impl Add`)

@@ -307,3 +307,16 @@ def test_javascript_and_typescript_unused_imports_go_name_by_name():
     # Go's imports.scm tells no bound names: the model's
     go = 'package m\n\nimport "fmt"\n\nfunc F() {}\n'
     assert all(r.draft is None for r in build_request(go, Task("edit", "Remove unused imports."), path="m.go").regions)
+
+
+def test_a_comma_an_edit_of_a_json_file_left_before_a_brace_goes_and_code_is_left_as_it_is():
+    from lsp_server.engine.fixes import mended_data
+    json_lang = syntax.language_for("package.json")
+    original = '{\n  "scripts": {\n    "test": "jest",\n    "lint": "eslint ."\n  }\n}\n'
+    edited = '{\n  "scripts": {\n    "test": "jest",\n  }\n}\n'
+    lo = edited.index('    "test"')
+    assert mended_data(original, edited, lo, edited.index("  }"), json_lang) == edited.replace('"jest",', '"jest"')
+    assert mended_data(original, original, 0, len(original), json_lang) is None  # nothing broken
+    assert mended_data(original, edited, 0, lo, json_lang) is None  # the token is not the edit's
+    js = "function f(a) {\n  return a;\n}\n"
+    assert mended_data(js, js.replace("return a;", "return (a;"), 0, len(js), syntax.language_for("f.js")) is None
