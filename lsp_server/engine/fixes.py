@@ -1,5 +1,6 @@
 """Drafts a diagnostic's own words give (pure): the defined name an undefined one stands for, and the text a
-message says it expected where it saw another ("Expected '===' and instead saw '=='"). The model verifies them."""
+message says it expected where it saw another ("Expected '===' and instead saw '=='"). The model verifies them.
+And the one-token repair of a stylesheet or data file an edit broke (a JSON comma left before `}`: mended_data)."""
 
 from __future__ import annotations
 

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 from .. import coords, syntax
 from ..errors import EditError
-from . import blocks
+from . import blocks, pointed
 from .docsonly import given_doc
 from .fixes import message_fix, spelling_fix
 from .regions import change_regions
 from .request import EditRequest, Region
 from .removal import lone_line_breaks_free, removed_definitions, removes_only, without_unused_imports
 from .asked import insertion_after
-from .scope import PLACE_BEFORE, WIDE, declared_with, named_definitions
+from .scope import declared_with, named_definitions
 from .sketch import marker_patterns, merge_sketch
 
 _WITHIN = r"`?[^\W\d][\w$.]*?(?:\(\))?`?"
@@ -138,18 +138,12 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
             end = region.end + len(text[region.end:]) - len(text[region.end:].lstrip("\r\n"))  # and the blank lines after
             region = Region(region.start, end, lead=text[region.start:end])
             return EditRequest(text, task.instruction, [region], path, language_id, definitions=(after[0],), narrowed=True)
-        tokens, gone = _code_tokens(task.instruction), bool(_GOES.search(task.instruction))
-        if language.has_grammar and not WIDE.search(task.instruction) and (spans := syntax.statements_holding(
-                text.encode("utf-8"), language, [t.encode("utf-8") for t, _ in tokens],
-                uses=bool(_EVERY_USE.search(task.instruction)), beside=frozenset(t.encode("utf-8") for t, p in tokens if p or gone))):
+        if regions := pointed.statement_regions(task.instruction, text, language):
             # A stylesheet's `--radius`, `:root`, `.dark`: the rules and declarations that hold all those it has
-            return EditRequest(text, task.instruction, [Region(coords.str_index(text.encode("utf-8"), a),
-                                                               coords.str_index(text.encode("utf-8"), b))
-                                                        for a, b in spans], path, language_id, narrowed=True)
-        if (unit := _holding_text(task.instruction, text, language)) is not None:
+            return EditRequest(text, task.instruction, regions, path, language_id, narrowed=True)
+        if (held := pointed.holding_text(task.instruction, text, language)) is not None:
             # "Add a comment above the Caused by loop": the definition that holds the one place it points at
-            region = Region(coords.str_index(text.encode("utf-8"), unit.start), coords.str_index(text.encode("utf-8"), unit.end))
-            return EditRequest(text, task.instruction, [region], path, language_id, definitions=(unit.name,), narrowed=True)
+            return EditRequest(text, task.instruction, [held[0]], path, language_id, definitions=(held[1],), narrowed=True)
     if span is None and task.lines:
         span = coords.line_span(text, *task.lines)
     span = coords.without_blank_edges(text, span) if span and span != (0, len(text)) else (0, len(text))
@@ -193,57 +187,6 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
     draft = drafted[span[0]:len(drafted) - (len(text) - span[1])]
     return EditRequest(text, instruction, change_regions(text, span, draft), path, language_id,
                        draft_certain=task.kind != "fix" or bool(task.fix_edits), prose_guessed=task.kind == "rename")
-
-
-# What a request writes as code where a language has no definitions: `quoted`, `--radius`, `.dark`, `:root`,
-# `#header`, `@media` (not `background-color`, `sans-serif`: a property a rule may not have yet).
-_CODE_TOKEN = re.compile(r"`([^`\n]+)`|(?<![\w.#:@-])((?:--|[.#:@])[A-Za-z_][\w-]*)")
-
-# A request that removes what it names: in the statement around it (a JSON member's comma goes with it).
-_GOES = re.compile(r"(?i)\b(?:remove|delete|drop|get\s+rid\s+of)\b")
-# Words that say a request is about where a name is used too, not only where it is declared.
-_EVERY_USE = re.compile(r"(?i)\b(?:renam\w*|remov\w*|delet\w*|drop\w*|replac\w*|uses?|usages?|references?|everywhere|"
-                        r"every|all|wherever)\b")
-
-
-_LITTLE = {"a", "an", "the", "to", "of", "in", "on", "at", "for", "by", "with", "and", "or", "from", "as", "is", "it", "its",
-           "that", "this", "these", "those", "be", "into", "when", "if", "so", "than", "then", "not", "no"}
-# Text a request quotes: "Caused by", “usage:”, 'bad line' (not the apostrophe of "don't ... it's").
-_QUOTED_TEXT = re.compile(r'"([^"\n]{3,}?)"|“([^”\n]{3,}?)”|(?<!\w)\'([^\'\n]{3,}?)\'(?!\w)')
-
-
-def _holding_text(instruction: str, text: str, language: syntax.Language) -> syntax.Unit | None:
-    """The innermost definition holding the one place of the file a request points at by its text: a text it
-    quotes that the file has once, or else the longest run of two or more of its words that one string of the
-    file holds and nothing else of it does ("the Caused by loop"); None where there is none, or it is in none."""
-    if not language.has_grammar or WIDE.search(instruction) or re.search(r"(?i)\b(?:every|each|all|wherever)\b", instruction):
-        return None
-    source = text.encode("utf-8")
-    quoted = [q.encode("utf-8") for m in _QUOTED_TEXT.finditer(instruction) for q in m.groups() if q]
-    # Runs of two words or more with a capital inside the sentence, not opening on a little word ("Caused by";
-    # not "to the", "the database", "error message")
-    plain = _QUOTED_TEXT.sub(" , ", instruction)
-    words = [(m[0], bool(re.search(r"(?:^|[.!?;:]\s+)\s*$", plain[:m.start()]))) for m in re.finditer(r"[^\W_][\w'-]*", plain)]
-    runs = sorted((" ".join(w for w, _ in words[i:j]).encode("utf-8") for i in range(len(words))
-                   for j in range(i + 2, len(words) + 1)
-                   if words[i][0].lower() not in _LITTLE and any(w[0].isupper() and not first for w, first in words[i:j])), key=len, reverse=True)
-    literals, comments = syntax.literal_ranges(source, language), syntax.comment_ranges(source, language)
-
-    def places(needle: bytes) -> list[int]:  # outside comments ("// Capitalize to match "Caused by:"")
-        return [m.start() for m in re.finditer(re.escape(needle), source) if not any(a <= m.start() < b for a, b in comments)]
-
-    at = next((found[0] for q in quoted if len(found := places(q)) == 1), None)
-    if at is None:
-        at = next((found[0] for r in runs if len(r) >= 6 and len(found := places(r)) == 1 and any(
-            a <= found[0] < b for a, b in literals)), None)
-    units = [u for found in syntax.definitions(source, language).values() for _, u in found
-             if at is not None and u.start <= at < u.end]
-    return min(units, key=lambda u: u.end - u.start) if units else None
-
-
-def _code_tokens(instruction: str) -> list[tuple[str, bool]]:
-    """Each name written as code, and whether it is given as a place ("after --destructive")."""
-    return [(m[1] or m[2], bool(PLACE_BEFORE.search(instruction[:m.start()]))) for m in _CODE_TOKEN.finditer(instruction)]
 
 
 def _removes(instruction: str, names: tuple[str, ...], regions: list[Region], text: str) -> bool:
