@@ -22,7 +22,8 @@ from .scope import named_definitions
 # The words a request for documentation only is made of (and the names of the file's own code).
 _PROSE_NOUNS = (r"doc|docs|docstrings?|doc-?comments?|comments?|javadoc|jsdoc|rustdoc|godoc|documentation|summary|"
                 r"description")
-_VERBS = r"add|write|insert|put|generate|create|update|improve|expand|complete|reword|rewrite|document|give|fix|correct"
+_VERBS = (r"add|write|insert|put|generate|create|update|improve|expand|complete|reword|rewrite|document|give|fix|correct|"
+          r"shorten|condense|trim|tighten|simplify|clarify|rephrase|summari[sz]e|proofread|polish|translate")
 _FILLER = (r"a|an|the|one|one-line|single-line|short|brief|concise|detailed|full|proper|clear|good|better|missing|"
            r"google-style|numpy-style|sphinx-style|style|line|lines|block|to|for|of|on|in|above|before|at|and|or|with|"
            r"every|each|all|its|it|them|their|this|that|these|those|function|functions|method|methods|class|classes|"
@@ -31,7 +32,8 @@ _FILLER = (r"a|an|the|one|one-line|single-line|short|brief|concise|detailed|full
            r"rest|existing|go|rust|java|javascript|typescript|python|c|cpp|c\+\+|kotlin|ruby|doxygen|sphinx|"
            r"markdown|plain|english|loops?|branch|branches|conditions?|statements?|cases?|variables?|fields?|"
            r"constants?|parameters?|arguments?|expressions?|assignments?|headings?|messages?|strings?|below|after|"
-           r"inside|within|near|where|under|around|between|over|first|last|second|next|previous|main|inner|outer")
+           r"inside|within|near|where|under|around|between|over|first|last|second|next|previous|main|inner|outer|"
+           r"two|three|four|five|\d+|sentences?|words?|paragraphs?|fewer|less|shorter|than|most|into")
 _WORD = re.compile(r"[\w'-]+")
 _PROSE_NOUN = re.compile(rf"\b(?:{_PROSE_NOUNS})\b", re.IGNORECASE)
 _VERB = re.compile(rf"^\s*(?:please\s+)?(?:{_VERBS})\b", re.IGNORECASE)

@@ -27,6 +27,9 @@ NAMES = {"New", "Put", "Get", "push", "pop", "mean", "f2", "x"}
     "Add docstrings in the same style as the existing ones.",
     "Add Rust doc comments to push and pop, starting with a one-line summary.",
     "Write Doxygen comments for mean listing its parameters.",
+    "Shorten the doc comment of Put to two sentences.",
+    "Condense the docstring of mean into one line.",
+    "Clarify the comment above Get.",
 ])
 def test_requests_for_prose_alone(instruction):
     assert documents_only(instruction, NAMES)
@@ -44,6 +47,8 @@ def test_requests_for_prose_alone(instruction):
     "Add a comment to Put, then add a check for a nil map.",
     "Add a docstring explaining the function and fix the off-by-one bug.",
     "Add a comment starting with TODO and make Put return an error.",
+    "Simplify Put.",  # no prose named: the code
+    "Shorten Get to two lines.",
 ])
 def test_requests_for_more_than_prose(instruction):
     assert not documents_only(instruction, NAMES)
