@@ -100,3 +100,24 @@ def beside(text: str, start: int, end: int, answer: str, asked: set[str], langua
     blank = (text[:start][-gap:].count("\n") - 1) if gap else 1
     newline = "\r\n" if text[start:end].endswith("\r\n") else "\n"
     return text[start:end] + newline * max(1, blank) + answer.lstrip("\r\n")
+
+
+_COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;|@)")
+
+
+def written_twice(original: str, edited: str, language: syntax.Language) -> list[str]:
+    """The definitions `edited` declares twice or more with the same line where `original` had fewer: a helper
+    asked of two functions' regions, written into each answer (`func quotedRealm(realm string) string {`, twice).
+    Overloads, a Go method of several types, a getter and its setter declare theirs with lines of their own."""
+    def declaring(text: str) -> dict[tuple[str, str], int]:
+        source, counts = text.encode("utf-8"), {}
+        for name, found in syntax.definitions(source, language).items():
+            for _, unit in found:
+                lines = source[unit.start:unit.end].decode("utf-8", "replace").splitlines()
+                line = next((s.strip() for s in lines if not _COMMENT_LINE.match(s) and re.search(
+                    rf"(?<![\w$]){re.escape(name)}(?![\w$])", s)), None)
+                if line is not None:
+                    counts[name, line] = counts.get((name, line), 0) + 1
+        return counts
+    before = declaring(original)
+    return sorted({name for (name, line), n in declaring(edited).items() if n > 1 and n > before.get((name, line), 0)})

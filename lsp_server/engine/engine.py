@@ -11,7 +11,7 @@ from typing import Callable
 from .. import coords, models, syntax
 from ..config import Settings
 from ..errors import Cancelled, EditError
-from . import asked, fixes, prompts, scope, spacing, undefined
+from . import asked, blocks, fixes, prompts, scope, spacing, undefined
 from .local import LocalBackend
 from .model import Model
 from .region import Backend, Prepared, Progress, prepare, prompt_parts, run_region
@@ -105,9 +105,8 @@ class Engine:
 
     def load(self) -> None:
         """Load the local models now (ModelError if one cannot be); a shared inference server needs nothing here."""
-        for backend in (self.local, self.freeform):
-            if backend is not None:
-                backend.model
+        for backend in (b for b in (self.local, self.freeform) if b is not None):
+            backend.model
 
     def loaded_models(self) -> list[Model]:
         return [b.model for b in (self.local, self.freeform) if b is not None and b.loaded]
@@ -118,9 +117,8 @@ class Engine:
             model.reset()
 
     def close(self) -> None:
-        for backend in (self.local, self.freeform):
-            if backend is not None:
-                backend.close()
+        for backend in (b for b in (self.local, self.freeform) if b is not None):
+            backend.close()
 
     def backend_for(self, region: Region) -> Backend:
         """The free-form model for a region without a tool-made draft, where there is one; else the backend."""
@@ -177,10 +175,11 @@ class Engine:
             imported = _imported(result, request.text, missing, language)
             if imported is not None:  # `logging.warning(...)`, `Optional[int]`: the import they need
                 return imported
-            if missing and request.narrowed:  # the new code needs more of the file than the definitions
+            # The new code needs more of the file than the definitions; not for what the instruction writes as code.
+            if (widen := sorted(missing - (scope.code_names(request.instruction) - unwritten))) and request.narrowed:
                 whole = dataclasses.replace(request, regions=[Region(0, len(request.text))], definitions=(),
                                             narrowed=False, removes=False)
-                why = (f"the new code of {', '.join(request.definitions)} used {', '.join(sorted(missing))}, "
+                why = (f"the new code of {', '.join(request.definitions)} used {', '.join(widen)}, "
                        "which the file does not define, so the whole file was rewritten")
                 try:
                     result = _finished(self._edit(whole, on_progress, cancelled, options), request, language)
@@ -199,7 +198,7 @@ class Engine:
                 if moved := scope.moved_definitions(request.text, result.text, language, set(request.definitions)):
                     raise EditError(f"the model's answer moved or removed {', '.join(moved)}, which the request did not name "
                                     f"({why})", kind="model")
-                result.widened_for = sorted(missing)
+                result.widened_for = widen
             elif unknown := sorted(missing - (set(language.identifier.findall(request.instruction)) - unwritten)):
                 # A selection's answer, or a given definition's, that misspelled a constant or called a
                 # helper that is not there; a name the instruction says ("use parse_config") is the user's.
@@ -355,11 +354,12 @@ class Engine:
 
 def _finished(result: EditResult, request: EditRequest, language: syntax.Language) -> EditResult:
     """`result` with its annotations made explicit (_explicit) and unused standard imports dropped where they break a build."""
+    if twice := blocks.written_twice(request.text, result.text, language):  # a helper asked of two definitions
+        raise EditError(f"the model's answer defines {', '.join(twice)} twice", kind="model")
     result = _explicit(result, request, language)
     dropped, at = syntax.drop_unused_imports(request.text.encode("utf-8"), result.text.encode("utf-8"), language)
-    if at == len(dropped):
-        return result
-    return _retexted(result, request.text, dropped.decode("utf-8"), coords.str_index(dropped, at), language)
+    return result if at == len(dropped) else _retexted(result, request.text, dropped.decode("utf-8"),
+                                                       coords.str_index(dropped, at), language)
 
 
 def _explicit(result: EditResult, request: EditRequest, language: syntax.Language) -> EditResult:

@@ -40,6 +40,7 @@ REMOVING = re.compile(
     r"single|one (?:function|method|class)|dedup|de-dup|collaps|move|moving|unused|dead|prun|cut|trim|"
     r"extract|split|renam|convert|turn|transform|wrap|group|sort|reorder|order|namespace|record|namedtuple|"
     r"arrow|lambda|rewrite (?:it|them|these|this) as)", re.I)
+_EXTRACT = re.compile(r"\bextract\w*", re.I)
 # Words of a request that may mean code should get shorter (besides REMOVING's).
 SHORTENING = re.compile(r"\b(simplif|shorten|condens|compact|refactor|clean|reduc|tidy|minif|rewrit|comprehension|"
                         r"one[- ]liner|declarative|idiomatic)", re.I)
@@ -74,11 +75,13 @@ class Keeper:
         self.original = coords.lsp_lines(self.region)
         self.newline = "\r\n" if self.region.count("\r\n") * 2 > self.region.count("\n") else "\n"
         words = _request_words(instruction, source, language, lo, hi)
-        removing = bool(REMOVING.search(words))
+        self.asked = asked.asked_names(instruction)  # new definitions it asks for ("Add a CheckErrf function")
+        # "Extract ... into a helper f": the definitions it comes from stay, calling f (not put back beside it).
+        self.extracting = bool(self.asked and _EXTRACT.search(words) and not REMOVING.search(_EXTRACT.sub(" ", words)))
+        removing = bool(REMOVING.search(words)) and not self.extracting
         self.removing = bool(self.units) and removing
         self.shortening = removing or bool(SHORTENING.search(words))
         self.restyling = bool(RESTYLING.search(words))
-        self.asked = asked.asked_names(instruction)  # new definitions it asks for ("Add a CheckErrf function")
         self.first_line = text.count("\n", 0, start) + 1  # the region's first line in the file, 1-based
         # Where each unit ends, as a str index into the region; and where the code before the first
         # definition does (the stream holds there too).
@@ -92,15 +95,11 @@ class Keeper:
 
     def left_out(self, output: str, upto: int | None = None) -> int:
         """How many units of region[:upto] (default: all of it) the answer `output` left out."""
-        if self.removing or not self.units:
-            return 0
-        return len(self._left_out(output, upto)[0])
+        return 0 if self.removing or not self.units else len(self._left_out(output, upto)[0])
 
     def keep(self, output: str) -> tuple[str, int]:
         """`output` (the region's new text) with the units it left out put back; and how many there were."""
-        if self.removing or not self.units:
-            return output, 0
-        left_out, answer, anchors = self._left_out(output, None)
+        left_out, answer, anchors = ([], [], {}) if self.removing or not self.units else self._left_out(output, None)
         if not left_out:
             return output, 0
         original = self.original
@@ -164,7 +163,7 @@ class Keeper:
         if lost:
             raise EditError(f"the model's answer wrote no code, yet dropped {len(lost)} line(s) of it, first line "
                             f"{self.first_line + lost[0]} {ASK_AGAIN}", kind="model")
-        if (gone := self.undefined(result)) and (
+        if (gone := self.undefined(result)) and not self.extracting and (
                 both := blocks.beside(self.text, self.start, self.end, result, self.asked, self.language)):
             result = both  # the new definition asked for, written in place of the region's: beside it
         elif gone:

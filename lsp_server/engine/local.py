@@ -72,6 +72,8 @@ class LocalBackend:
         draft = DraftText.from_tokens(model.tokenize(data), model.piece)
         draft.retokenize = lambda piece: [(token, model.piece(token)) for token in model.tokenize(piece)]
         fence_at = data.rfind(b"`" * 3)
+        while fence_at > 0 and data[fence_at - 1] == 0x60:  # a longer fence (````, the code holds ```): all of it
+            fence_at -= 1
         draft.content_end = len(draft.data) - (len(data) - fence_at) if draft.data.endswith(data[fence_at:]) else None
         return draft
 

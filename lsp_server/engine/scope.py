@@ -63,12 +63,14 @@ PLAIN_BEFORE = re.compile(r"\b(?:to|in|of|for|from|on)\s+(?:the\s+)?(?:(?:functi
 PLAIN_AFTER = re.compile(r"^\s+(?:functions?|methods?|class(?:es)?|structs?|types?)\b", re.IGNORECASE)
 # A sentence that opens "Make <name> ..." or "Convert <name> ...": <name> is what changes ("Make filter skip dot files").
 MAKE_BEFORE = re.compile(r"(?:^|[.!?;]\s+)(?:please\s+)?(?:make|convert|change|update|refactor|rewrite|simplify|fix|"
-                         r"extend|harden|optimi[sz]e|modernize|clean\s+up|speed\s+up|remove|delete|drop)\s+$", re.IGNORECASE)
+                         r"extend|harden|optimi[sz]e|modernize|clean\s+up|speed\s+up|remove|delete|drop|mark|annotate|decorate|"
+                         r"deprecate|memoi[sz]e)\s+$", re.IGNORECASE)
 # After a plain word that names a definition: an end, a list, or a linking word ("in route order" names none).
 PLAIN_THEN = re.compile(r"(?i)^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using|by|when|if|instead|too|also|as|"
                         r"should|must|so that|describing|explaining|saying|stating|listing|documenting|covering)\b)")
 LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$", re.IGNORECASE)
 CLASS_WORD = re.compile(r"(?i)\b(?:class|struct|type|interface|trait|enum)\s*$|^\s*(?:class|struct|type|interface|trait|enum)\b")
+ATTRIBUTE = re.compile(r"#!?\[[^\]\n]*\]|(?<![\w@])@[^\W\d][\w.]*")  # `#[inline]`, `@cache`: code, not words
 SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 # A request's details after a colon, clause by clause: a clause opens with its subject and a verb.
 DETAILS = re.compile(r":\s+")
@@ -111,6 +113,13 @@ def _code_marked(instruction: str, m: re.Match, word: str | None = None) -> bool
     if "_" in word or "$" in word or any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:]):
         return True
     return word[0].isupper() and not SENTENCE_START.search(instruction[:m.start()])
+
+
+def code_names(instruction: str) -> set[str]:
+    """The names an instruction writes as code ("raise MethodNotAllowed", "`clamp`", "parse_config()"), each
+    part of a dotted one; not plain words ("clamp each value")."""
+    return {part for m in MENTION.finditer(instruction) if _code_marked(instruction, m)
+            for part in _mentioned(m).split(".") if part}
 
 
 def named_definitions(instruction: str, text: str, language: syntax.Language) -> list[str]:
@@ -177,7 +186,7 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
             values.append(name)
     targets = functions + classes or referred
     names = "|".join(rf"(?<![\w$]){re.escape(t.rsplit('.', 1)[-1])}(?![\w$])" for t in targets)
-    if not targets or WIDE.search(LIBRARY.sub(" ", re.sub(names, " ", instruction))):
+    if not targets or WIDE.search(LIBRARY.sub(" ", re.sub(names, " ", ATTRIBUTE.sub(" ", instruction)))):
         return []  # none, or words that reach past them, read without their names ("Make usage print to stderr")
     outside = without(source, spans).decode("utf-8", "replace")
     if any(_declared_pattern(v).search(outside) for v in values):

@@ -3,6 +3,7 @@
 import pytest
 
 from lsp_server import syntax
+from lsp_server.engine import blocks
 from lsp_server.engine.tasks import build_request, task_from
 
 RS = '''use std::fmt;
@@ -195,3 +196,40 @@ def test_a_block_whose_head_names_what_the_request_names_is_the_one():
     assert regions("Make Quoted's Debug write single quotes.", generic) == ["impl<C> Debug for Quoted<C> {"]
     assert regions("Make Quoted public.", generic) == ["struct Quoted<C>(C);"]  # all three, one region
     assert len(build_request(generic, task_from(instruction="Make Quoted public."), path="q.rs").regions[0:2]) == 1
+
+
+AUTH = ('package gin\n\nimport "strconv"\n\nfunc ForRealm(realm string) string {\n\tif realm == "" {\n\t\trealm = "Required"\n\t}\n'
+        '\treturn "Basic realm=" + strconv.Quote(realm)\n}\n\nfunc ForProxy(realm string) string {\n\tif realm == "" {\n'
+        '\t\trealm = "Proxy Required"\n\t}\n\treturn "Basic realm=" + strconv.Quote(realm)\n}\n')
+QUOTED = 'func quotedRealm(realm string) string {\n\treturn "Basic realm=" + strconv.Quote(realm)\n}\n'
+
+
+def test_extracting_a_helper_keeps_the_definitions_it_comes_from_and_refuses_an_answer_that_wrote_over_one():
+    from lsp_server.engine.keep import Keeper
+    from lsp_server.errors import EditError
+    go = syntax.language_for("auth.go")
+    start, end = AUTH.index("func ForRealm"), AUTH.index("func ForProxy")
+    instruction = "Extract the realm quoting shared by ForRealm and ForProxy into a helper named quotedRealm."
+    keeper = Keeper(AUTH, start, end, instruction, go)
+    assert keeper.extracting and not keeper.removing
+    with pytest.raises(EditError, match="no longer defines ForRealm"):  # not put back beside it, unchanged
+        keeper.final(QUOTED + "\n")
+    calls = AUTH[start:end].replace('"Basic realm=" + strconv.Quote(realm)', "quotedRealm(realm)")
+    assert keeper.final(calls + "\n" + QUOTED + "\n")[0] == calls + "\n" + QUOTED + "\n"
+    # moving or removing code besides, or no helper named: taken at its word, as before
+    for words in ("Extract ForRealm into a helper named quotedRealm and remove ForProxy.", "Extract ForRealm into realm.go."):
+        assert not Keeper(AUTH, start, end, words, go).extracting
+
+
+def test_a_definition_written_twice_is_one_the_original_had_fewer_of_with_that_line():
+    go = syntax.language_for("auth.go")
+    twice = AUTH.replace("func ForRealm", QUOTED + "\nfunc ForRealm").replace("func ForProxy", QUOTED + "\nfunc ForProxy")
+    assert blocks.written_twice(AUTH, twice, go) == ["quotedRealm"]
+    assert blocks.written_twice(AUTH, AUTH.replace("func ForProxy", QUOTED + "\nfunc ForProxy"), go) == []
+    # a method of two types, a getter and its setter: lines of their own
+    methods = "package b\n\ntype a struct{}\ntype b struct{}\n\nfunc (a) Name() string {\n\treturn \"a\"\n}\n"
+    assert blocks.written_twice(methods, methods + "\nfunc (b) Name() string {\n\treturn \"b\"\n}\n", go) == []
+    prop = "class C:\n    @property\n    def x(self):\n        return self._x\n"
+    setter = prop + "\n    @x.setter\n    def x(self, value):\n        self._x = value\n"
+    assert blocks.written_twice(prop, setter, syntax.language_for("c.py")) == []
+    assert blocks.written_twice(prop, prop + "\n    def x(self):\n        return 1\n", syntax.language_for("c.py")) == ["x"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from lsp_server import syntax
 from lsp_server.config import Settings
 from lsp_server.engine import asked, scope
 from lsp_server.engine.engine import Engine
+from lsp_server.engine.speculative import LoopStats
 from lsp_server.engine.tasks import Task, build_request
 from lsp_server.errors import EditError
 from tests.scripted import ScriptedModel, streamed_document
@@ -236,6 +239,34 @@ def test_a_narrowed_edit_whose_new_code_uses_an_undefined_name_is_redone_on_the_
     assert model.prefills == 2
 
 
+def test_a_name_the_instruction_writes_as_code_is_the_users_and_the_edit_stays_on_its_definition():
+    # "clamp each value" above is a plain word; "raise ValueTooLow" names what the user will import.
+    request = build_request(NARROW, Task("edit", "In total, raise ValueTooLow for a negative value."), path="m.py")
+    answer = ("def total(values):\n    if any(v < 0 for v in values):\n        raise ValueTooLow()\n"
+              "    return sum(values)\n")
+    model = InTurn([answer])
+    result = Engine(Settings(), model=model).edit(request)
+    assert result.text == NARROW.replace("def total(values):\n    return sum(values)\n", answer)
+    assert result.widened_for == [] and result.definitions == ["total"] and model.prefills == 1
+
+
+def test_a_helper_written_into_each_of_two_definitions_answers_is_refused():
+    from lsp_server.engine.engine import EditResult, _finished
+    text = "def total(values):\n    return sum(values)\n\n\ndef mean(values):\n    return sum(values) / len(values)\n"
+    request = build_request(text, Task("edit", "Extract the summing of total() and mean() into a helper named add_all."),
+                            path="m.py")
+    assert request.definitions == ("total", "mean")
+    helper = "def add_all(values):\n    return sum(values)\n\n\n"
+    edited = (helper + "def total(values):\n    return add_all(values)\n\n\n" + helper
+              + "def mean(values):\n    return add_all(values) / len(values)\n")
+    result = EditResult(text=edited, region=(0, len(text)), new_region=edited, stats=LoopStats(), language="python",
+                        original_region=text)
+    with pytest.raises(EditError, match="defines add_all twice"):
+        _finished(result, request, syntax.language_for("m.py"))
+    once = edited.replace(helper, "", 1)
+    assert _finished(dataclasses.replace(result, text=once, new_region=once), request, syntax.language_for("m.py")).text == once
+
+
 def test_a_standard_module_or_typing_name_the_new_code_uses_gets_its_import_instead():
     request = build_request(NARROW, Task("edit", "Add type hints to total and log it."), path="m.py")
     answer = ("def total(values: Sequence[float]) -> float:\n    logging.info('summing')\n"
@@ -385,3 +416,14 @@ def test_a_removal_whose_answer_runs_straight_into_the_next_method_leaves_the_re
     # and the blank lines on either side do not join into two: the one below goes with it
     assert result.text == text.replace("    def save(self):\n        pass\n\n", "") and not result.problems
     assert result.region == (region.start, region.end + 1) and result.new_region == ""
+
+
+def test_a_drafts_code_ends_where_its_whole_closing_fence_begins():
+    # The code holds ``` (a doc's example), so the fence is ````: the code ends before its first backtick (the 1.5B
+    # closed with ```, one token, and one backtick was left in the file: "}\n`").
+    from lsp_server.config import ModelSettings
+    from lsp_server.engine.local import LocalBackend
+    backend = LocalBackend(ModelSettings(), ScriptedModel({}))
+    for fence in (b"```", b"````", b"`````"):
+        data = b"/// ```\n/// f();\n/// ```\nfn f() {}\n" + fence
+        assert backend.draft_text(data).content_end == data.rindex(b"\n") + 1
