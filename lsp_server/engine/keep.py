@@ -185,7 +185,8 @@ class Keeper:
             return None
         own, theirs, starts, region, top = self._elsewhere
         for line in (line.strip() for line in lines):
-            if line in region or (own and own.match(line)):
+            # A comment or attribute line the region has says nothing: `#[derive(Debug)]` opens many definitions.
+            if (line in region and not _COMMENT.match(line) and not line.startswith("@")) or (own and own.match(line)):
                 self._astray = None
             elif theirs and (declared := theirs.match(line)):
                 self._astray = starts[declared.group(1)]

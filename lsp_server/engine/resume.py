@@ -20,6 +20,7 @@ doc, copied into its body).
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from .. import coords, syntax
@@ -143,6 +144,10 @@ def _without_comment_copies(text: str, start: int, end: int, output: str, langua
         run = [line.strip() for line in mine[i:j]]
         if len(run) >= COPIED_COMMENT_LINES and any(around[k:k + len(run)] == run for k in range(len(around))):
             i = j  # a copy: gone
+            if not "".join(kept).strip():  # the answer's start: the blank lines after it too, as the region starts
+                while i < len(mine) and not mine[i].strip():
+                    i += 1
+                kept = list(itertools.takewhile(lambda line: not line.strip(), lsp_lines(text[start:end])))
         else:
             kept += mine[i:max(j, i + 1)]
             i = max(j, i + 1)

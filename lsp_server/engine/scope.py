@@ -70,6 +70,8 @@ PLAIN_THEN = re.compile(r"(?i)^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using
                         r"should|must|so that|describing|explaining|saying|stating|listing|documenting|covering)\b)")
 LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$", re.IGNORECASE)
 CLASS_WORD = re.compile(r"(?i)\b(?:class|struct|type|interface|trait|enum)\s*$|^\s*(?:class|struct|type|interface|trait|enum)\b")
+# Quoted text that is no bare name ("Regex:", 'not found'): a string's words, not the file's definitions.
+LITERAL = re.compile(r"\"(?![^\W\d][\w$]*(?:\(\))?\")[^\"\n]*\"|“(?![^\W\d][\w$]*(?:\(\))?”)[^”\n]*”|(?<!\w)'(?![^\W\d][\w$]*(?:\(\))?')[^'\n]*'(?!\w)")
 ATTRIBUTE = re.compile(r"#!?\[[^\]\n]*\]|(?<![\w@])@[^\W\d][\w.]*")  # `#[inline]`, `@cache`: code, not words
 SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 # A request's details after a colon, clause by clause: a clause opens with its subject and a verb.
@@ -135,7 +137,7 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
     spans: list[tuple[int, int]] = []
     values: list[str] = []  # names the request gives that the file declares as values: checked below
     counted_end = -1  # where the last counted mention ended (a list of plain names goes on from it)
-    for m in MENTION.finditer(instruction):
+    for m in MENTION.finditer(LITERAL.sub(lambda q: " " * len(q[0]), instruction)):
         parts = [p for p in _mentioned(m).split(".") if p]
         if parts and (parts[-1] not in defined or not language.identifier.fullmatch(parts[-1])):
             parts[-1] = parts[-1].rstrip("?!")  # "... to remap?" ends a question (Ruby's `casecmp?` is a name)

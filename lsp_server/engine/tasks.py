@@ -19,13 +19,20 @@ from .scope import declared_with, named_definitions
 from .sketch import marker_patterns, merge_sketch
 
 _WITHIN = r"`?[^\W\d][\w$.]*?(?:\(\))?`?"
+# where: "in ld", "inside the function ld()", "in f, g and h" (scope.py takes the definitions they name)
+_WHERE = (rf"(?:the\s+|this\s+)?(?:(?:function|method|class)\s+)?(?P<within>{_WITHIN}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)"
+          rf"{_WITHIN})*)(?:\s+(?:functions?|methods?|class(?:es)?))?")
 RENAME_INSTRUCTION = re.compile(
     rf"^\s*rename\s+(?:the\s+(?:\w+\s+){{1,2}})?`?(?P<old>[^\s`]+?)`?\s+(?:to|->|as)\s+`?(?P<new>[^\s`]+?)`?"
-    # where: "in ld", "inside the function ld()", "in this file" (scope.py takes the definition it names)
-    rf"(?:\s+(?:in|inside|within)\s+(?:the\s+|this\s+)?(?:(?:function|method|class)\s+)?(?P<within>{_WITHIN}(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+){_WITHIN})*)"
-    r"(?:\s+(?:functions?|methods?|class(?:es)?))?)?\s*\.?\s*$",
-    re.IGNORECASE,
-)
+    rf"(?:\s+(?:in|inside|within)\s+{_WHERE})?\s*\.?\s*$", re.IGNORECASE)
+# "Rename the fp parameter of dump and load to file": the where before the new name.
+RENAME_MEMBER = re.compile(
+    r"^\s*rename\s+(?:the\s+)?`?(?P<old>[^\s`]+?)`?\s+(?:parameter|argument|variable|local|field|attribute|property)s?"
+    rf"\s+(?:of|in)\s+{_WHERE}\s+(?:to|->|as)\s+`?(?P<new>[^\s`]+?)`?\s*\.?\s*$", re.IGNORECASE)
+
+
+def _rename_match(instruction: str) -> re.Match | None:
+    return RENAME_INSTRUCTION.match(instruction) or RENAME_MEMBER.match(instruction)
 # Syntax errors up to this many lines outside the given lines are the diagnostic's.
 REPAIR_LINES_AROUND = 2
 SKETCH_INSTRUCTION = "Apply the edit sketch: each '... existing code ...' line in it stands for unchanged code."
@@ -82,7 +89,7 @@ parse_lines = coords.parse_line_spec
 def _rename_within(instruction: str) -> str | None:
     """The definition a rename instruction names as where to rename ("in ld", "inside the function g()");
     None where it names none or the file ("in this file", "in the module")."""
-    m = RENAME_INSTRUCTION.match(instruction)
+    m = _rename_match(instruction)
     names = [n.strip("`").removesuffix("()") for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", m["within"])] if (
         m and m["within"]) else []
     return None if not names or names[0].lower() in ("file", "module", "program", "code", "project") else ",".join(names)
@@ -91,7 +98,7 @@ def _rename_within(instruction: str) -> str | None:
 def infer_kind(task: Task, language: syntax.Language | None = None) -> Task:
     """An edit whose instruction is 'rename X to Y' (X, Y names in the language) is a rename: its draft can carry the change."""
     if task.kind == "edit" and task.symbol is None:
-        m = RENAME_INSTRUCTION.match(task.instruction)
+        m = _rename_match(task.instruction)
         lang = language or syntax.language_for(None)
         if m and lang.identifier.fullmatch(m.group("old")) and lang.identifier.fullmatch(m.group("new")):
             return dataclasses.replace(task, kind="rename", symbol=m.group("old"), new_name=m.group("new"))

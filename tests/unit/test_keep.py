@@ -601,6 +601,14 @@ def test_an_answer_that_begins_with_other_code_of_the_file_is_told_at_its_first_
     region = (go.index("func force"), go.index("type byName"))
     below = "type byName []string\n\nfunc (s byName) Len() int { return len(s) }\n"
     assert _keeper(go, "Make force take a limit", "d.go", span=region).astray(below) == 9
+    # The region's own attribute line first says nothing: the struct above copied with its doc is astray.
+    rust = ("use std::fmt;\n\n/// An error.\n#[derive(Debug)]\npub struct ParseError {\n    kind: Kind,\n}\n\n"
+            "#[derive(Debug)]\nenum Kind {\n    Format,\n}\n")
+    at = rust.index("#[derive(Debug)]\nenum")
+    copied = "/// An error.\n#[derive(Debug)]\npub struct ParseError {\n"
+    assert _keeper(rust, "Add a doc comment to Kind", "h.rs", span=(at, len(rust))).astray(copied) == 3  # where its doc starts
+    assert _keeper(rust, "Add a doc comment to Kind", "h.rs", span=(at, len(rust))).astray(
+        "/// The kind.\n#[derive(Debug)]\nenum Kind {\n") is None
     # Decided once: later lines do not change it.
     own = _keeper(text, "Add type hints to find", span=(start, len(text)))
     assert own.astray("def find(a, x):\n") is None and own.astray("def find(a, x):\ndef insort(a, x):\n") is None

@@ -99,6 +99,14 @@ def test_a_run_of_comment_lines_written_again_as_it_stands_outside_goes():
     short = "  preset(arg) {\n    /**\n     */\n    this.arg = arg;\n  }\n"
     assert without_copies(text, start, end, short, js) == short
     assert without_copies(text, text.index("  /**"), end, text[text.index("  /**"):end], js) == text[text.index("  /**"):end]
+    # At the answer's start, the blank line after the copy goes with it (express's createApplication, whose doc is
+    # above it past a blank line: the answer was that doc again, a blank line, the function; a blank line landed)
+    above = "  /**\n   * Preset the value.\n   *\n   * @param {*} arg\n   */\n\n"
+    assert without_copies(text, start, end, above + text[start:end], js) == text[start:end]
+    blank_first = text.replace("  */\n\n  preset", "  */\n\n\n  preset")  # a region that starts with its blank line
+    at = blank_first.index("\n\n  preset") + 1
+    assert without_copies(blank_first, at, len(blank_first) - 2, above + blank_first[at + 1:len(blank_first) - 2], js) == (
+        blank_first[at:len(blank_first) - 2])
 
 
 def test_attributes_and_argument_lines_are_no_comment_copies():

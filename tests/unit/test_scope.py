@@ -540,3 +540,16 @@ def test_a_go_structs_methods_named_by_it_are_its_receivers():
     assert named("Add a Timeout field to Server.", go, "s.go") == ["Server"]  # the struct itself
     py = "class Depot:\n    def route(self):\n        pass\n\n    def load(self):\n        pass\n\n\ndef other():\n    pass\n"
     assert named("Add docstrings to the Depot methods.", py) == ["Depot"]  # a class's methods are its block's
+
+
+def test_quoted_text_that_is_no_bare_name_names_nothing_and_attributes_are_code():
+    java = ("class Regex {\n    Regex() {}\n\n    public String toString() {\n        return p.toString();\n    }\n}\n")
+    lang = syntax.language_for("Regex.java")
+    assert named_definitions('Make toString prefix the pattern with "Regex:".', java, lang) == ["toString"]
+    assert named_definitions("Make toString return 'Regex: ' + the pattern.", java, lang) == ["toString"]
+    assert named_definitions('Add a Javadoc comment to "toString".', java, lang) == ["toString"]  # a name, quoted
+    rust = "fn escape(b: &[u8]) -> String {\n    String::new()\n}\n\nfn unescape(s: &str) -> Vec<u8> {\n    vec![]\n}\n"
+    # `#[inline]` is code: not the word that asks to inline a function into its callers (the whole file)
+    assert named_definitions("Mark escape and unescape with #[inline].", rust, syntax.language_for("e.rs")) == [
+        "escape", "unescape"]
+    assert named_definitions("Inline escape into its callers.", rust, syntax.language_for("e.rs")) == []

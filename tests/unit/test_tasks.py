@@ -35,6 +35,8 @@ THREE = "def f(x):\n    return x + 1\n\n\ndef g(x):\n    return x * 2\n\n\ndef h
     ("Rename `x` to `y` in f, g and h.", "fgh"),
     ("Rename x to y in this file.", "fgh"),
     ("rename x to y", "fgh"),
+    ("Rename the x parameter of g and h to y.", "gh"),  # where, before the new name
+    ("Rename the `x` argument of the function f to `y`", "f"),
 ])
 def test_a_rename_in_named_definitions_renames_there_alone(instruction, renamed_in):
     request = build_request(THREE, Task("edit", instruction), path="m.py")
