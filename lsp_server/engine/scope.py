@@ -64,7 +64,7 @@ PLAIN_AFTER = re.compile(r"^\s+(?:functions?|methods?|class(?:es)?|structs?|type
 # A sentence that opens "Make <name> ..." or "Convert <name> ...": <name> is what changes ("Make filter skip dot files").
 MAKE_BEFORE = re.compile(r"(?:^|[.!?;]\s+)(?:please\s+)?(?:make|convert|change|update|refactor|rewrite|simplify|fix|"
                          r"extend|harden|optimi[sz]e|modernize|clean\s+up|speed\s+up|remove|delete|drop|mark|annotate|decorate|"
-                         r"deprecate|memoi[sz]e)\s+$", re.IGNORECASE)
+                         r"deprecate|memoi[sz]e|give)\s+$", re.IGNORECASE)
 # After a plain word that names a definition: an end, a list, or a linking word ("in route order" names none).
 PLAIN_THEN = re.compile(r"(?i)^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using|by|when|if|instead|too|also|as|"
                         r"should|must|so that|describing|explaining|saying|stating|listing|documenting|covering)\b)")

@@ -553,3 +553,5 @@ def test_quoted_text_that_is_no_bare_name_names_nothing_and_attributes_are_code(
     assert named_definitions("Mark escape and unescape with #[inline].", rust, syntax.language_for("e.rs")) == [
         "escape", "unescape"]
     assert named_definitions("Inline escape into its callers.", rust, syntax.language_for("e.rs")) == []
+    # "Give X a ...": X is what changes, as after "Make"
+    assert named_definitions("Give unescape a docstring example.", rust, syntax.language_for("e.rs")) == ["unescape"]
