@@ -72,6 +72,8 @@ LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$", re.IGN
 CLASS_WORD = re.compile(r"(?i)\b(?:class|struct|type|interface|trait|enum)\s*$|^\s*(?:class|struct|type|interface|trait|enum)\b")
 # Quoted text that is no bare name ("Regex:", 'not found'): a string's words, not the file's definitions.
 LITERAL = re.compile(r"\"(?![^\W\d][\w$]*(?:\(\))?\")[^\"\n]*\"|“(?![^\W\d][\w$]*(?:\(\))?”)[^”\n]*”|(?<!\w)'(?![^\W\d][\w$]*(?:\(\))?')[^'\n]*'(?!\w)")
+DESTRUCTOR_AFTER = re.compile(r"^(?:['’]s)?\s+destructor\b", re.IGNORECASE)
+DESTRUCTOR_BEFORE = re.compile(r"\bdestructor\s+(?:of|for|in)\s+(?:the\s+)?(?:class\s+)?`?$", re.IGNORECASE)
 ATTRIBUTE = re.compile(r"#!?\[[^\]\n]*\]|(?<![\w@])@[^\W\d][\w.]*")  # `#[inline]`, `@cache`: code, not words
 SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 # A request's details after a colon, clause by clause: a clause opens with its subject and a verb.
@@ -158,6 +160,8 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
             spans += [(u.start, u.end) for u in owned]
             counted_end = m.end() if owned else counted_end
             continue
+        if f"~{name}" in defined and (DESTRUCTOR_AFTER.match(after) or DESTRUCTOR_BEFORE.search(before)):
+            name = f"~{name}"  # "the Arena destructor": `Arena::~Arena()`, not the constructor
         marked = _code_marked(instruction, m)
         if qualifier is None and (owner := OWNER_BEFORE.search(before)) and any(
                 kind == "class.outer" for kind, _ in defined.get(owner[1], ())):

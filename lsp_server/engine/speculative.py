@@ -35,6 +35,10 @@ class LoopOptions:
     speculate: bool = True
     acceptance: str = "greedy"  # or "typical"
     typical_ratio: float = 0.3
+    # Greedy verification takes a draft token whose logit is this close to the top one's (nats): at a near tie
+    # the argmax of a many-token pass and of a one-token pass may differ (0.505 against 0.493: a pass of the
+    # 1.5B joined two lines of a comment that one-token decoding kept), so the draft's text stands.
+    tie: float = 0.1
     max_new_tokens: int = 2048
     stop: bytes = b"```"  # the closing fence
     # an answer closed by a shorter fence, then ended, is complete: where it has one more fence line than the region
@@ -123,11 +127,12 @@ class LoopStats:
 
 def accepted_mask(
     logits: np.ndarray, draft: Sequence[int], acceptance: str, ratio: float, forced: Sequence[bool],
-    strict: Sequence[bool] | None = None,
+    strict: Sequence[bool] | None = None, tie: float = 0.0,
 ) -> np.ndarray:
     """Per position: does the model accept draft[i] given logits row i (the row predicting it)?
 
-    greedy: the draft token is the argmax (lossless up to floating point).
+    greedy: the draft token is the argmax, or within `tie` of its logit (lossless up to floating point and
+    near ties, which go to the draft).
     typical: its probability is at least `ratio` times the top token's (lossy, follows good drafts).
     forced: accepted whatever the model predicts (a deterministic tool's change, e.g. a rename).
     strict: verified greedily under either rule (text the model may need to change around a tool's guess).
@@ -136,6 +141,9 @@ def accepted_mask(
     drafted = np.asarray(draft, dtype=np.int64)
     preds = logits[: len(draft)].argmax(axis=1)
     ok = preds == drafted
+    if tie:
+        inside = drafted < logits.shape[1]  # (a token no row scores: a test's)
+        ok |= inside & (logits[rows, np.where(inside, drafted, 0)] >= logits[rows, preds] - tie)
     if acceptance == "typical":
         lossy = logits[rows, drafted] >= logits[rows, preds] + math.log(ratio)
         ok = lossy if strict is None else np.where(np.asarray(strict, dtype=bool), ok, lossy)
@@ -143,22 +151,23 @@ def accepted_mask(
 
 
 def accepted_count(logits, draft, acceptance, ratio, forced, strict=None,
-                   respaced: Callable[[int, int], bool] | None = None) -> int:
+                   respaced: Callable[[int, int], bool] | None = None, tie: float = 0.0) -> int:
     """How many draft tokens, from the first, the model accepts; `respaced(i, token)`: whether the model's
     own `token` in place of draft[i] counts as the draft's (engine/respace.py)."""
     if not len(draft):
         return 0
-    for i in np.flatnonzero(~accepted_mask(logits, draft, acceptance, ratio, forced, strict)):
+    for i in np.flatnonzero(~accepted_mask(logits, draft, acceptance, ratio, forced, strict, tie)):
         if respaced is None or not respaced(int(i), int(logits[i].argmax())):
             return int(i)
     return len(draft)
 
 
-def choose(row: np.ndarray, draft_token: tuple[int, bool, bool] | None, acceptance: str, ratio: float) -> int:
+def choose(row: np.ndarray, draft_token: tuple[int, bool, bool] | None, acceptance: str, ratio: float,
+           tie: float = 0.0) -> int:
     """The next token from one logits row: the draft's token where the rule accepts it, else the argmax."""
     if draft_token is not None:
         token, forced, strict = draft_token
-        if accepted_mask(row[None, :], [token], acceptance, ratio, [forced], [strict])[0]:
+        if accepted_mask(row[None, :], [token], acceptance, ratio, [forced], [strict], tie)[0]:
             return token
     return int(np.argmax(row))
 
@@ -292,7 +301,7 @@ def speculative_edit(
             if options.record_margins:
                 stats.margins.append(top2_margin(row))
             drafted = drafter.peek()
-            next_token = choose(row, drafted, options.acceptance, options.typical_ratio)
+            next_token = choose(row, drafted, options.acceptance, options.typical_ratio, options.tie)
             if (drafted is not None and next_token != drafted[0] and options.acceptance == "typical"
                     and not drafted[2] and drafter.misplaced(model.piece(next_token))):
                 next_token = drafted[0]  # a skip or a repeat of a draft that carries the change: keep the draft
@@ -354,7 +363,8 @@ def speculative_edit(
         respaced = None if looked or not options.respace else (
             lambda c, token: drafter.respaced(model.piece(token), checked[c]) == draft[checked[c]])
         passed = accepted_count(logits, [draft[i] for i in checked], options.acceptance, options.typical_ratio,
-                                [False] * len(checked), [strict[i] for i in checked], respaced)
+                                [False] * len(checked), [strict[i] for i in checked], respaced,
+                                0.0 if looked else options.tie)  # (what followed before: the model's own text, strictly)
         k = checked[passed] if passed < len(checked) else len(draft)  # the first token not accepted
         if paced and opening:  # the pass carried the prompt's tail too: its cost says nothing of a chunk's
             pacer.acceptance.observe(state, len(draft), k)

@@ -41,14 +41,16 @@ def syntax_problems(source: bytes, language: Language) -> list[SyntaxProblem]:
 
 def _accepted_problems(source: bytes, language: Language) -> list[SyntaxProblem]:
     """What the grammar parses without an error but the language rejects (grammars/<lang>/problems.scm):
-    a node captured as @problem.empty that holds no named child, with its pattern's message. Not where
-    the statement around it holds an ERROR node already (the parser's recovery emptied it: one problem)."""
+    a node captured as @problem, or as @problem.empty where it holds no named child, with its pattern's
+    message. Not where the statement around it holds an ERROR node already (the parser's recovery emptied
+    it: one problem)."""
     found = []
     for properties, captured in queries.matches(language, source, "problems"):
-        for node in captured.get("problem.empty", ()):
-            if node.named_child_count == 0 and not (node.parent is not None and node.parent.has_error):
+        nodes = [n for n in captured.get("problem.empty", ()) if n.named_child_count == 0] + list(captured.get("problem", ()))
+        for node in nodes:
+            if not (node.parent is not None and node.parent.has_error):
                 found.append(SyntaxProblem(node.start_byte, node.end_byte, properties.get("message") or "syntax error"))
-    return found
+    return list(dict.fromkeys(found))  # (a node two patterns of one query match: once)
 
 
 def _line_text(source: bytes, offset: int) -> bytes:

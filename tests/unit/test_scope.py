@@ -555,3 +555,12 @@ def test_quoted_text_that_is_no_bare_name_names_nothing_and_attributes_are_code(
     assert named_definitions("Inline escape into its callers.", rust, syntax.language_for("e.rs")) == []
     # "Give X a ...": X is what changes, as after "Make"
     assert named_definitions("Give unescape a docstring example.", rust, syntax.language_for("e.rs")) == ["unescape"]
+
+
+def test_a_classes_destructor_is_named_by_the_class_and_the_word():
+    cpp = "Arena::Arena() : n_(0) {}\n\nArena::~Arena() {\n  for (size_t i = 0; i < n_; i++) delete[] b_[i];\n}\n"
+    lang = syntax.language_for("arena.cc")
+    for instruction in ("Use a range-based for loop in the Arena destructor.", "Make the destructor of Arena log.",
+                        "Make Arena's destructor free blocks in reverse."):
+        assert named_definitions(instruction, cpp, lang) == ["~Arena"], instruction
+    assert named_definitions("Initialize n_ to 1 in the Arena constructor.", cpp, lang) == ["Arena"]

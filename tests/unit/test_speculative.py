@@ -517,3 +517,13 @@ def test_a_region_with_a_fence_line_of_its_own_is_not_ended_by_one():
     # One more, at the end: the region's fence copied, then the answer's close (a TypeScript doc's example).
     out, stats, _, _ = run(original, original + b"```\n", speculate=False, stop=b"````", region_fences=2)
     assert out == original and stats.stop_reason == "end"
+
+
+def test_a_near_tie_goes_to_the_draft_under_greedy_verification():
+    # 0.505 against 0.493 (the 1.5B, joining two comment lines that one-token decoding kept): the draft's stands
+    row = np.log(np.array([0.002, 0.505, 0.493], dtype=np.float32))
+    assert accepted_mask(row[None, :], [2], "greedy", 0.3, [False], tie=0.1)[0]
+    assert not accepted_mask(row[None, :], [2], "greedy", 0.3, [False])[0]  # without the tie: the argmax only
+    assert not accepted_mask(row[None, :], [0], "greedy", 0.3, [False], tie=0.1)[0]  # far below: the model's
+    from lsp_server.engine.speculative import choose
+    assert choose(row, (2, False, False), "greedy", 0.3, 0.1) == 2 and choose(row, None, "greedy", 0.3, 0.1) == 1

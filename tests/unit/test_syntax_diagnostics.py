@@ -119,3 +119,13 @@ def test_an_emptied_body_is_introduced_and_reported_once_beside_a_parse_error():
     # A parse error inside a body: its ERROR node is the one problem, not an empty body as well.
     broken = original.replace(b"return 2 * (w + h)", b"return 2 * (w + h")
     assert [p.message for p in introduced_problems(original, broken, PY)] == ["syntax error"]
+
+
+def test_a_loop_or_branch_outside_any_function_is_a_problem_in_c_and_cpp():
+    # tree-sitter-c and -cpp parse them (macros); an answer for a constructor that was a loop alone landed above it
+    cpp = b"namespace db {\n\nArena::Arena() : n_(0) {}\n\n}  // namespace db\n"
+    stray = cpp.replace(b"Arena::Arena()", b"for (auto& b : blocks_) {\n  delete[] b;\n}\nArena::Arena()")
+    assert [p.message for p in introduced_problems(cpp, stray, language_for("a.cc"))] == ["a statement outside any function"]
+    c = b"int f(void) {\n  for (;;) {}\n  return 0;\n}\nFOO(bar);\n"  # inside a function, or a macro's call: none
+    assert syntax_problems(c, language_for("a.c")) == []
+    assert [p.message for p in syntax_problems(c + b"if (x) y();\n", language_for("a.c"))] == ["a statement outside any function"]
