@@ -106,18 +106,24 @@ _COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;|@)")
 
 
 def written_twice(original: str, edited: str, language: syntax.Language) -> list[str]:
-    """The definitions `edited` declares twice or more with the same line where `original` had fewer: a helper
-    asked of two functions' regions, written into each answer (`func quotedRealm(realm string) string {`, twice).
-    Overloads, a Go method of several types, a getter and its setter declare theirs with lines of their own."""
-    def declaring(text: str) -> dict[tuple[str, str], int]:
+    """The definitions `edited` declares twice or more with the same line, inside the same definitions (by their
+    own declaring lines), where `original` had fewer: a helper asked of two functions' regions, written into each
+    answer (`func quotedRealm(realm string) string {`, twice). Overloads, a Go method of several types, a getter and
+    its setter declare theirs with lines of their own; the same method of two classes or impls is in each's own."""
+    def declaring(text: str) -> dict[tuple, int]:
         source, counts = text.encode("utf-8"), {}
-        for name, found in syntax.definitions(source, language).items():
-            for _, unit in found:
-                lines = source[unit.start:unit.end].decode("utf-8", "replace").splitlines()
-                line = next((s.strip() for s in lines if not _COMMENT_LINE.match(s) and re.search(
-                    rf"(?<![\w$]){re.escape(name)}(?![\w$])", s)), None)
-                if line is not None:
-                    counts[name, line] = counts.get((name, line), 0) + 1
+        units = [(name, unit) for name, found in syntax.definitions(source, language).items() for _, unit in found]
+        lines = {}
+        for name, unit in units:
+            body = source[unit.start:unit.end].decode("utf-8", "replace").splitlines()
+            lines[name, unit] = next((s.strip() for s in body if not _COMMENT_LINE.match(s) and re.search(
+                rf"(?<![\w$]){re.escape(name)}(?![\w$])", s)), None)
+        for name, unit in units:
+            owners = tuple(lines[o] for o in sorted(((n, u) for n, u in units if u != unit and u.start <= unit.start
+                                                     and unit.end <= u.end), key=lambda o: o[1].start))
+            if lines[name, unit] is not None:
+                key = (owners, name, lines[name, unit])
+                counts[key] = counts.get(key, 0) + 1
         return counts
     before = declaring(original)
-    return sorted({name for (name, line), n in declaring(edited).items() if n > 1 and n > before.get((name, line), 0)})
+    return sorted({key[1] for key, n in declaring(edited).items() if n > 1 and n > before.get(key, 0)})

@@ -35,6 +35,11 @@ _FILLER = (r"a|an|the|one|one-line|single-line|short|brief|concise|detailed|full
            r"inside|within|near|where|under|around|between|over|first|last|second|next|previous|main|inner|outer|"
            r"two|three|four|five|\d+|sentences?|words?|paragraphs?|fewer|less|shorter|than|most|into")
 _WORD = re.compile(r"[\w'-]+")
+# Verbs that shorten code as well as prose: a request for prose only when what they act on first is prose.
+_REWORD = re.compile(r"^\s*(?:please\s+)?(?:shorten|condense|trim|tighten|simplify)\b", re.IGNORECASE)
+_REWORD_PROSE = re.compile(rf"^\s*(?:please\s+)?\w+\s+(?:(?:the|a|an|its|this|that|these|those|every|each|all)\s+)?"
+                           rf"(?:[\w$.]+['’]s\s+)?(?:(?:one-line|single-line|long|short|existing)\s+)?(?:{_PROSE_NOUNS})\b",
+                           re.IGNORECASE)
 _PROSE_NOUN = re.compile(rf"\b(?:{_PROSE_NOUNS})\b", re.IGNORECASE)
 _VERB = re.compile(rf"^\s*(?:please\s+)?(?:{_VERBS})\b", re.IGNORECASE)
 _ADDING = re.compile(r"^\s*(?:please\s+)?(?:add|write|insert|put|generate|create|document|give)\b", re.IGNORECASE)
@@ -79,6 +84,8 @@ def documents_only(instruction: str, names: set[str]) -> bool:
     verb = _VERB.match(head)
     if not verb or not (_PROSE_NOUN.search(head) or verb[0].strip().lower().endswith("document")):
         return False
+    if _REWORD.match(head) and not _REWORD_PROSE.match(head):
+        return False  # "Simplify parse and its comments": code first; "Shorten the doc comment of X": its prose
     rest = head[verb.end():].replace("()", "")
     return all(_ALLOWED.fullmatch(w) or w.strip("'") in names for w in _WORD.findall(rest))
 

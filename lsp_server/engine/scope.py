@@ -65,13 +65,17 @@ PLAIN_AFTER = re.compile(r"^\s+(?:functions?|methods?|class(?:es)?|structs?|type
 MAKE_BEFORE = re.compile(r"(?:^|[.!?;]\s+)(?:please\s+)?(?:make|convert|change|update|refactor|rewrite|simplify|fix|"
                          r"extend|harden|optimi[sz]e|modernize|clean\s+up|speed\s+up|remove|delete|drop|mark|annotate|decorate|"
                          r"deprecate|memoi[sz]e|give)\s+$", re.IGNORECASE)
+# After a plain word: its calls or uses, not its definition ("Mark log calls in run ...").
+USES_AFTER = re.compile(r"^\s+(?:calls|call\s+sites|usages?|references|invocations)\b", re.IGNORECASE)
 # After a plain word that names a definition: an end, a list, or a linking word ("in route order" names none).
 PLAIN_THEN = re.compile(r"(?i)^\s*(?:$|[,.:;!?)]|(?:and|or|so|that|to|with|using|by|when|if|instead|too|also|as|"
                         r"should|must|so that|describing|explaining|saying|stating|listing|documenting|covering)\b)")
 LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$", re.IGNORECASE)
 CLASS_WORD = re.compile(r"(?i)\b(?:class|struct|type|interface|trait|enum)\s*$|^\s*(?:class|struct|type|interface|trait|enum)\b")
 # Quoted text that is no bare name ("Regex:", 'not found'): a string's words, not the file's definitions.
-LITERAL = re.compile(r"\"(?![^\W\d][\w$]*(?:\(\))?\")[^\"\n]*\"|“(?![^\W\d][\w$]*(?:\(\))?”)[^”\n]*”|(?<!\w)'(?![^\W\d][\w$]*(?:\(\))?')[^'\n]*'(?!\w)")
+_NAME_TEXT = r"[^\W\d][\w$]*(?:(?:\.|::|#)[^\W\d][\w$]*)*(?:\([^()\n]*\))?"  # "Stack.push", "parse(s)": code
+LITERAL = re.compile(rf"\"(?!{_NAME_TEXT}\")[^\"\n]*\"|“(?!{_NAME_TEXT}”)[^”\n]*”|(?<!\w)'(?!{_NAME_TEXT}')[^'\n]*'(?!\w)")
+QUOTED = re.compile(r"\"[^\"\n]*\"|“[^”\n]*”|(?<!\w)'[^'\n]*'(?!\w)")  # its words are no request's ("the "file" word")
 DESTRUCTOR_AFTER = re.compile(r"^(?:['’]s)?\s+destructor\b", re.IGNORECASE)
 DESTRUCTOR_BEFORE = re.compile(r"\bdestructor\s+(?:of|for|in)\s+(?:the\s+)?(?:class\s+)?`?$", re.IGNORECASE)
 ATTRIBUTE = re.compile(r"#!?\[[^\]\n]*\]|(?<![\w@])@[^\W\d][\w.]*")  # `#[inline]`, `@cache`: code, not words
@@ -166,7 +170,7 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
         if qualifier is None and (owner := OWNER_BEFORE.search(before)) and any(
                 kind == "class.outer" for kind, _ in defined.get(owner[1], ())):
             qualifier, marked = owner[1], True  # that class's
-        plain = (PLAIN_AFTER.match(after) or MAKE_BEFORE.search(before) or (PLAIN_THEN.match(after) and (
+        plain = (PLAIN_AFTER.match(after) or (MAKE_BEFORE.search(before) and not USES_AFTER.match(after)) or (PLAIN_THEN.match(after) and (
             PLAIN_BEFORE.search(before) or (counted_end >= 0 and LIST_GAP.match(instruction[counted_end:m.start()])))))
         if not (marked or plain) or LIKE_BEFORE.search(before):
             continue
@@ -192,7 +196,7 @@ def named_definitions(instruction: str, text: str, language: syntax.Language) ->
             values.append(name)
     targets = functions + classes or referred
     names = "|".join(rf"(?<![\w$]){re.escape(t.rsplit('.', 1)[-1])}(?![\w$])" for t in targets)
-    if not targets or WIDE.search(LIBRARY.sub(" ", re.sub(names, " ", ATTRIBUTE.sub(" ", instruction)))):
+    if not targets or WIDE.search(LIBRARY.sub(" ", re.sub(names, " ", ATTRIBUTE.sub(" ", QUOTED.sub(" ", instruction))))):
         return []  # none, or words that reach past them, read without their names ("Make usage print to stderr")
     outside = without(source, spans).decode("utf-8", "replace")
     if any(_declared_pattern(v).search(outside) for v in values):

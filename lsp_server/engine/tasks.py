@@ -27,7 +27,7 @@ RENAME_INSTRUCTION = re.compile(
     rf"(?:\s+(?:in|inside|within)\s+{_WHERE})?\s*\.?\s*$", re.IGNORECASE)
 # "Rename the fp parameter of dump and load to file": the where before the new name.
 RENAME_MEMBER = re.compile(
-    r"^\s*rename\s+(?:the\s+)?`?(?P<old>[^\s`]+?)`?\s+(?:parameter|argument|variable|local|field|attribute|property)s?"
+    r"^\s*rename\s+(?:the\s+)?`?(?P<old>[^\s`]+?)`?\s+(?:parameter|argument|variable|local)s?"
     rf"\s+(?:of|in)\s+{_WHERE}\s+(?:to|->|as)\s+`?(?P<new>[^\s`]+?)`?\s*\.?\s*$", re.IGNORECASE)
 
 
@@ -161,8 +161,9 @@ def build_request(text: str, task: Task, path: str | None = None, language_id: s
         if not task.symbol or not task.new_name:
             raise EditError("a rename needs the symbol and the new name")
         spans = [span]
-        if span == (0, len(text)) and not task.lines and (within := _rename_within(task.instruction)) and not (
-                syntax.definitions_named(text.encode("utf-8"), language, task.symbol)):  # a function's name: everywhere
+        if span == (0, len(text)) and not task.lines and (within := _rename_within(task.instruction)) and (
+                RENAME_MEMBER.match(task.instruction) or  # "the x parameter of f": f's, whatever else is named x
+                not syntax.definitions_named(text.encode("utf-8"), language, task.symbol)):  # a function's name: everywhere
             # "Rename min to best in ld": in ld's lines alone
             spans = [(r.start, r.end) for r in definition_regions(text, within, language)]
             span = (spans[0][0], spans[-1][1])

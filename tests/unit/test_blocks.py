@@ -233,3 +233,11 @@ def test_a_definition_written_twice_is_one_the_original_had_fewer_of_with_that_l
     setter = prop + "\n    @x.setter\n    def x(self, value):\n        self._x = value\n"
     assert blocks.written_twice(prop, setter, syntax.language_for("c.py")) == []
     assert blocks.written_twice(prop, prop + "\n    def x(self):\n        return 1\n", syntax.language_for("c.py")) == ["x"]
+    # the same method in two classes or two impls: each in its own (the review's)
+    two = "class Stack:\n    def __init__(self):\n        self.items = []\n\n\nclass Queue:\n    pass\n"
+    assert blocks.written_twice(two, two.replace("    pass", "    def __init__(self):\n        self.items = []"),
+                                syntax.language_for("q.py")) == []
+    display = "impl fmt::Display for A {\n    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {\n        Ok(())\n    }\n}\n"
+    for other in ("impl fmt::Debug for A {", "impl fmt::Display for B {"):
+        both = display + "\n" + display.replace("impl fmt::Display for A {", other)
+        assert blocks.written_twice(display, both, syntax.language_for("a.rs")) == []

@@ -49,6 +49,8 @@ def test_requests_for_prose_alone(instruction):
     "Add a comment starting with TODO and make Put return an error.",
     "Simplify Put.",  # no prose named: the code
     "Shorten Get to two lines.",
+    "Simplify Put and its comments.",  # the code first (the review's)
+    "Condense the loop in Put into one line with a comment.",
 ])
 def test_requests_for_more_than_prose(instruction):
     assert not documents_only(instruction, NAMES)

@@ -564,3 +564,11 @@ def test_a_classes_destructor_is_named_by_the_class_and_the_word():
                         "Make Arena's destructor free blocks in reverse."):
         assert named_definitions(instruction, cpp, lang) == ["~Arena"], instruction
     assert named_definitions("Initialize n_ to 1 in the Arena constructor.", cpp, lang) == ["Arena"]
+
+
+def test_what_the_review_found_quoted_names_and_calls_stay_names_and_quoted_words_ask_nothing():
+    py = "class Stack:\n    def push(self, x):\n        pass\n\n\ndef parse(s):\n    return s\n\n\ndef log(m):\n    print(m)\n"
+    lang = syntax.language_for("m.py")
+    assert named_definitions('Add a docstring to "Stack.push".', py, lang) == ["Stack.push"]
+    assert named_definitions('In parse, replace the "file" word with "path".', py, lang) == ["parse"]
+    assert named_definitions("Mark log calls in parse with a TODO comment.", py, lang) == ["parse"]

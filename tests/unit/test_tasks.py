@@ -269,3 +269,16 @@ def test_a_batch_line_with_an_instruction_and_a_symbol_is_one_edit():
     assert check_request({"file": "shapes.py", "instruction": "Add hints", "symbol": "area"})["symbol"] == "area"
     with pytest.raises(RequestError, match="only one of"):
         check_request({"file": "shapes.py", "instruction": "Add hints", "symbol": "area", "new_name": "surface"})
+
+
+def test_a_parameter_named_like_a_function_is_renamed_in_the_function_given_alone():
+    text = "def callback():\n    return 1\n\n\ndef run(callback):\n    return callback()\n\n\ndef main():\n    return run(callback)\n"
+    request = build_request(text, Task("edit", "Rename the callback parameter of run to fn."), path="m.py")
+    drafted = text
+    for region in reversed(request.regions):
+        drafted = drafted[:region.start] + region.draft + drafted[region.end:]
+    assert drafted == text.replace("def run(callback):\n    return callback()", "def run(fn):\n    return fn()")
+    # an attribute is used outside its class: no tool's rename inside the class alone (a free-form edit, as before)
+    config = "class Config:\n    def __init__(self, host):\n        self.host = host\n\n\ndef show(cfg):\n    return cfg.host\n"
+    request = build_request(config, Task("edit", "Rename the host attribute of Config to addr."), path="c.py")
+    assert [r.draft for r in request.regions] == [None]
