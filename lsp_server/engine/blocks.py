@@ -19,6 +19,7 @@ import re
 
 from .. import syntax
 from .docsonly import MORE
+from .scope import declared_at
 from ..syntax.scopes import Unit
 
 # A request that writes a new method or function ("Add an as_bool method", "give Value a method that ...").
@@ -102,22 +103,23 @@ def beside(text: str, start: int, end: int, answer: str, asked: set[str], langua
     return text[start:end] + newline * max(1, blank) + answer.lstrip("\r\n")
 
 
-_COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;|@)")
-
-
 def written_twice(original: str, edited: str, language: syntax.Language) -> list[str]:
     """The definitions `edited` declares twice or more with the same line, inside the same definitions (by their
     own declaring lines), where `original` had fewer: a helper asked of two functions' regions, written into each
     answer (`func quotedRealm(realm string) string {`, twice). Overloads, a Go method of several types, a getter and
     its setter declare theirs with lines of their own; the same method of two classes or impls is in each's own."""
-    def declaring(text: str) -> dict[tuple, int]:
-        source, counts = text.encode("utf-8"), {}
-        units = [(name, unit) for name, found in syntax.definitions(source, language).items() for _, unit in found]
+    before, after = (syntax.definitions(t.encode("utf-8"), language) for t in (original, edited))
+    if not any(len(found) > len(before.get(name, ())) for name, found in after.items()):
+        return []  # (most edits: no name defined more often than before)
+
+    def declaring(found: dict, source: bytes) -> dict[tuple, int]:
+        units = [(name, unit) for name, pairs in found.items() for _, unit in pairs]
         lines = {}
         for name, unit in units:
-            body = source[unit.start:unit.end].decode("utf-8", "replace").splitlines()
-            lines[name, unit] = next((s.strip() for s in body if not _COMMENT_LINE.match(s) and re.search(
-                rf"(?<![\w$]){re.escape(name)}(?![\w$])", s)), None)
+            at = declared_at(source, unit.start, unit.end, name)
+            end = source.find(b"\n", at) if at is not None else -1
+            lines[name, unit] = None if at is None else source[source.rfind(b"\n", 0, at) + 1:end if end >= 0 else None].strip()
+        counts: dict[tuple, int] = {}
         for name, unit in units:
             owners = tuple(lines[o] for o in sorted(((n, u) for n, u in units if u != unit and u.start <= unit.start
                                                      and unit.end <= u.end), key=lambda o: o[1].start))
@@ -125,5 +127,5 @@ def written_twice(original: str, edited: str, language: syntax.Language) -> list
                 key = (owners, name, lines[name, unit])
                 counts[key] = counts.get(key, 0) + 1
         return counts
-    before = declaring(original)
-    return sorted({key[1] for key, n in declaring(edited).items() if n > 1 and n > before.get(key, 0)})
+    was = declaring(before, original.encode("utf-8"))
+    return sorted({key[1] for key, n in declaring(after, edited.encode("utf-8")).items() if n > 1 and n > was.get(key, 0)})

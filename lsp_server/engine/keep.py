@@ -28,7 +28,7 @@ import re
 
 from .. import coords, syntax
 from ..errors import EditError
-from . import asked, blocks
+from . import asked, blocks, scope
 from .resume import resumed, without_copies, without_lines_above, without_lines_below
 from .spacing import indent as _indent
 from .spacing import unrestyled
@@ -186,7 +186,7 @@ class Keeper:
         own, theirs, starts, region, top = self._elsewhere
         for line in (line.strip() for line in lines):
             # A comment or attribute line the region has says nothing: `#[derive(Debug)]` opens many definitions.
-            if (line in region and not _COMMENT.match(line) and not line.startswith("@")) or (own and own.match(line)):
+            if (line in region and not scope.ATTACHED_LINE.match(line)) or (own and own.match(line)):
                 self._astray = None
             elif theirs and (declared := theirs.match(line)):
                 self._astray = starts[declared.group(1)]

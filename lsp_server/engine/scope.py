@@ -210,14 +210,22 @@ def declared_with(source: bytes, found: list, qualifier: str) -> list:
     """The definitions whose declaring line says `qualifier` before their name (Go's receiver `func (s *Server)
     Start`, C++'s `void Stack::push`): a qualifier the file defines nowhere, and they do not, names another's."""
     word = re.compile(rf"(?<![\w$]){re.escape(qualifier)}(?![\w$])".encode())
-    kept = []
-    for u in found:
-        for at in re.finditer(rf"(?<![\w$]){re.escape(u.name)}(?![\w$])".encode(), source[u.start:u.end]):
-            line = source[source.rfind(b"\n", 0, u.start + at.start()) + 1:u.start + at.start()]
-            if not COMMENT_LINE.match(line.decode("utf-8", "replace")):  # the declaring line, past comments above
-                kept += [u] if word.search(line) else []
-                break
-    return kept
+    return [u for u in found if (at := declared_at(source, u.start, u.end, u.name)) is not None
+            and word.search(source[source.rfind(b"\n", 0, at) + 1:at])]
+
+
+# A line that attaches to a definition rather than declaring it: a comment, an attribute, a decorator.
+ATTACHED_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;|@)")
+
+
+def declared_at(source: bytes, start: int, end: int, name: str) -> int | None:
+    """Where `name` is declared in source[start:end] (a definition, with what is attached above it): its first
+    place on a line that is not, before it, a comment, an attribute or a decorator (`@x.setter`); None."""
+    for m in re.finditer(rf"(?<![\w$]){re.escape(name)}(?![\w$])".encode(), source[start:end]):
+        at = start + m.start()
+        if not ATTACHED_LINE.match(source[source.rfind(b"\n", 0, at) + 1:at].decode("utf-8", "replace")):
+            return at
+    return None
 
 
 def _gone_but_used(instruction: str, targets: list[str], source: bytes, language: syntax.Language) -> bool:
@@ -346,9 +354,6 @@ def _listed(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-COMMENT_LINE = re.compile(r"^\s*(?:#|//|/\*|\*|--|;)")
-
-
 def opening(text: str, region: Region, language: syntax.Language) -> str | None:
     """The region's text through the name of the first definition it holds ("def dedent", "@cache\ndef
     load", past the comments above it): what a retry writes for the model when its answer went astray.
@@ -359,12 +364,8 @@ def opening(text: str, region: Region, language: syntax.Language) -> str | None:
     named = [u for u in syntax.region_units(source, language, lo, hi) if u.name]
     if not named:
         return None
-    start = coords.str_index(source, named[0].start)
-    for m in re.finditer(rf"(?<![\w$]){re.escape(named[0].name)}(?![\w$])", text[start:region.end]):
-        line = text[text.rfind("\n", 0, start + m.start()) + 1:start + m.start()]
-        if not COMMENT_LINE.match(line):
-            return text[region.start:start + m.end()]
-    return None
+    at = declared_at(source, named[0].start, hi, named[0].name)
+    return None if at is None else text[region.start:coords.str_index(source, at + len(named[0].name.encode("utf-8")))]
 
 
 def _nestings(text: str, language: syntax.Language) -> dict[str, set[tuple[str, ...]]]:

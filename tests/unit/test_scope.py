@@ -572,3 +572,15 @@ def test_what_the_review_found_quoted_names_and_calls_stay_names_and_quoted_word
     assert named_definitions('Add a docstring to "Stack.push".', py, lang) == ["Stack.push"]
     assert named_definitions('In parse, replace the "file" word with "path".', py, lang) == ["parse"]
     assert named_definitions("Mark log calls in parse with a TODO comment.", py, lang) == ["parse"]
+
+
+def test_a_definition_is_declared_past_the_comments_attributes_and_decorators_above_it():
+    from lsp_server.engine.scope import declared_at, opening
+    from lsp_server.engine.request import Region
+    py = "class C:\n    # x is the count\n    @x.setter\n    def x(self, value):\n        self._x = value\n"
+    source = py.encode()
+    at = declared_at(source, py.index("    # x"), len(py), "x")
+    assert at == py.index("def x") + len("def ")
+    # a retry's opening runs through that name, not through the decorator's
+    assert opening(py, Region(py.index("    # x"), len(py)), syntax.language_for("c.py")) == (
+        "    # x is the count\n    @x.setter\n    def x")
